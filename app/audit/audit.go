@@ -1,0 +1,105 @@
+// Package audit records who did what, for the provider administrators of the
+// provider organization the change belongs to.
+package audit
+
+import (
+	"context"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/clock"
+	"backoffice/app/org"
+)
+
+// Entry is one audited event.
+type Entry struct {
+	bun.BaseModel `bun:"table:audit_log,alias:a"`
+
+	ID             int64 `bun:",pk,autoincrement"`
+	ProviderID     *int64
+	OrganizationID *int64
+	ActorID        *int64
+	ActorEmail     string
+	Action         string
+	TargetType     string
+	TargetID       *int64
+	IP             string
+	Detail         string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Event describes what happened; Record fills in who and when.
+type Event struct {
+	Action     string // such as "auth.login"
+	TargetType string
+	TargetID   int64
+	IP         string
+	Detail     string
+}
+
+// Store writes and reads the audit log.
+type Store struct {
+	db    bun.IDB
+	clock clock.Clock
+}
+
+// NewStore returns an audit store on db.
+func NewStore(db bun.IDB, c clock.Clock) *Store { return &Store{db: db, clock: c} }
+
+// Tx returns a copy of the store that works inside tx, so an event commits
+// with the change it describes.
+func (s *Store) Tx(tx bun.IDB) *Store { return &Store{db: tx, clock: s.clock} }
+
+// Record writes an event done by actor (nil for the system).
+func (s *Store) Record(ctx context.Context, actor *org.User, ev Event) error {
+	now := s.clock.Now()
+	e := &Entry{Action: ev.Action, TargetType: ev.TargetType, IP: ev.IP, Detail: truncate(ev.Detail, 1000),
+		CreatedAt: now, UpdatedAt: now}
+	if ev.TargetID != 0 {
+		e.TargetID = &ev.TargetID
+	}
+	if actor != nil {
+		e.ActorID, e.ActorEmail = &actor.ID, actor.Email
+		e.OrganizationID = &actor.OrganizationID
+		if actor.Organization != nil {
+			p := actor.Organization.ScopeProviderID()
+			e.ProviderID = &p
+		}
+	}
+	if _, err := s.db.NewInsert().Model(e).Exec(ctx); err != nil {
+		return fmt.Errorf("record audit event %s: %w", ev.Action, err)
+	}
+	return nil
+}
+
+// List returns up to limit entries of providerID older than the entry before
+// (0 for the newest), newest first, and whether more follow.
+func (s *Store) List(ctx context.Context, providerID int64, before int64, limit int) ([]*Entry, bool, error) {
+	var out []*Entry
+	q := s.db.NewSelect().Model(&out).Where("provider_id = ?", providerID)
+	if before > 0 {
+		q = q.Where("id < ?", before)
+	}
+	if err := q.Order("id DESC").Limit(int64(limit + 1)).Scan(ctx); err != nil {
+		return nil, false, fmt.Errorf("list audit log: %w", err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

@@ -1,0 +1,352 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/apperr"
+	"backoffice/app/audit"
+	"backoffice/app/clock"
+	"backoffice/app/org"
+)
+
+// Sign-in outcomes beyond success. Both unwrap to apperr.ErrUnauthorized.
+var (
+	// ErrBadCredentials is the one answer for an unknown email, a wrong
+	// password and an account without a password, so none can be told apart.
+	ErrBadCredentials = fmt.Errorf("wrong email or password: %w", apperr.ErrUnauthorized)
+	// ErrDisabled is returned only after the right password was given.
+	ErrDisabled = fmt.Errorf("account disabled: %w", apperr.ErrUnauthorized)
+)
+
+// API token lifetimes.
+const (
+	DefaultTokenTTL = 30 * 24 * time.Hour
+	MaxTokenTTL     = 365 * 24 * time.Hour
+)
+
+// Service holds the sign-in and account rules.
+type Service struct {
+	db       *bun.DB
+	clock    clock.Clock
+	hasher   *Hasher
+	users    *org.Store
+	sessions *SessionStore
+	tokens   *TokenStore
+	throttle *Throttle
+	audit    *audit.Store
+}
+
+// NewService wires the auth service.
+func NewService(db *bun.DB, c clock.Clock, h *Hasher, sessions *SessionStore) *Service {
+	return &Service{db: db, clock: c, hasher: h, users: org.NewStore(db, c), sessions: sessions,
+		tokens: NewTokenStore(db, c), throttle: NewThrottle(db, c), audit: audit.NewStore(db, c)}
+}
+
+// Sessions returns the session store.
+func (s *Service) Sessions() *SessionStore { return s.sessions }
+
+// Tokens returns the API token store.
+func (s *Service) Tokens() *TokenStore { return s.tokens }
+
+// Hasher returns the password hasher.
+func (s *Service) Hasher() *Hasher { return s.hasher }
+
+// Credentials is a sign-in attempt.
+type Credentials struct {
+	Email    string
+	Password string
+	IP       string
+}
+
+func (c *Credentials) validate() error {
+	v := &apperr.ValidationError{}
+	c.Email = org.NormalizeEmail(c.Email)
+	if c.Email == "" {
+		v.Add("email", "error.required", nil)
+	} else if len(c.Email) > 254 || strings.ContainsRune(c.Email, 0) {
+		v.Add("email", "error.email_invalid", nil)
+	}
+	if c.Password == "" {
+		v.Add("password", "error.required", nil)
+	} else if len(c.Password) > 4*MaxPasswordLen || strings.ContainsRune(c.Password, 0) {
+		// Longer than any password we accept: wrong, and not worth hashing.
+		c.Password = ""
+	}
+	return v.Err()
+}
+
+// Authenticate checks credentials against the throttle and the stored hash.
+func (s *Service) Authenticate(ctx context.Context, c Credentials) (*org.User, error) {
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	if err := s.throttle.Check(ctx, AddressKey(c.IP), AddressLimit); err != nil {
+		return nil, err
+	}
+	if err := s.throttle.Check(ctx, AccountKey(c.Email), AccountLimit); err != nil {
+		return nil, err
+	}
+	u, err := s.users.UserByEmail(ctx, c.Email)
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return nil, err
+	}
+	hash := ""
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	ok, rehash, err := s.hasher.Verify(ctx, c.Password, hash)
+	if err != nil {
+		return nil, fmt.Errorf("verify password: %w", err)
+	}
+	if !ok || c.Password == "" {
+		if err := s.fail(ctx, c); err != nil {
+			return nil, err
+		}
+		if u != nil {
+			_ = s.audit.Record(ctx, u, audit.Event{Action: "auth.login_failed", TargetType: "user", TargetID: u.ID, IP: c.IP})
+		}
+		return nil, ErrBadCredentials
+	}
+	if u.Disabled() {
+		return nil, ErrDisabled
+	}
+	if rehash {
+		if h, err := s.hasher.Hash(ctx, c.Password); err == nil {
+			_ = s.users.SetPasswordHash(ctx, u.ID, h)
+		}
+	}
+	if err := s.throttle.Reset(ctx, AccountKey(c.Email)); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (s *Service) fail(ctx context.Context, c Credentials) error {
+	if err := s.throttle.Fail(ctx, AccountKey(c.Email), AccountLimit); err != nil {
+		return err
+	}
+	return s.throttle.Fail(ctx, AddressKey(c.IP), AddressLimit)
+}
+
+// Login signs in with credentials and starts a new session, ending the
+// browser's previous one (oldToken), so the session id changes at sign-in.
+func (s *Service) Login(ctx context.Context, c Credentials, userAgent, oldToken string) (string, *org.User, error) {
+	u, err := s.Authenticate(ctx, c)
+	if err != nil {
+		return "", nil, err
+	}
+	var token string
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.sessions.Tx(tx).DeleteByToken(ctx, oldToken); err != nil {
+			return err
+		}
+		t, _, err := s.sessions.Tx(tx).Create(ctx, u.ID, c.IP, userAgent)
+		if err != nil {
+			return err
+		}
+		token = t
+		if err := s.users.Tx(tx).RecordLogin(ctx, u.ID); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "auth.login", TargetType: "user", TargetID: u.ID, IP: c.IP})
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return token, u, nil
+}
+
+// Logout ends the session of token.
+func (s *Service) Logout(ctx context.Context, u *org.User, sess *Session, ip string) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.sessions.Tx(tx).Delete(ctx, sess.ID); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "auth.logout", TargetType: "user", TargetID: u.ID, IP: ip})
+	})
+}
+
+// TokenInput names a new API token and its lifetime in days (0: 30 days).
+type TokenInput struct {
+	Name          string
+	ExpiresInDays int
+}
+
+func (in *TokenInput) validate() error {
+	v := &apperr.ValidationError{}
+	in.Name = strings.TrimSpace(in.Name)
+	org.CheckText(v, "name", in.Name, true, 100)
+	if in.ExpiresInDays == 0 {
+		in.ExpiresInDays = int(DefaultTokenTTL / (24 * time.Hour))
+	}
+	if in.ExpiresInDays < 1 || in.ExpiresInDays > int(MaxTokenTTL/(24*time.Hour)) {
+		v.Add("expires_in_days", "error.token_days", map[string]any{"Max": int(MaxTokenTTL / (24 * time.Hour))})
+	}
+	return v.Err()
+}
+
+// IssueToken exchanges credentials for an API token (POST /api/v1/auth/token).
+func (s *Service) IssueToken(ctx context.Context, c Credentials) (string, *APIToken, error) {
+	u, err := s.Authenticate(ctx, c)
+	if err != nil {
+		return "", nil, err
+	}
+	name := "API sign-in " + s.clock.Now().Format("2006-01-02 15:04")
+	return s.CreateToken(ctx, u, TokenInput{Name: name}, c.IP)
+}
+
+// CreateToken issues a personal API token for u.
+func (s *Service) CreateToken(ctx context.Context, u *org.User, in TokenInput, ip string) (string, *APIToken, error) {
+	if err := in.validate(); err != nil {
+		return "", nil, err
+	}
+	var plain string
+	var tok *APIToken
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		plain, tok, err = s.tokens.Tx(tx).Create(ctx, u.ID, in.Name, time.Duration(in.ExpiresInDays)*24*time.Hour)
+		if err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "apitoken.created", TargetType: "api_token", TargetID: tok.ID, IP: ip, Detail: in.Name})
+	})
+	return plain, tok, err
+}
+
+// DeleteToken revokes one of u's tokens.
+func (s *Service) DeleteToken(ctx context.Context, u *org.User, id int64, ip string) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		tok, err := s.tokens.Tx(tx).Delete(ctx, u.ID, id)
+		if err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "apitoken.deleted", TargetType: "api_token", TargetID: id, IP: ip, Detail: tok.Name})
+	})
+}
+
+// UpdateProfile saves u's name, language and time zone.
+func (s *Service) UpdateProfile(ctx context.Context, u *org.User, in org.ProfileInput, ip string) error {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.users.Tx(tx).UpdateProfile(ctx, u.ID, in); err != nil {
+			return err
+		}
+		u.FirstName, u.LastName, u.Language, u.TimeZone = in.FirstName, in.LastName, in.Language, in.TimeZone
+		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "account.profile_updated", TargetType: "user", TargetID: u.ID, IP: ip})
+	})
+}
+
+// PasswordChange asks to replace a password. Confirm is checked only when
+// ConfirmRequired (forms ask twice; the API does not).
+type PasswordChange struct {
+	Current         string
+	New             string
+	Confirm         string
+	ConfirmRequired bool
+}
+
+// PasswordChanged reports what a password change ended.
+type PasswordChanged struct {
+	Sessions int
+	Tokens   int
+}
+
+// ChangePassword replaces u's password after checking the current one, and
+// ends every other session and every API token of u. keepSessionID is the
+// session making the change (0 from the API).
+func (s *Service) ChangePassword(ctx context.Context, u *org.User, in PasswordChange, keepSessionID int64, ip string) (PasswordChanged, error) {
+	var res PasswordChanged
+	v := &apperr.ValidationError{}
+	if in.Current == "" {
+		v.Add("current_password", "error.required", nil)
+	}
+	if err := CheckPassword("new_password", in.New, u.Email); err != nil {
+		var ve *apperr.ValidationError
+		errors.As(err, &ve)
+		v.Fields = append(v.Fields, ve.Fields...)
+	} else if in.New == in.Current {
+		v.Add("new_password", "error.password_unchanged", nil)
+	}
+	if in.ConfirmRequired && in.Confirm != in.New {
+		v.Add("confirm_password", "error.password_mismatch", nil)
+	}
+	if err := v.Err(); err != nil {
+		return res, err
+	}
+	if err := s.throttle.Check(ctx, AccountKey(u.Email), AccountLimit); err != nil {
+		return res, err
+	}
+	ok, _, err := s.hasher.Verify(ctx, in.Current, u.PasswordHash)
+	if err != nil {
+		return res, fmt.Errorf("verify password: %w", err)
+	}
+	if !ok {
+		if err := s.throttle.Fail(ctx, AccountKey(u.Email), AccountLimit); err != nil {
+			return res, err
+		}
+		return res, apperr.Invalid("current_password", "error.current_password_wrong")
+	}
+	hash, err := s.hasher.Hash(ctx, in.New)
+	if err != nil {
+		return res, err
+	}
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.users.Tx(tx).SetPasswordHash(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		if res.Sessions, err = s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, keepSessionID); err != nil {
+			return err
+		}
+		if res.Tokens, err = s.tokens.Tx(tx).DeleteForUser(ctx, u.ID); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "auth.password_changed", TargetType: "user", TargetID: u.ID, IP: ip,
+			Detail: fmt.Sprintf("ended %d other sessions and %d API tokens", res.Sessions, res.Tokens)})
+	})
+	if err == nil {
+		u.PasswordHash = hash
+	}
+	return res, err
+}
+
+// EndSession ends one of u's sessions.
+func (s *Service) EndSession(ctx context.Context, u *org.User, id int64, ip string) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.sessions.Tx(tx).DeleteOne(ctx, u.ID, id); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "session.ended", TargetType: "session", TargetID: id, IP: ip})
+	})
+}
+
+// EndOtherSessions ends every session of u except keepID.
+func (s *Service) EndOtherSessions(ctx context.Context, u *org.User, keepID int64, ip string) (int, error) {
+	var n int
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if n, err = s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, keepID); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "session.ended_others", TargetType: "user", TargetID: u.ID, IP: ip,
+			Detail: fmt.Sprintf("%d sessions", n)})
+	})
+	return n, err
+}
+
+// Cleanup removes expired sessions and stale throttle counters.
+func (s *Service) Cleanup(ctx context.Context) error {
+	if _, err := s.sessions.DeleteExpired(ctx); err != nil {
+		return err
+	}
+	_, err := s.throttle.DeleteStale(ctx, 24*time.Hour)
+	return err
+}

@@ -1,0 +1,124 @@
+// Package demo loads a small, realistic data set into an empty database so a
+// newcomer can sign in and look around at once: a service provider, two of
+// its corporate customers, and a user for every role.
+package demo
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/auth"
+	"backoffice/app/clock"
+	"backoffice/app/org"
+	"backoffice/rbac"
+)
+
+// ErrNotEmpty is returned when the database already holds organizations.
+var ErrNotEmpty = errors.New("the database already holds data; demo data is loaded only into an empty database")
+
+// Login is a demo account to print.
+type Login struct {
+	Email    string
+	Role     rbac.Role
+	Org      string
+	Area     string
+	Password string
+}
+
+type person struct {
+	email, first, last string
+	role               rbac.Role
+	lang, tz           string
+}
+
+// Seed loads the demo data in one transaction. An empty password means a
+// random one, shared by every demo account and returned in the logins.
+func Seed(ctx context.Context, db *bun.DB, c clock.Clock, h *auth.Hasher, password string) ([]Login, error) {
+	if password == "" {
+		password = RandomPassword()
+	}
+	if err := auth.CheckPassword("password", password, ""); err != nil {
+		return nil, fmt.Errorf("demo password: %w", err)
+	}
+	hash, err := h.Hash(ctx, password)
+	if err != nil {
+		return nil, err
+	}
+	var logins []Login
+	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		users := org.NewStore(tx, c)
+		empty, err := users.Empty(ctx)
+		if err != nil {
+			return err
+		}
+		if !empty {
+			return ErrNotEmpty
+		}
+		provider := &org.Organization{Name: "Nordlicht Service GmbH"}
+		if err := users.CreateOrganization(ctx, provider, []string{"nordlicht-service.example"}); err != nil {
+			return err
+		}
+		brewery := &org.Organization{Name: "Hafenbräu AG", ProviderID: &provider.ID}
+		if err := users.CreateOrganization(ctx, brewery, []string{"hafenbraeu.example"}); err != nil {
+			return err
+		}
+		clinic := &org.Organization{Name: "Kliniken Süd", ProviderID: &provider.ID}
+		if err := users.CreateOrganization(ctx, clinic, []string{"kliniken-sued.example"}); err != nil {
+			return err
+		}
+		groups := []struct {
+			o      *org.Organization
+			area   string
+			people []person
+		}{
+			{provider, "staff", []person{
+				{"admin@nordlicht-service.example", "Anna", "Berger", rbac.ProviderAdmin, "en", "Europe/Berlin"},
+				{"agent@nordlicht-service.example", "Jonas", "Keller", rbac.ProviderAgent, "de", "Europe/Berlin"},
+			}},
+			{brewery, "back office", []person{
+				{"admin@hafenbraeu.example", "Marta", "Vogel", rbac.Administrator, "de", "Europe/Berlin"},
+				{"moderator@hafenbraeu.example", "Lukas", "Brandt", rbac.Moderator, "en", "Europe/Berlin"},
+				{"member@hafenbraeu.example", "Sofia", "Richter", rbac.Member, "en", "Europe/Vienna"},
+			}},
+			{clinic, "back office", []person{
+				{"admin@kliniken-sued.example", "Elena", "Wolkowa", rbac.Administrator, "ru", "Europe/Moscow"},
+				{"member@kliniken-sued.example", "Paul", "Hartmann", rbac.Member, "de", "Europe/Zurich"},
+			}},
+		}
+		for _, g := range groups {
+			for _, p := range g.people {
+				u := &org.User{OrganizationID: g.o.ID, Email: p.email, FirstName: p.first, LastName: p.last,
+					Role: p.role, Language: p.lang, TimeZone: p.tz, PasswordHash: hash}
+				if err := users.CreateUser(ctx, u); err != nil {
+					return err
+				}
+				logins = append(logins, Login{Email: p.email, Role: p.role, Org: g.o.Name, Area: g.area, Password: password})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return logins, nil
+}
+
+// RandomPassword returns a password of 16 letters and digits without
+// look-alike characters, easy to type from a terminal.
+func RandomPassword() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 16)
+	for i := range b {
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		if err != nil {
+			panic(err)
+		}
+		b[i] = alphabet[n.Int64()]
+	}
+	return string(b)
+}

@@ -1,0 +1,114 @@
+package web
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/apperr"
+)
+
+// decodeJSON reads a JSON request body into dst. Unknown fields are ignored
+// (a client cannot set what dst does not hold); malformed JSON is a 400 and a
+// wrongly typed field a 422 at that field.
+func decodeJSON(c *fiber.Ctx, dst any) error {
+	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+	if ct != "" && !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) && !strings.Contains(ct, "+json") {
+		return fiber.ErrUnsupportedMediaType
+	}
+	body := bytes.TrimSpace(c.Body())
+	if len(body) == 0 {
+		return apperr.Invalid("body", "error.body_required")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(dst); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			field := te.Field
+			if field == "" {
+				field = "body"
+			}
+			return &apperr.ValidationError{Fields: []apperr.FieldError{{Field: field, Message: "error.json_type", Data: map[string]any{"Type": jsonType(te.Type.String())}}}}
+		}
+		return &apperr.ValidationError{Fields: []apperr.FieldError{{Field: "body", Message: "error.json_malformed"}}}
+	}
+	if dec.More() {
+		return &apperr.ValidationError{Fields: []apperr.FieldError{{Field: "body", Message: "error.json_malformed"}}}
+	}
+	return nil
+}
+
+func jsonType(goType string) string {
+	switch {
+	case strings.Contains(goType, "int"), strings.Contains(goType, "float"):
+		return "number"
+	case strings.Contains(goType, "bool"):
+		return "boolean"
+	case strings.Contains(goType, "string"):
+		return "string"
+	case strings.HasPrefix(goType, "[]"):
+		return "array"
+	}
+	return "object"
+}
+
+// list is the envelope of every list response.
+type list[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// paging is a parsed ?limit= and ?cursor=. Cursors are opaque to clients:
+// base64 of the id after which the next page starts.
+type paging struct {
+	Limit int
+	After int64 // 0: from the start
+}
+
+const (
+	defaultLimit = 25
+	maxLimit     = 100
+)
+
+func parsePaging(c *fiber.Ctx) (paging, error) {
+	p := paging{Limit: defaultLimit}
+	v := &apperr.ValidationError{}
+	if s := c.Query("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxLimit {
+			v.Add("limit", "error.limit_range", map[string]any{"Max": maxLimit})
+		} else {
+			p.Limit = n
+		}
+	}
+	if s := c.Query("cursor"); s != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(s)
+		id, err2 := strconv.ParseInt(strings.TrimPrefix(string(raw), "id:"), 10, 64)
+		if err != nil || err2 != nil || id <= 0 || !strings.HasPrefix(string(raw), "id:") {
+			v.Add("cursor", "error.cursor_invalid", nil)
+		} else {
+			p.After = id
+		}
+	}
+	return p, v.Err()
+}
+
+func cursorFor(id int64) *string {
+	s := base64.RawURLEncoding.EncodeToString([]byte("id:" + strconv.FormatInt(id, 10)))
+	return &s
+}
+
+// pathID parses the :id parameter; anything but a positive integer is 404,
+// as for an id that does not exist.
+func pathID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.ErrNotFound
+	}
+	return id, nil
+}

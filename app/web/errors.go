@@ -1,0 +1,158 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/apperr"
+	"backoffice/app/auth"
+	"backoffice/views"
+)
+
+// problem is an RFC 9457 problem document.
+type problem struct {
+	Type      string         `json:"type"`
+	Title     string         `json:"title"`
+	Status    int            `json:"status"`
+	Detail    string         `json:"detail,omitempty"`
+	Instance  string         `json:"instance,omitempty"`
+	RequestID string         `json:"request_id,omitempty"`
+	Errors    []problemField `json:"errors,omitempty"`
+}
+
+type problemField struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// classified is what an error means for the response.
+type classified struct {
+	status  int
+	titleID string // message id of the title
+	detail  string // message id of the detail
+	data    map[string]any
+	fields  []apperr.FieldError
+	retry   int // seconds, for 429
+}
+
+func classify(err error) classified {
+	var (
+		ve   *apperr.ValidationError
+		conf *apperr.Conflict
+		tmr  *apperr.TooManyRequests
+		fe   *fiber.Error
+	)
+	switch {
+	case errors.As(err, &ve):
+		return classified{status: 422, titleID: "error.invalid_title", detail: "form.fix_errors", fields: ve.Fields}
+	case errors.As(err, &conf):
+		return classified{status: 409, titleID: "error.conflict_title", detail: conf.Message,
+			fields: []apperr.FieldError{{Field: conf.Field, Message: conf.Message}}}
+	case errors.As(err, &tmr):
+		secs := int(math.Ceil(tmr.RetryAfter.Seconds()))
+		return classified{status: 429, titleID: "error.too_many_title", detail: tmr.Message,
+			data: map[string]any{"Minutes": (secs + 59) / 60}, retry: secs}
+	case errors.Is(err, auth.ErrDisabled):
+		return classified{status: 403, titleID: "error.forbidden_title", detail: "error.account_disabled"}
+	case errors.Is(err, auth.ErrBadCredentials):
+		return classified{status: 401, titleID: "error.unauthorized_title", detail: "error.bad_credentials"}
+	case errors.Is(err, apperr.ErrUnauthorized):
+		return classified{status: 401, titleID: "error.unauthorized_title", detail: "error.unauthorized"}
+	case errors.Is(err, apperr.ErrNotFound):
+		return classified{status: 404, titleID: "error.not_found_title", detail: "error.not_found"}
+	case errors.Is(err, apperr.ErrForbidden):
+		return classified{status: 403, titleID: "error.forbidden_title", detail: "error.forbidden"}
+	case errors.Is(err, apperr.ErrConflict):
+		return classified{status: 409, titleID: "error.conflict_title", detail: "error.conflict"}
+	case isCSRF(err):
+		return classified{status: 403, titleID: "error.forbidden_title", detail: "error.csrf"}
+	case errors.As(err, &fe):
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			return classified{status: 404, titleID: "error.not_found_title", detail: "error.not_found"}
+		case fiber.StatusMethodNotAllowed:
+			return classified{status: 405, titleID: "error.method_title", detail: "error.method"}
+		case fiber.StatusRequestEntityTooLarge:
+			return classified{status: 413, titleID: "error.too_large_title", detail: "error.too_large"}
+		case fiber.StatusUnsupportedMediaType:
+			return classified{status: 415, titleID: "error.media_type_title", detail: "error.media_type"}
+		case fiber.StatusTooManyRequests:
+			return classified{status: 429, titleID: "error.too_many_title", detail: "error.too_many_requests"}
+		}
+		if fe.Code >= 400 && fe.Code < 500 {
+			return classified{status: fe.Code, titleID: "error.bad_request_title", detail: "error.bad_request"}
+		}
+	case errors.Is(err, context.DeadlineExceeded):
+		return classified{status: 503, titleID: "error.unavailable_title", detail: "error.unavailable"}
+	}
+	return classified{status: 500, titleID: "error.internal_title", detail: "error.internal"}
+}
+
+// handleError is the one place where errors become responses: a problem
+// document under /api/, a friendly page elsewhere. A 500 is logged with the
+// request id, and the visitor sees only that id.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	cl := classify(err)
+	if cl.status >= 500 && cl.status != 503 {
+		s.log.Error("request failed", "request_id", requestID(c), "method", c.Method(), "path", c.Path(), "err", err)
+	} else if cl.status == 503 {
+		s.log.Warn("request timed out", "request_id", requestID(c), "path", c.Path(), "err", err)
+	}
+	if c.Locals(localTr) == nil {
+		s.setTranslator(c, nil)
+	}
+	t := tr(c)
+	if cl.retry > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(cl.retry))
+	}
+	if cl.status == 401 && isAPI(c) {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="backoffice"`)
+	}
+	if isAPI(c) {
+		p := problem{Type: "about:blank", Title: t.T(cl.titleID), Status: cl.status, Detail: t.T(cl.detail, cl.data),
+			Instance: c.OriginalURL(), RequestID: requestID(c)}
+		if len(p.Instance) > 200 {
+			p.Instance = p.Instance[:200]
+		}
+		for _, f := range cl.fields {
+			p.Errors = append(p.Errors, problemField{Field: f.Field, Message: t.T(f.Message, f.Data)})
+		}
+		c.Status(cl.status)
+		c.Set(fiber.HeaderContentType, "application/problem+json")
+		return c.JSON(p, "application/problem+json")
+	}
+	if cl.status == 401 {
+		return c.Redirect(loginURL(c), fiber.StatusSeeOther)
+	}
+	page := s.page(c, t.T(cl.titleID))
+	rid := ""
+	if cl.status >= 500 {
+		rid = requestID(c)
+	}
+	detail := t.T(cl.detail, cl.data)
+	if len(cl.fields) > 0 {
+		var parts []string
+		for _, f := range cl.fields {
+			parts = append(parts, fmt.Sprintf("%s: %s", f.Field, t.T(f.Message, f.Data)))
+		}
+		detail = strings.Join(parts, "; ")
+	}
+	return s.render(c, cl.status, views.ErrorPage(page, cl.status, page.Title, detail, rid))
+}
+
+func isAPI(c *fiber.Ctx) bool {
+	return strings.HasPrefix(strings.ToLower(c.Path()), "/api/")
+}
+
+func loginURL(c *fiber.Ctx) string {
+	if c.Method() == fiber.MethodGet && c.Path() != "/" {
+		return "/login?next=" + urlQueryEscape(c.OriginalURL())
+	}
+	return "/login"
+}

@@ -1,0 +1,198 @@
+package web
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// apiDoc describes one API route for the OpenAPI document.
+type apiDoc struct {
+	Summary  string
+	Tag      string
+	Request  string         // schema name of the JSON body, if any
+	Status   int            // success status
+	Response string         // schema name of the success body, if any
+	Query    []string       // query parameters
+	Errors   []int          // error statuses besides 401 (and 422 with a body)
+	Extra    map[string]any // anything else for the operation
+}
+
+var (
+	docOpenAPI    = &apiDoc{Summary: "This OpenAPI document", Tag: "meta", Status: 200, Response: "OpenAPI"}
+	docIssueToken = &apiDoc{Summary: "Exchange email and password for a bearer token", Tag: "auth",
+		Request: "TokenRequest", Status: 201, Response: "TokenResponse", Errors: []int{403, 429}}
+	docRevokeCurrentToken = &apiDoc{Summary: "Revoke the bearer token of this request", Tag: "auth", Status: 204}
+	docMe                 = &apiDoc{Summary: "The signed-in user", Tag: "profile", Status: 200, Response: "User"}
+	docUpdateMe           = &apiDoc{Summary: "Change name, language or time zone", Tag: "profile",
+		Request: "ProfileUpdate", Status: 200, Response: "User"}
+	docChangePassword = &apiDoc{Summary: "Change the password; ends other sessions and every API token", Tag: "profile",
+		Request: "PasswordChange", Status: 200, Response: "PasswordChanged", Errors: []int{429}}
+	docSessions = &apiDoc{Summary: "Live browser sessions of the signed-in user", Tag: "profile",
+		Status: 200, Response: "SessionList", Query: []string{"limit", "cursor"}}
+	docEndSession  = &apiDoc{Summary: "End one of your sessions", Tag: "profile", Status: 204, Errors: []int{404}}
+	docTokens      = &apiDoc{Summary: "Your API tokens", Tag: "profile", Status: 200, Response: "TokenList", Query: []string{"limit", "cursor"}}
+	docCreateToken = &apiDoc{Summary: "Create an API token; the token is shown only in this response", Tag: "profile",
+		Request: "TokenCreate", Status: 201, Response: "Token"}
+	docDeleteToken = &apiDoc{Summary: "Revoke one of your API tokens", Tag: "profile", Status: 204, Errors: []int{404}}
+	docAudit       = &apiDoc{Summary: "Audit log of the provider organization, newest first", Tag: "audit",
+		Status: 200, Response: "AuditList", Query: []string{"limit", "cursor"}, Errors: []int{403, 404}}
+)
+
+func obj(required []string, props map[string]any) map[string]any {
+	o := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+var (
+	str      = map[string]any{"type": "string"}
+	integer  = map[string]any{"type": "integer", "format": "int64"}
+	dateTime = map[string]any{"type": "string", "format": "date-time"}
+	nullable = func(s map[string]any) map[string]any {
+		c := map[string]any{}
+		for k, v := range s {
+			c[k] = v
+		}
+		c["nullable"] = true
+		return c
+	}
+	ref    = func(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+	listOf = func(item string) map[string]any {
+		return obj([]string{"items", "next_cursor"}, map[string]any{
+			"items":       map[string]any{"type": "array", "items": ref(item)},
+			"next_cursor": nullable(str),
+		})
+	}
+)
+
+// schemas are the JSON shapes of the API; tests check responses against them.
+var schemas = map[string]any{
+	"TokenRequest":  obj([]string{"email", "password"}, map[string]any{"email": str, "password": str}),
+	"TokenResponse": obj([]string{"token", "expires_at"}, map[string]any{"token": str, "expires_at": dateTime}),
+	"User": obj([]string{"id", "email", "first_name", "last_name", "role", "organization_id", "language", "time_zone", "status", "last_login_at"},
+		map[string]any{
+			"id": integer, "email": str, "first_name": str, "last_name": str,
+			"role":            map[string]any{"type": "string", "enum": []string{"provider_admin", "provider_agent", "administrator", "moderator", "member"}},
+			"organization_id": integer,
+			"language":        map[string]any{"type": "string", "enum": []string{"en", "de", "ru"}},
+			"time_zone":       str,
+			"status":          map[string]any{"type": "string", "enum": []string{"active", "disabled", "invited"}},
+			"last_login_at":   nullable(dateTime),
+		}),
+	"ProfileUpdate": obj(nil, map[string]any{"first_name": str, "last_name": str, "language": str, "time_zone": str}),
+	"PasswordChange": obj([]string{"current_password", "new_password"},
+		map[string]any{"current_password": str, "new_password": str}),
+	"PasswordChanged": obj([]string{"ended_sessions", "revoked_tokens"}, map[string]any{"ended_sessions": integer, "revoked_tokens": integer}),
+	"Session": obj([]string{"id", "ip", "user_agent", "current", "last_seen_at", "expires_at", "created_at"}, map[string]any{
+		"id": integer, "ip": str, "user_agent": str, "current": map[string]any{"type": "boolean"},
+		"last_seen_at": dateTime, "expires_at": dateTime, "created_at": dateTime,
+	}),
+	"SessionList": listOf("Session"),
+	"TokenCreate": obj([]string{"name"}, map[string]any{"name": str,
+		"expires_in_days": map[string]any{"type": "integer", "minimum": 1, "maximum": 365, "default": 30}}),
+	"Token": obj([]string{"id", "name", "prefix", "expires_at", "last_used_at", "created_at"}, map[string]any{
+		"id": integer, "name": str, "prefix": str, "token": map[string]any{"type": "string", "description": "only when created"},
+		"expires_at": dateTime, "last_used_at": nullable(dateTime), "created_at": dateTime,
+	}),
+	"TokenList": listOf("Token"),
+	"AuditEntry": obj([]string{"id", "action", "actor_id", "actor_email", "organization_id", "target_type", "target_id", "ip", "detail", "created_at"},
+		map[string]any{
+			"id": integer, "action": str, "actor_id": nullable(integer), "actor_email": str, "organization_id": nullable(integer),
+			"target_type": str, "target_id": nullable(integer), "ip": str, "detail": str, "created_at": dateTime,
+		}),
+	"AuditList": listOf("AuditEntry"),
+	"Problem": obj([]string{"type", "title", "status"}, map[string]any{
+		"type": str, "title": str, "status": map[string]any{"type": "integer"}, "detail": str, "instance": str, "request_id": str,
+		"errors": map[string]any{"type": "array", "items": obj([]string{"field", "message"}, map[string]any{"field": str, "message": str})},
+	}),
+	"OpenAPI": map[string]any{"type": "object"},
+}
+
+var pathParam = regexp.MustCompile(`:([a-z_]+)`)
+
+// openAPIPath turns a Fiber route (/x/:id) into an OpenAPI path (/x/{id}).
+func openAPIPath(p string) string { return pathParam.ReplaceAllString(p, "{$1}") }
+
+var statusText = map[int]string{200: "OK", 201: "Created", 204: "No content", 400: "Malformed request", 401: "Not signed in",
+	403: "Not allowed", 404: "Not found", 409: "Conflict", 415: "Unsupported media type", 422: "Invalid input", 429: "Too many requests"}
+
+// openAPIDocument builds the OpenAPI 3 document from the route table.
+func (s *Server) openAPIDocument() map[string]any {
+	paths := map[string]map[string]any{}
+	for _, r := range s.routes {
+		if r.Doc == nil {
+			continue
+		}
+		d := r.Doc
+		op := map[string]any{"summary": d.Summary, "tags": []string{d.Tag},
+			"operationId": strings.ToLower(r.Method) + strings.ReplaceAll(strings.ReplaceAll(openAPIPath(strings.TrimPrefix(r.Path, "/api/v1")), "/", "_"), "{", "by_")}
+		op["operationId"] = strings.NewReplacer("}", "", ".", "_").Replace(op["operationId"].(string))
+		responses := map[string]any{}
+		okResp := map[string]any{"description": statusText[d.Status]}
+		if d.Response != "" {
+			okResp["content"] = map[string]any{"application/json": map[string]any{"schema": ref(d.Response)}}
+		}
+		responses[itoa(d.Status)] = okResp
+		errs := append([]int{}, d.Errors...)
+		if r.Perm != public {
+			errs = append(errs, 401)
+		}
+		if d.Request != "" {
+			errs = append(errs, 400, 415, 422)
+			op["requestBody"] = map[string]any{"required": true,
+				"content": map[string]any{"application/json": map[string]any{"schema": ref(d.Request)}}}
+		}
+		if len(d.Query) > 0 {
+			errs = append(errs, 422)
+		}
+		for _, code := range errs {
+			responses[itoa(code)] = map[string]any{"description": statusText[code],
+				"content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
+		}
+		op["responses"] = responses
+		var params []map[string]any
+		for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": integer})
+		}
+		for _, q := range d.Query {
+			sch := map[string]any{"type": "string"}
+			if q == "limit" {
+				sch = map[string]any{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}
+			}
+			params = append(params, map[string]any{"name": q, "in": "query", "required": false, "schema": sch})
+		}
+		if len(params) > 0 {
+			op["parameters"] = params
+		}
+		if r.Perm == public {
+			op["security"] = []any{}
+		}
+		p := openAPIPath(r.Path)
+		if paths[p] == nil {
+			paths[p] = map[string]any{}
+		}
+		paths[p][strings.ToLower(r.Method)] = op
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{"title": "Backoffice API", "version": s.version,
+			"description": "JSON API of Backoffice. Authenticate with `Authorization: Bearer <token>`; " +
+				"get a token from POST /api/v1/auth/token or your profile. Errors are RFC 9457 problem documents."},
+		"servers":  []map[string]any{{"url": s.cfg.BaseURL}},
+		"paths":    paths,
+		"security": []map[string]any{{"bearer": []string{}}},
+		"components": map[string]any{
+			"schemas":         schemas,
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+		},
+	}
+}
+
+func (s *Server) openAPI(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	return c.JSON(s.openAPIDocument())
+}

@@ -1,0 +1,156 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/auth"
+	"backoffice/app/org"
+	"backoffice/views"
+)
+
+// profileData loads what the profile page shows, with the given forms (nil
+// for fresh ones).
+func (s *Server) profileData(c *fiber.Ctx, profile, password, token *views.Form) (views.ProfileData, error) {
+	ctx := c.UserContext()
+	u := currentUser(c)
+	if profile == nil {
+		profile = views.NewForm()
+		profile.Values = map[string]string{"first_name": u.FirstName, "last_name": u.LastName, "language": u.Language, "time_zone": u.TimeZone}
+	}
+	if password == nil {
+		password = views.NewForm()
+	}
+	if token == nil {
+		token = views.NewForm()
+		token.Values["expires_in_days"] = "90"
+	}
+	d := views.ProfileData{Profile: profile, Password: password, Token: token}
+	var err error
+	if d.Sessions, _, err = s.auth.Sessions().ForUser(ctx, u.ID, 0, 100); err != nil {
+		return d, err
+	}
+	if d.Tokens, _, err = s.auth.Tokens().ForUser(ctx, u.ID, 0, 100); err != nil {
+		return d, err
+	}
+	if sess := currentSession(c); sess != nil {
+		d.CurrentSessionID = sess.ID
+	}
+	return d, nil
+}
+
+func (s *Server) renderProfile(c *fiber.Ctx, status int, d views.ProfileData) error {
+	return s.render(c, status, views.ProfilePage(s.page(c, tr(c).T("profile.title")), d))
+}
+
+func (s *Server) showProfilePage(c *fiber.Ctx) error {
+	d, err := s.profileData(c, nil, nil, nil)
+	if err != nil {
+		return err
+	}
+	return s.renderProfile(c, fiber.StatusOK, d)
+}
+
+func (s *Server) saveProfile(c *fiber.Ctx) error {
+	f := formFrom(c, "first_name", "last_name", "language", "time_zone")
+	in := org.ProfileInput{FirstName: f.Value("first_name"), LastName: f.Value("last_name"),
+		Language: f.Value("language"), TimeZone: f.Value("time_zone")}
+	u := currentUser(c)
+	if err := s.auth.UpdateProfile(c.UserContext(), u, in, c.IP()); err != nil {
+		status, ok := formErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		d, err := s.profileData(c, f, nil, nil)
+		if err != nil {
+			return err
+		}
+		return s.renderProfile(c, status, d)
+	}
+	s.flash(c, "success", "flash.profile_saved", nil)
+	return c.Redirect("/profile", fiber.StatusSeeOther)
+}
+
+func (s *Server) changePassword(c *fiber.Ctx) error {
+	f := views.NewForm()
+	in := auth.PasswordChange{Current: c.FormValue("current_password"), New: c.FormValue("new_password"),
+		Confirm: c.FormValue("confirm_password"), ConfirmRequired: true}
+	res, err := s.auth.ChangePassword(c.UserContext(), currentUser(c), in, sessionID(c), c.IP())
+	if err != nil {
+		status, ok := formErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		d, err := s.profileData(c, nil, f, nil)
+		if err != nil {
+			return err
+		}
+		return s.renderProfile(c, status, d)
+	}
+	s.flash(c, "success", "flash.password_changed", map[string]any{"Sessions": res.Sessions, "Tokens": res.Tokens})
+	return c.Redirect("/profile", fiber.StatusSeeOther)
+}
+
+func (s *Server) endSession(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	if sess := currentSession(c); sess != nil && sess.ID == id {
+		return fiber.ErrNotFound // signing out is done with the sign-out button
+	}
+	if err := s.auth.EndSession(c.UserContext(), currentUser(c), id, c.IP()); err != nil {
+		return err
+	}
+	s.flash(c, "success", "flash.session_ended", nil)
+	return c.Redirect("/profile#security", fiber.StatusSeeOther)
+}
+
+func (s *Server) endOtherSessions(c *fiber.Ctx) error {
+	n, err := s.auth.EndOtherSessions(c.UserContext(), currentUser(c), sessionID(c), c.IP())
+	if err != nil {
+		return err
+	}
+	s.flash(c, "success", "flash.sessions_ended", map[string]any{"Count": n})
+	return c.Redirect("/profile#security", fiber.StatusSeeOther)
+}
+
+func (s *Server) createToken(c *fiber.Ctx) error {
+	f := formFrom(c, "name", "expires_in_days")
+	days, _ := strconv.Atoi(f.Value("expires_in_days"))
+	if days == 0 {
+		days = -1 // not a number: let validation say so
+	}
+	plain, _, err := s.auth.CreateToken(c.UserContext(), currentUser(c), auth.TokenInput{Name: f.Value("name"), ExpiresInDays: days}, c.IP())
+	if err != nil {
+		status, ok := formErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		d, err := s.profileData(c, nil, nil, f)
+		if err != nil {
+			return err
+		}
+		return s.renderProfile(c, status, d)
+	}
+	// The token is shown once, in this response, and never again.
+	d, err := s.profileData(c, nil, nil, nil)
+	if err != nil {
+		return err
+	}
+	d.NewToken = plain
+	return s.renderProfile(c, fiber.StatusCreated, d)
+}
+
+func (s *Server) deleteToken(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	if err := s.auth.DeleteToken(c.UserContext(), currentUser(c), id, c.IP()); err != nil {
+		return err
+	}
+	s.flash(c, "success", "flash.token_deleted", nil)
+	return c.Redirect("/profile#security", fiber.StatusSeeOther)
+}

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/apperr"
+	"backoffice/views"
+)
+
+// page builds the data every page needs: translator, user, CSRF token,
+// flash messages and the navigation the user's role allows. Handlers add
+// only their own data.
+func (s *Server) page(c *fiber.Ctx, title string) *views.Page {
+	u := currentUser(c)
+	p := &views.Page{
+		Title:   title,
+		Tr:      tr(c),
+		User:    u,
+		CSRF:    s.csrfToken(c),
+		Flashes: s.takeFlash(c),
+		Path:    c.Route().Path,
+		Now:     s.clock.Now(),
+	}
+	if u != nil {
+		p.Area = "office"
+		if u.IsStaff() {
+			p.Area = "staff"
+		}
+		p.Nav = s.navFor(u, p.Path)
+	}
+	return p
+}
+
+// render writes a component as the HTML response.
+func (s *Server) render(c *fiber.Ctx, status int, comp templ.Component) error {
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	// Rendering needs no deadline, and an error page may be rendered after
+	// the request context has ended.
+	return comp.Render(context.WithoutCancel(c.UserContext()), c.Response().BodyWriter())
+}
+
+// formFrom copies submitted form fields into a views.Form.
+func formFrom(c *fiber.Ctx, fields ...string) *views.Form {
+	f := views.NewForm()
+	for _, name := range fields {
+		f.Values[name] = c.FormValue(name)
+	}
+	return f
+}
+
+// formErrors puts err's problems into f, translated. It reports false when
+// err is not about the input, so the caller passes it on.
+func formErrors(c *fiber.Ctx, f *views.Form, err error) (int, bool) {
+	t := tr(c)
+	var (
+		ve   *apperr.ValidationError
+		conf *apperr.Conflict
+	)
+	switch {
+	case errors.As(err, &ve):
+		for _, fe := range ve.Fields {
+			if _, seen := f.Errors[fe.Field]; !seen {
+				f.Errors[fe.Field] = t.T(fe.Message, fe.Data)
+			}
+		}
+		return fiber.StatusUnprocessableEntity, true
+	case errors.As(err, &conf):
+		f.Errors[conf.Field] = t.T(conf.Message)
+		return fiber.StatusConflict, true
+	}
+	cl := classify(err)
+	switch cl.status {
+	case 401, 403, 429:
+		f.Error = t.T(cl.detail, cl.data)
+		if cl.retry > 0 {
+			c.Set(fiber.HeaderRetryAfter, itoa(cl.retry))
+		}
+		return cl.status, true
+	}
+	return 0, false
+}
+
+// safeNext accepts only a local path to continue to after sign-in, never
+// another site ("//evil", "/\evil", "https://…").
+func safeNext(next string) string {
+	if next == "" || len(next) > 500 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n\t\x00") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Host != "" || u.Scheme != "" {
+		return ""
+	}
+	if strings.HasPrefix(next, "/login") || strings.HasPrefix(next, "/logout") {
+		return ""
+	}
+	return next
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+func itoa(n int) string { return strconv.Itoa(n) }

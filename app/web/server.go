@@ -1,0 +1,260 @@
+// Package web is the HTTP shell: the Fiber app, its middleware (request id,
+// logging, metrics, security headers, sessions, CSRF), the route table with
+// the permission of every route, and the page and API handlers, which stay
+// thin and call the domain packages.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/uptrace/bun"
+
+	"backoffice/app/apperr"
+	"backoffice/app/audit"
+	"backoffice/app/auth"
+	"backoffice/app/clock"
+	"backoffice/app/config"
+	"backoffice/app/i18n"
+	"backoffice/app/org"
+	"backoffice/rbac"
+	"backoffice/static"
+)
+
+// Deps are what the web shell is built from.
+type Deps struct {
+	Config   config.Config
+	DB       *bun.DB
+	Log      *slog.Logger
+	Clock    clock.Clock
+	Enforcer *rbac.Enforcer
+	I18n     *i18n.Bundle
+	Auth     *auth.Service
+	Version  string
+}
+
+// Server is the HTTP application.
+type Server struct {
+	cfg           config.Config
+	db            *bun.DB
+	log           *slog.Logger
+	clock         clock.Clock
+	rbac          *rbac.Enforcer
+	i18n          *i18n.Bundle
+	auth          *auth.Service
+	users         *org.Store
+	audit         *audit.Store
+	metrics       *Metrics
+	app           *fiber.App
+	baseURL       *url.URL
+	secureCookies bool
+	routes        []route
+	version       string
+}
+
+// Request limits.
+const (
+	bodyLimit      = 4 << 20
+	requestTimeout = 15 * time.Second
+)
+
+// New builds the Fiber app with every middleware and route.
+func New(d Deps) (*Server, error) {
+	base, err := url.Parse(d.Config.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg: d.Config, db: d.DB, log: d.Log, clock: d.Clock, rbac: d.Enforcer, i18n: d.I18n, auth: d.Auth,
+		users: org.NewStore(d.DB, d.Clock), audit: audit.NewStore(d.DB, d.Clock),
+		metrics: NewMetrics(d.DB.DB, d.Version), baseURL: base, secureCookies: base.Scheme == "https",
+		version: d.Version,
+	}
+	fc := fiber.Config{
+		AppName:               "backoffice",
+		Immutable:             true, // values outlive the handler (logs, audit, goroutines)
+		CaseSensitive:         true,
+		BodyLimit:             bodyLimit,
+		ReadBufferSize:        16 << 10,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+	}
+	if len(d.Config.TrustedProxies) > 0 {
+		fc.ProxyHeader = fiber.HeaderXForwardedFor
+		fc.EnableTrustedProxyCheck = true
+		fc.TrustedProxies = d.Config.TrustedProxies
+		fc.EnableIPValidation = true
+	}
+	s.app = fiber.New(fc)
+
+	s.app.Use(s.requestID, s.observe)
+	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	s.app.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+			"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+		ReferrerPolicy:            "same-origin",
+		CrossOriginEmbedderPolicy: "unsafe-none",
+		PermissionPolicy:          "camera=(self), microphone=(self), geolocation=()",
+		HSTSMaxAge:                hstsAge(base),
+	}))
+	s.app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	s.app.Use("/static", s.staticCache, filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 0}))
+	s.app.Use(s.withTimeout, s.identify, s.checkCSRF)
+	s.routes = s.routeTable()
+	for _, r := range s.routes {
+		s.app.Add(r.Method, r.Path, s.guard(r), r.Handler)
+	}
+	s.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return s, nil
+}
+
+func hstsAge(base *url.URL) int {
+	if base.Scheme == "https" {
+		return 31536000
+	}
+	return 0
+}
+
+// App returns the Fiber app, for tests (app.Test) and for serving.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Metrics returns the collectors, for /metrics.
+func (s *Server) Metrics() *Metrics { return s.metrics }
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for in-flight requests
+// until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
+
+// requestID takes a well-formed X-Request-ID from a proxy, else makes one.
+func (s *Server) requestID(c *fiber.Ctx) error {
+	id := c.Get(fiber.HeaderXRequestID)
+	if !requestIDPattern.MatchString(id) {
+		id = randomString()[:20]
+	}
+	c.Locals(localRequestID, id)
+	c.Set(fiber.HeaderXRequestID, id)
+	return c.Next()
+}
+
+// observe logs each request and records its metrics once the final status
+// is known (errors are turned into responses here, not later).
+func (s *Server) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	if err := c.Next(); err != nil {
+		if herr := s.handleError(c, err); herr != nil {
+			s.log.Error("error handler failed", "request_id", requestID(c), "err", herr)
+			c.Status(fiber.StatusInternalServerError)
+		}
+	}
+	s.metrics.observe(c, start)
+	status := c.Response().StatusCode()
+	level := slog.LevelInfo
+	switch {
+	case status >= 500:
+		level = slog.LevelError
+	case strings.HasPrefix(c.Path(), "/static/") || c.Path() == "/metrics" || c.Path() == "/healthz" || c.Path() == "/readyz":
+		level = slog.LevelDebug
+	}
+	attrs := []any{"request_id", requestID(c), "method", c.Method(), "path", c.Path(), "status", status,
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", c.IP()}
+	if u := currentUser(c); u != nil {
+		attrs = append(attrs, "user_id", u.ID)
+	}
+	s.log.Log(c.UserContext(), level, "request", attrs...)
+	return nil
+}
+
+func (s *Server) logPanic(c *fiber.Ctx, e any) {
+	s.log.Error("panic", "request_id", requestID(c), "path", c.Path(), "panic", e)
+}
+
+func (s *Server) staticCache(c *fiber.Ctx) error {
+	if c.Query("v") != "" {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	}
+	return c.Next()
+}
+
+// withTimeout gives every request a context that ends after requestTimeout;
+// all database calls use it.
+func (s *Server) withTimeout(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
+// identify resolves the caller once: a bearer token, else the session
+// cookie. It also picks the language and time zone of the response.
+func (s *Server) identify(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	if h := c.Get(fiber.HeaderAuthorization); h != "" {
+		scheme, token, _ := strings.Cut(h, " ")
+		if !strings.EqualFold(scheme, "Bearer") || token == "" {
+			s.setTranslator(c, nil)
+			return apperr.ErrUnauthorized
+		}
+		t, err := s.auth.Tokens().Authenticate(ctx, strings.TrimSpace(token))
+		if err != nil {
+			s.setTranslator(c, nil)
+			return err
+		}
+		c.Locals(localToken, t)
+		c.Locals(localUser, t.User)
+	} else if cookie := c.Cookies(cookieSession); cookie != "" {
+		sess, err := s.auth.Sessions().Lookup(ctx, cookie)
+		switch {
+		case err == nil:
+			c.Locals(localSession, sess)
+			c.Locals(localUser, sess.User)
+		case errors.Is(err, apperr.ErrUnauthorized):
+			s.clearCookie(c, cookieSession)
+		default:
+			s.setTranslator(c, nil)
+			return err
+		}
+	}
+	s.setTranslator(c, currentUser(c))
+	return c.Next()
+}
+
+// setTranslator picks the language: the signed-in user's, else ?lang= (kept
+// in a cookie), else the language cookie, else Accept-Language.
+func (s *Server) setTranslator(c *fiber.Ctx, u *org.User) {
+	if u != nil {
+		c.Locals(localTr, s.i18n.Translator(u.Language, u.Location()))
+		return
+	}
+	lang := ""
+	if q := c.Query("lang"); i18n.Supported(q) {
+		lang = q
+		s.setCookie(c, cookieLang, q, 365*24*time.Hour)
+	} else if ck := c.Cookies(cookieLang); i18n.Supported(ck) {
+		lang = ck
+	} else {
+		lang = s.i18n.Match(c.Get(fiber.HeaderAcceptLanguage))
+	}
+	c.Locals(localTr, s.i18n.Translator(lang, time.UTC))
+}

@@ -1,0 +1,346 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/apperr"
+	"backoffice/app/auth"
+	"backoffice/app/clock"
+	"backoffice/app/config"
+	"backoffice/app/db"
+	"backoffice/app/demo"
+	"backoffice/app/i18n"
+	"backoffice/app/org"
+	"backoffice/app/web"
+	"backoffice/rbac"
+)
+
+// env is what every command starts from: configuration, logger, database.
+type env struct {
+	cfg    config.Config
+	log    *slog.Logger
+	db     *bun.DB
+	clock  clock.Clock
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func setup(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) (*env, int) {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "backoffice:", err)
+		return nil, 2
+	}
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(stderr, opts)
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(stderr, opts)
+	}
+	log := slog.New(h)
+	bdb, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		fmt.Fprintln(stderr, "backoffice: database:", err)
+		return nil, 1
+	}
+	return &env{cfg: cfg, log: log, db: bdb, clock: clock.System{}, stdout: stdout, stderr: stderr}, 0
+}
+
+func newHasher() *auth.Hasher {
+	return auth.NewHasher(auth.DefaultParams, max(2, runtime.NumCPU()))
+}
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	noDemo := fs.Bool("no-demo", false, "do not load demo data into an empty database")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	e, code := setup(ctx, getenv, stdout, stderr)
+	if e == nil {
+		return code
+	}
+	defer e.db.Close()
+	e.log.Info("starting", "version", version, "config", e.cfg.String())
+
+	applied, err := db.Migrate(ctx, e.db)
+	if err != nil {
+		e.log.Error("migrations failed", "err", err)
+		return 1
+	}
+	if len(applied) > 0 {
+		e.log.Info("migrations applied", "migrations", strings.Join(applied, ", "))
+	}
+	hasher := newHasher()
+	if !*noDemo {
+		empty, err := org.NewStore(e.db, e.clock).Empty(ctx)
+		if err != nil {
+			e.log.Error("check database", "err", err)
+			return 1
+		}
+		if empty {
+			logins, err := demo.Seed(ctx, e.db, e.clock, hasher, getenv("BACKOFFICE_DEMO_PASSWORD"))
+			if err != nil {
+				e.log.Error("load demo data", "err", err)
+				return 1
+			}
+			printLogins(stdout, e.cfg.BaseURL, logins)
+		}
+	}
+
+	enforcer, err := rbac.New(ctx, e.db)
+	if err != nil {
+		e.log.Error("load permissions", "err", err)
+		return 1
+	}
+	bundle, err := i18n.New()
+	if err != nil {
+		e.log.Error("load translations", "err", err)
+		return 1
+	}
+	sessions := auth.NewSessionStore(e.db, e.clock, e.cfg.SessionIdle, e.cfg.SessionMax)
+	authSvc := auth.NewService(e.db, e.clock, hasher, sessions)
+	srv, err := web.New(web.Deps{Config: e.cfg, DB: e.db, Log: e.log, Clock: e.clock, Enforcer: enforcer,
+		I18n: bundle, Auth: authSvc, Version: version})
+	if err != nil {
+		e.log.Error("build web server", "err", err)
+		return 1
+	}
+
+	ln, err := net.Listen("tcp", e.cfg.Addr)
+	if err != nil {
+		e.log.Error("listen", "addr", e.cfg.Addr, "err", err)
+		return 1
+	}
+	bgCtx, stopBg := context.WithCancel(context.Background())
+	defer stopBg()
+	go enforcer.ReloadEvery(bgCtx, 30*time.Second, func(err error) { e.log.Warn("reload permissions", "err", err) })
+	go every(bgCtx, 10*time.Minute, func() {
+		cctx, cancel := context.WithTimeout(bgCtx, time.Minute)
+		defer cancel()
+		if err := authSvc.Cleanup(cctx); err != nil {
+			e.log.Warn("clean up sessions", "err", err)
+		}
+	})
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "Backoffice %s is running at %s (listening on %s). Press Ctrl+C to stop.\n", version, e.cfg.BaseURL, ln.Addr())
+
+	select {
+	case err := <-served:
+		if err != nil {
+			e.log.Error("server stopped", "err", err)
+			return 1
+		}
+		return 0
+	case <-ctx.Done():
+	}
+	e.log.Info("shutting down: finishing in-flight requests")
+	stopBg()
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		e.log.Error("shutdown", "err", err)
+		return 1
+	}
+	<-served
+	e.log.Info("stopped")
+	return 0
+}
+
+func every(ctx context.Context, d time.Duration, fn func()) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn()
+		}
+	}
+}
+
+func printLogins(w io.Writer, baseURL string, logins []demo.Login) {
+	fmt.Fprintln(w, "")
+	fmt.Fprintln(w, "Demo data loaded. Sign in at "+baseURL+"/login with one of these accounts:")
+	fmt.Fprintln(w, "")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  EMAIL\tPASSWORD\tROLE\tORGANIZATION\tAREA")
+	for _, l := range logins {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", l.Email, l.Password, l.Role, l.Org, l.Area)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "")
+}
+
+func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) != 1 || (args[0] != "up" && args[0] != "down" && args[0] != "status") {
+		fmt.Fprintln(stderr, "usage: backoffice migrate up|down|status")
+		return 2
+	}
+	e, code := setup(ctx, getenv, stdout, stderr)
+	if e == nil {
+		return code
+	}
+	defer e.db.Close()
+	switch args[0] {
+	case "up":
+		names, err := db.Migrate(ctx, e.db)
+		if err != nil {
+			fmt.Fprintln(stderr, "backoffice: migrate up:", err)
+			return 1
+		}
+		if len(names) == 0 {
+			fmt.Fprintln(stdout, "Nothing to apply: the database is up to date.")
+		}
+		for _, n := range names {
+			fmt.Fprintln(stdout, "applied", n)
+		}
+	case "down":
+		name, err := db.RollbackOne(ctx, e.db)
+		if err != nil {
+			fmt.Fprintln(stderr, "backoffice: migrate down:", err)
+			return 1
+		}
+		if name == "" {
+			fmt.Fprintln(stdout, "Nothing to roll back: no migration is applied.")
+		} else {
+			fmt.Fprintln(stdout, "rolled back", name)
+		}
+	case "status":
+		st, err := db.Status(ctx, e.db)
+		if err != nil {
+			fmt.Fprintln(stderr, "backoffice: migrate status:", err)
+			return 1
+		}
+		for _, s := range st {
+			state := "pending"
+			if s.Applied {
+				state = "applied"
+			}
+			fmt.Fprintf(stdout, "%-8s %s\n", state, s.Name)
+		}
+	}
+	return 0
+}
+
+func cmdSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	password := fs.String("password", getenv("BACKOFFICE_DEMO_PASSWORD"), "password of every demo account (default: random)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	e, code := setup(ctx, getenv, stdout, stderr)
+	if e == nil {
+		return code
+	}
+	defer e.db.Close()
+	if _, err := db.Migrate(ctx, e.db); err != nil {
+		fmt.Fprintln(stderr, "backoffice: migrate:", err)
+		return 1
+	}
+	logins, err := demo.Seed(ctx, e.db, e.clock, newHasher(), *password)
+	if err != nil {
+		fmt.Fprintln(stderr, "backoffice: seed:", err)
+		return 1
+	}
+	printLogins(stdout, e.cfg.BaseURL, logins)
+	return 0
+}
+
+func cmdUser(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "create" {
+		fmt.Fprintln(stderr, "usage: backoffice user create --email E --password P --name N --role provider_admin|provider_agent")
+		return 2
+	}
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	email := fs.String("email", "", "email address (required)")
+	password := fs.String("password", "", "password, 8 to 128 characters (required)")
+	name := fs.String("name", "", "full name (required)")
+	role := fs.String("role", "", "provider_admin or provider_agent (required)")
+	orgName := fs.String("organization", "Service provider", "name of the provider organization, if none exists yet")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	first, last, _ := strings.Cut(strings.TrimSpace(*name), " ")
+	u := &org.User{Email: org.NormalizeEmail(*email), FirstName: first, LastName: strings.TrimSpace(last), Role: rbac.Role(*role)}
+
+	v := &apperr.ValidationError{}
+	org.CheckEmail(v, "--email", u.Email)
+	org.CheckText(v, "--name", *name, true, 200)
+	if !u.Role.IsStaff() {
+		v.Add("--role", "must be provider_admin or provider_agent", nil)
+	}
+	if err := auth.CheckPassword("--password", *password, u.Email); err != nil {
+		var ve *apperr.ValidationError
+		if errors.As(err, &ve) {
+			v.Fields = append(v.Fields, ve.Fields...)
+		}
+	}
+	if len(v.Fields) > 0 {
+		bundle, _ := i18n.New()
+		t := bundle.Translator("en", nil)
+		for _, f := range v.Fields {
+			fmt.Fprintf(stderr, "backoffice: %s: %s\n", f.Field, t.T(f.Message, f.Data))
+		}
+		return 2
+	}
+
+	e, code := setup(ctx, getenv, stdout, stderr)
+	if e == nil {
+		return code
+	}
+	defer e.db.Close()
+	if _, err := db.Migrate(ctx, e.db); err != nil {
+		fmt.Fprintln(stderr, "backoffice: migrate:", err)
+		return 1
+	}
+	hash, err := newHasher().Hash(ctx, *password)
+	if err != nil {
+		fmt.Fprintln(stderr, "backoffice:", err)
+		return 1
+	}
+	u.PasswordHash = hash
+	var providerName string
+	err = e.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		store := org.NewStore(tx, e.clock)
+		provider, err := store.FirstProvider(ctx)
+		if errors.Is(err, apperr.ErrNotFound) {
+			provider = &org.Organization{Name: strings.TrimSpace(*orgName)}
+			err = store.CreateOrganization(ctx, provider, nil)
+		}
+		if err != nil {
+			return err
+		}
+		providerName = provider.Name
+		u.OrganizationID = provider.ID
+		return store.CreateUser(ctx, u)
+	})
+	var conflict *apperr.Conflict
+	if errors.As(err, &conflict) {
+		fmt.Fprintf(stderr, "backoffice: --email: %s is already in use\n", u.Email)
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "backoffice: create user:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Created %s %s <%s> (user #%d) in %s.\n", u.Role, u.Name(), u.Email, u.ID, providerName)
+	return 0
+}
