@@ -2,7 +2,7 @@
 CREATE TABLE organizations (
     id {{.PK}},
     name TEXT NOT NULL,
-    provider_id BIGINT REFERENCES organizations (id) ON DELETE RESTRICT,
+    provider_id BIGINT REFERENCES organizations (id),
     independent BOOLEAN NOT NULL DEFAULT FALSE,
     created_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP

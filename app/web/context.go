@@ -16,6 +16,7 @@ const (
 	localToken     = "bo.token"
 	localTr        = "bo.tr"
 	localRequestID = "bo.request_id"
+	localRoute     = "bo.route" // the route-table path the request matched
 )
 
 // currentUser is the signed-in user, or nil.

@@ -3,6 +3,7 @@ package web
 import (
 	"database/sql"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -46,13 +47,17 @@ func NewMetrics(sqldb *sql.DB, version string) *Metrics {
 	return m
 }
 
-// observe records one finished request. The route is the template the
-// request matched (such as /api/v1/me/tokens/:id), never the raw path, so
-// the number of series stays bounded; unmatched requests share one label.
+// observe records one finished request. The route is the template of the
+// route-table entry the request matched (such as /api/v1/me/tokens/:id),
+// never the raw path, so the number of series stays bounded; requests that
+// matched no entry share one label.
 func (m *Metrics) observe(c *fiber.Ctx, start time.Time) {
-	route := "unmatched"
-	if r := c.Route(); r != nil && r.Method != "USE" && r.Path != "" {
-		route = r.Path
+	route, _ := c.Locals(localRoute).(string)
+	if route == "" {
+		route = "unmatched"
+		if strings.HasPrefix(c.Path(), "/static/") {
+			route = "/static/*"
+		}
 	}
 	method := c.Method()
 	switch method {

@@ -73,6 +73,7 @@ func (s *Server) routeTable() []route {
 // is one customers never see, so its existence is not revealed.
 func (s *Server) guard(r route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		c.Locals(localRoute, r.Path)
 		if r.Perm == public {
 			return c.Next()
 		}

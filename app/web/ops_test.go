@@ -1,0 +1,226 @@
+package web
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/db"
+	"backoffice/app/org"
+	"backoffice/rbac"
+	"backoffice/views"
+)
+
+func TestHealthAndReadiness(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		resp, body := h.api("GET", "/healthz", "", nil)
+		if resp.StatusCode != 200 || body["status"] != "ok" {
+			t.Fatalf("healthz: %d %v", resp.StatusCode, body)
+		}
+		resp, body = h.api("GET", "/readyz", "", nil)
+		if resp.StatusCode != 200 || body["status"] != "ready" {
+			t.Fatalf("readyz: %d %v", resp.StatusCode, body)
+		}
+		// With a migration rolled back the instance is not ready.
+		if _, err := db.RollbackOne(context.Background(), h.db); err != nil {
+			t.Fatal(err)
+		}
+		resp, body = h.api("GET", "/readyz", "", nil)
+		if resp.StatusCode != 503 || body["checks"].(map[string]any)["migrations"] != "pending" {
+			t.Fatalf("readyz with a pending migration: %d %v", resp.StatusCode, body)
+		}
+		// With the database closed it is not ready either, and liveness holds.
+		h.db.Close()
+		resp, body = h.api("GET", "/readyz", "", nil)
+		if resp.StatusCode != 503 || body["checks"].(map[string]any)["database"] != "unreachable" {
+			t.Fatalf("readyz with the database gone: %d %v", resp.StatusCode, body)
+		}
+		if resp, _ := h.api("GET", "/healthz", "", nil); resp.StatusCode != 200 {
+			t.Fatal("healthz depends on the database")
+		}
+	})
+}
+
+func TestMetricsUseRouteTemplates(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		tok := h.token("agent")
+		h.api("DELETE", "/api/v1/me/tokens/424242", tok, nil)
+		h.api("GET", "/api/v1/me", tok, nil)
+		h.browser().get("/no/such/page/12345")
+		resp := h.do(httptest.NewRequest("GET", "/metrics", nil))
+		body := readBody(t, resp)
+		wantStatus(t, resp, 200, body)
+		wantContains(t, body,
+			`backoffice_http_requests_total{method="DELETE",route="/api/v1/me/tokens/:id",status="404"} 1`,
+			`backoffice_http_requests_total{method="GET",route="/api/v1/me",status="200"} 1`,
+			`backoffice_http_requests_total{method="GET",route="unmatched",status="404"} 1`,
+			`backoffice_http_request_duration_seconds_bucket{method="GET",route="/api/v1/me",status="200",le="0.005"}`,
+			"go_goroutines", "go_sql_max_open_connections", "process_cpu_seconds_total", `backoffice_build_info{version="test"} 1`)
+		wantNotContains(t, body, "424242", "12345")
+	})
+}
+
+func TestErrorsAreFriendlyPagesOrProblems(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		b := h.loggedIn("a_member")
+		resp, body := b.get("/no-such-page")
+		wantStatus(t, resp, 404, body)
+		wantContains(t, body, "Page not found", "Go to the overview", "Customer A") // inside the app shell
+		resp, body = h.browser().get("/no-such-page")
+		wantStatus(t, resp, 404, body)
+		wantContains(t, body, "Page not found", `class="bare"`)
+		// Fiber routes are case-sensitive here: /LOGIN is not /login.
+		resp, _ = h.browser().get("/PROFILE")
+		wantStatus(t, resp, 404, "")
+		// Too large a body is refused, not crashed on (over a real connection:
+		// the limit is enforced while reading the request).
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		must(t, err)
+		go h.srv.Serve(ln)
+		defer h.srv.Shutdown(context.Background())
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		must(t, err)
+		defer conn.Close()
+		fmt.Fprintf(conn, "POST /api/v1/auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", bodyLimit+10)
+		r, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		must(t, err)
+		if r.StatusCode != 413 {
+			t.Fatalf("oversized body: %d", r.StatusCode)
+		}
+	})
+}
+
+func TestPanicsBecomeA500PageWithTheRequestID(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		h.srv.App().Get("/boom", func(c *fiber.Ctx) error { panic("kaboom") })
+		req := httptest.NewRequest("GET", "/boom", nil)
+		req.Header.Set("X-Request-ID", "req-boom-000001")
+		resp := h.do(req)
+		body := readBody(t, resp)
+		wantStatus(t, resp, 500, body)
+		wantContains(t, body, "Something went wrong", "req-boom-000001")
+		wantNotContains(t, body, "kaboom")
+		if !strings.Contains(h.logs.String(), "req-boom-000001") || !strings.Contains(h.logs.String(), "kaboom") {
+			t.Fatal("the panic was not logged with its request id")
+		}
+	})
+}
+
+func TestStaticFilesAreFingerprintedAndCached(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		url := views.Asset("css/app.css")
+		resp, body := h.browser().get(url)
+		wantStatus(t, resp, 200, "")
+		if !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") {
+			t.Fatalf("headers: %v", resp.Header)
+		}
+		wantContains(t, body, "--brand")
+		resp, _ = h.browser().get("/static/css/nothing.css")
+		wantStatus(t, resp, 404, "")
+	})
+}
+
+// Every route is registered from the route table, with its guard.
+func TestEveryRouteComesFromTheRouteTable(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		table := map[string]bool{}
+		for _, r := range h.srv.routes {
+			table[r.Method+" "+r.Path] = true
+		}
+		for _, r := range h.srv.App().GetRoutes(true) {
+			if r.Method == "USE" || r.Method == "HEAD" {
+				continue
+			}
+			if !table[r.Method+" "+r.Path] {
+				t.Errorf("route %s %s is not in the route table", r.Method, r.Path)
+			}
+		}
+	})
+}
+
+var pathParams = regexp.MustCompile(`:[a-z_]+`)
+
+// For every route and role, the guard answers exactly as the policy says:
+// denied means 403 (404 for customers on staff-only resources); allowed
+// means the handler ran (a 404 then can only come from a missing record).
+func TestEveryRouteEnforcesTheRoleMatrix(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		roles := map[rbac.Role]string{rbac.ProviderAdmin: "admin", rbac.ProviderAgent: "agent",
+			rbac.Administrator: "a_admin", rbac.Moderator: "a_moderator", rbac.Member: "a_member"}
+		checked := 0
+		for _, r := range h.srv.routes {
+			if r.Perm == public {
+				continue
+			}
+			for role, user := range roles {
+				path := pathParams.ReplaceAllString(r.Path, "999999")
+				var status int
+				if strings.HasPrefix(r.Path, "/api/") {
+					var body any
+					if r.Method == "POST" || r.Method == "PATCH" {
+						body = map[string]any{}
+					}
+					resp, _ := h.api(r.Method, path, h.token(user), body)
+					status = resp.StatusCode
+				} else {
+					b := h.loggedIn(user)
+					if r.Method == "GET" {
+						resp, _ := b.get(path)
+						status = resp.StatusCode
+					} else {
+						resp, _ := b.post("/", path, nil)
+						status = resp.StatusCode
+					}
+				}
+				allowed := h.srv.rbac.Can(role, r.Perm.Obj, r.Perm.Act)
+				switch {
+				case !allowed && role.IsCustomer() && h.srv.rbac.StaffOnly(r.Perm.Obj):
+					if status != 404 {
+						t.Errorf("%s %s as %s: %d, want 404", r.Method, r.Path, role, status)
+					}
+				case !allowed:
+					if status != 403 {
+						t.Errorf("%s %s as %s: %d, want 403", r.Method, r.Path, role, status)
+					}
+				default:
+					if status == 401 || status == 403 || (status == 404 && !strings.Contains(r.Path, ":")) || status >= 500 {
+						t.Errorf("%s %s as %s: %d, want the handler's answer", r.Method, r.Path, role, status)
+					}
+				}
+				checked++
+			}
+			// Visitors are asked to sign in.
+			resp, _ := h.browser().get(pathParams.ReplaceAllString(r.Path, "1"))
+			if strings.HasPrefix(r.Path, "/api/") && r.Method == "GET" && resp.StatusCode != 401 {
+				t.Errorf("GET %s as visitor: %d, want 401", r.Path, resp.StatusCode)
+			} else if !strings.HasPrefix(r.Path, "/api/") && r.Method == "GET" && resp.StatusCode != 303 {
+				t.Errorf("GET %s as visitor: %d, want 303 to sign in", r.Path, resp.StatusCode)
+			}
+		}
+		if checked < 50 {
+			t.Fatalf("only %d route/role pairs checked", checked)
+		}
+	})
+}
+
+// Customer users live in customer organizations and staff in the provider;
+// the area follows.
+func TestAreasFollowTheRole(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		for name, u := range h.users {
+			want := u.Organization.IsProvider()
+			if u.IsStaff() != want {
+				t.Errorf("%s: staff=%v but provider org=%v", name, u.IsStaff(), want)
+			}
+		}
+		_ = org.StatusActive
+	})
+}
