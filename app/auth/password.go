@@ -119,7 +119,8 @@ func decode(encoded string) (Params, []byte, []byte, error) {
 		return Params{}, nil, nil, errBadHash
 	}
 	var p Params
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil ||
+		p.Time < 1 || p.Threads < 1 { // argon2.IDKey panics on either
 		return Params{}, nil, nil, errBadHash
 	}
 	b64 := base64.RawStdEncoding

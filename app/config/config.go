@@ -223,14 +223,28 @@ func (c Config) String() string {
 		c.Addr, c.BaseURL, maskURL(c.DatabaseURL), smtp, c.MailFrom, secret, c.LogLevel)
 }
 
-// maskURL hides the password of a URL.
+// maskURL hides the password of a URL: in the user info, in a password
+// query parameter (libpq and pgx accept one), and in a URL too malformed to
+// parse, whose user info and query are hidden whole.
 func maskURL(s string) string {
 	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
+	if err != nil {
+		if i, j := strings.Index(s, "://"), strings.LastIndex(s, "@"); i >= 0 && j > i {
+			s = s[:i+3] + "xxxxx" + s[j:]
+		}
+		if i := strings.IndexByte(s, '?'); i >= 0 {
+			s = s[:i+1] + "xxxxx"
+		}
 		return s
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
 	}
 	return u.String()
 }

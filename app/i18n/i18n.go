@@ -194,7 +194,7 @@ var TimeZones = []string{
 
 // OffsetLabel renders a zone for pickers, such as "(UTC+01:00) Europe/Berlin".
 func OffsetLabel(tz string, at time.Time) string {
-	loc, err := time.LoadLocation(tz)
+	loc, err := LoadLocation(tz)
 	if err != nil {
 		return tz
 	}

@@ -3,7 +3,6 @@ package org
 import (
 	"net/mail"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -75,9 +74,6 @@ func (in *ProfileInput) Validate() error {
 
 // ValidTimeZone reports whether tz is an IANA time zone name.
 func ValidTimeZone(tz string) bool {
-	if tz == "" || tz == "Local" || len(tz) > 64 || strings.ContainsRune(tz, 0) {
-		return false
-	}
-	_, err := time.LoadLocation(tz)
+	_, err := i18n.LoadLocation(tz)
 	return err == nil
 }

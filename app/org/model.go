@@ -6,9 +6,11 @@ package org
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
+	"backoffice/app/i18n"
 	"backoffice/rbac"
 )
 
@@ -87,7 +89,8 @@ func (u *User) Initials() string {
 		}
 	}
 	if b.Len() == 0 && u.Email != "" {
-		return strings.ToUpper(u.Email[:1])
+		r, _ := utf8.DecodeRuneInString(u.Email) // the first letter, not its first byte
+		return strings.ToUpper(string(r))
 	}
 	return strings.ToUpper(b.String())
 }
@@ -100,7 +103,7 @@ func (u *User) IsStaff() bool { return u.Role.IsStaff() }
 
 // Location is the user's time zone, UTC when unknown.
 func (u *User) Location() *time.Location {
-	if loc, err := time.LoadLocation(u.TimeZone); err == nil {
+	if loc, err := i18n.LoadLocation(u.TimeZone); err == nil {
 		return loc
 	}
 	return time.UTC

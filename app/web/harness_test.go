@@ -70,10 +70,17 @@ func eachDB(t *testing.T, fn func(t *testing.T, h *harness)) {
 
 func newHarness(t *testing.T, bdb *bun.DB) *harness {
 	t.Helper()
+	return newHarnessAt(t, bdb, "http://desk.test")
+}
+
+// newHarnessAt builds a harness whose BASE_URL is baseURL (browsers send an
+// Origin that must match it).
+func newHarnessAt(t *testing.T, bdb *bun.DB, baseURL string) *harness {
+	t.Helper()
 	ctx := context.Background()
 	fc := clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"BACKOFFICE_SECRET": strings.Repeat("s", 40), "BASE_URL": "http://desk.test",
+		return map[string]string{"BACKOFFICE_SECRET": strings.Repeat("s", 40), "BASE_URL": baseURL,
 			// app.Test connects from 0.0.0.0; trusting it lets tests choose client
 			// addresses with X-Forwarded-For, as a reverse proxy would.
 			"BACKOFFICE_TRUSTED_PROXIES": "0.0.0.0"}[k]
@@ -312,3 +319,5 @@ func wantNotContains(t testing.TB, body string, subs ...string) {
 		}
 	}
 }
+
+func newSQLite(t *testing.T) *bun.DB { return dbtest.New(t, dbtest.SQLite) }

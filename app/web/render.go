@@ -25,7 +25,7 @@ func (s *Server) page(c *fiber.Ctx, title string) *views.Page {
 		User:    u,
 		CSRF:    s.csrfToken(c),
 		Flashes: s.takeFlash(c),
-		Path:    c.Route().Path,
+		Path:    routePath(c),
 		Now:     s.clock.Now(),
 	}
 	if u != nil {
@@ -109,3 +109,9 @@ func safeNext(next string) string {
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// routePath is the route-table path the request matched, or "".
+func routePath(c *fiber.Ctx) string {
+	p, _ := c.Locals(localRoute).(string)
+	return p
+}

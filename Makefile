@@ -1,0 +1,42 @@
+# Backoffice — common tasks. `make help` lists them.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+GOFILES := $(shell git ls-files '*.go' 2>/dev/null)
+
+.PHONY: help run build test test-race test-postgres generate fmt check-fmt vet screenshots clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+run: ## serve on the embedded SQLite database (demo data on first start)
+	go run ./cmd/backoffice serve
+
+build: ## build a static binary into bin/
+	CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o bin/backoffice ./cmd/backoffice
+
+test: check-fmt vet ## run every test (PostgreSQL too when TEST_POSTGRES_URL is set)
+	go test -count=1 ./...
+
+test-race: ## run every test with the race detector (needs cgo)
+	CGO_ENABLED=1 go test -count=1 -race ./...
+
+test-postgres: ## run every test on SQLite and the local PostgreSQL
+	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable} go test -count=1 ./...
+
+generate: ## regenerate the templ components after editing views/*.templ
+	go tool templ generate -path views
+
+fmt: ## format the Go code
+	gofmt -w $(GOFILES)
+
+check-fmt:
+	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	go vet ./...
+
+screenshots: ## save screenshots of the pages to screenshots/ (needs Chromium)
+	SCREENSHOT_DIR=$(CURDIR)/screenshots go test -count=1 -run 'TestBrowser' ./app/web/
+
+clean:
+	rm -rf bin screenshots
