@@ -65,15 +65,29 @@ func (s *Store) Record(ctx context.Context, actor *org.User, ev Event) error {
 	if actor != nil {
 		e.ActorID, e.ActorEmail = &actor.ID, actor.Email
 		e.OrganizationID = &actor.OrganizationID
-		if actor.Organization != nil {
-			p := actor.Organization.ScopeProviderID()
-			e.ProviderID = &p
+		p, err := s.providerOf(ctx, actor)
+		if err != nil {
+			return err
 		}
+		e.ProviderID = &p
 	}
 	if _, err := s.db.NewInsert().Model(e).Exec(ctx); err != nil {
 		return fmt.Errorf("record audit event %s: %w", ev.Action, err)
 	}
 	return nil
+}
+
+// providerOf is the provider scope of actor's organization, loading the
+// organization when the caller did not, so no entry is stored unreadable.
+func (s *Store) providerOf(ctx context.Context, actor *org.User) (int64, error) {
+	if actor.Organization != nil {
+		return actor.Organization.ScopeProviderID(), nil
+	}
+	o := new(org.Organization)
+	if err := s.db.NewSelect().Model(o).Column("id", "provider_id").Where("id = ?", actor.OrganizationID).Scan(ctx); err != nil {
+		return 0, fmt.Errorf("load organization of the audit actor: %w", err)
+	}
+	return o.ScopeProviderID(), nil
 }
 
 // List returns up to limit entries of providerID older than the entry before

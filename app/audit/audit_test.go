@@ -297,3 +297,31 @@ func TestRecordInTransaction(t *testing.T) {
 		}
 	})
 }
+
+func TestRecordLoadsTheProviderWhenTheCallerDidNot(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		c := clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+		store := org.NewStore(db, c)
+		provider := &org.Organization{Name: "P"}
+		if err := store.CreateOrganization(ctx, provider, nil); err != nil {
+			t.Fatal(err)
+		}
+		cust := &org.Organization{Name: "C", ProviderID: &provider.ID}
+		if err := store.CreateOrganization(ctx, cust, nil); err != nil {
+			t.Fatal(err)
+		}
+		u := &org.User{OrganizationID: cust.ID, Email: "bare@c.test", FirstName: "B", Role: "member"}
+		if err := store.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		a := audit.NewStore(db, c)
+		if err := a.Record(ctx, u, audit.Event{Action: "auth.login"}); err != nil { // u.Organization is nil
+			t.Fatal(err)
+		}
+		entries, _, err := a.List(ctx, provider.ID, 0, 10)
+		if err != nil || len(entries) != 1 {
+			t.Fatalf("entry not visible to the provider: %v %v", entries, err)
+		}
+	})
+}

@@ -10,7 +10,6 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/auth"
-	"backoffice/app/db/dbtest"
 	"backoffice/rbac"
 )
 
@@ -24,7 +23,7 @@ func (f *fixture) apiToken(userID int64, name string, ttl time.Duration) (string
 }
 
 func TestAPITokenCreateStoresOnlyTheHash(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Administrator)
 		plain, tok := f.apiToken(u.ID, "CI", 30*24*time.Hour)
@@ -58,7 +57,7 @@ func TestAPITokenCreateStoresOnlyTheHash(t *testing.T) {
 }
 
 func TestAPITokenAuthenticate(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Administrator)
 		plain, tok := f.apiToken(u.ID, "CI", time.Hour)
@@ -102,7 +101,7 @@ func TestAPITokenAuthenticate(t *testing.T) {
 }
 
 func TestAPITokenLastUsedAtMostOnceAMinute(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		plain, tok := f.apiToken(u.ID, "CI", time.Hour)
@@ -134,7 +133,7 @@ func TestAPITokenLastUsedAtMostOnceAMinute(t *testing.T) {
 }
 
 func TestAPITokenOfDisabledUser(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Administrator)
 		other := f.user(f.customer, "bob@customer.test", rbac.Member)
@@ -151,7 +150,7 @@ func TestAPITokenOfDisabledUser(t *testing.T) {
 }
 
 func TestAPITokenDelete(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Administrator)
 		other := f.user(f.provider, "bob@provider.test", rbac.ProviderAdmin)
@@ -181,7 +180,7 @@ func TestAPITokenDelete(t *testing.T) {
 }
 
 func TestAPITokenForUserPaging(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Administrator)
 		other := f.user(f.customer, "bob@customer.test", rbac.Member)
@@ -229,7 +228,7 @@ func TestAPITokenForUserPaging(t *testing.T) {
 }
 
 func TestAPITokenDeleteForUser(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Administrator)
 		other := f.user(f.customer, "bob@customer.test", rbac.Member)

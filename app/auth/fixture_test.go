@@ -12,6 +12,7 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/auth"
 	"backoffice/app/clock"
+	"backoffice/app/db/dbtest"
 	"backoffice/app/org"
 	"backoffice/rbac"
 )
@@ -44,6 +45,14 @@ type fixture struct {
 	svc      *auth.Service
 	provider *org.Organization
 	customer *org.Organization
+}
+
+// eachDB runs fn on a fresh database of every available dialect. The tests
+// share nothing but the PostgreSQL server (each gets its own schema), so they
+// run in parallel: most of their time is spent creating the schema.
+func eachDB(t *testing.T, fn func(t *testing.T, bdb *bun.DB)) {
+	t.Parallel()
+	dbtest.Run(t, fn)
 }
 
 func newFixture(t *testing.T, bdb *bun.DB) *fixture {

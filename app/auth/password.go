@@ -109,6 +109,9 @@ func (h *Hasher) Verify(ctx context.Context, password, encoded string) (ok, reha
 
 var errBadHash = errors.New("not an argon2id PHC string")
 
+// maxMemoryKiB bounds the cost a stored hash may ask for (1 GiB).
+const maxMemoryKiB = 1 << 20
+
 func decode(encoded string) (Params, []byte, []byte, error) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
@@ -120,7 +123,8 @@ func decode(encoded string) (Params, []byte, []byte, error) {
 	}
 	var p Params
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil ||
-		p.Time < 1 || p.Threads < 1 { // argon2.IDKey panics on either
+		p.Time < 1 || p.Threads < 1 || // argon2.IDKey panics on either
+		p.Memory > maxMemoryKiB || p.Time > 16 { // a corrupt row must not allocate gigabytes
 		return Params{}, nil, nil, errBadHash
 	}
 	b64 := base64.RawStdEncoding

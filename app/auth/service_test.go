@@ -13,7 +13,6 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/audit"
 	"backoffice/app/auth"
-	"backoffice/app/db/dbtest"
 	"backoffice/app/org"
 	"backoffice/rbac"
 )
@@ -34,7 +33,7 @@ func tooMany(err error) bool {
 }
 
 func TestAuthenticate(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Member)
 
@@ -79,7 +78,7 @@ func TestAuthenticate(t *testing.T) {
 }
 
 func TestAuthenticateUserWithoutPassword(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		invited := &org.User{OrganizationID: f.customer.ID, Email: "new@customer.test", FirstName: "New", Role: rbac.Member}
 		if err := f.orgs.CreateUser(f.ctx, invited); err != nil {
@@ -94,7 +93,7 @@ func TestAuthenticateUserWithoutPassword(t *testing.T) {
 }
 
 func TestAuthenticateDisabledUser(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		f.disable(u)
@@ -118,7 +117,7 @@ func TestAuthenticateDisabledUser(t *testing.T) {
 }
 
 func TestAuthenticateThrottlesAccount(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 
@@ -172,7 +171,7 @@ func TestAuthenticateThrottlesAccount(t *testing.T) {
 }
 
 func TestAuthenticateThrottlesAddress(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		const attacker = "203.0.113.66"
@@ -194,7 +193,7 @@ func TestAuthenticateThrottlesAddress(t *testing.T) {
 }
 
 func TestAuthenticateRehashesOldParameters(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		old, err := auth.NewHasher(auth.Params{Memory: 2048, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 1).Hash(f.ctx, testPassword)
@@ -221,7 +220,7 @@ func TestAuthenticateRehashesOldParameters(t *testing.T) {
 }
 
 func TestLogin(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Administrator)
 		f.clock.Advance(time.Hour)
@@ -279,7 +278,7 @@ func TestLogin(t *testing.T) {
 }
 
 func TestLogout(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		token, _, err := f.svc.Login(f.ctx, creds(u.Email, testPassword), "ua", "")
@@ -337,7 +336,7 @@ func (f *fixture) tokenLive(plain string) bool {
 }
 
 func TestChangePasswordRefused(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		w := newPasswordWorld(f)
 		const newPassword = "Brand-New-Stapler-42"
@@ -389,7 +388,7 @@ func TestChangePasswordRefused(t *testing.T) {
 }
 
 func TestChangePasswordThrottlesWrongCurrent(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		wrong := auth.PasswordChange{Current: "Wrong-Horse-7-Battery", New: "Brand-New-Stapler-42"}
@@ -406,7 +405,7 @@ func TestChangePasswordThrottlesWrongCurrent(t *testing.T) {
 }
 
 func TestChangePassword(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		w := newPasswordWorld(f)
 		const newPassword = "Brand-New-Stapler-42"
@@ -457,7 +456,7 @@ func TestChangePassword(t *testing.T) {
 }
 
 func TestServiceUpdateProfile(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Member)
 
@@ -490,7 +489,7 @@ func TestServiceUpdateProfile(t *testing.T) {
 }
 
 func TestCreateToken(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Administrator)
 		day := 24 * time.Hour
@@ -542,7 +541,7 @@ func TestCreateToken(t *testing.T) {
 }
 
 func TestIssueToken(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Administrator)
 
@@ -578,7 +577,7 @@ func TestIssueToken(t *testing.T) {
 }
 
 func TestServiceDeleteTokenAndEndSessions(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Administrator)
 		other := f.user(f.customer, "bob@customer.test", rbac.Member)
@@ -618,7 +617,7 @@ func TestServiceDeleteTokenAndEndSessions(t *testing.T) {
 }
 
 func TestServiceCleanup(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		f.session(u)

@@ -10,7 +10,6 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/auth"
-	"backoffice/app/db/dbtest"
 	"backoffice/rbac"
 )
 
@@ -25,7 +24,7 @@ func lastSeen(t *testing.T, f *fixture, id int64) time.Time {
 }
 
 func TestSessionCreateAndLookup(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Member)
 		token, sess, err := f.sessions.Create(f.ctx, u.ID, "198.51.100.4", strings.Repeat("A", 400))
@@ -60,7 +59,7 @@ func TestSessionCreateAndLookup(t *testing.T) {
 }
 
 func TestSessionLookupRefuses(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		token, _ := f.session(u)
@@ -82,7 +81,7 @@ func TestSessionLookupRefuses(t *testing.T) {
 }
 
 func TestSessionIdleTimeout(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		token, _ := f.session(u)
@@ -109,7 +108,7 @@ func TestSessionIdleTimeout(t *testing.T) {
 }
 
 func TestSessionAbsoluteTimeout(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		token, _ := f.session(u)
@@ -128,7 +127,7 @@ func TestSessionAbsoluteTimeout(t *testing.T) {
 }
 
 func TestSessionOfDisabledUser(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Member)
 		other := f.user(f.customer, "bob@customer.test", rbac.Member)
@@ -145,7 +144,7 @@ func TestSessionOfDisabledUser(t *testing.T) {
 }
 
 func TestSessionLookupTouchesAtMostOnceAMinute(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		token, sess := f.session(u)
@@ -180,7 +179,7 @@ func TestSessionLookupTouchesAtMostOnceAMinute(t *testing.T) {
 }
 
 func TestSessionDeleteForUserKeepsOne(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		other := f.user(f.provider, "bob@provider.test", rbac.ProviderAgent)
@@ -207,7 +206,7 @@ func TestSessionDeleteForUserKeepsOne(t *testing.T) {
 }
 
 func TestSessionDeleteOne(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.customer, "anna@customer.test", rbac.Member)
 		other := f.user(f.provider, "bob@provider.test", rbac.ProviderAdmin)
@@ -235,7 +234,7 @@ func TestSessionDeleteOne(t *testing.T) {
 }
 
 func TestSessionDeleteByToken(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		a, _ := f.session(u)
@@ -253,15 +252,19 @@ func TestSessionDeleteByToken(t *testing.T) {
 }
 
 func TestSessionForUserPaging(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		other := f.user(f.provider, "bob@provider.test", rbac.ProviderAgent)
 
-		// One session that goes idle, then five live ones interleaved with
-		// another user's.
+		// One session that goes idle, one used recently but past its absolute
+		// timeout, then five live ones interleaved with another user's.
 		f.session(u)
-		f.clock.Advance(sessionIdle)
+		f.clock.Advance(15 * time.Minute)
+		if _, _, err := auth.NewSessionStore(bdb, f.clock, sessionIdle, 10*time.Minute).Create(f.ctx, u.ID, "", ""); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(15 * time.Minute) // the first is idle now; the second 15m old, past its 10m
 		var ids []int64
 		for range 5 {
 			_, s := f.session(u)
@@ -311,21 +314,20 @@ func TestSessionForUserPaging(t *testing.T) {
 }
 
 func TestSessionDeleteExpired(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 
-		// A store whose absolute timeout is shorter than its idle timeout, so
-		// one session can end by age while still in use.
-		short := auth.NewSessionStore(bdb, f.clock, time.Hour, 10*time.Minute)
-		aged, _, err := short.Create(f.ctx, u.ID, "", "")
+		idleTok, _ := f.session(u)
+		f.clock.Advance(20 * time.Minute)
+		// A session from a store with a 10-minute absolute timeout ends by
+		// age while it is not idle yet.
+		aged, _, err := auth.NewSessionStore(bdb, f.clock, sessionIdle, 10*time.Minute).Create(f.ctx, u.ID, "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		idleTok, _ := f.session(u)
-		f.clock.Advance(sessionIdle - 5*time.Minute)
 		live, _ := f.session(u)
-		f.clock.Advance(10 * time.Minute) // idleTok idle 35m, aged 35m old, live 10m idle
+		f.clock.Advance(11 * time.Minute) // idleTok idle 31m; aged and live seen 11m ago, aged past its 10m
 
 		n, err := f.sessions.DeleteExpired(f.ctx)
 		if err != nil || n != 2 {

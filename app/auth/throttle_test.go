@@ -9,7 +9,6 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/auth"
-	"backoffice/app/db/dbtest"
 )
 
 var testLimit = auth.Limit{Max: 3, Window: 10 * time.Minute}
@@ -47,7 +46,7 @@ func failures(t *testing.T, f *fixture, subject string) int {
 }
 
 func TestThrottleLimitsFailures(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		th := auth.NewThrottle(bdb, f.clock)
 		subject := auth.AccountKey("anna@provider.test")
@@ -100,7 +99,7 @@ func TestThrottleLimitsFailures(t *testing.T) {
 }
 
 func TestThrottleResetAndSubjects(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		th := auth.NewThrottle(bdb, f.clock)
 		anna, bob := auth.AccountKey("anna@provider.test"), auth.AccountKey("bob@provider.test")
@@ -140,7 +139,7 @@ func TestThrottleResetAndSubjects(t *testing.T) {
 }
 
 func TestThrottleDeleteStale(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		th := auth.NewThrottle(bdb, f.clock)
 		fail(t, f, th, "account:old", 1)

@@ -146,7 +146,7 @@ func Load(getenv func(string) string) (Config, error) {
 		bad.add("BACKOFFICE_SESSION_IDLE", "must not exceed BACKOFFICE_SESSION_MAX (%s)", cfg.SessionMax)
 	}
 
-	if s := getenv("BACKOFFICE_SECRET"); s != "" {
+	if s := strings.TrimSpace(getenv("BACKOFFICE_SECRET")); s != "" {
 		if len(s) < minSecretLen {
 			bad.add("BACKOFFICE_SECRET", "must be at least %d characters; generate one with: openssl rand -hex 32", minSecretLen)
 		}

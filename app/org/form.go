@@ -35,7 +35,7 @@ func CheckText(v *apperr.ValidationError, field, s string, required bool, max in
 	switch {
 	case required && strings.TrimSpace(s) == "":
 		v.Add(field, "error.required", nil)
-	case !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0:
+	case !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 || strings.IndexFunc(s, isBidiControl) >= 0:
 		v.Add(field, "error.invalid_chars", nil)
 	case utf8.RuneCountInString(s) > max:
 		v.Add(field, "error.too_long", map[string]any{"Max": max})
@@ -76,4 +76,10 @@ func (in *ProfileInput) Validate() error {
 func ValidTimeZone(tz string) bool {
 	_, err := i18n.LoadLocation(tz)
 	return err == nil
+}
+
+// isBidiControl reports the Unicode direction overrides and isolates, which
+// can make a name display as something else ("Trojan Source" spoofing).
+func isBidiControl(r rune) bool {
+	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
 }

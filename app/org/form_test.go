@@ -174,3 +174,11 @@ func TestValidTimeZone(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckTextRefusesBidiOverrides(t *testing.T) {
+	v := &apperr.ValidationError{}
+	org.CheckText(v, "first_name", "Admin\u202Egnp.exe", true, 100)
+	if !v.Has("first_name") {
+		t.Fatal("a right-to-left override was accepted in a name")
+	}
+}

@@ -120,4 +120,3 @@ func TestBrowserLoginReachesHome(t *testing.T) {
 		}
 	}
 }
-
