@@ -70,17 +70,23 @@ func TestMigrateUpDownAndRoundTrip(t *testing.T) {
 			t.Fatalf("want check violation, got %v", err)
 		}
 
-		name, err := db.RollbackOne(ctx, bdb)
-		if err != nil || name == "" {
-			t.Fatalf("rollback: %q %v", name, err)
+		total := len(st)
+		for i := total; i > 0; i-- {
+			name, err := db.RollbackOne(ctx, bdb)
+			if err != nil || name == "" {
+				t.Fatalf("rollback %d: %q %v", i, name, err)
+			}
+			if n, err := db.Pending(ctx, bdb); err != nil || n != total-i+1 {
+				t.Fatalf("after rollback pending = %d, %v; want %d", n, err, total-i+1)
+			}
 		}
-		if n, err := db.Pending(ctx, bdb); err != nil || n != 1 {
-			t.Fatalf("after rollback pending = %d, %v; want 1", n, err)
+		if name, err := db.RollbackOne(ctx, bdb); err != nil || name != "" {
+			t.Fatalf("rollback with nothing applied: %q %v", name, err)
 		}
 		if _, err := bdb.NewSelect().Model((*probe)(nil)).Count(ctx); err == nil {
-			t.Fatal("organizations table still exists after rollback")
+			t.Fatal("organizations table still exists after rolling everything back")
 		}
-		if names, err := db.Migrate(ctx, bdb); err != nil || len(names) != 1 {
+		if names, err := db.Migrate(ctx, bdb); err != nil || len(names) != total {
 			t.Fatalf("migrate again: %v %v", names, err)
 		}
 	})
