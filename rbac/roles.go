@@ -18,6 +18,11 @@ const (
 	Member        Role = "member"
 )
 
+// IndependentAdmin is not a stored role but the Casbin subject of an
+// administrator of an independent organization: an administrator who also
+// serves their organization's own customers.
+const IndependentAdmin Role = "independent_admin"
+
 // Roles lists every role, staff first.
 var Roles = []Role{ProviderAdmin, ProviderAgent, Administrator, Moderator, Member}
 

@@ -6,6 +6,7 @@ package views
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -25,7 +26,15 @@ type Page struct {
 	Path    string // the route path, to mark the active navigation item
 	Area    string // "staff", "office", or "" when signed out
 	Now     time.Time
+	// Can reports whether the user may perform act on obj (nil: nothing).
+	Can func(obj, act string) bool
+	// InvitationDays is how long invitation links stay valid.
+	InvitationDays int
 }
+
+// Allowed reports whether the page's user may perform act on obj, to show
+// only the buttons that work.
+func (p *Page) Allowed(obj, act string) bool { return p.Can != nil && p.Can(obj, act) }
 
 // Flash is a one-time message shown at the top of the next page.
 type Flash struct {
@@ -182,4 +191,82 @@ func DescribeUserAgent(ua string) string {
 		return browser
 	}
 	return browser + " · " + system
+}
+
+// Tab is one entry of Tabs.
+type Tab struct {
+	Href   string
+	Label  string
+	Active bool
+}
+
+// Join lists strings with commas.
+func Join(items []string) string { return strings.Join(items, ", ") }
+
+// Dash shows a dash for an empty value.
+func Dash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}
+
+// QueryEscape escapes a value for a URL query.
+func QueryEscape(s string) string { return url.QueryEscape(s) }
+
+// RoleOptions lists roles for a select.
+func RoleOptions(p *Page, roles []string) []Option {
+	out := make([]Option, 0, len(roles))
+	for _, r := range roles {
+		out = append(out, Option{Value: r, Label: p.RoleLabel(r)})
+	}
+	return out
+}
+
+// InvitationDays is how many days an invitation link is valid, for texts.
+func InvitationDays(p *Page) int {
+	if p.InvitationDays > 0 {
+		return p.InvitationDays
+	}
+	return 7
+}
+
+// LanguageName is the name of an interface language.
+func LanguageName(lang string) string {
+	if n, ok := i18n.LanguageNames[lang]; ok {
+		return n
+	}
+	return lang
+}
+
+// TextPart is a piece of plain text: a link or not.
+type TextPart struct {
+	Text string
+	Link bool
+}
+
+// SplitLinks cuts text into plain parts and http(s) links, so a mail body
+// can show its links clickable without trusting any markup.
+func SplitLinks(text string) []TextPart {
+	var out []TextPart
+	for text != "" {
+		i := strings.Index(text, "http://")
+		if j := strings.Index(text, "https://"); j >= 0 && (i < 0 || j < i) {
+			i = j
+		}
+		if i < 0 {
+			out = append(out, TextPart{Text: text})
+			break
+		}
+		if i > 0 {
+			out = append(out, TextPart{Text: text[:i]})
+		}
+		end := strings.IndexAny(text[i:], " \n\t\r<>\"")
+		if end < 0 {
+			end = len(text) - i
+		}
+		out = append(out, TextPart{Text: text[i : i+end], Link: true})
+		text = text[i+end:]
+	}
+	return out
 }

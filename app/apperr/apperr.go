@@ -91,3 +91,21 @@ type TooManyRequests struct {
 func (e *TooManyRequests) Error() string {
 	return fmt.Sprintf("too many requests, retry after %s", e.RetryAfter)
 }
+
+// Denied refuses an action for a reason the user can act on, such as "the
+// company's last administrator cannot be removed". It unwraps to
+// ErrForbidden (403), or to ErrConflict (409) when Conflict is set.
+type Denied struct {
+	Message  string // message id
+	Conflict bool
+}
+
+func (e *Denied) Error() string { return "denied: " + e.Message }
+
+// Unwrap makes errors.Is work with ErrForbidden or ErrConflict.
+func (e *Denied) Unwrap() error {
+	if e.Conflict {
+		return ErrConflict
+	}
+	return ErrForbidden
+}

@@ -36,6 +36,7 @@ type Config struct {
 	TrustedProxies []string      // BACKOFFICE_TRUSTED_PROXIES
 	SessionIdle    time.Duration // BACKOFFICE_SESSION_IDLE
 	SessionMax     time.Duration // BACKOFFICE_SESSION_MAX
+	InvitationTTL  time.Duration // BACKOFFICE_INVITATION_TTL
 }
 
 // Defaults, in one place.
@@ -46,6 +47,7 @@ const (
 	DefaultMailFrom    = "Backoffice <noreply@localhost>"
 	DefaultSessionIdle = 30 * time.Minute
 	DefaultSessionMax  = 12 * time.Hour
+	DefaultInvitation  = 7 * 24 * time.Hour
 	secretFileName     = "secret"
 	minSecretLen       = 32
 )
@@ -142,6 +144,7 @@ func Load(getenv func(string) string) (Config, error) {
 
 	cfg.SessionIdle = duration(bad, get, "BACKOFFICE_SESSION_IDLE", DefaultSessionIdle)
 	cfg.SessionMax = duration(bad, get, "BACKOFFICE_SESSION_MAX", DefaultSessionMax)
+	cfg.InvitationTTL = duration(bad, get, "BACKOFFICE_INVITATION_TTL", DefaultInvitation)
 	if cfg.SessionIdle > cfg.SessionMax {
 		bad.add("BACKOFFICE_SESSION_IDLE", "must not exceed BACKOFFICE_SESSION_MAX (%s)", cfg.SessionMax)
 	}

@@ -19,21 +19,39 @@ import (
 type Organization struct {
 	bun.BaseModel `bun:"table:organizations,alias:o"`
 
-	ID          int64 `bun:",pk,autoincrement"`
-	Name        string
-	ProviderID  *int64
-	Independent bool
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID            int64 `bun:",pk,autoincrement"`
+	Name          string
+	ProviderID    *int64
+	Independent   bool
+	IndependentAt *time.Time
+	Address       string
+	Phone         string
+	Notes         string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 
 	Domains []*Domain `bun:"rel:has-many,join:id=organization_id"`
 }
+
+// DomainNames lists the organization's email domains.
+func (o *Organization) DomainNames() []string {
+	out := make([]string, 0, len(o.Domains))
+	for _, d := range o.Domains {
+		out = append(out, d.Domain)
+	}
+	return out
+}
+
+// ManagesOwnUsers reports whether the organization's own administrators
+// alone manage its users: a provider, or a customer made independent.
+func (o *Organization) ManagesOwnUsers() bool { return o.ProviderID == nil || o.Independent }
 
 // IsProvider reports whether o is a provider organization.
 func (o *Organization) IsProvider() bool { return o.ProviderID == nil }
 
 // ScopeProviderID is the provider organization whose staff serve o: o itself
-// for a provider, else its provider.
+// for a provider, else its provider. (An independent customer is still served
+// by its former provider for the records that provider is the provider of.)
 func (o *Organization) ScopeProviderID() int64 {
 	if o.ProviderID == nil {
 		return o.ID
@@ -66,6 +84,7 @@ type User struct {
 	Language       string
 	TimeZone       string
 	PasswordHash   string `bun:",nullzero"`
+	InvitationID   *int64
 	DisabledAt     *time.Time
 	LastLoginAt    *time.Time
 	CreatedAt      time.Time
@@ -125,4 +144,61 @@ func (u *User) Status() string {
 		return StatusInvited
 	}
 	return StatusActive
+}
+
+// Invitation invites a person to join an organization. The invited user
+// exists from the start, without a password, and is deleted with the
+// invitation (ON DELETE CASCADE on users.invitation_id).
+type Invitation struct {
+	bun.BaseModel `bun:"table:invitations,alias:i"`
+
+	ID             int64 `bun:",pk,autoincrement"`
+	OrganizationID int64
+	TokenHash      string
+	ExpiresAt      time.Time
+	AcceptedAt     *time.Time
+	InvitedBy      *int64
+	SentCount      int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+
+	User *User `bun:"rel:has-one,join:id=invitation_id"`
+}
+
+// Invitation states.
+const (
+	InvitationPending  = "pending"
+	InvitationAccepted = "accepted"
+	InvitationExpired  = "expired"
+)
+
+// State is pending, accepted or expired at time now.
+func (i *Invitation) State(now time.Time) string {
+	switch {
+	case i.AcceptedAt != nil:
+		return InvitationAccepted
+	case !now.Before(i.ExpiresAt):
+		return InvitationExpired
+	}
+	return InvitationPending
+}
+
+// Password token purposes.
+const (
+	PurposeSetPassword   = "set_password"
+	PurposeResetPassword = "reset_password"
+)
+
+// PasswordToken is a single-use link that lets a user set a password.
+type PasswordToken struct {
+	bun.BaseModel `bun:"table:password_tokens,alias:pt"`
+
+	ID        int64 `bun:",pk,autoincrement"`
+	UserID    int64
+	Purpose   string
+	TokenHash string
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }

@@ -31,6 +31,11 @@ func (s *Store) CreateOrganization(ctx context.Context, o *Organization, domains
 	if _, err := s.db.NewInsert().Model(o).Exec(ctx); err != nil {
 		return fmt.Errorf("create organization %q: %w", o.Name, err)
 	}
+	return s.addDomains(ctx, o, domains)
+}
+
+func (s *Store) addDomains(ctx context.Context, o *Organization, domains []string) error {
+	now := s.clock.Now()
 	for _, d := range domains {
 		dom := &Domain{OrganizationID: o.ID, Domain: strings.ToLower(strings.TrimSpace(d)), CreatedAt: now, UpdatedAt: now}
 		if _, err := s.db.NewInsert().Model(dom).Exec(ctx); err != nil {

@@ -78,14 +78,7 @@ const (
 func parsePaging(c *fiber.Ctx) (paging, error) {
 	p := paging{Limit: defaultLimit}
 	v := &apperr.ValidationError{}
-	if s := c.Query("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxLimit {
-			v.Add("limit", "error.limit_range", map[string]any{"Max": maxLimit})
-		} else {
-			p.Limit = n
-		}
-	}
+	p.Limit = parseLimit(c, v)
 	if s := c.Query("cursor"); s != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(s)
 		id, err2 := strconv.ParseInt(strings.TrimPrefix(string(raw), "id:"), 10, 64)
@@ -96,6 +89,42 @@ func parsePaging(c *fiber.Ctx) (paging, error) {
 		}
 	}
 	return p, v.Err()
+}
+
+// parseLimit reads ?limit=, recording a problem in v.
+func parseLimit(c *fiber.Ctx, v *apperr.ValidationError) int {
+	s := c.Query("limit")
+	if s == "" {
+		return defaultLimit
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxLimit {
+		v.Add("limit", "error.limit_range", map[string]any{"Max": maxLimit})
+		return defaultLimit
+	}
+	return n
+}
+
+// keyCursor encodes a keyset position (a small struct) as an opaque cursor.
+func keyCursor(key any) *string {
+	raw, _ := json.Marshal(key)
+	s := base64.RawURLEncoding.EncodeToString(append([]byte("k:"), raw...))
+	return &s
+}
+
+// parseKeyCursor decodes ?cursor= made by keyCursor into dst, reporting
+// whether one was given; a malformed cursor is a problem in v.
+func parseKeyCursor(c *fiber.Ctx, v *apperr.ValidationError, dst any) bool {
+	s := c.Query("cursor")
+	if s == "" {
+		return false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || !bytes.HasPrefix(raw, []byte("k:")) || json.Unmarshal(raw[2:], dst) != nil {
+		v.Add("cursor", "error.cursor_invalid", nil)
+		return false
+	}
+	return true
 }
 
 func cursorFor(id int64) *string {

@@ -46,6 +46,7 @@ func classify(err error) classified {
 		ve   *apperr.ValidationError
 		conf *apperr.Conflict
 		tmr  *apperr.TooManyRequests
+		den  *apperr.Denied
 		fe   *fiber.Error
 	)
 	switch {
@@ -54,6 +55,11 @@ func classify(err error) classified {
 	case errors.As(err, &conf):
 		return classified{status: 409, titleID: "error.conflict_title", detail: conf.Message,
 			fields: []apperr.FieldError{{Field: conf.Field, Message: conf.Message}}}
+	case errors.As(err, &den):
+		if den.Conflict {
+			return classified{status: 409, titleID: "error.conflict_title", detail: den.Message}
+		}
+		return classified{status: 403, titleID: "error.forbidden_title", detail: den.Message}
 	case errors.As(err, &tmr):
 		secs := int(math.Ceil(tmr.RetryAfter.Seconds()))
 		return classified{status: 429, titleID: "error.too_many_title", detail: tmr.Message,

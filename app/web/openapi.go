@@ -38,6 +38,41 @@ var (
 	docDeleteToken = &apiDoc{Summary: "Revoke one of your API tokens", Tag: "profile", Status: 204, Errors: []int{404}}
 	docAudit       = &apiDoc{Summary: "Audit log of the provider organization, newest first", Tag: "audit",
 		Status: 200, Response: "AuditList", Query: []string{"limit", "cursor"}, Errors: []int{403, 404}}
+
+	docCustomers = &apiDoc{Summary: "Corporate customers you serve, by name; q searches names and email domains", Tag: "customers",
+		Status: 200, Response: "CustomerList", Query: []string{"q", "limit", "cursor"}, Errors: []int{403, 404}}
+	docCreateCustomer = &apiDoc{Summary: "Create a corporate customer", Tag: "customers",
+		Request: "CustomerInput", Status: 201, Response: "Customer", Errors: []int{403, 404, 409}}
+	docCustomer       = &apiDoc{Summary: "One customer", Tag: "customers", Status: 200, Response: "Customer", Errors: []int{403, 404}}
+	docUpdateCustomer = &apiDoc{Summary: "Change a customer; fields left out stay as they are", Tag: "customers",
+		Request: "CustomerInput", Status: 200, Response: "Customer", Errors: []int{403, 404, 409}}
+	docDeleteCustomer = &apiDoc{Summary: "Delete a customer with its users and invitations (not an independent one)", Tag: "customers",
+		Status: 204, Errors: []int{403, 404}}
+	docMakeIndependent = &apiDoc{Summary: "Make a customer an independent organization that manages its own users", Tag: "customers",
+		Status: 200, Response: "Customer", Errors: []int{403, 404, 409}}
+	docInvitations = &apiDoc{Summary: "Invitations of a customer, newest first", Tag: "invitations",
+		Status: 200, Response: "InvitationList", Query: []string{"limit", "cursor"}, Errors: []int{403, 404}}
+	docInvite = &apiDoc{Summary: "Invite a person to a customer; the invitation email goes out in their language", Tag: "invitations",
+		Request: "InvitationInput", Status: 201, Response: "Invitation", Errors: []int{403, 404, 409}}
+	docAcceptInvitation = &apiDoc{Summary: "Accept an invitation: set the password with the token from the email", Tag: "invitations",
+		Request: "AcceptInvitation", Status: 200, Response: "User", Errors: []int{404}}
+	docResendInvitation = &apiDoc{Summary: "Send an invitation again with a new link; the old link stops working", Tag: "invitations",
+		Status: 200, Response: "Invitation", Errors: []int{403, 404, 409}}
+	docDeleteInvitation = &apiDoc{Summary: "Delete an invitation and the user created from it, with their sessions and tokens", Tag: "invitations",
+		Status: 204, Errors: []int{403, 404}}
+	docEmailCheck = &apiDoc{Summary: "Whether an email is in use, and which customer its domain proposes", Tag: "users",
+		Status: 200, Response: "EmailCheck", Query: []string{"email"}, Errors: []int{403, 404}}
+	docUsers = &apiDoc{Summary: "Users you may see: your company's; for staff the provider's and its customers' (customer_id filters)", Tag: "users",
+		Status: 200, Response: "UserList", Query: []string{"customer_id", "q", "limit", "cursor"}, Errors: []int{403, 404}}
+	docCreateUser = &apiDoc{Summary: "Create a user directly (no invitation); they get a set-password email valid 24 hours", Tag: "users",
+		Request: "UserInput", Status: 201, Response: "User", Errors: []int{403, 404, 409}}
+	docUser       = &apiDoc{Summary: "One user", Tag: "users", Status: 200, Response: "User", Errors: []int{403, 404}}
+	docUpdateUser = &apiDoc{Summary: "Change a user's name, role, language or time zone", Tag: "users",
+		Request: "UserUpdate", Status: 200, Response: "User", Errors: []int{403, 404, 409}}
+	docDeleteUser  = &apiDoc{Summary: "Delete a user with their sessions and tokens", Tag: "users", Status: 204, Errors: []int{403, 404, 409}}
+	docDisableUser = &apiDoc{Summary: "Disable a user: every session and token ends at once; data is kept", Tag: "users",
+		Status: 200, Response: "User", Errors: []int{403, 404, 409}}
+	docEnableUser = &apiDoc{Summary: "Enable a disabled user", Tag: "users", Status: 200, Response: "User", Errors: []int{403, 404}}
 )
 
 func obj(required []string, props map[string]any) map[string]any {
@@ -110,6 +145,30 @@ var schemas = map[string]any{
 		"errors": map[string]any{"type": "array", "items": obj([]string{"field", "message"}, map[string]any{"field": str, "message": str})},
 	}),
 	"OpenAPI": map[string]any{"type": "object"},
+	"Customer": obj([]string{"id", "name", "email_domains", "address", "phone", "notes", "independent", "independent_at", "created_at"},
+		map[string]any{"id": integer, "name": str, "email_domains": map[string]any{"type": "array", "items": str},
+			"address": str, "phone": str, "notes": str, "independent": map[string]any{"type": "boolean"},
+			"independent_at": nullable(dateTime), "created_at": dateTime}),
+	"CustomerList": listOf("Customer"),
+	"CustomerInput": obj(nil, map[string]any{"name": str, "email_domains": map[string]any{"type": "array", "items": str},
+		"address": str, "phone": str, "notes": str}),
+	"Invitation": obj([]string{"id", "organization_id", "user_id", "email", "first_name", "last_name", "language", "role", "state",
+		"expires_at", "accepted_at", "sent_count", "created_at"}, map[string]any{
+		"id": integer, "organization_id": integer, "user_id": nullable(integer), "email": str, "first_name": str, "last_name": str,
+		"language": str, "role": str, "state": map[string]any{"type": "string", "enum": []string{"pending", "accepted", "expired"}},
+		"expires_at": dateTime, "accepted_at": nullable(dateTime), "sent_count": integer, "created_at": dateTime}),
+	"InvitationList": listOf("Invitation"),
+	"InvitationInput": obj([]string{"first_name", "email", "role"}, map[string]any{"first_name": str, "last_name": str, "email": str,
+		"language": map[string]any{"type": "string", "enum": []string{"en", "de", "ru"}, "default": "en"},
+		"role":     map[string]any{"type": "string", "enum": []string{"administrator", "moderator", "member"}}}),
+	"AcceptInvitation": obj([]string{"token", "password"}, map[string]any{"token": str, "password": str}),
+	"UserList":         listOf("User"),
+	"UserInput": obj([]string{"first_name", "email", "role"}, map[string]any{"first_name": str, "last_name": str, "email": str,
+		"language": map[string]any{"type": "string", "enum": []string{"en", "de", "ru"}, "default": "en"},
+		"role":     str, "organization_id": map[string]any{"type": "integer", "description": "staff only: a customer to create the user in; default your own organization"}}),
+	"UserUpdate": obj(nil, map[string]any{"first_name": str, "last_name": str, "role": str, "language": str, "time_zone": str}),
+	"EmailCheck": obj([]string{"email", "valid", "taken", "customer"}, map[string]any{"email": str,
+		"valid": map[string]any{"type": "boolean"}, "taken": map[string]any{"type": "boolean"}, "customer": nullable(ref("Customer"))}),
 }
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)

@@ -181,7 +181,12 @@ func TestEveryRouteEnforcesTheRoleMatrix(t *testing.T) {
 					}
 				}
 				allowed := h.srv.rbac.Can(role, r.Perm.Obj, r.Perm.Act)
+				wrongArea := r.Area != "" && r.Area != map[bool]string{true: areaStaff, false: areaOffice}[role.IsStaff()]
 				switch {
+				case wrongArea:
+					if status != 404 {
+						t.Errorf("%s %s as %s (other area): %d, want 404", r.Method, r.Path, role, status)
+					}
 				case !allowed && role.IsCustomer() && h.srv.rbac.StaffOnly(r.Perm.Obj):
 					if status != 404 {
 						t.Errorf("%s %s as %s: %d, want 404", r.Method, r.Path, role, status)

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"strconv"
@@ -11,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/apperr"
+	"backoffice/app/people"
 	"backoffice/views"
 )
 
@@ -34,6 +37,9 @@ func (s *Server) page(c *fiber.Ctx, title string) *views.Page {
 			p.Area = "staff"
 		}
 		p.Nav = s.navFor(u, p.Path)
+		subject := people.Subject(u)
+		p.Can = func(obj, act string) bool { return s.rbac.Can(subject, obj, act) }
+		p.InvitationDays = int(s.people.InvitationTTL().Hours() / 24)
 	}
 	return p
 }
@@ -79,7 +85,7 @@ func formErrors(c *fiber.Ctx, f *views.Form, err error) (int, bool) {
 	}
 	cl := classify(err)
 	switch cl.status {
-	case 401, 403, 429:
+	case 401, 403, 409, 429:
 		f.Error = t.T(cl.detail, cl.data)
 		if cl.retry > 0 {
 			c.Set(fiber.HeaderRetryAfter, itoa(cl.retry))
@@ -114,4 +120,29 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func routePath(c *fiber.Ctx) string {
 	p, _ := c.Locals(localRoute).(string)
 	return p
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// parseBefore reads ?before= for id-keyset pages; anything odd starts over.
+func parseBefore(c *fiber.Ctx) int64 {
+	n, err := strconv.ParseInt(c.Query("before", "0"), 10, 64)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// encodePageKey and decodePageKey carry a keyset position in a page URL.
+func encodePageKey(key any) string {
+	b, _ := json.Marshal(key)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodePageKey(s string, dst any) error {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, dst)
 }

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/apperr"
 	"backoffice/app/org"
+	"backoffice/app/people"
 	"backoffice/views"
 )
 
@@ -25,6 +28,21 @@ type route struct {
 	Perm    perm
 	Handler fiber.Handler
 	Doc     *apiDoc // OpenAPI description; every /api/v1 route has one
+	Area    string  // areaStaff or areaOffice: pages of one area only (404 in the other); "" for both
+}
+
+// The two areas of the application.
+const (
+	areaStaff  = "staff"
+	areaOffice = "office"
+)
+
+// areaOf is the area a user works in.
+func areaOf(u *org.User) string {
+	if u.IsStaff() {
+		return areaStaff
+	}
+	return areaOffice
 }
 
 // routeTable lists every route of the application with the permission it
@@ -52,6 +70,55 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Path: "/profile/tokens/:id/delete", Perm: perm{"apitoken", "delete"}, Handler: s.deleteToken},
 		{Method: "GET", Path: "/audit", Perm: perm{"audit", "read"}, Handler: s.showAuditPage},
 
+		// Password links and invitations (the token is the credential).
+		{Method: "GET", Path: "/accept-invitation", Perm: public, Handler: s.showAcceptInvitation},
+		{Method: "POST", Path: "/accept-invitation", Perm: public, Handler: s.acceptInvitation},
+		{Method: "GET", Path: "/password/forgot", Perm: public, Handler: s.showPasswordLinkRequest},
+		{Method: "POST", Path: "/password/forgot", Perm: public, Handler: s.requestPasswordLink},
+		{Method: "GET", Path: "/password/set", Perm: public, Handler: s.showSetPassword},
+		{Method: "POST", Path: "/password/set", Perm: public, Handler: s.setPassword},
+
+		// Customers and their invitations (staff; administrators of an
+		// independent organization for its own customers).
+		{Method: "GET", Path: "/customers", Perm: perm{"customer", "read"}, Handler: s.showCustomers},
+		{Method: "GET", Path: "/customers/new", Perm: perm{"customer", "create"}, Handler: s.showNewCustomer},
+		{Method: "POST", Path: "/customers", Perm: perm{"customer", "create"}, Handler: s.createCustomer},
+		{Method: "GET", Path: "/customers/:id", Perm: perm{"customer", "read"}, Handler: s.showCustomer},
+		{Method: "GET", Path: "/customers/:id/edit", Perm: perm{"customer", "update"}, Handler: s.showEditCustomer},
+		{Method: "POST", Path: "/customers/:id", Perm: perm{"customer", "update"}, Handler: s.updateCustomer},
+		{Method: "POST", Path: "/customers/:id/delete", Perm: perm{"customer", "delete"}, Handler: s.deleteCustomer},
+		{Method: "POST", Path: "/customers/:id/independent", Perm: perm{"customer", "independent"}, Handler: s.makeIndependent},
+		{Method: "GET", Path: "/customers/:id/invitations", Perm: perm{"invitation", "read"}, Handler: s.showInvitations},
+		{Method: "GET", Path: "/customers/:id/invitations/new", Perm: perm{"invitation", "create"}, Handler: s.showNewInvitation},
+		{Method: "POST", Path: "/customers/:id/invitations", Perm: perm{"invitation", "create"}, Handler: s.createInvitation},
+		{Method: "POST", Path: "/invitations/:id/resend", Perm: perm{"invitation", "resend"}, Handler: s.resendInvitation},
+		{Method: "POST", Path: "/invitations/:id/delete", Perm: perm{"invitation", "delete"}, Handler: s.deleteInvitation},
+
+		// Users of the provider organization (staff area); staff act on
+		// customers' users through the same routes.
+		{Method: "GET", Path: "/users", Perm: perm{"user", "read"}, Area: areaStaff, Handler: s.showPeople},
+		{Method: "GET", Path: "/users/new", Perm: perm{"user", "create"}, Area: areaStaff, Handler: s.showNewPerson},
+		{Method: "POST", Path: "/users", Perm: perm{"user", "create"}, Area: areaStaff, Handler: s.createPerson},
+		{Method: "GET", Path: "/users/:id", Perm: perm{"user", "read"}, Area: areaStaff, Handler: s.showPerson},
+		{Method: "POST", Path: "/users/:id", Perm: perm{"user", "update"}, Area: areaStaff, Handler: s.updatePerson},
+		{Method: "POST", Path: "/users/:id/disable", Perm: perm{"user", "disable"}, Area: areaStaff, Handler: s.setPersonDisabled(true)},
+		{Method: "POST", Path: "/users/:id/enable", Perm: perm{"user", "disable"}, Area: areaStaff, Handler: s.setPersonDisabled(false)},
+		{Method: "POST", Path: "/users/:id/delete", Perm: perm{"user", "delete"}, Area: areaStaff, Handler: s.deletePerson},
+
+		// Employees of a customer company (back office).
+		{Method: "GET", Path: "/employees", Perm: perm{"user", "read"}, Area: areaOffice, Handler: s.showPeople},
+		{Method: "GET", Path: "/employees/new", Perm: perm{"user", "create"}, Area: areaOffice, Handler: s.showNewPerson},
+		{Method: "POST", Path: "/employees", Perm: perm{"user", "create"}, Area: areaOffice, Handler: s.createPerson},
+		{Method: "GET", Path: "/employees/:id", Perm: perm{"user", "read"}, Area: areaOffice, Handler: s.showPerson},
+		{Method: "POST", Path: "/employees/:id", Perm: perm{"user", "update"}, Area: areaOffice, Handler: s.updatePerson},
+		{Method: "POST", Path: "/employees/:id/disable", Perm: perm{"user", "disable"}, Area: areaOffice, Handler: s.setPersonDisabled(true)},
+		{Method: "POST", Path: "/employees/:id/enable", Perm: perm{"user", "disable"}, Area: areaOffice, Handler: s.setPersonDisabled(false)},
+		{Method: "POST", Path: "/employees/:id/delete", Perm: perm{"user", "delete"}, Area: areaOffice, Handler: s.deletePerson},
+
+		// Mail kept in the outbox.
+		{Method: "GET", Path: "/mailbox", Perm: perm{"mailbox", "read"}, Handler: s.showMailbox},
+		{Method: "GET", Path: "/mailbox/:id", Perm: perm{"mailbox", "read"}, Handler: s.showMail},
+
 		// JSON API.
 		{Method: "GET", Path: "/api/v1/openapi.json", Perm: public, Handler: s.openAPI, Doc: docOpenAPI},
 		{Method: "POST", Path: "/api/v1/auth/token", Perm: public, Handler: s.apiIssueToken, Doc: docIssueToken},
@@ -65,6 +132,25 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Path: "/api/v1/me/tokens", Perm: perm{"apitoken", "create"}, Handler: s.apiCreateToken, Doc: docCreateToken},
 		{Method: "DELETE", Path: "/api/v1/me/tokens/:id", Perm: perm{"apitoken", "delete"}, Handler: s.apiDeleteToken, Doc: docDeleteToken},
 		{Method: "GET", Path: "/api/v1/audit", Perm: perm{"audit", "read"}, Handler: s.apiAudit, Doc: docAudit},
+		{Method: "GET", Path: "/api/v1/customers", Perm: perm{"customer", "read"}, Handler: s.apiCustomers, Doc: docCustomers},
+		{Method: "POST", Path: "/api/v1/customers", Perm: perm{"customer", "create"}, Handler: s.apiCreateCustomer, Doc: docCreateCustomer},
+		{Method: "GET", Path: "/api/v1/customers/:id", Perm: perm{"customer", "read"}, Handler: s.apiCustomer, Doc: docCustomer},
+		{Method: "PATCH", Path: "/api/v1/customers/:id", Perm: perm{"customer", "update"}, Handler: s.apiUpdateCustomer, Doc: docUpdateCustomer},
+		{Method: "DELETE", Path: "/api/v1/customers/:id", Perm: perm{"customer", "delete"}, Handler: s.apiDeleteCustomer, Doc: docDeleteCustomer},
+		{Method: "POST", Path: "/api/v1/customers/:id/independent", Perm: perm{"customer", "independent"}, Handler: s.apiMakeIndependent, Doc: docMakeIndependent},
+		{Method: "GET", Path: "/api/v1/customers/:id/invitations", Perm: perm{"invitation", "read"}, Handler: s.apiInvitations, Doc: docInvitations},
+		{Method: "POST", Path: "/api/v1/customers/:id/invitations", Perm: perm{"invitation", "create"}, Handler: s.apiInvite, Doc: docInvite},
+		{Method: "POST", Path: "/api/v1/invitations/accept", Perm: public, Handler: s.apiAcceptInvitation, Doc: docAcceptInvitation},
+		{Method: "POST", Path: "/api/v1/invitations/:id/resend", Perm: perm{"invitation", "resend"}, Handler: s.apiResendInvitation, Doc: docResendInvitation},
+		{Method: "DELETE", Path: "/api/v1/invitations/:id", Perm: perm{"invitation", "delete"}, Handler: s.apiDeleteInvitation, Doc: docDeleteInvitation},
+		{Method: "GET", Path: "/api/v1/email-check", Perm: perm{"invitation", "create"}, Handler: s.apiEmailCheck, Doc: docEmailCheck},
+		{Method: "GET", Path: "/api/v1/users", Perm: perm{"user", "read"}, Handler: s.apiUsers, Doc: docUsers},
+		{Method: "POST", Path: "/api/v1/users", Perm: perm{"user", "create"}, Handler: s.apiCreateUser, Doc: docCreateUser},
+		{Method: "GET", Path: "/api/v1/users/:id", Perm: perm{"user", "read"}, Handler: s.apiUser, Doc: docUser},
+		{Method: "PATCH", Path: "/api/v1/users/:id", Perm: perm{"user", "update"}, Handler: s.apiUpdateUser, Doc: docUpdateUser},
+		{Method: "DELETE", Path: "/api/v1/users/:id", Perm: perm{"user", "delete"}, Handler: s.apiDeleteUser, Doc: docDeleteUser},
+		{Method: "POST", Path: "/api/v1/users/:id/disable", Perm: perm{"user", "disable"}, Handler: s.apiSetDisabled(true), Doc: docDisableUser},
+		{Method: "POST", Path: "/api/v1/users/:id/enable", Perm: perm{"user", "disable"}, Handler: s.apiSetDisabled(false), Doc: docEnableUser},
 	}
 }
 
@@ -81,7 +167,10 @@ func (s *Server) guard(r route) fiber.Handler {
 		if u == nil {
 			return apperr.ErrUnauthorized
 		}
-		if !s.rbac.Can(u.Role, r.Perm.Obj, r.Perm.Act) {
+		if r.Area != "" && r.Area != areaOf(u) {
+			return apperr.ErrNotFound
+		}
+		if !s.rbac.Can(people.Subject(u), r.Perm.Obj, r.Perm.Act) {
 			if u.Role.IsCustomer() && s.rbac.StaffOnly(r.Perm.Obj) {
 				return apperr.ErrNotFound
 			}
@@ -97,20 +186,26 @@ type navItem struct {
 	Label string
 	Icon  string
 	Perm  perm
+	Area  string // "" for both areas
 }
 
 // navigation lists the sections that exist; each user sees those their role
 // may open.
 var navigation = []navItem{
 	{Href: "/", Label: "nav.home", Icon: "home", Perm: perm{"home", "read"}},
+	{Href: "/customers", Label: "nav.customers", Icon: "building", Perm: perm{"customer", "read"}},
+	{Href: "/users", Label: "nav.users", Icon: "users", Perm: perm{"user", "read"}, Area: areaStaff},
+	{Href: "/employees", Label: "nav.employees", Icon: "users", Perm: perm{"user", "read"}, Area: areaOffice},
+	{Href: "/mailbox", Label: "nav.mailbox", Icon: "inbox", Perm: perm{"mailbox", "read"}},
 	{Href: "/audit", Label: "nav.audit", Icon: "list", Perm: perm{"audit", "read"}},
 }
 
 func (s *Server) navFor(u *org.User, routePath string) []views.NavItem {
 	var out []views.NavItem
 	for _, n := range navigation {
-		if s.rbac.Can(u.Role, n.Perm.Obj, n.Perm.Act) {
-			out = append(out, views.NavItem{Href: n.Href, Label: n.Label, Icon: n.Icon, Active: n.Href == routePath})
+		if (n.Area == "" || n.Area == areaOf(u)) && s.rbac.Can(people.Subject(u), n.Perm.Obj, n.Perm.Act) {
+			active := n.Href == routePath || (n.Href != "/" && strings.HasPrefix(routePath, n.Href+"/"))
+			out = append(out, views.NavItem{Href: n.Href, Label: n.Label, Icon: n.Icon, Active: active})
 		}
 	}
 	return out

@@ -28,7 +28,9 @@ import (
 	"backoffice/app/clock"
 	"backoffice/app/config"
 	"backoffice/app/i18n"
+	"backoffice/app/notify"
 	"backoffice/app/org"
+	"backoffice/app/people"
 	"backoffice/rbac"
 	"backoffice/static"
 )
@@ -42,7 +44,10 @@ type Deps struct {
 	Enforcer *rbac.Enforcer
 	I18n     *i18n.Bundle
 	Auth     *auth.Service
-	Version  string
+	// Mail delivers the outbox; nil when no SMTP server is configured (mail
+	// then stays readable in the Mailbox page).
+	Mail    *notify.Worker
+	Version string
 }
 
 // Server is the HTTP application.
@@ -54,6 +59,8 @@ type Server struct {
 	rbac          *rbac.Enforcer
 	i18n          *i18n.Bundle
 	auth          *auth.Service
+	people        *people.Service
+	outbox        *notify.Outbox
 	users         *org.Store
 	audit         *audit.Store
 	metrics       *Metrics
@@ -80,7 +87,12 @@ func New(d Deps) (*Server, error) {
 		cfg: d.Config, db: d.DB, log: d.Log, clock: d.Clock, rbac: d.Enforcer, i18n: d.I18n, auth: d.Auth,
 		users: org.NewStore(d.DB, d.Clock), audit: audit.NewStore(d.DB, d.Clock),
 		metrics: NewMetrics(d.DB.DB, d.Version), baseURL: base, secureCookies: base.Scheme == "https",
-		version: d.Version,
+		version: d.Version, outbox: notify.NewOutbox(d.DB, d.Clock),
+	}
+	s.people = people.New(d.DB, d.Clock, people.Config{BaseURL: strings.TrimRight(d.Config.BaseURL, "/"),
+		InvitationTTL: d.Config.InvitationTTL}, d.Auth, d.I18n)
+	if d.Mail != nil {
+		s.people.OnMail = d.Mail.Wake
 	}
 	fc := fiber.Config{
 		AppName:               "backoffice",

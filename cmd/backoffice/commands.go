@@ -22,6 +22,7 @@ import (
 	"backoffice/app/db"
 	"backoffice/app/demo"
 	"backoffice/app/i18n"
+	"backoffice/app/notify"
 	"backoffice/app/org"
 	"backoffice/app/web"
 	"backoffice/rbac"
@@ -112,8 +113,17 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	sessions := auth.NewSessionStore(e.db, e.clock, e.cfg.SessionIdle, e.cfg.SessionMax)
 	authSvc := auth.NewService(e.db, e.clock, hasher, sessions)
+	var worker *notify.Worker
+	if e.cfg.SMTPURL != "" {
+		mailer, err := notify.NewSMTPMailer(e.cfg.SMTPURL)
+		if err != nil {
+			e.log.Error("configure SMTP", "err", err)
+			return 1
+		}
+		worker = &notify.Worker{DB: e.db, Mailer: mailer, From: e.cfg.MailFrom, Clock: e.clock, Log: e.log}
+	}
 	srv, err := web.New(web.Deps{Config: e.cfg, DB: e.db, Log: e.log, Clock: e.clock, Enforcer: enforcer,
-		I18n: bundle, Auth: authSvc, Version: version})
+		I18n: bundle, Auth: authSvc, Mail: worker, Version: version})
 	if err != nil {
 		e.log.Error("build web server", "err", err)
 		return 1
@@ -126,6 +136,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	bgCtx, stopBg := context.WithCancel(context.Background())
 	defer stopBg()
+	if worker != nil {
+		worker.Metrics = notify.NewMetrics(srv.Metrics().Registry)
+		go worker.Run(bgCtx)
+	} else {
+		fmt.Fprintln(stdout, "No SMTP_URL set: email is not sent but kept in the Mailbox page (/mailbox) for provider administrators.")
+	}
 	go enforcer.ReloadEvery(bgCtx, 30*time.Second, func(err error) { e.log.Warn("reload permissions", "err", err) })
 	go every(bgCtx, 10*time.Minute, func() {
 		cctx, cancel := context.WithTimeout(bgCtx, time.Minute)

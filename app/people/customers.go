@@ -1,0 +1,144 @@
+package people
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/audit"
+	"backoffice/app/org"
+)
+
+// Customers lists the customers the actor serves.
+func (s *Service) Customers(ctx context.Context, a Actor, query, afterName string, afterID int64, limit int) (org.CustomerPage, error) {
+	return s.store.ListCustomers(ctx, a.ProviderScope(), query, afterName, afterID, limit)
+}
+
+// Customer loads one customer the actor serves.
+func (s *Service) Customer(ctx context.Context, a Actor, id int64) (*org.Organization, error) {
+	return s.store.Customer(ctx, a.ProviderScope(), id)
+}
+
+// CreateCustomer adds a corporate customer served by the actor.
+func (s *Service) CreateCustomer(ctx context.Context, a Actor, in org.CustomerInput) (*org.Organization, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	p := a.ProviderScope()
+	o := &org.Organization{Name: in.Name, ProviderID: &p, Address: in.Address, Phone: in.Phone, Notes: in.Notes}
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.Tx(tx).CreateOrganization(ctx, o, in.EmailDomains); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "customer.created", TargetType: "organization",
+			TargetID: o.ID, IP: a.IP, Detail: o.Name})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// UpdateCustomer changes a customer's details and domains.
+func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id int64, in org.CustomerInput) (*org.Organization, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var o *org.Organization
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		st := s.store.Tx(tx)
+		var err error
+		if o, err = st.Customer(ctx, a.ProviderScope(), id); err != nil {
+			return err
+		}
+		o.Name, o.Address, o.Phone, o.Notes = in.Name, in.Address, in.Phone, in.Notes
+		if err := st.UpdateCustomer(ctx, o, in.EmailDomains); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "customer.updated", TargetType: "organization",
+			TargetID: o.ID, IP: a.IP, Detail: o.Name + " (" + strings.Join(in.EmailDomains, ", ") + ")"})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// DeleteCustomer deletes a customer with its users, invitations, sessions
+// and tokens. An independent organization cannot be deleted by its former
+// provider.
+func (s *Service) DeleteCustomer(ctx context.Context, a Actor, id int64) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		st := s.store.Tx(tx)
+		o, err := st.Customer(ctx, a.ProviderScope(), id)
+		if err != nil {
+			return err
+		}
+		if o.Independent {
+			return ErrIndependent
+		}
+		if err := st.DeleteOrganization(ctx, o.ID); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "customer.deleted", TargetType: "organization",
+			TargetID: o.ID, IP: a.IP, Detail: o.Name})
+	})
+}
+
+// MakeIndependent turns a customer into an independent organization: from
+// then on only its own administrators manage its users.
+func (s *Service) MakeIndependent(ctx context.Context, a Actor, id int64) (*org.Organization, error) {
+	var o *org.Organization
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		st := s.store.Tx(tx)
+		var err error
+		if o, err = st.Customer(ctx, a.ProviderScope(), id); err != nil {
+			return err
+		}
+		if o.Independent {
+			return &alreadyIndependent
+		}
+		if err := st.SetIndependent(ctx, o.ID); err != nil {
+			return err
+		}
+		if o, err = st.Customer(ctx, a.ProviderScope(), id); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "customer.independent", TargetType: "organization",
+			TargetID: o.ID, IP: a.IP, Detail: o.Name})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+var alreadyIndependent = deniedConflict("error.already_independent")
+
+// EmailCheck tells a form whether an email is taken and which customer its
+// domain proposes.
+type EmailCheck struct {
+	Taken    bool
+	Customer *org.Organization
+}
+
+// CheckEmail reports whether email is in use and which of the actor's
+// customers owns its domain.
+func (s *Service) CheckEmail(ctx context.Context, a Actor, email string) (EmailCheck, error) {
+	var res EmailCheck
+	email = org.NormalizeEmail(email)
+	var err error
+	if res.Taken, err = s.store.EmailTaken(ctx, email); err != nil {
+		return res, err
+	}
+	if a.ActsAsProvider() {
+		if res.Customer, err = s.store.CustomerByDomain(ctx, a.ProviderScope(), email); err != nil {
+			return res, fmt.Errorf("propose customer: %w", err)
+		}
+	}
+	return res, nil
+}

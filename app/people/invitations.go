@@ -1,0 +1,198 @@
+package people
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/audit"
+	"backoffice/app/auth"
+	"backoffice/app/org"
+	"backoffice/rbac"
+)
+
+// Invitations lists the invitations of a customer the actor serves.
+func (s *Service) Invitations(ctx context.Context, a Actor, customerID, before int64, limit int) ([]*org.Invitation, bool, error) {
+	if _, err := s.store.Customer(ctx, a.ProviderScope(), customerID); err != nil {
+		return nil, false, err
+	}
+	return s.store.ListInvitations(ctx, customerID, before, limit)
+}
+
+// Invitation loads one invitation of a customer the actor serves.
+func (s *Service) Invitation(ctx context.Context, a Actor, id int64) (*org.Invitation, *org.Organization, error) {
+	inv, o, err := s.store.Invitation(ctx, a.ProviderScope(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.ID == a.ProviderScope() { // only customers' invitations are managed here
+		return nil, nil, ErrLinkInvalid
+	}
+	return inv, o, nil
+}
+
+// Invite creates an invitation (and the invited user) for a customer the
+// actor serves, and queues the invitation email in the invitee's language.
+func (s *Service) Invite(ctx context.Context, a Actor, customerID int64, in org.PersonInput) (*org.Invitation, error) {
+	in.Normalize()
+	if err := in.Validate(rbac.CustomerRoles); err != nil {
+		return nil, err
+	}
+	var inv *org.Invitation
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		st := s.store.Tx(tx)
+		o, err := st.Customer(ctx, a.ProviderScope(), customerID)
+		if err != nil {
+			return err
+		}
+		if o.Independent && a.User.OrganizationID != o.ID {
+			return ErrIndependent
+		}
+		plain, hash := auth.NewToken("inv_")
+		inv = &org.Invitation{OrganizationID: o.ID, TokenHash: hash, ExpiresAt: s.clock.Now().Add(s.cfg.InvitationTTL),
+			InvitedBy: &a.User.ID}
+		u := &org.User{Email: in.Email, FirstName: in.FirstName, LastName: in.LastName, Role: in.Role,
+			Language: in.Language, TimeZone: a.User.TimeZone}
+		if err := st.CreateInvitation(ctx, inv, u); err != nil {
+			return err
+		}
+		u.Organization = o
+		if err := s.queueInvitation(ctx, tx, a.User, u, plain, inv.ExpiresAt); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "invitation.created", TargetType: "invitation",
+			TargetID: inv.ID, IP: a.IP, Detail: u.Email + " → " + o.Name + " (" + string(u.Role) + ")"})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// ResendInvitation issues a new link for a pending or expired invitation;
+// the old link stops working.
+func (s *Service) ResendInvitation(ctx context.Context, a Actor, id int64) (*org.Invitation, error) {
+	var inv *org.Invitation
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		st := s.store.Tx(tx)
+		var (
+			o   *org.Organization
+			err error
+		)
+		if inv, o, err = s.managedInvitation(ctx, st, a, id); err != nil {
+			return err
+		}
+		if inv.AcceptedAt != nil {
+			return ErrAccepted
+		}
+		plain, hash := auth.NewToken("inv_")
+		expires := s.clock.Now().Add(s.cfg.InvitationTTL)
+		if err := st.RenewInvitation(ctx, inv.ID, hash, expires); err != nil {
+			return err
+		}
+		inv.TokenHash, inv.ExpiresAt = hash, expires
+		inv.SentCount++
+		inv.User.Organization = o
+		if err := s.queueInvitation(ctx, tx, a.User, inv.User, plain, expires); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "invitation.resent", TargetType: "invitation",
+			TargetID: inv.ID, IP: a.IP, Detail: inv.User.Email})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// DeleteInvitation deletes an invitation and, by ON DELETE CASCADE, the user
+// created from it with their sessions and API tokens.
+func (s *Service) DeleteInvitation(ctx context.Context, a Actor, id int64) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		st := s.store.Tx(tx)
+		inv, _, err := s.managedInvitation(ctx, st, a, id)
+		if err != nil {
+			return err
+		}
+		if err := st.DeleteInvitation(ctx, inv.ID); err != nil {
+			return err
+		}
+		email := ""
+		if inv.User != nil {
+			email = inv.User.Email
+		}
+		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "invitation.deleted", TargetType: "invitation",
+			TargetID: inv.ID, IP: a.IP, Detail: email})
+	})
+}
+
+// managedInvitation loads an invitation the actor may change: of a customer
+// they serve that is not independent of them.
+func (s *Service) managedInvitation(ctx context.Context, st *org.Store, a Actor, id int64) (*org.Invitation, *org.Organization, error) {
+	inv, o, err := st.Invitation(ctx, a.ProviderScope(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.ID == a.ProviderScope() {
+		return nil, nil, ErrLinkInvalid
+	}
+	if o.Independent && a.User.OrganizationID != o.ID {
+		return nil, nil, ErrIndependent
+	}
+	return inv, o, nil
+}
+
+// PendingInvitation returns the invitation and its user for an accept page,
+// or ErrLinkInvalid when the link is unknown, used or expired.
+func (s *Service) PendingInvitation(ctx context.Context, token string) (*org.Invitation, error) {
+	inv, err := s.store.InvitationByToken(ctx, auth.HashToken(token))
+	if isNotFound(err) || (err == nil && inv.State(s.clock.Now()) != org.InvitationPending) || (err == nil && inv.User == nil) {
+		return nil, ErrLinkInvalid
+	}
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.store.Organization(ctx, inv.OrganizationID)
+	if err != nil {
+		return nil, err
+	}
+	inv.User.Organization = o
+	return inv, nil
+}
+
+// AcceptInvitation sets the invitee's password and consumes the link. Of two
+// concurrent accepts exactly one succeeds. It returns the user, who can then
+// be signed in with the password.
+func (s *Service) AcceptInvitation(ctx context.Context, token, password, ip string) (*org.User, error) {
+	inv, err := s.PendingInvitation(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	u := inv.User
+	if err := auth.CheckPassword("password", password, u.Email); err != nil {
+		return nil, err
+	}
+	hash, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		st := s.store.Tx(tx)
+		if _, err := st.ClaimInvitation(ctx, auth.HashToken(token)); err != nil {
+			return ErrLinkInvalid
+		}
+		if err := st.SetPasswordHash(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		if err := st.RetirePasswordTokens(ctx, u.ID); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "invitation.accepted", TargetType: "invitation",
+			TargetID: inv.ID, IP: ip})
+	})
+	if err != nil {
+		return nil, err
+	}
+	u.PasswordHash = hash
+	return u, nil
+}

@@ -1,0 +1,144 @@
+package people
+
+import (
+	"context"
+	"errors"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/apperr"
+	"backoffice/app/audit"
+	"backoffice/app/auth"
+	"backoffice/app/org"
+)
+
+// RequestPasswordLink answers "forgot password" and "send me a new
+// set-password link" alike: a user with a password gets a reset link (1
+// hour), one without gets a set-password link (24 hours), an unknown or
+// disabled email gets nothing, and the caller cannot tell which happened.
+// Requests are limited per typed email and per address.
+func (s *Service) RequestPasswordLink(ctx context.Context, email, ip string) error {
+	email = org.NormalizeEmail(email)
+	v := &apperr.ValidationError{}
+	org.CheckEmail(v, "email", email)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	emailKey, ipKey := "link:"+email, "link-ip:"+ip
+	if err := s.throttle.Check(ctx, ipKey, LinkAddressLimit); err != nil {
+		return err
+	}
+	if err := s.throttle.Check(ctx, emailKey, LinkEmailLimit); err != nil {
+		return err
+	}
+	if err := s.throttle.Fail(ctx, ipKey, LinkAddressLimit); err != nil {
+		return err
+	}
+	if err := s.throttle.Fail(ctx, emailKey, LinkEmailLimit); err != nil {
+		return err
+	}
+	u, err := s.store.UserByEmail(ctx, email)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if u.Disabled() {
+		return nil
+	}
+	purpose := org.PurposeResetPassword
+	if u.PasswordHash == "" {
+		purpose = org.PurposeSetPassword
+	}
+	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return s.queuePasswordLink(ctx, tx, u, purpose)
+	})
+}
+
+// queuePasswordLink retires the user's older links, stores a new one and
+// queues its email.
+func (s *Service) queuePasswordLink(ctx context.Context, tx bun.Tx, u *org.User, purpose string) error {
+	st := s.store.Tx(tx)
+	if err := st.RetirePasswordTokens(ctx, u.ID); err != nil {
+		return err
+	}
+	ttl := SetPasswordTTL
+	if purpose == org.PurposeResetPassword {
+		ttl = ResetPasswordTTL
+	}
+	plain, hash := auth.NewToken("pw_")
+	t := &org.PasswordToken{UserID: u.ID, Purpose: purpose, TokenHash: hash, ExpiresAt: s.clock.Now().Add(ttl)}
+	if err := st.CreatePasswordToken(ctx, t); err != nil {
+		return err
+	}
+	return s.queuePasswordMail(ctx, tx, u, purpose, plain, ttl)
+}
+
+// PasswordLink returns the user a valid password link belongs to, for the
+// page that asks for the new password, or ErrLinkInvalid.
+func (s *Service) PasswordLink(ctx context.Context, token string) (*org.User, *org.PasswordToken, error) {
+	t, err := s.store.PasswordToken(ctx, auth.HashToken(token))
+	if isNotFound(err) {
+		return nil, nil, ErrLinkInvalid
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.store.User(ctx, t.UserID)
+	if isNotFound(err) || (err == nil && u.Disabled()) {
+		return nil, nil, ErrLinkInvalid
+	}
+	return u, t, err
+}
+
+// SetPassword consumes a password link and sets the user's password. All
+// their sessions and API tokens end; an invitation they had is accepted.
+// Of two concurrent uses exactly one succeeds.
+func (s *Service) SetPassword(ctx context.Context, token, password, ip string) (*org.User, error) {
+	u, _, err := s.PasswordLink(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if err := auth.CheckPassword("password", password, u.Email); err != nil {
+		return nil, err
+	}
+	hash, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		st := s.store.Tx(tx)
+		t, err := st.ClaimPasswordToken(ctx, auth.HashToken(token))
+		if errors.Is(err, apperr.ErrNotFound) {
+			return ErrLinkInvalid
+		}
+		if err != nil {
+			return err
+		}
+		if err := st.SetPasswordHash(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		if err := st.RetirePasswordTokens(ctx, u.ID); err != nil {
+			return err
+		}
+		if u.InvitationID != nil {
+			if err := st.MarkInvitationAccepted(ctx, *u.InvitationID); err != nil {
+				return err
+			}
+		}
+		if _, err := s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, 0); err != nil {
+			return err
+		}
+		if _, err := s.tokens.Tx(tx).DeleteForUser(ctx, u.ID); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "auth.password_" + map[string]string{
+			org.PurposeSetPassword: "set", org.PurposeResetPassword: "reset"}[t.Purpose], TargetType: "user", TargetID: u.ID, IP: ip})
+	})
+	if err != nil {
+		return nil, err
+	}
+	u.PasswordHash = hash
+	return u, nil
+}

@@ -1,0 +1,144 @@
+// Package people holds the rules for corporate customers, invitations and
+// users: who may manage whom, the last-administrator rule, independent
+// organizations, and the emails these changes send (through the outbox, in
+// the same transaction as the change).
+package people
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/apperr"
+	"backoffice/app/audit"
+	"backoffice/app/auth"
+	"backoffice/app/clock"
+	"backoffice/app/i18n"
+	"backoffice/app/notify"
+	"backoffice/app/org"
+	"backoffice/rbac"
+)
+
+// Link lifetimes.
+const (
+	DefaultInvitationTTL = 7 * 24 * time.Hour
+	SetPasswordTTL       = 24 * time.Hour
+	ResetPasswordTTL     = time.Hour
+)
+
+// Throttle limits on password-link requests, per typed email and per address.
+var (
+	LinkEmailLimit   = auth.Limit{Max: 3, Window: 15 * time.Minute}
+	LinkAddressLimit = auth.Limit{Max: 20, Window: 15 * time.Minute}
+)
+
+// Refusals with a reason the user can act on. They unwrap to
+// apperr.ErrForbidden or apperr.ErrConflict.
+var (
+	ErrIndependent = &apperr.Denied{Message: "error.customer_independent"}
+	ErrLastAdmin   = &apperr.Denied{Message: "error.last_admin", Conflict: true}
+	ErrSelf        = &apperr.Denied{Message: "error.not_yourself"}
+	ErrAccepted    = &apperr.Denied{Message: "error.invitation_accepted", Conflict: true}
+	// ErrLinkInvalid answers an unknown, used or expired link alike.
+	ErrLinkInvalid = fmt.Errorf("link invalid or expired: %w", apperr.ErrNotFound)
+)
+
+// Config is what the service needs beyond its stores.
+type Config struct {
+	BaseURL       string        // links in emails start here
+	InvitationTTL time.Duration // 0 means DefaultInvitationTTL
+}
+
+// Service applies the rules.
+type Service struct {
+	db       *bun.DB
+	clock    clock.Clock
+	cfg      Config
+	store    *org.Store
+	outbox   *notify.Outbox
+	audit    *audit.Store
+	sessions *auth.SessionStore
+	tokens   *auth.TokenStore
+	throttle *auth.Throttle
+	hasher   *auth.Hasher
+	i18n     *i18n.Bundle
+	// OnMail is called after a transaction that queued mail commits (to
+	// wake the delivery worker). May be nil.
+	OnMail func()
+}
+
+// New wires the service.
+func New(db *bun.DB, c clock.Clock, cfg Config, a *auth.Service, b *i18n.Bundle) *Service {
+	if cfg.InvitationTTL <= 0 {
+		cfg.InvitationTTL = DefaultInvitationTTL
+	}
+	return &Service{db: db, clock: c, cfg: cfg, store: org.NewStore(db, c), outbox: notify.NewOutbox(db, c),
+		audit: audit.NewStore(db, c), sessions: a.Sessions(), tokens: a.Tokens(), throttle: auth.NewThrottle(db, c),
+		hasher: a.Hasher(), i18n: b}
+}
+
+// InvitationTTL is how long an invitation link stays valid.
+func (s *Service) InvitationTTL() time.Duration { return s.cfg.InvitationTTL }
+
+// Actor is who asks, from where.
+type Actor struct {
+	User *org.User // with Organization loaded
+	IP   string
+}
+
+// ActsAsProvider reports whether the actor serves customers: provider
+// staff, or an administrator of an independent organization (for that
+// organization's own customers).
+func (a Actor) ActsAsProvider() bool {
+	return a.User.IsStaff() || IsIndependentAdmin(a.User)
+}
+
+// ProviderScope is the organization whose customers the actor serves.
+func (a Actor) ProviderScope() int64 {
+	if IsIndependentAdmin(a.User) {
+		return a.User.OrganizationID
+	}
+	return a.User.Organization.ScopeProviderID()
+}
+
+// IsIndependentAdmin reports whether u administers an independent organization.
+func IsIndependentAdmin(u *org.User) bool {
+	return u.Role == rbac.Administrator && u.Organization != nil && u.Organization.Independent
+}
+
+// Subject is the Casbin subject for u: their role, or independent_admin.
+func Subject(u *org.User) rbac.Role {
+	if IsIndependentAdmin(u) {
+		return rbac.IndependentAdmin
+	}
+	return u.Role
+}
+
+// userScope is the set of users the actor may see.
+func (a Actor) userScope() org.UserFilter {
+	if a.ActsAsProvider() {
+		return org.UserFilter{ProviderID: a.ProviderScope()}
+	}
+	return org.UserFilter{OrganizationID: a.User.OrganizationID}
+}
+
+// inTx runs fn in a transaction and wakes the mail worker when it queued mail.
+func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	err := s.db.RunInTx(ctx, nil, fn)
+	if err == nil && s.OnMail != nil {
+		s.OnMail()
+	}
+	return err
+}
+
+func (s *Service) link(path string, token string) string {
+	return s.cfg.BaseURL + path + "?token=" + url.QueryEscape(token)
+}
+
+func isNotFound(err error) bool { return errors.Is(err, apperr.ErrNotFound) }
+
+func deniedConflict(msg string) apperr.Denied { return apperr.Denied{Message: msg, Conflict: true} }

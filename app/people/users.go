@@ -1,0 +1,251 @@
+package people
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/audit"
+	"backoffice/app/org"
+	"backoffice/rbac"
+)
+
+// UserQuery narrows a user list. CustomerID (staff only) picks one customer.
+type UserQuery struct {
+	CustomerID int64
+	Query      string
+}
+
+// Users lists the users the actor may see: a customer's own company; for
+// staff, the provider and its customers, or one customer.
+func (s *Service) Users(ctx context.Context, a Actor, q UserQuery, after *org.UserCursor, limit int) ([]*org.User, *org.UserCursor, error) {
+	f := a.userScope()
+	f.Query = q.Query
+	if q.CustomerID > 0 {
+		if !a.ActsAsProvider() {
+			if q.CustomerID != a.User.OrganizationID {
+				return nil, nil, ErrLinkInvalid
+			}
+		} else if q.CustomerID != a.ProviderScope() {
+			if _, err := s.store.Customer(ctx, a.ProviderScope(), q.CustomerID); err != nil {
+				return nil, nil, err
+			}
+		}
+		f = org.UserFilter{OrganizationID: q.CustomerID, Query: q.Query}
+	}
+	return s.store.ListUsers(ctx, f, after, limit)
+}
+
+// OwnUsers lists the users of the actor's own organization.
+func (s *Service) OwnUsers(ctx context.Context, a Actor, query string, after *org.UserCursor, limit int) ([]*org.User, *org.UserCursor, error) {
+	return s.store.ListUsers(ctx, org.UserFilter{OrganizationID: a.User.OrganizationID, Query: query}, after, limit)
+}
+
+// User loads a user the actor may see.
+func (s *Service) User(ctx context.Context, a Actor, id int64) (*org.User, error) {
+	return s.store.UserIn(ctx, a.userScope(), id)
+}
+
+// RolesFor lists the roles a user of o may hold.
+func RolesFor(o *org.Organization) []rbac.Role {
+	if o.IsProvider() {
+		return rbac.StaffRoles
+	}
+	return rbac.CustomerRoles
+}
+
+// adminRole is the role whose last holder an organization must keep.
+func adminRole(o *org.Organization) rbac.Role {
+	if o.IsProvider() {
+		return rbac.ProviderAdmin
+	}
+	return rbac.Administrator
+}
+
+// CanManage reports whether the actor may change target: users of their own
+// organization, and users of customers they serve unless the customer is
+// independent.
+func CanManage(a Actor, target *org.User) error {
+	if target.OrganizationID == a.User.OrganizationID {
+		return nil
+	}
+	if target.Organization.Independent {
+		return ErrIndependent
+	}
+	return nil
+}
+
+// managedUser loads a user the actor may change, within tx.
+func (s *Service) managedUser(ctx context.Context, st *org.Store, a Actor, id int64) (*org.User, error) {
+	u, err := st.UserIn(ctx, a.userScope(), id)
+	if err != nil {
+		return nil, err
+	}
+	if err := CanManage(a, u); err != nil {
+		return nil, err
+	}
+	if err := st.LockOrganization(ctx, u.OrganizationID); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// CreateUser creates a user directly (no invitation) in the actor's own
+// organization, or for staff in a customer they serve (organizationID), and
+// queues a set-password email valid 24 hours.
+func (s *Service) CreateUser(ctx context.Context, a Actor, organizationID int64, in org.PersonInput) (*org.User, error) {
+	in.Normalize()
+	if organizationID == 0 {
+		organizationID = a.User.OrganizationID
+	}
+	var target *org.Organization
+	if organizationID == a.User.OrganizationID {
+		target = a.User.Organization
+	} else {
+		if !a.ActsAsProvider() {
+			return nil, ErrLinkInvalid
+		}
+		o, err := s.store.Customer(ctx, a.ProviderScope(), organizationID)
+		if err != nil {
+			return nil, fmt.Errorf("organization_id: %w", err)
+		}
+		if o.Independent {
+			return nil, ErrIndependent
+		}
+		target = o
+	}
+	if err := in.Validate(RolesFor(target)); err != nil {
+		return nil, err
+	}
+	u := &org.User{OrganizationID: target.ID, Email: in.Email, FirstName: in.FirstName, LastName: in.LastName,
+		Role: in.Role, Language: in.Language, TimeZone: a.User.TimeZone}
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		st := s.store.Tx(tx)
+		if err := st.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		u.Organization = target
+		if err := s.queuePasswordLink(ctx, tx, u, org.PurposeSetPassword); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "user.created", TargetType: "user",
+			TargetID: u.ID, IP: a.IP, Detail: u.Email + " (" + string(u.Role) + ")"})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// UpdateUser changes a user's name, role, language or time zone. The last
+// active administrator of an organization keeps their role.
+func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, up org.UserUpdate) (*org.User, error) {
+	var u *org.User
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		st := s.store.Tx(tx)
+		var err error
+		if u, err = s.managedUser(ctx, st, a, id); err != nil {
+			return err
+		}
+		before := u.Role
+		if err := up.Apply(u, RolesFor(u.Organization)); err != nil {
+			return err
+		}
+		if before == adminRole(u.Organization) && u.Role != before && u.DisabledAt == nil {
+			if err := s.keepAnAdmin(ctx, st, u.Organization); err != nil {
+				return err
+			}
+		}
+		if err := st.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		detail := u.Email
+		if before != u.Role {
+			detail += fmt.Sprintf(" role %s → %s", before, u.Role)
+		}
+		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "user.updated", TargetType: "user",
+			TargetID: u.ID, IP: a.IP, Detail: detail})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// keepAnAdmin refuses a change that would leave o without an active administrator.
+func (s *Service) keepAnAdmin(ctx context.Context, st *org.Store, o *org.Organization) error {
+	n, err := st.CountActiveAdmins(ctx, o.ID, adminRole(o))
+	if err != nil {
+		return err
+	}
+	if n <= 1 {
+		return ErrLastAdmin
+	}
+	return nil
+}
+
+// SetDisabled disables or enables a user. Disabling ends all their sessions
+// and API tokens at once; their data stays.
+func (s *Service) SetDisabled(ctx context.Context, a Actor, id int64, disabled bool) (*org.User, error) {
+	var u *org.User
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		st := s.store.Tx(tx)
+		var err error
+		if u, err = s.managedUser(ctx, st, a, id); err != nil {
+			return err
+		}
+		if u.ID == a.User.ID {
+			return ErrSelf
+		}
+		action := "user.enabled"
+		if disabled {
+			action = "user.disabled"
+			if u.Role == adminRole(u.Organization) && u.DisabledAt == nil {
+				if err := s.keepAnAdmin(ctx, st, u.Organization); err != nil {
+					return err
+				}
+			}
+			if _, err := s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, 0); err != nil {
+				return err
+			}
+			if _, err := s.tokens.Tx(tx).DeleteForUser(ctx, u.ID); err != nil {
+				return err
+			}
+		}
+		if err := st.SetDisabled(ctx, u.ID, disabled); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: action, TargetType: "user",
+			TargetID: u.ID, IP: a.IP, Detail: u.Email})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.store.User(ctx, u.ID)
+}
+
+// DeleteUser deletes a user with their sessions and tokens (and their
+// invitation, if they were invited).
+func (s *Service) DeleteUser(ctx context.Context, a Actor, id int64) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		st := s.store.Tx(tx)
+		u, err := s.managedUser(ctx, st, a, id)
+		if err != nil {
+			return err
+		}
+		if u.ID == a.User.ID {
+			return ErrSelf
+		}
+		if u.Role == adminRole(u.Organization) && u.DisabledAt == nil {
+			if err := s.keepAnAdmin(ctx, st, u.Organization); err != nil {
+				return err
+			}
+		}
+		if err := st.DeleteUser(ctx, u); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "user.deleted", TargetType: "user",
+			TargetID: u.ID, IP: a.IP, Detail: u.Email})
+	})
+}

@@ -1,0 +1,431 @@
+package web
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/apperr"
+	"backoffice/app/org"
+	"backoffice/app/people"
+	"backoffice/rbac"
+)
+
+// actor is the signed-in user making the request, for the people service.
+func actor(c *fiber.Ctx) people.Actor {
+	return people.Actor{User: currentUser(c), IP: c.IP()}
+}
+
+type apiCustomer struct {
+	ID            int64      `json:"id"`
+	Name          string     `json:"name"`
+	EmailDomains  []string   `json:"email_domains"`
+	Address       string     `json:"address"`
+	Phone         string     `json:"phone"`
+	Notes         string     `json:"notes"`
+	Independent   bool       `json:"independent"`
+	IndependentAt *time.Time `json:"independent_at"`
+	CreatedAt     time.Time  `json:"created_at"`
+}
+
+func toAPICustomer(o *org.Organization) apiCustomer {
+	return apiCustomer{ID: o.ID, Name: o.Name, EmailDomains: o.DomainNames(), Address: o.Address, Phone: o.Phone,
+		Notes: o.Notes, Independent: o.Independent, IndependentAt: o.IndependentAt, CreatedAt: o.CreatedAt}
+}
+
+type customerCursor struct {
+	Name string `json:"n"`
+	ID   int64  `json:"i"`
+}
+
+func (s *Server) apiCustomers(c *fiber.Ctx) error {
+	v := &apperr.ValidationError{}
+	limit := parseLimit(c, v)
+	var cur customerCursor
+	parseKeyCursor(c, v, &cur)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	page, err := s.people.Customers(c.UserContext(), actor(c), c.Query("q"), cur.Name, cur.ID, limit)
+	if err != nil {
+		return err
+	}
+	out := list[apiCustomer]{Items: make([]apiCustomer, 0, len(page.Items))}
+	for _, o := range page.Items {
+		out.Items = append(out.Items, toAPICustomer(o))
+	}
+	if page.NextID > 0 {
+		out.NextCursor = keyCursor(customerCursor{Name: page.NextName, ID: page.NextID})
+	}
+	return c.JSON(out)
+}
+
+type customerBody struct {
+	Name         *string  `json:"name"`
+	EmailDomains []string `json:"email_domains"`
+	Address      *string  `json:"address"`
+	Phone        *string  `json:"phone"`
+	Notes        *string  `json:"notes"`
+}
+
+// apply puts the given fields over in.
+func (b *customerBody) apply(in *org.CustomerInput) {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&in.Name, b.Name)
+	set(&in.Address, b.Address)
+	set(&in.Phone, b.Phone)
+	set(&in.Notes, b.Notes)
+	if b.EmailDomains != nil {
+		in.EmailDomains = b.EmailDomains
+	}
+}
+
+func (s *Server) apiCreateCustomer(c *fiber.Ctx) error {
+	var body customerBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	var in org.CustomerInput
+	body.apply(&in)
+	o, err := s.people.CreateCustomer(c.UserContext(), actor(c), in)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderLocation, "/api/v1/customers/"+strconv.FormatInt(o.ID, 10))
+	return c.Status(fiber.StatusCreated).JSON(toAPICustomer(o))
+}
+
+func (s *Server) apiCustomer(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	o, err := s.people.Customer(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPICustomer(o))
+}
+
+func (s *Server) apiUpdateCustomer(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	o, err := s.people.Customer(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	var body customerBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	in := org.CustomerInput{Name: o.Name, EmailDomains: o.DomainNames(), Address: o.Address, Phone: o.Phone, Notes: o.Notes}
+	body.apply(&in)
+	if o, err = s.people.UpdateCustomer(c.UserContext(), actor(c), id, in); err != nil {
+		return err
+	}
+	return c.JSON(toAPICustomer(o))
+}
+
+func (s *Server) apiDeleteCustomer(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.people.DeleteCustomer(c.UserContext(), actor(c), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) apiMakeIndependent(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	o, err := s.people.MakeIndependent(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPICustomer(o))
+}
+
+type apiInvitation struct {
+	ID             int64      `json:"id"`
+	OrganizationID int64      `json:"organization_id"`
+	UserID         *int64     `json:"user_id"`
+	Email          string     `json:"email"`
+	FirstName      string     `json:"first_name"`
+	LastName       string     `json:"last_name"`
+	Language       string     `json:"language"`
+	Role           string     `json:"role"`
+	State          string     `json:"state"`
+	ExpiresAt      time.Time  `json:"expires_at"`
+	AcceptedAt     *time.Time `json:"accepted_at"`
+	SentCount      int        `json:"sent_count"`
+	CreatedAt      time.Time  `json:"created_at"`
+}
+
+func (s *Server) toAPIInvitation(inv *org.Invitation) apiInvitation {
+	out := apiInvitation{ID: inv.ID, OrganizationID: inv.OrganizationID, State: inv.State(s.clock.Now()),
+		ExpiresAt: inv.ExpiresAt, AcceptedAt: inv.AcceptedAt, SentCount: inv.SentCount, CreatedAt: inv.CreatedAt}
+	if u := inv.User; u != nil {
+		out.UserID, out.Email, out.FirstName, out.LastName = &u.ID, u.Email, u.FirstName, u.LastName
+		out.Language, out.Role = u.Language, string(u.Role)
+	}
+	return out
+}
+
+func (s *Server) apiInvitations(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := parsePaging(c)
+	if err != nil {
+		return err
+	}
+	invs, more, err := s.people.Invitations(c.UserContext(), actor(c), id, p.After, p.Limit)
+	if err != nil {
+		return err
+	}
+	out := list[apiInvitation]{Items: make([]apiInvitation, 0, len(invs))}
+	for _, inv := range invs {
+		out.Items = append(out.Items, s.toAPIInvitation(inv))
+	}
+	if more {
+		out.NextCursor = cursorFor(invs[len(invs)-1].ID)
+	}
+	return c.JSON(out)
+}
+
+type personBody struct {
+	FirstName      string `json:"first_name"`
+	LastName       string `json:"last_name"`
+	Email          string `json:"email"`
+	Language       string `json:"language"`
+	Role           string `json:"role"`
+	OrganizationID int64  `json:"organization_id"`
+}
+
+func (b personBody) input() org.PersonInput {
+	if b.Language == "" {
+		b.Language = "en"
+	}
+	return org.PersonInput{FirstName: b.FirstName, LastName: b.LastName, Email: b.Email, Language: b.Language, Role: rbac.Role(b.Role)}
+}
+
+func (s *Server) apiInvite(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.people.Customer(c.UserContext(), actor(c), id); err != nil {
+		return err
+	}
+	var body personBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	inv, err := s.people.Invite(c.UserContext(), actor(c), id, body.input())
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(s.toAPIInvitation(inv))
+}
+
+func (s *Server) apiResendInvitation(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	inv, err := s.people.ResendInvitation(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.toAPIInvitation(inv))
+}
+
+func (s *Server) apiDeleteInvitation(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.people.DeleteInvitation(c.UserContext(), actor(c), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+type acceptBody struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
+// apiAcceptInvitation sets the invitee's password and answers with the
+// user, who can then sign in (or get a token from POST /api/v1/auth/token).
+func (s *Server) apiAcceptInvitation(c *fiber.Ctx) error {
+	var body acceptBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if body.Token == "" {
+		return apperr.Invalid("token", "error.required")
+	}
+	u, err := s.people.AcceptInvitation(c.UserContext(), body.Token, body.Password, c.IP())
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIUser(u))
+}
+
+func (s *Server) apiUsers(c *fiber.Ctx) error {
+	v := &apperr.ValidationError{}
+	limit := parseLimit(c, v)
+	var cur org.UserCursor
+	after := &cur
+	if !parseKeyCursor(c, v, &cur) {
+		after = nil
+	}
+	var q people.UserQuery
+	if s := c.Query("customer_id"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			v.Add("customer_id", "error.id_invalid", nil)
+		}
+		q.CustomerID = id
+	}
+	q.Query = c.Query("q")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	users, next, err := s.people.Users(c.UserContext(), actor(c), q, after, limit)
+	if err != nil {
+		return err
+	}
+	out := list[apiUser]{Items: make([]apiUser, 0, len(users))}
+	for _, u := range users {
+		out.Items = append(out.Items, toAPIUser(u))
+	}
+	if next != nil {
+		out.NextCursor = keyCursor(next)
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiCreateUser(c *fiber.Ctx) error {
+	var body personBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	u, err := s.people.CreateUser(c.UserContext(), actor(c), body.OrganizationID, body.input())
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderLocation, "/api/v1/users/"+strconv.FormatInt(u.ID, 10))
+	return c.Status(fiber.StatusCreated).JSON(toAPIUser(u))
+}
+
+func (s *Server) apiUser(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.people.User(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIUser(u))
+}
+
+type userUpdateBody struct {
+	FirstName *string `json:"first_name"`
+	LastName  *string `json:"last_name"`
+	Role      *string `json:"role"`
+	Language  *string `json:"language"`
+	TimeZone  *string `json:"time_zone"`
+}
+
+func (s *Server) apiUpdateUser(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.people.User(c.UserContext(), actor(c), id); err != nil {
+		return err
+	}
+	var body userUpdateBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	up := org.UserUpdate{FirstName: body.FirstName, LastName: body.LastName, Language: body.Language, TimeZone: body.TimeZone}
+	if body.Role != nil {
+		r := rbac.Role(*body.Role)
+		up.Role = &r
+	}
+	u, err := s.people.UpdateUser(c.UserContext(), actor(c), id, up)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIUser(u))
+}
+
+func (s *Server) apiDeleteUser(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.people.DeleteUser(c.UserContext(), actor(c), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) apiSetDisabled(disabled bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		u, err := s.people.SetDisabled(c.UserContext(), actor(c), id, disabled)
+		if err != nil {
+			return err
+		}
+		return c.JSON(toAPIUser(u))
+	}
+}
+
+type apiEmailCheck struct {
+	Email    string       `json:"email"`
+	Valid    bool         `json:"valid"`
+	Taken    bool         `json:"taken"`
+	Customer *apiCustomer `json:"customer"`
+}
+
+// apiEmailCheck tells staff forms, while typing, whether an email is taken
+// and which customer its domain proposes.
+func (s *Server) apiEmailCheck(c *fiber.Ctx) error {
+	email := org.NormalizeEmail(c.Query("email"))
+	v := &apperr.ValidationError{}
+	org.CheckEmail(v, "email", email)
+	out := apiEmailCheck{Email: email, Valid: v.Err() == nil}
+	if out.Valid {
+		res, err := s.people.CheckEmail(c.UserContext(), actor(c), email)
+		if err != nil {
+			return err
+		}
+		out.Taken = res.Taken
+		if res.Customer != nil {
+			cu := toAPICustomer(res.Customer)
+			out.Customer = &cu
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}

@@ -1,0 +1,191 @@
+package web
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/org"
+	"backoffice/app/people"
+	"backoffice/rbac"
+	"backoffice/views"
+)
+
+// The user directory serves two areas: /users (the provider's staff) and
+// /employees (a customer company's people). Both show the signed-in user's
+// own organization; staff reach customers' users from the customer page.
+
+func peopleBase(c *fiber.Ctx) string {
+	if currentUser(c).IsStaff() {
+		return "/users"
+	}
+	return "/employees"
+}
+
+func rolesOf(o *org.Organization) []string {
+	var out []string
+	for _, r := range people.RolesFor(o) {
+		out = append(out, string(r))
+	}
+	return out
+}
+
+func (s *Server) showPeople(c *fiber.Ctx) error {
+	u, t := currentUser(c), tr(c)
+	var after *org.UserCursor
+	if v := c.Query("after"); v != "" {
+		after = new(org.UserCursor)
+		if decodePageKey(v, after) != nil {
+			after = nil
+		}
+	}
+	q := strings.TrimSpace(c.Query("q"))
+	if len(q) > 200 {
+		q = q[:200]
+	}
+	users, next, err := s.people.OwnUsers(c.UserContext(), actor(c), q, after, pageSize)
+	if err != nil {
+		return err
+	}
+	base := peopleBase(c)
+	d := views.PeopleData{Base: base, Users: users, Query: q, IsFirst: after == nil, CanOpen: true}
+	if u.IsStaff() {
+		d.Title, d.Subtitle = t.T("people.staff_title"), t.T("people.staff_subtitle", map[string]any{"Company": u.Organization.Name})
+	} else {
+		d.Title, d.Subtitle = t.T("people.employees_title"), t.T("people.employees_subtitle", map[string]any{"Company": u.Organization.Name})
+	}
+	if next != nil {
+		d.NextHref = base + "?q=" + views.QueryEscape(q) + "&after=" + encodePageKey(next)
+	}
+	return s.render(c, fiber.StatusOK, views.PeoplePage(s.page(c, d.Title), d))
+}
+
+func (s *Server) showNewPerson(c *fiber.Ctx) error {
+	f := views.NewForm()
+	f.Values = map[string]string{"language": tr(c).Lang, "email": c.Query("email")}
+	return s.renderNewPerson(c, fiber.StatusOK, f)
+}
+
+func (s *Server) renderNewPerson(c *fiber.Ctx, status int, f *views.Form) error {
+	u := currentUser(c)
+	roles := rolesOf(u.Organization)
+	if f.Value("role") == "" {
+		f.Values["role"] = roles[len(roles)-1]
+	}
+	return s.render(c, status, views.PersonFormPage(s.page(c, tr(c).T("people.new")), peopleBase(c), f, roles))
+}
+
+func (s *Server) createPerson(c *fiber.Ctx) error {
+	f := formFrom(c, personFields...)
+	nu, err := s.people.CreateUser(c.UserContext(), actor(c), 0, personInput(f))
+	if err != nil {
+		status, ok := formErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		return s.renderNewPerson(c, status, f)
+	}
+	s.flash(c, "success", "flash.user_created", map[string]any{"Email": nu.Email})
+	return c.Redirect(peopleBase(c)+"/"+itoa64(nu.ID), fiber.StatusSeeOther)
+}
+
+// personData builds a user's page; the base for actions is where the
+// viewer manages people, and the way back is the target's list.
+func (s *Server) personData(c *fiber.Ctx, target *org.User, f *views.Form) views.PersonData {
+	u := currentUser(c)
+	base := peopleBase(c)
+	d := views.PersonData{Base: base, Back: base, User: target, Roles: rolesOf(target.Organization), Self: target.ID == u.ID}
+	if target.OrganizationID != u.OrganizationID {
+		d.Back = "/customers/" + itoa64(target.OrganizationID)
+	}
+	if err := people.CanManage(actor(c), target); err != nil {
+		d.Locked = tr(c).T("error.customer_independent")
+	} else {
+		d.Editable = true
+	}
+	if f == nil {
+		f = views.NewForm()
+		f.Values = map[string]string{"first_name": target.FirstName, "last_name": target.LastName,
+			"role": string(target.Role), "language": target.Language}
+	}
+	d.Form = f
+	return d
+}
+
+func (s *Server) showPerson(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	target, err := s.people.User(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	// Customer users are managed from their own area: back-office users see
+	// only their company (the store made sure of that).
+	return s.render(c, fiber.StatusOK, views.PersonPage(s.page(c, target.Name()), s.personData(c, target, nil)))
+}
+
+func (s *Server) updatePerson(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	target, err := s.people.User(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	f := formFrom(c, "first_name", "last_name", "role", "language")
+	first, last, lang := f.Value("first_name"), f.Value("last_name"), f.Value("language")
+	role := rbac.Role(f.Value("role"))
+	up := org.UserUpdate{FirstName: &first, LastName: &last, Language: &lang, Role: &role}
+	if _, err := s.people.UpdateUser(c.UserContext(), actor(c), id, up); err != nil {
+		status, ok := formErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		return s.render(c, status, views.PersonPage(s.page(c, target.Name()), s.personData(c, target, f)))
+	}
+	s.flash(c, "success", "flash.user_saved", map[string]any{"Email": target.Email})
+	return c.Redirect(peopleBase(c)+"/"+itoa64(id), fiber.StatusSeeOther)
+}
+
+func (s *Server) setPersonDisabled(disabled bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		back := peopleBase(c) + "/" + itoa64(id)
+		u, err := s.people.SetDisabled(c.UserContext(), actor(c), id, disabled)
+		if err != nil {
+			return s.flashError(c, err, back)
+		}
+		msg := "flash.user_enabled"
+		if disabled {
+			msg = "flash.user_disabled"
+		}
+		s.flash(c, "success", msg, map[string]any{"Email": u.Email})
+		return c.Redirect(back, fiber.StatusSeeOther)
+	}
+}
+
+func (s *Server) deletePerson(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	target, err := s.people.User(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	back := peopleBase(c)
+	if target.OrganizationID != currentUser(c).OrganizationID {
+		back = "/customers/" + itoa64(target.OrganizationID)
+	}
+	if err := s.people.DeleteUser(c.UserContext(), actor(c), id); err != nil {
+		return s.flashError(c, err, peopleBase(c)+"/"+itoa64(id))
+	}
+	s.flash(c, "success", "flash.user_deleted", map[string]any{"Email": target.Email})
+	return c.Redirect(back, fiber.StatusSeeOther)
+}
