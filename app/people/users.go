@@ -96,7 +96,9 @@ func (s *Service) managedUser(ctx context.Context, st *org.Store, a Actor, id in
 // queues a set-password email valid 24 hours.
 func (s *Service) CreateUser(ctx context.Context, a Actor, organizationID int64, in org.PersonInput) (*org.User, error) {
 	in.Normalize()
-	if organizationID == 0 {
+	if organizationID == 0 || !a.ActsAsProvider() {
+		// Only those who serve customers may choose the organization; for
+		// everyone else a sent organization_id is ignored (no mass assignment).
 		organizationID = a.User.OrganizationID
 	}
 	var target *org.Organization
