@@ -169,10 +169,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, password, ip stri
 		return nil, err
 	}
 	u := inv.User
-	if err := auth.CheckPassword("password", password, u.Email); err != nil {
-		return nil, err
-	}
-	hash, err := s.hasher.Hash(ctx, password)
+	hash, err := s.newPasswordHash(ctx, u.Email, password)
 	if err != nil {
 		return nil, err
 	}

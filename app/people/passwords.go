@@ -100,10 +100,7 @@ func (s *Service) SetPassword(ctx context.Context, token, password, ip string) (
 	if err != nil {
 		return nil, err
 	}
-	if err := auth.CheckPassword("password", password, u.Email); err != nil {
-		return nil, err
-	}
-	hash, err := s.hasher.Hash(ctx, password)
+	hash, err := s.newPasswordHash(ctx, u.Email, password)
 	if err != nil {
 		return nil, err
 	}
@@ -141,4 +138,12 @@ func (s *Service) SetPassword(ctx context.Context, token, password, ip string) (
 	}
 	u.PasswordHash = hash
 	return u, nil
+}
+
+// newPasswordHash checks a chosen password (field "password") and hashes it.
+func (s *Service) newPasswordHash(ctx context.Context, email, password string) (string, error) {
+	if err := auth.CheckPassword("password", password, email); err != nil {
+		return "", err
+	}
+	return s.hasher.Hash(ctx, password)
 }

@@ -154,8 +154,10 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, up org.User
 		if err := up.Apply(u, RolesFor(u.Organization)); err != nil {
 			return err
 		}
-		if before == adminRole(u.Organization) && u.Role != before && u.DisabledAt == nil {
-			if err := s.keepAnAdmin(ctx, st, u.Organization); err != nil {
+		if u.Role != before {
+			was := *u
+			was.Role = before
+			if err := s.keepAnAdmin(ctx, st, &was); err != nil {
 				return err
 			}
 		}
@@ -175,8 +177,13 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, up org.User
 	return u, nil
 }
 
-// keepAnAdmin refuses a change that would leave o without an active administrator.
-func (s *Service) keepAnAdmin(ctx context.Context, st *org.Store, o *org.Organization) error {
+// keepAnAdmin refuses to take u out of the administrators of their
+// organization (demote, disable, delete) when u is its last active one.
+func (s *Service) keepAnAdmin(ctx context.Context, st *org.Store, u *org.User) error {
+	o := u.Organization
+	if u.Role != adminRole(o) || u.DisabledAt != nil {
+		return nil
+	}
 	n, err := st.CountActiveAdmins(ctx, o.ID, adminRole(o))
 	if err != nil {
 		return err
@@ -203,10 +210,8 @@ func (s *Service) SetDisabled(ctx context.Context, a Actor, id int64, disabled b
 		action := "user.enabled"
 		if disabled {
 			action = "user.disabled"
-			if u.Role == adminRole(u.Organization) && u.DisabledAt == nil {
-				if err := s.keepAnAdmin(ctx, st, u.Organization); err != nil {
-					return err
-				}
+			if err := s.keepAnAdmin(ctx, st, u); err != nil {
+				return err
 			}
 			if _, err := s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, 0); err != nil {
 				return err
@@ -239,10 +244,8 @@ func (s *Service) DeleteUser(ctx context.Context, a Actor, id int64) error {
 		if u.ID == a.User.ID {
 			return ErrSelf
 		}
-		if u.Role == adminRole(u.Organization) && u.DisabledAt == nil {
-			if err := s.keepAnAdmin(ctx, st, u.Organization); err != nil {
-				return err
-			}
+		if err := s.keepAnAdmin(ctx, st, u); err != nil {
+			return err
 		}
 		if err := st.DeleteUser(ctx, u); err != nil {
 			return err

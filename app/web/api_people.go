@@ -101,11 +101,7 @@ func (s *Server) apiCreateCustomer(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCustomer(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	o, err := s.people.Customer(c.UserContext(), actor(c), id)
+	o, err := s.pathCustomer(c)
 	if err != nil {
 		return err
 	}
@@ -113,11 +109,7 @@ func (s *Server) apiCustomer(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiUpdateCustomer(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	o, err := s.people.Customer(c.UserContext(), actor(c), id)
+	o, err := s.pathCustomer(c)
 	if err != nil {
 		return err
 	}
@@ -127,7 +119,7 @@ func (s *Server) apiUpdateCustomer(c *fiber.Ctx) error {
 	}
 	in := org.CustomerInput{Name: o.Name, EmailDomains: o.DomainNames(), Address: o.Address, Phone: o.Phone, Notes: o.Notes}
 	body.apply(&in)
-	if o, err = s.people.UpdateCustomer(c.UserContext(), actor(c), id, in); err != nil {
+	if o, err = s.people.UpdateCustomer(c.UserContext(), actor(c), o.ID, in); err != nil {
 		return err
 	}
 	return c.JSON(toAPICustomer(o))
@@ -222,13 +214,11 @@ func (b personBody) input() org.PersonInput {
 }
 
 func (s *Server) apiInvite(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	o, err := s.pathCustomer(c)
 	if err != nil {
 		return err
 	}
-	if _, err := s.people.Customer(c.UserContext(), actor(c), id); err != nil {
-		return err
-	}
+	id := o.ID
 	var body personBody
 	if err := decodeJSON(c, &body); err != nil {
 		return err
@@ -333,11 +323,7 @@ func (s *Server) apiCreateUser(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiUser(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	u, err := s.people.User(c.UserContext(), actor(c), id)
+	u, err := s.pathUser(c)
 	if err != nil {
 		return err
 	}
@@ -353,13 +339,11 @@ type userUpdateBody struct {
 }
 
 func (s *Server) apiUpdateUser(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	target, err := s.pathUser(c)
 	if err != nil {
 		return err
 	}
-	if _, err := s.people.User(c.UserContext(), actor(c), id); err != nil {
-		return err
-	}
+	id := target.ID
 	var body userUpdateBody
 	if err := decodeJSON(c, &body); err != nil {
 		return err
@@ -428,4 +412,30 @@ func (s *Server) apiEmailCheck(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(out)
+}
+
+// pathCustomer, pathUser and pathInvitation load the record named by :id as
+// the caller may see it; anything else (or a malformed id) is 404.
+func (s *Server) pathCustomer(c *fiber.Ctx) (*org.Organization, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.people.Customer(c.UserContext(), actor(c), id)
+}
+
+func (s *Server) pathUser(c *fiber.Ctx) (*org.User, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.people.User(c.UserContext(), actor(c), id)
+}
+
+func (s *Server) pathInvitation(c *fiber.Ctx) (*org.Invitation, *org.Organization, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.people.Invitation(c.UserContext(), actor(c), id)
 }

@@ -120,6 +120,34 @@ func TestBrowserInviteMailAcceptSignedIn(t *testing.T) {
 	shoot(t, admin, "mail-laptop")
 	must(t, chromedp.Do(admin, chromedp.EmulateViewport(390, 844), chromedp.Navigate(cust), chromedp.WaitVisible(chromedp.CSS(".tabs"))))
 	shoot(t, admin, "customer-phone")
+
+	// The other pages of this issue render at both widths.
+	pages := []struct {
+		ctx            context.Context
+		who, path, sel string
+	}{
+		{admin, "admin", "/customers/new", "#f-name"},
+		{admin, "admin", "/users", "table.table"},
+		{admin, "admin", "/users/new", "#f-email"},
+		{admin, "admin", "/users/" + itoa64(h.users["a_member"].ID), ".facts"},
+		{admin, "admin", "/mailbox", "table.table"},
+		{ctx2, "invitee", "/employees/new", "#f-email"},
+		{ctx2, "invitee", "/employees/" + itoa64(h.users["a_member"].ID), ".facts"},
+	}
+	for _, w := range []struct {
+		name string
+		w, h int64
+	}{{"laptop", 1366, 900}, {"phone", 390, 844}} {
+		for _, pg := range pages {
+			must(t, chromedp.Do(pg.ctx, chromedp.EmulateViewport(w.w, w.h), chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.sel))))
+			shoot(t, pg.ctx, pg.who+strings.ReplaceAll(pg.path, "/", "-")+"-"+w.name)
+		}
+	}
+	anon := chromium(t)
+	for _, path := range []string{"/password/forgot", "/password/forgot?new=1", "/accept-invitation?token=nope"} {
+		must(t, chromedp.Do(anon, chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS("main h1"))))
+		shoot(t, anon, "anon"+strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(path)+"-phone")
+	}
 }
 
 // waitText waits until the element's text contains want.

@@ -61,11 +61,7 @@ func (s *Server) createCustomer(c *fiber.Ctx) error {
 }
 
 func (s *Server) showEditCustomer(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	o, err := s.people.Customer(c.UserContext(), actor(c), id)
+	o, err := s.pathCustomer(c)
 	if err != nil {
 		return err
 	}
@@ -94,16 +90,12 @@ func (s *Server) updateCustomer(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteCustomer(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	o, err := s.pathCustomer(c)
 	if err != nil {
 		return err
 	}
-	o, err := s.people.Customer(c.UserContext(), actor(c), id)
-	if err != nil {
-		return err
-	}
-	if err := s.people.DeleteCustomer(c.UserContext(), actor(c), id); err != nil {
-		return s.flashError(c, err, "/customers/"+itoa64(id))
+	if err := s.people.DeleteCustomer(c.UserContext(), actor(c), o.ID); err != nil {
+		return s.flashError(c, err, "/customers/"+itoa64(o.ID))
 	}
 	s.flash(c, "success", "flash.customer_deleted", map[string]any{"Name": o.Name})
 	return c.Redirect("/customers", fiber.StatusSeeOther)
@@ -135,24 +127,13 @@ func (s *Server) flashError(c *fiber.Ctx, err error, back string) error {
 
 // customerPage loads a customer and renders its page with the given tab.
 func (s *Server) showCustomer(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
 	ctx, a := c.UserContext(), actor(c)
-	o, err := s.people.Customer(ctx, a, id)
+	o, err := s.pathCustomer(c)
 	if err != nil {
 		return err
 	}
 	d := views.CustomerData{Customer: o, Tab: "users", CanManage: !o.Independent, InvitationOK: !o.Independent}
-	var after *org.UserCursor
-	if v := c.Query("after"); v != "" {
-		after = new(org.UserCursor)
-		if decodePageKey(v, after) != nil {
-			after = nil
-		}
-	}
-	users, next, err := s.people.Users(ctx, a, people.UserQuery{CustomerID: o.ID}, after, pageSize)
+	users, next, err := s.people.Users(ctx, a, people.UserQuery{CustomerID: o.ID}, userCursorQuery(c), pageSize)
 	if err != nil {
 		return err
 	}
@@ -164,12 +145,8 @@ func (s *Server) showCustomer(c *fiber.Ctx) error {
 }
 
 func (s *Server) showInvitations(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
 	ctx, a := c.UserContext(), actor(c)
-	o, err := s.people.Customer(ctx, a, id)
+	o, err := s.pathCustomer(c)
 	if err != nil {
 		return err
 	}
@@ -186,11 +163,7 @@ func (s *Server) showInvitations(c *fiber.Ctx) error {
 }
 
 func (s *Server) showNewInvitation(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	o, err := s.people.Customer(c.UserContext(), actor(c), id)
+	o, err := s.pathCustomer(c)
 	if err != nil {
 		return err
 	}
@@ -210,11 +183,7 @@ func personInput(f *views.Form) org.PersonInput {
 }
 
 func (s *Server) createInvitation(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	o, err := s.people.Customer(c.UserContext(), actor(c), id)
+	o, err := s.pathCustomer(c)
 	if err != nil {
 		return err
 	}
@@ -232,16 +201,12 @@ func (s *Server) createInvitation(c *fiber.Ctx) error {
 }
 
 func (s *Server) resendInvitation(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	inv, o, err := s.people.Invitation(c.UserContext(), actor(c), id)
+	inv, o, err := s.pathInvitation(c)
 	if err != nil {
 		return err
 	}
 	back := "/customers/" + itoa64(o.ID) + "/invitations"
-	if _, err := s.people.ResendInvitation(c.UserContext(), actor(c), id); err != nil {
+	if _, err := s.people.ResendInvitation(c.UserContext(), actor(c), inv.ID); err != nil {
 		return s.flashError(c, err, back)
 	}
 	s.flash(c, "success", "flash.invitation_resent", map[string]any{"Email": inv.User.Email})
@@ -249,18 +214,27 @@ func (s *Server) resendInvitation(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteInvitation(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	_, o, err := s.people.Invitation(c.UserContext(), actor(c), id)
+	inv, o, err := s.pathInvitation(c)
 	if err != nil {
 		return err
 	}
 	back := "/customers/" + itoa64(o.ID) + "/invitations"
-	if err := s.people.DeleteInvitation(c.UserContext(), actor(c), id); err != nil {
+	if err := s.people.DeleteInvitation(c.UserContext(), actor(c), inv.ID); err != nil {
 		return s.flashError(c, err, back)
 	}
 	s.flash(c, "success", "flash.invitation_deleted", nil)
 	return c.Redirect(back, fiber.StatusSeeOther)
+}
+
+// userCursorQuery reads ?after= of a user list page; anything odd starts over.
+func userCursorQuery(c *fiber.Ctx) *org.UserCursor {
+	v := c.Query("after")
+	if v == "" {
+		return nil
+	}
+	after := new(org.UserCursor)
+	if decodePageKey(v, after) != nil {
+		return nil
+	}
+	return after
 }

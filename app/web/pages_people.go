@@ -32,13 +32,7 @@ func rolesOf(o *org.Organization) []string {
 
 func (s *Server) showPeople(c *fiber.Ctx) error {
 	u, t := currentUser(c), tr(c)
-	var after *org.UserCursor
-	if v := c.Query("after"); v != "" {
-		after = new(org.UserCursor)
-		if decodePageKey(v, after) != nil {
-			after = nil
-		}
-	}
+	after := userCursorQuery(c)
 	q := strings.TrimSpace(c.Query("q"))
 	if len(q) > 200 {
 		q = q[:200]
@@ -113,11 +107,7 @@ func (s *Server) personData(c *fiber.Ctx, target *org.User, f *views.Form) views
 }
 
 func (s *Server) showPerson(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	target, err := s.people.User(c.UserContext(), actor(c), id)
+	target, err := s.pathUser(c)
 	if err != nil {
 		return err
 	}
@@ -127,11 +117,7 @@ func (s *Server) showPerson(c *fiber.Ctx) error {
 }
 
 func (s *Server) updatePerson(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	target, err := s.people.User(c.UserContext(), actor(c), id)
+	target, err := s.pathUser(c)
 	if err != nil {
 		return err
 	}
@@ -139,7 +125,7 @@ func (s *Server) updatePerson(c *fiber.Ctx) error {
 	first, last, lang := f.Value("first_name"), f.Value("last_name"), f.Value("language")
 	role := rbac.Role(f.Value("role"))
 	up := org.UserUpdate{FirstName: &first, LastName: &last, Language: &lang, Role: &role}
-	if _, err := s.people.UpdateUser(c.UserContext(), actor(c), id, up); err != nil {
+	if _, err := s.people.UpdateUser(c.UserContext(), actor(c), target.ID, up); err != nil {
 		status, ok := formErrors(c, f, err)
 		if !ok {
 			return err
@@ -147,7 +133,7 @@ func (s *Server) updatePerson(c *fiber.Ctx) error {
 		return s.render(c, status, views.PersonPage(s.page(c, target.Name()), s.personData(c, target, f)))
 	}
 	s.flash(c, "success", "flash.user_saved", map[string]any{"Email": target.Email})
-	return c.Redirect(peopleBase(c)+"/"+itoa64(id), fiber.StatusSeeOther)
+	return c.Redirect(peopleBase(c)+"/"+itoa64(target.ID), fiber.StatusSeeOther)
 }
 
 func (s *Server) setPersonDisabled(disabled bool) fiber.Handler {
@@ -171,11 +157,7 @@ func (s *Server) setPersonDisabled(disabled bool) fiber.Handler {
 }
 
 func (s *Server) deletePerson(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	target, err := s.people.User(c.UserContext(), actor(c), id)
+	target, err := s.pathUser(c)
 	if err != nil {
 		return err
 	}
@@ -183,8 +165,8 @@ func (s *Server) deletePerson(c *fiber.Ctx) error {
 	if target.OrganizationID != currentUser(c).OrganizationID {
 		back = "/customers/" + itoa64(target.OrganizationID)
 	}
-	if err := s.people.DeleteUser(c.UserContext(), actor(c), id); err != nil {
-		return s.flashError(c, err, peopleBase(c)+"/"+itoa64(id))
+	if err := s.people.DeleteUser(c.UserContext(), actor(c), target.ID); err != nil {
+		return s.flashError(c, err, peopleBase(c)+"/"+itoa64(target.ID))
 	}
 	s.flash(c, "success", "flash.user_deleted", map[string]any{"Email": target.Email})
 	return c.Redirect(back, fiber.StatusSeeOther)

@@ -407,17 +407,34 @@ func TestTheLastAdministratorStays(t *testing.T) {
 
 func TestDuplicateEmailsInAnyCaseAreFieldErrors(t *testing.T) {
 	eachDB(t, func(t *testing.T, h *harness) {
-		for _, c := range []struct{ path, token string }{
-			{"/api/v1/customers/" + itoa64(h.custB.ID) + "/invitations", h.token("agent")},
-			{"/api/v1/users", h.token("a_admin")},
-			{"/api/v1/users", h.token("admin")},
+		for _, c := range []struct {
+			who, path string
+			body      map[string]any
+		}{
+			{"agent", "/api/v1/customers/" + itoa64(h.custB.ID) + "/invitations", map[string]any{"role": "member"}},
+			{"a_admin", "/api/v1/users", map[string]any{"role": "member"}},
+			{"admin", "/api/v1/users", map[string]any{"role": "provider_agent"}},
+			{"admin", "/api/v1/users", map[string]any{"role": "member", "organization_id": h.custB.ID}},
 		} {
-			resp, body := h.api("POST", c.path, c.token, map[string]any{"first_name": "Dup", "email": "  A_Member@A.TEST ",
-				"language": "en", "role": map[bool]string{true: "provider_agent", false: "member"}[c.path == "/api/v1/users" && c.token != "" && strings.Contains(c.path, "users") && c.token == h.token("admin")]})
-			_ = body
-			if resp.StatusCode != 409 && resp.StatusCode != 422 {
-				t.Fatalf("%s: %d %v", c.path, resp.StatusCode, body)
+			c.body["first_name"], c.body["email"], c.body["language"] = "Dup", "  A_Member@A.TEST ", "en"
+			resp, body := h.api("POST", c.path, h.token(c.who), c.body)
+			if resp.StatusCode != 409 {
+				t.Fatalf("%s %s: %d %v, want 409", c.who, c.path, resp.StatusCode, body)
 			}
+			errs, _ := body["errors"].([]any)
+			if len(errs) != 1 || errs[0].(map[string]any)["field"] != "email" {
+				t.Fatalf("%s %s: errors %v, want one at email", c.who, c.path, body)
+			}
+		}
+		// Staff may create a user directly in a customer they serve.
+		resp, u := h.api("POST", "/api/v1/users", h.token("admin"), map[string]any{"first_name": "Bea", "email": "bea@b.test",
+			"language": "en", "role": "moderator", "organization_id": h.custB.ID})
+		if resp.StatusCode != 201 || u["organization_id"] != float64(h.custB.ID) || u["role"] != "moderator" {
+			t.Fatalf("staff creates in a customer: %d %v", resp.StatusCode, u)
+		}
+		if resp, _ := h.api("POST", "/api/v1/users", h.token("admin"), map[string]any{"first_name": "Bea", "email": "bea2@b.test",
+			"language": "en", "role": "provider_admin", "organization_id": h.custB.ID}); resp.StatusCode != 422 {
+			t.Fatalf("a staff role in a customer: %d", resp.StatusCode)
 		}
 		// The form shows the problem at the field and keeps what was typed.
 		b := h.loggedIn("a_admin")
