@@ -28,6 +28,7 @@ type FieldError struct {
 	Field   string
 	Message string
 	Data    map[string]any
+	Line    int // line of an uploaded file the problem is on; 0 for none
 }
 
 // ValidationError lists the problems with a submitted form or request body.

@@ -29,6 +29,7 @@ type problem struct {
 type problemField struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	Line    int    `json:"line,omitempty"` // line of an uploaded file
 }
 
 // classified is what an error means for the response.
@@ -127,7 +128,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			p.Instance = p.Instance[:200]
 		}
 		for _, f := range cl.fields {
-			p.Errors = append(p.Errors, problemField{Field: f.Field, Message: t.T(f.Message, f.Data)})
+			p.Errors = append(p.Errors, problemField{Field: f.Field, Message: t.T(f.Message, f.Data), Line: f.Line})
 		}
 		c.Status(cl.status)
 		c.Set(fiber.HeaderContentType, "application/problem+json")

@@ -142,7 +142,8 @@ var schemas = map[string]any{
 	"AuditList": listOf("AuditEntry"),
 	"Problem": obj([]string{"type", "title", "status"}, map[string]any{
 		"type": str, "title": str, "status": map[string]any{"type": "integer"}, "detail": str, "instance": str, "request_id": str,
-		"errors": map[string]any{"type": "array", "items": obj([]string{"field", "message"}, map[string]any{"field": str, "message": str})},
+		"errors": map[string]any{"type": "array", "items": obj([]string{"field", "message"}, map[string]any{"field": str, "message": str,
+			"line": map[string]any{"type": "integer", "description": "line of an uploaded file (CSV import)"}})},
 	}),
 	"OpenAPI": map[string]any{"type": "object"},
 	"Customer": obj([]string{"id", "name", "email_domains", "address", "phone", "notes", "independent", "independent_at", "created_at"},

@@ -1,0 +1,573 @@
+package device
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/apperr"
+	"backoffice/app/auth"
+	"backoffice/app/clock"
+	"backoffice/app/org"
+)
+
+// Limits.
+const (
+	MaxBatch = 500 // codes per batch
+)
+
+// PIN attempt limits on the public scan page: per code and address, and per
+// code from anywhere.
+var (
+	PINAddressLimit = auth.Limit{Max: 5, Window: 15 * time.Minute}
+	PINCodeLimit    = auth.Limit{Max: 30, Window: 15 * time.Minute}
+)
+
+// Refusals.
+var (
+	ErrRetired = &apperr.Denied{Message: "error.code_retired", Conflict: true}
+)
+
+// Service applies the rules of devices and codes.
+type Service struct {
+	db       *bun.DB
+	clock    clock.Clock
+	store    *Store
+	orgs     *org.Store
+	hasher   *auth.Hasher
+	throttle *auth.Throttle
+}
+
+// New wires the service.
+func New(db *bun.DB, c clock.Clock, h *auth.Hasher) *Service {
+	return &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), hasher: h,
+		throttle: auth.NewThrottle(db, c)}
+}
+
+// Store gives read access to the store (for tests and the demo data).
+func (s *Service) Store() *Store { return s.store }
+
+// ScopeOf is the set of devices u may see: a customer user's company's, a
+// staff member's provider's.
+func ScopeOf(u *org.User) Scope {
+	if u.IsStaff() {
+		return Scope{ProviderID: u.Organization.ScopeProviderID()}
+	}
+	return Scope{CustomerID: u.OrganizationID}
+}
+
+// staffScope is the provider u works for; customers are answered 404.
+func staffScope(u *org.User) (int64, error) {
+	if !u.IsStaff() {
+		return 0, apperr.ErrNotFound
+	}
+	return u.Organization.ScopeProviderID(), nil
+}
+
+func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, st *Store) error) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, s.store.Tx(tx)) })
+}
+
+func event(u *org.User, d *Device, action, field, from, to string) *Event {
+	e := &Event{Action: action, Field: field, FromValue: from, ToValue: to}
+	if u != nil {
+		id := u.ID
+		e.ActorID, e.ActorName = &id, u.Name()
+	}
+	if d != nil {
+		id := d.ID
+		e.DeviceID, e.ProviderID = &id, d.ProviderID
+	}
+	return e
+}
+
+func codeEvent(u *org.User, c *Code, deviceID *int64, action, from, to string) *Event {
+	e := event(u, nil, action, "code", from, to)
+	id := c.ID
+	e.CodeID, e.ProviderID, e.DeviceID = &id, c.ProviderID, deviceID
+	return e
+}
+
+// CheckFilter validates a list's filter and sort.
+func CheckFilter(f Filter, sort string) error {
+	v := &apperr.ValidationError{}
+	if f.Status != "" && StatusRank(f.Status) < 0 {
+		v.Add("status", "error.device_status", nil)
+	}
+	if sort != "" && !ValidSort(sort) {
+		v.Add("sort", "error.sort_invalid", nil)
+	}
+	for _, p := range []struct{ name, value string }{{"q", f.Query}, {"site", f.Site}, {"category", f.Category}} {
+		if len(p.value) > 200 {
+			v.Add(p.name, "error.too_long", map[string]any{"Max": 200})
+		}
+	}
+	return v.Err()
+}
+
+// List returns a page of the devices u may see.
+func (s *Service) List(ctx context.Context, u *org.User, f Filter, sort string, after *Cursor, limit int) (Page, error) {
+	if sort == "" {
+		sort = "name"
+	}
+	if err := CheckFilter(f, sort); err != nil {
+		return Page{}, err
+	}
+	if !u.IsStaff() {
+		f.CustomerID = 0
+	}
+	return s.store.List(ctx, ScopeOf(u), f, sort, after, limit)
+}
+
+// Export returns up to max devices u may see matching f.
+func (s *Service) Export(ctx context.Context, u *org.User, f Filter, sort string, max int) ([]*Device, error) {
+	if sort == "" {
+		sort = "name"
+	}
+	if err := CheckFilter(f, sort); err != nil {
+		return nil, err
+	}
+	if !u.IsStaff() {
+		f.CustomerID = 0
+	}
+	return s.store.AllInScope(ctx, ScopeOf(u), f, sort, max)
+}
+
+// Counts counts the devices u may see per status (ignoring f's status).
+func (s *Service) Counts(ctx context.Context, u *org.User, f Filter) (map[string]int, error) {
+	if !u.IsStaff() {
+		f.CustomerID = 0
+	}
+	return s.store.StatusCounts(ctx, ScopeOf(u), f)
+}
+
+// Facets lists the sites and categories u's devices use.
+func (s *Service) Facets(ctx context.Context, u *org.User) ([]string, []string, error) {
+	return s.store.Facets(ctx, ScopeOf(u))
+}
+
+// Device loads a device u may see; any other is ErrNotFound.
+func (s *Service) Device(ctx context.Context, u *org.User, id int64) (*Device, error) {
+	return s.store.Device(ctx, ScopeOf(u), id)
+}
+
+// checkCustomer makes sure a device's customer is one of the provider's.
+func (s *Service) checkCustomer(ctx context.Context, providerID, customerID int64) error {
+	if customerID == 0 {
+		return nil
+	}
+	if _, err := s.orgs.Customer(ctx, providerID, customerID); err != nil {
+		if errors.Is(err, apperr.ErrNotFound) {
+			return apperr.Invalid("customer_id", "error.customer_unknown")
+		}
+		return err
+	}
+	return nil
+}
+
+// Create registers a device of u's provider with a fresh QR code.
+func (s *Service) Create(ctx context.Context, u *org.User, in Input) (*Device, error) {
+	providerID, err := staffScope(u)
+	if err != nil {
+		return nil, err
+	}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.checkCustomer(ctx, providerID, in.CustomerID); err != nil {
+		return nil, err
+	}
+	d := &Device{ProviderID: providerID, Status: in.Status}
+	in.apply(d)
+	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		if err := st.Create(ctx, d); err != nil {
+			return err
+		}
+		codes, err := st.CreateCodes(ctx, providerID, 1, &d.ID)
+		if err != nil {
+			return err
+		}
+		d.Code = codes[0]
+		return st.Record(ctx, event(u, d, ActionCreated, "", "", d.Name),
+			codeEvent(u, d.Code, &d.ID, ActionPaired, "", d.Code.Token))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Device(ctx, Scope{ProviderID: providerID}, d.ID)
+}
+
+// CustomerFields are what customers' moderators and administrators may
+// change; staff change every field.
+var CustomerFields = []string{"name", "site", "location", "notes", "status"}
+
+// Update changes device id. Staff change every field of in; customer users
+// (moderators and administrators) only CustomerFields, the rest of in is
+// ignored. Every change is recorded.
+func (s *Service) Update(ctx context.Context, u *org.User, id int64, in Input) (*Device, error) {
+	sc := ScopeOf(u)
+	var d *Device
+	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		var err error
+		if d, err = st.Device(ctx, sc, id); err != nil {
+			return err
+		}
+		before := InputOf(d)
+		if !u.IsStaff() {
+			keep := before
+			keep.Name, keep.Site, keep.Location, keep.Notes, keep.Status = in.Name, in.Site, in.Location, in.Notes, in.Status
+			in = keep
+		}
+		in.Normalize()
+		if err := in.Validate(); err != nil {
+			return err
+		}
+		if u.IsStaff() && in.CustomerID != before.CustomerID {
+			if err := s.checkCustomer(ctx, d.ProviderID, in.CustomerID); err != nil {
+				return err
+			}
+		}
+		events := s.diff(ctx, u, d, before, in)
+		if len(events) == 0 {
+			return nil
+		}
+		in.apply(d)
+		cols := []string{"customer_id", "name", "serial_number", "manufacturer", "model", "category", "site", "location",
+			"installed_on", "warranty_until", "last_service_on", "next_service_due", "notes"}
+		if in.Status != before.Status {
+			d.Status, d.StatusChangedAt = in.Status, s.clock.Now()
+			cols = append(cols, "status", "status_changed_at")
+		}
+		if err := st.Update(ctx, d, cols...); err != nil {
+			return err
+		}
+		return st.Record(ctx, events...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Device(ctx, sc, id)
+}
+
+// diff lists the recorded changes from before to after.
+func (s *Service) diff(ctx context.Context, u *org.User, d *Device, before, after Input) []*Event {
+	var out []*Event
+	pairs := []struct{ field, from, to string }{
+		{"name", before.Name, after.Name}, {"serial_number", before.SerialNumber, after.SerialNumber},
+		{"manufacturer", before.Manufacturer, after.Manufacturer}, {"model", before.Model, after.Model},
+		{"category", before.Category, after.Category}, {"site", before.Site, after.Site},
+		{"location", before.Location, after.Location}, {"installed_on", before.InstalledOn, after.InstalledOn},
+		{"warranty_until", before.WarrantyUntil, after.WarrantyUntil}, {"last_service_on", before.LastServiceOn, after.LastServiceOn},
+		{"next_service_due", before.NextServiceDue, after.NextServiceDue}, {"notes", before.Notes, after.Notes},
+	}
+	for _, p := range pairs {
+		if p.from != p.to {
+			out = append(out, event(u, d, ActionUpdated, p.field, p.from, p.to))
+		}
+	}
+	if before.Status != after.Status {
+		out = append(out, event(u, d, ActionStatus, "status", before.Status, after.Status))
+	}
+	if before.CustomerID != after.CustomerID {
+		out = append(out, event(u, d, ActionAssigned, "customer", s.customerName(ctx, before.CustomerID), s.customerName(ctx, after.CustomerID)))
+	}
+	return out
+}
+
+func (s *Service) customerName(ctx context.Context, id int64) string {
+	if id == 0 {
+		return ""
+	}
+	o, err := s.orgs.Organization(ctx, id)
+	if err != nil {
+		return fmt.Sprint("#", id)
+	}
+	return o.Name
+}
+
+// SetStatus changes only the status of device id.
+func (s *Service) SetStatus(ctx context.Context, u *org.User, id int64, status string) (*Device, error) {
+	d, err := s.Device(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	in := InputOf(d)
+	in.Status = status
+	return s.Update(ctx, u, id, in)
+}
+
+// Delete removes a device of u's provider; its codes go back to stock
+// unpaired, its history goes with it.
+func (s *Service) Delete(ctx context.Context, u *org.User, id int64) error {
+	providerID, err := staffScope(u)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		d, err := st.Device(ctx, Scope{ProviderID: providerID}, id)
+		if err != nil {
+			return err
+		}
+		if d.Code != nil {
+			if err := st.Record(ctx, codeEvent(u, d.Code, nil, ActionUnpaired, d.Name, "")); err != nil {
+				return err
+			}
+		}
+		return st.Delete(ctx, providerID, id)
+	})
+}
+
+// Regenerate gives device id a new code; the old one is retired and stops
+// resolving at once.
+func (s *Service) Regenerate(ctx context.Context, u *org.User, id int64) (*Code, error) {
+	providerID, err := staffScope(u)
+	if err != nil {
+		return nil, err
+	}
+	var code *Code
+	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		d, err := st.Device(ctx, Scope{ProviderID: providerID}, id)
+		if err != nil {
+			return err
+		}
+		old := ""
+		if d.Code != nil {
+			old = d.Code.Token
+			if err := s.retire(ctx, st, d.Code); err != nil {
+				return err
+			}
+		}
+		codes, err := st.CreateCodes(ctx, providerID, 1, &d.ID)
+		if err != nil {
+			return err
+		}
+		code = codes[0]
+		return st.Record(ctx, codeEvent(u, code, &d.ID, ActionRegenerated, old, code.Token))
+	})
+	return code, err
+}
+
+func (s *Service) retire(ctx context.Context, st *Store, c *Code) error {
+	now := s.clock.Now()
+	c.RetiredAt, c.Active = &now, false
+	return st.UpdateCode(ctx, c, "retired_at", "active")
+}
+
+// CreateCodes makes a batch of n unpaired codes for u's provider, to print
+// in advance and pair later.
+func (s *Service) CreateCodes(ctx context.Context, u *org.User, n int) ([]*Code, error) {
+	providerID, err := staffScope(u)
+	if err != nil {
+		return nil, err
+	}
+	if n < 1 || n > MaxBatch {
+		return nil, &apperr.ValidationError{Fields: []apperr.FieldError{{Field: "count", Message: "error.count_range",
+			Data: map[string]any{"Max": MaxBatch}}}}
+	}
+	var codes []*Code
+	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		var err error
+		if codes, err = st.CreateCodes(ctx, providerID, n, nil); err != nil {
+			return err
+		}
+		events := make([]*Event, len(codes))
+		for i, c := range codes {
+			events[i] = codeEvent(u, c, nil, ActionCodeCreated, "", c.Token)
+		}
+		return st.Record(ctx, events...)
+	})
+	return codes, err
+}
+
+// Codes lists u's provider's codes.
+func (s *Service) Codes(ctx context.Context, u *org.User, f CodeFilter, before int64, limit int) ([]*Code, bool, error) {
+	providerID, err := staffScope(u)
+	if err != nil {
+		return nil, false, err
+	}
+	switch f.State {
+	case "", "unpaired", "paired", "disabled", "retired":
+	default:
+		return nil, false, apperr.Invalid("state", "error.code_state")
+	}
+	return s.store.ListCodes(ctx, providerID, f, before, limit)
+}
+
+// Code loads a code of u's provider.
+func (s *Service) Code(ctx context.Context, u *org.User, id int64) (*Code, error) {
+	providerID, err := staffScope(u)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Code(ctx, providerID, id)
+}
+
+// CodeChange is a change of a code; nil fields stay as they are.
+type CodeChange struct {
+	Active *bool
+	PIN    *string // "" removes the PIN
+	// Pair is set to change the pairing: DeviceID 0 unpairs.
+	Pair     bool
+	DeviceID int64
+}
+
+// UpdateCode applies a change to code id of u's provider.
+func (s *Service) UpdateCode(ctx context.Context, u *org.User, id int64, ch CodeChange) (*Code, error) {
+	providerID, err := staffScope(u)
+	if err != nil {
+		return nil, err
+	}
+	v := &apperr.ValidationError{}
+	if ch.PIN != nil && *ch.PIN != "" {
+		CheckPIN(v, "pin", *ch.PIN)
+	}
+	if ch.Pair && ch.DeviceID < 0 {
+		v.Add("device_id", "error.device_unknown", nil)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var pinHash string
+	if ch.PIN != nil && *ch.PIN != "" {
+		if pinHash, err = s.hasher.Hash(ctx, *ch.PIN); err != nil {
+			return nil, err
+		}
+	}
+	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		c, err := st.Code(ctx, providerID, id)
+		if err != nil {
+			return err
+		}
+		if c.RetiredAt != nil {
+			return ErrRetired
+		}
+		var events []*Event
+		if ch.Active != nil && *ch.Active != c.Active {
+			c.Active = *ch.Active
+			action := ActionDisabled
+			if c.Active {
+				action = ActionEnabled
+			}
+			events = append(events, codeEvent(u, c, c.DeviceID, action, "", ""))
+			if err := st.UpdateCode(ctx, c, "active"); err != nil {
+				return err
+			}
+		}
+		if ch.PIN != nil {
+			action := ActionPINSet
+			if *ch.PIN == "" {
+				action = ActionPINCleared
+			}
+			if *ch.PIN != "" || c.PINHash != "" {
+				c.PINHash = pinHash
+				events = append(events, codeEvent(u, c, c.DeviceID, action, "", ""))
+				if err := st.UpdateCode(ctx, c, "pin_hash"); err != nil {
+					return err
+				}
+			}
+		}
+		if ch.Pair {
+			evs, err := s.pair(ctx, st, u, providerID, c, ch.DeviceID)
+			if err != nil {
+				return err
+			}
+			events = append(events, evs...)
+		}
+		return st.Record(ctx, events...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Code(ctx, providerID, id)
+}
+
+// pair pairs c with device deviceID (0: unpairs it). A code the device had
+// before is retired: its label belongs to that device alone.
+func (s *Service) pair(ctx context.Context, st *Store, u *org.User, providerID int64, c *Code, deviceID int64) ([]*Event, error) {
+	var events []*Event
+	if c.DeviceID != nil && *c.DeviceID == deviceID {
+		return nil, nil
+	}
+	if c.DeviceID != nil {
+		events = append(events, codeEvent(u, c, c.DeviceID, ActionUnpaired, c.Token, ""))
+	}
+	if deviceID == 0 {
+		c.DeviceID, c.PairedAt = nil, nil
+		return events, st.UpdateCode(ctx, c, "device_id", "paired_at")
+	}
+	d, err := st.Device(ctx, Scope{ProviderID: providerID}, deviceID)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return nil, apperr.Invalid("device_id", "error.device_unknown")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if d.Code != nil {
+		events = append(events, codeEvent(u, d.Code, &d.ID, ActionRegenerated, d.Code.Token, c.Token))
+		if err := s.retire(ctx, st, d.Code); err != nil {
+			return nil, err
+		}
+	}
+	now := s.clock.Now()
+	c.DeviceID, c.PairedAt = &d.ID, &now
+	events = append(events, codeEvent(u, c, &d.ID, ActionPaired, "", c.Token))
+	return events, st.UpdateCode(ctx, c, "device_id", "paired_at")
+}
+
+// Scan resolves a scanned code for the public page. Unknown and retired
+// codes are ErrNotFound.
+func (s *Service) Scan(ctx context.Context, token string) (*Code, error) {
+	if len(token) < 10 || len(token) > 64 {
+		return nil, apperr.ErrNotFound
+	}
+	c, err := s.store.CodeByToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if c.RetiredAt != nil {
+		return nil, fmt.Errorf("code retired: %w", apperr.ErrNotFound)
+	}
+	return c, nil
+}
+
+// CheckPIN verifies a PIN typed on the public page of code c, limited per
+// code and address and per code.
+func (s *Service) CheckPIN(ctx context.Context, c *Code, pin, ip string) error {
+	perAddress := fmt.Sprintf("pin:%d:%s", c.ID, ip)
+	perCode := fmt.Sprintf("pin:%d", c.ID)
+	if err := s.throttle.Check(ctx, perAddress, PINAddressLimit); err != nil {
+		return err
+	}
+	if err := s.throttle.Check(ctx, perCode, PINCodeLimit); err != nil {
+		return err
+	}
+	ok := false
+	if len(pin) <= 8 && c.PINHash != "" {
+		var err error
+		if ok, _, err = s.hasher.Verify(ctx, pin, c.PINHash); err != nil {
+			return err
+		}
+	}
+	if !ok {
+		if err := s.throttle.Fail(ctx, perAddress, PINAddressLimit); err != nil {
+			return err
+		}
+		if err := s.throttle.Fail(ctx, perCode, PINCodeLimit); err != nil {
+			return err
+		}
+		return apperr.Invalid("pin", "error.pin_wrong")
+	}
+	return s.throttle.Reset(ctx, perAddress)
+}
+
+// History returns the history of a device u may see.
+func (s *Service) History(ctx context.Context, u *org.User, id, before int64, limit int) ([]*Event, bool, error) {
+	if _, err := s.Device(ctx, u, id); err != nil {
+		return nil, false, err
+	}
+	return s.store.History(ctx, id, before, limit)
+}

@@ -1,0 +1,469 @@
+package device
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/apperr"
+	"backoffice/app/clock"
+	"backoffice/app/db"
+)
+
+// Scope is the set of devices a caller may see: those of a provider, or
+// those placed with one customer.
+type Scope struct {
+	ProviderID int64 // staff: the provider whose devices these are
+	CustomerID int64 // customer users: their company; 0 for staff
+}
+
+func (sc Scope) apply(q *bun.SelectQuery) *bun.SelectQuery {
+	if sc.CustomerID != 0 {
+		return q.Where("dv.customer_id = ?", sc.CustomerID)
+	}
+	return q.Where("dv.provider_id = ?", sc.ProviderID)
+}
+
+// Store holds every SQL statement of devices, codes and their history.
+type Store struct {
+	db    bun.IDB
+	clock clock.Clock
+}
+
+// NewStore returns a store on db.
+func NewStore(db bun.IDB, c clock.Clock) *Store { return &Store{db: db, clock: c} }
+
+// Tx returns the store working in transaction tx.
+func (s *Store) Tx(tx bun.IDB) *Store { return &Store{db: tx, clock: s.clock} }
+
+var errSerialTaken = &apperr.Conflict{Field: "serial_number", Message: "error.serial_taken"}
+
+// Create inserts a device.
+func (s *Store) Create(ctx context.Context, d *Device) error {
+	now := s.clock.Now()
+	d.CreatedAt, d.UpdatedAt = now, now
+	if d.StatusChangedAt.IsZero() {
+		d.StatusChangedAt = now
+	}
+	d.StatusRank = StatusRank(d.Status)
+	if _, err := s.db.NewInsert().Model(d).Exec(ctx); err != nil {
+		if db.IsUniqueViolation(err) {
+			return errSerialTaken
+		}
+		return fmt.Errorf("insert device: %w", err)
+	}
+	return nil
+}
+
+// Device loads device id within scope, with its customer and current code;
+// a device outside the scope is ErrNotFound.
+func (s *Store) Device(ctx context.Context, sc Scope, id int64) (*Device, error) {
+	d := new(Device)
+	err := sc.apply(s.db.NewSelect().Model(d).Relation("Customer")).Where("dv.id = ?", id).Scan(ctx)
+	if db.NoRows(err) {
+		return nil, fmt.Errorf("device %d: %w", id, apperr.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load device %d: %w", id, err)
+	}
+	if err := s.attachCodes(ctx, []*Device{d}); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// attachCodes loads the current code of each device in one query.
+func (s *Store) attachCodes(ctx context.Context, devices []*Device) error {
+	if len(devices) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(devices))
+	byID := make(map[int64]*Device, len(devices))
+	for i, d := range devices {
+		ids[i], byID[d.ID] = d.ID, d
+	}
+	var codes []*Code
+	if err := s.db.NewSelect().Model(&codes).Where("cd.device_id IN (?)", bun.In(ids)).
+		Where("cd.retired_at IS NULL").Scan(ctx); err != nil {
+		return fmt.Errorf("load codes of devices: %w", err)
+	}
+	for _, c := range codes {
+		byID[*c.DeviceID].Code = c
+	}
+	return nil
+}
+
+// Update saves the given columns of d (updated_at always).
+func (s *Store) Update(ctx context.Context, d *Device, columns ...string) error {
+	d.UpdatedAt = s.clock.Now()
+	d.StatusRank = StatusRank(d.Status)
+	res, err := s.db.NewUpdate().Model(d).Column(append(columns, "status_rank", "updated_at")...).WherePK().Exec(ctx)
+	if err != nil && db.IsUniqueViolation(err) {
+		return errSerialTaken
+	}
+	if err != nil {
+		return fmt.Errorf("update device %d: %w", d.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("update device %d: %w", d.ID, apperr.ErrNotFound)
+	}
+	return nil
+}
+
+// Delete deletes a device of provider providerID; its history goes with it,
+// its codes become unpaired (ON DELETE SET NULL).
+func (s *Store) Delete(ctx context.Context, providerID, id int64) error {
+	if _, err := s.db.NewUpdate().Model((*Code)(nil)).Set("device_id = NULL").Set("paired_at = NULL").
+		Set("updated_at = ?", s.clock.Now()).Where("device_id = ?", id).Where("retired_at IS NULL").Exec(ctx); err != nil {
+		return fmt.Errorf("unpair codes of device %d: %w", id, err)
+	}
+	res, err := s.db.NewDelete().Model((*Device)(nil)).Where("id = ?", id).Where("provider_id = ?", providerID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("delete device %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("delete device %d: %w", id, apperr.ErrNotFound)
+	}
+	return nil
+}
+
+// SerialTaken reports whether another device of the provider has serial
+// (compared case-insensitively).
+func (s *Store) SerialTaken(ctx context.Context, providerID int64, serial string, exceptID int64) (bool, error) {
+	ok, err := s.db.NewSelect().Model((*Device)(nil)).Where("provider_id = ?", providerID).
+		Where("lower(serial_number) = ?", strings.ToLower(serial)).Where("id <> ?", exceptID).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("check serial: %w", err)
+	}
+	return ok, nil
+}
+
+// Cursor is a keyset position in a sorted device list: the sort key of the
+// last row (as text) and its id.
+type Cursor struct {
+	Key string `json:"k"`
+	ID  int64  `json:"i"`
+}
+
+// Page is one page of devices.
+type Page struct {
+	Items []*Device
+	Next  *Cursor // nil on the last page
+}
+
+// sortSpec is how one sort order reads in SQL.
+type sortSpec struct {
+	expr string
+	key  func(*Device) string
+	arg  func(string) (any, error)
+}
+
+// noDue sorts devices without a next service after every date.
+const noDue = "9999-12-31"
+
+var sortSpecs = map[string]sortSpec{
+	"name": {expr: "dv.name", key: func(d *Device) string { return d.Name },
+		arg: func(s string) (any, error) { return s, nil }},
+	"status": {expr: "dv.status_rank", key: func(d *Device) string { return strconv.Itoa(d.StatusRank) },
+		arg: func(s string) (any, error) { return strconv.Atoi(s) }},
+	"status_changed_at": {expr: "dv.status_changed_at",
+		key: func(d *Device) string { return d.StatusChangedAt.UTC().Format(time.RFC3339Nano) },
+		arg: func(s string) (any, error) { return time.Parse(time.RFC3339Nano, s) }},
+	"next_service_due": {expr: "COALESCE(dv.next_service_due, '" + noDue + "')",
+		key: func(d *Device) string {
+			if d.NextServiceDue == nil {
+				return noDue
+			}
+			return d.NextServiceDue.String()
+		},
+		arg: func(s string) (any, error) { _, err := ParseDate(s); return s, err }},
+}
+
+// filter adds f's conditions (the status one unless withStatus is false).
+func (s *Store) filter(q *bun.SelectQuery, f Filter, today Date, withStatus bool) *bun.SelectQuery {
+	if f.CustomerID != 0 {
+		q.Where("dv.customer_id = ?", f.CustomerID)
+	}
+	if withStatus && f.Status != "" {
+		q.Where("dv.status = ?", f.Status)
+	}
+	if f.Site != "" {
+		q.Where("dv.site = ?", f.Site)
+	}
+	if f.Category != "" {
+		q.Where("dv.category = ?", f.Category)
+	}
+	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
+		like := "%" + escapeLike(query) + "%"
+		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("lower(dv.name) LIKE ? ESCAPE '\\'", like).WhereOr("lower(dv.serial_number) LIKE ? ESCAPE '\\'", like)
+		})
+	}
+	if f.DueWithin > 0 {
+		q.Where("dv.next_service_due IS NOT NULL").Where("dv.next_service_due <= ?", today.AddDays(f.DueWithin).String())
+	}
+	return q
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// List returns one page of the devices in scope that match f, in order
+// sort ("name", "-status", …), after cursor (nil: from the start). The
+// devices_*_idx indexes match each order.
+func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after *Cursor, limit int) (Page, error) {
+	var page Page
+	desc := strings.HasPrefix(sort, "-")
+	spec, ok := sortSpecs[strings.TrimPrefix(sort, "-")]
+	if !ok {
+		return page, apperr.Invalid("sort", "error.sort_invalid")
+	}
+	dir, cmp := "ASC", ">"
+	if desc {
+		dir, cmp = "DESC", "<"
+	}
+	q := sc.apply(s.db.NewSelect().Model(&page.Items).Relation("Customer"))
+	s.filter(q, f, DateOf(s.clock.Now()), true)
+	if after != nil {
+		arg, err := spec.arg(after.Key)
+		if err != nil {
+			return page, apperr.Invalid("cursor", "error.cursor_invalid")
+		}
+		q.Where("("+spec.expr+" "+cmp+" ? OR ("+spec.expr+" = ? AND dv.id "+cmp+" ?))", arg, arg, after.ID)
+	}
+	q.OrderExpr(spec.expr + " " + dir + ", dv.id " + dir).Limit(int64(limit + 1))
+	if err := q.Scan(ctx); err != nil {
+		return page, fmt.Errorf("list devices: %w", err)
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		last := page.Items[limit-1]
+		page.Next = &Cursor{Key: spec.key(last), ID: last.ID}
+	}
+	return page, s.attachCodes(ctx, page.Items)
+}
+
+// StatusCounts counts the devices in scope matching f (whatever its
+// status filter) per status. The scope bounds it to one customer or one
+// provider's devices, read through the (…, status_rank, id) indexes.
+func (s *Store) StatusCounts(ctx context.Context, sc Scope, f Filter) (map[string]int, error) {
+	var rows []struct {
+		Status string
+		N      int
+	}
+	q := sc.apply(s.db.NewSelect().Model((*Device)(nil)).ColumnExpr("dv.status, count(*) AS n"))
+	s.filter(q, f, DateOf(s.clock.Now()), false)
+	if err := q.GroupExpr("dv.status").Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("count devices by status: %w", err)
+	}
+	out := map[string]int{}
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, nil
+}
+
+// Facets are the distinct sites and categories in scope, for filters.
+func (s *Store) Facets(ctx context.Context, sc Scope) (sites, categories []string, err error) {
+	for _, f := range []struct {
+		col string
+		dst *[]string
+	}{{"site", &sites}, {"category", &categories}} {
+		q := sc.apply(s.db.NewSelect().Model((*Device)(nil)).ColumnExpr("DISTINCT dv." + f.col)).
+			Where("dv." + f.col + " <> ''").OrderExpr("dv." + f.col).Limit(200)
+		if err := q.Scan(ctx, f.dst); err != nil {
+			return nil, nil, fmt.Errorf("list %s values: %w", f.col, err)
+		}
+	}
+	return sites, categories, nil
+}
+
+// NewCodeToken returns a fresh public code token: 128 random bits,
+// URL-safe, 22 characters.
+func NewCodeToken() string {
+	raw := make([]byte, 16)
+	if _, err := rand.Read(raw); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+// CreateCodes makes n fresh codes for provider providerID, paired with
+// deviceID when it is not nil (then n must be 1).
+func (s *Store) CreateCodes(ctx context.Context, providerID int64, n int, deviceID *int64) ([]*Code, error) {
+	now := s.clock.Now()
+	codes := make([]*Code, n)
+	for i := range codes {
+		codes[i] = &Code{ProviderID: providerID, Token: NewCodeToken(), Active: true, DeviceID: deviceID,
+			CreatedAt: now, UpdatedAt: now}
+		if deviceID != nil {
+			codes[i].PairedAt = &now
+		}
+	}
+	if _, err := s.db.NewInsert().Model(&codes).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("insert %d codes: %w", n, err)
+	}
+	return codes, nil
+}
+
+// CodeByToken finds a code by its public token, with its device and the
+// device's customer. Unknown tokens are ErrNotFound.
+func (s *Store) CodeByToken(ctx context.Context, token string) (*Code, error) {
+	c := new(Code)
+	err := s.db.NewSelect().Model(c).Relation("Device").Relation("Device.Customer").
+		Where("cd.token = ?", token).Scan(ctx)
+	if db.NoRows(err) {
+		return nil, fmt.Errorf("code: %w", apperr.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load code: %w", err)
+	}
+	return c, nil
+}
+
+// Code loads code id of provider providerID, with its device.
+func (s *Store) Code(ctx context.Context, providerID, id int64) (*Code, error) {
+	c := new(Code)
+	err := s.db.NewSelect().Model(c).Relation("Device").Relation("Device.Customer").
+		Where("cd.id = ?", id).Where("cd.provider_id = ?", providerID).Scan(ctx)
+	if db.NoRows(err) {
+		return nil, fmt.Errorf("code %d: %w", id, apperr.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load code %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// CodeFilter selects codes of a list.
+type CodeFilter struct {
+	State    string // "", "unpaired", "paired", "disabled", "retired"
+	IDs      []int64
+	Token    string
+	DeviceID int64
+}
+
+// ListCodes returns the provider's codes matching f, newest first, before
+// id before (0: from the newest).
+func (s *Store) ListCodes(ctx context.Context, providerID int64, f CodeFilter, before int64, limit int) ([]*Code, bool, error) {
+	var codes []*Code
+	q := s.db.NewSelect().Model(&codes).Relation("Device").Relation("Device.Customer").
+		Where("cd.provider_id = ?", providerID).OrderExpr("cd.id DESC").Limit(int64(limit + 1))
+	switch f.State {
+	case "unpaired":
+		q.Where("cd.device_id IS NULL").Where("cd.retired_at IS NULL").Where("cd.active = ?", true)
+	case "paired":
+		q.Where("cd.device_id IS NOT NULL").Where("cd.retired_at IS NULL")
+	case "disabled":
+		q.Where("cd.active = ?", false).Where("cd.retired_at IS NULL")
+	case "retired":
+		q.Where("cd.retired_at IS NOT NULL")
+	default:
+		q.Where("cd.retired_at IS NULL")
+	}
+	if len(f.IDs) > 0 {
+		q.Where("cd.id IN (?)", bun.In(f.IDs))
+	}
+	if f.Token != "" {
+		q.Where("cd.token = ?", f.Token)
+	}
+	if f.DeviceID != 0 {
+		q.Where("cd.device_id = ?", f.DeviceID)
+	}
+	if before > 0 {
+		q.Where("cd.id < ?", before)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, false, fmt.Errorf("list codes: %w", err)
+	}
+	more := len(codes) > limit
+	if more {
+		codes = codes[:limit]
+	}
+	return codes, more, nil
+}
+
+// CurrentCode is the device's code that is not retired, or nil.
+func (s *Store) CurrentCode(ctx context.Context, deviceID int64) (*Code, error) {
+	c := new(Code)
+	err := s.db.NewSelect().Model(c).Where("device_id = ?", deviceID).Where("retired_at IS NULL").Scan(ctx)
+	if db.NoRows(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load code of device %d: %w", deviceID, err)
+	}
+	return c, nil
+}
+
+// UpdateCode saves the given columns of c (updated_at always).
+func (s *Store) UpdateCode(ctx context.Context, c *Code, columns ...string) error {
+	c.UpdatedAt = s.clock.Now()
+	_, err := s.db.NewUpdate().Model(c).Column(append(columns, "updated_at")...).WherePK().Exec(ctx)
+	if err != nil && db.IsUniqueViolation(err) {
+		return &apperr.Conflict{Field: "device_id", Message: "error.device_has_code"}
+	}
+	if err != nil {
+		return fmt.Errorf("update code %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+// Record appends history events.
+func (s *Store) Record(ctx context.Context, events ...*Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	now := s.clock.Now()
+	for _, e := range events {
+		e.CreatedAt, e.UpdatedAt = now, now
+	}
+	if _, err := s.db.NewInsert().Model(&events).Exec(ctx); err != nil {
+		return fmt.Errorf("record device history: %w", err)
+	}
+	return nil
+}
+
+// History returns the device's history, newest first, before id before.
+func (s *Store) History(ctx context.Context, deviceID, before int64, limit int) ([]*Event, bool, error) {
+	var events []*Event
+	q := s.db.NewSelect().Model(&events).Where("dh.device_id = ?", deviceID).OrderExpr("dh.id DESC").Limit(int64(limit + 1))
+	if before > 0 {
+		q.Where("dh.id < ?", before)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, false, fmt.Errorf("device %d history: %w", deviceID, err)
+	}
+	more := len(events) > limit
+	if more {
+		events = events[:limit]
+	}
+	return events, more, nil
+}
+
+// AllInScope returns up to max devices in scope matching f, in order sort,
+// for an export.
+func (s *Store) AllInScope(ctx context.Context, sc Scope, f Filter, sort string, max int) ([]*Device, error) {
+	var out []*Device
+	var after *Cursor
+	for len(out) < max {
+		n := min(500, max-len(out))
+		page, err := s.List(ctx, sc, f, sort, after, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.Next == nil {
+			break
+		}
+		after = page.Next
+	}
+	return out, nil
+}

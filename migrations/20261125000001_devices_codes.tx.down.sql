@@ -1,0 +1,5 @@
+DROP TABLE device_history;
+--bun:split
+DROP TABLE codes;
+--bun:split
+DROP TABLE devices;
