@@ -1,6 +1,6 @@
 // Package demo loads a small, realistic data set into an empty database so a
 // newcomer can sign in and look around at once: a service provider, two of
-// its corporate customers, and a user for every role.
+// its corporate customers with a few dozen devices, and a user for every role.
 package demo
 
 import (
@@ -59,7 +59,8 @@ func Seed(ctx context.Context, db *bun.DB, c clock.Clock, h *auth.Hasher, passwo
 		if !empty {
 			return ErrNotEmpty
 		}
-		provider := &org.Organization{Name: "Nordlicht Service GmbH"}
+		provider := &org.Organization{Name: "Nordlicht Service GmbH", Phone: "+49 40 555 0190",
+			Address: "Speicherstadt 12\n20457 Hamburg"}
 		if err := users.CreateOrganization(ctx, provider, []string{"nordlicht-service.example"}); err != nil {
 			return err
 		}
@@ -89,6 +90,9 @@ func Seed(ctx context.Context, db *bun.DB, c clock.Clock, h *auth.Hasher, passwo
 				{"admin@kliniken-sued.example", "Elena", "Wolkowa", rbac.Administrator, "ru", "Europe/Moscow"},
 				{"member@kliniken-sued.example", "Paul", "Hartmann", rbac.Member, "de", "Europe/Zurich"},
 			}},
+		}
+		if err := seedDevices(ctx, tx, c, provider.ID, map[string]int64{"brewery": brewery.ID, "clinic": clinic.ID}); err != nil {
+			return err
 		}
 		for _, g := range groups {
 			for _, p := range g.people {

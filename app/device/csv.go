@@ -82,7 +82,7 @@ func lineErr(v *apperr.ValidationError, line int, column, message string, data m
 type importRow struct {
 	line     int
 	in       Input
-	customer string // by name, when no customer_id column
+	customer string // by name: when customer_id is empty or not the provider's (exported by another provider)
 }
 
 // parseImport reads and checks the CSV; every problem is reported with its
@@ -143,8 +143,9 @@ func parseImport(r io.Reader) ([]importRow, *apperr.ValidationError, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// Not cr.FieldPos: it panics when the first cell did not parse.
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.Line
@@ -152,6 +153,7 @@ func parseImport(r io.Reader) ([]importRow, *apperr.ValidationError, error) {
 			lineErr(v, line, "file", "error.import_malformed", nil)
 			break
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}
@@ -182,7 +184,7 @@ func parseImport(r io.Reader) ([]importRow, *apperr.ValidationError, error) {
 			if err != nil || id <= 0 {
 				lineErr(v, line, "customer_id", "error.customer_unknown", nil)
 			} else {
-				row.in.CustomerID, row.customer = id, ""
+				row.in.CustomerID = id
 			}
 		}
 		row.in.Normalize()
@@ -231,19 +233,25 @@ func (s *Service) Import(ctx context.Context, u *org.User, r io.Reader) ([]*Devi
 	var serials []string
 	for i := range rows {
 		row := &rows[i]
-		if row.customer != "" {
+		switch {
+		case row.in.CustomerID != 0 && byID[row.in.CustomerID]:
+			// By id; a customer name beside it is only informative.
+		case row.customer != "":
 			if id, ok := byName[strings.ToLower(row.customer)]; ok {
 				row.in.CustomerID = id
 			} else {
 				lineErr(v, row.line, "customer", "error.customer_unknown", nil)
 			}
-		} else if row.in.CustomerID != 0 && !byID[row.in.CustomerID] {
+		case row.in.CustomerID != 0:
 			lineErr(v, row.line, "customer_id", "error.customer_unknown", nil)
 		}
-		key := strings.ToLower(row.in.SerialNumber)
-		if key == "" {
+		// An invalid serial is reported already; a NUL or invalid UTF-8 in
+		// it must not reach the query below.
+		sv := &apperr.ValidationError{}
+		if org.CheckText(sv, "serial_number", row.in.SerialNumber, true, maxSerial); sv.Err() != nil {
 			continue
 		}
+		key := strings.ToLower(row.in.SerialNumber)
 		if first, dup := seen[key]; dup {
 			lineErr(v, row.line, "serial_number", "error.import_serial_repeated", map[string]any{"Line": first})
 			continue

@@ -199,8 +199,8 @@ func (h *harness) api(method, path, token string, body any) (*http.Response, map
 	}
 	resp := h.do(req)
 	raw := readBody(h.t, resp)
-	if raw == "" {
-		return resp, nil
+	if ct := resp.Header.Get("Content-Type"); raw == "" || (ct != "" && !strings.Contains(ct, "json")) {
+		return resp, nil // empty, or not JSON (CSV, PNG)
 	}
 	var m map[string]any
 	if err := json.Unmarshal([]byte(raw), &m); err != nil {

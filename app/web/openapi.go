@@ -73,6 +73,32 @@ var (
 	docDisableUser = &apiDoc{Summary: "Disable a user: every session and token ends at once; data is kept", Tag: "users",
 		Status: 200, Response: "User", Errors: []int{403, 404, 409}}
 	docEnableUser = &apiDoc{Summary: "Enable a disabled user", Tag: "users", Status: 200, Response: "User", Errors: []int{403, 404}}
+
+	docDevices = &apiDoc{Summary: "Devices you may see (your company's; for staff the provider's), filtered, sorted and paged", Tag: "devices",
+		Status: 200, Response: "DeviceList", Query: []string{"status", "site", "category", "q", "due", "customer_id", "sort", "limit", "cursor"}, Errors: []int{403}}
+	docCreateDevice = &apiDoc{Summary: "Register a device; it gets a fresh QR code", Tag: "devices",
+		Request: "DeviceInput", Status: 201, Response: "Device", Errors: []int{403, 404, 409}}
+	docImportDevices = &apiDoc{Summary: "Import devices from a CSV body (text/csv): every row or none; problems by line and column", Tag: "devices",
+		Status: 201, Response: "ImportResult", Errors: []int{403, 404, 409, 413, 422},
+		Extra: map[string]any{"requestBody": map[string]any{"required": true, "content": map[string]any{"text/csv": map[string]any{"schema": str}}}}}
+	docExportDevices = &apiDoc{Summary: "The filtered device list as CSV (formula-like cells neutralised)", Tag: "devices",
+		Status: 200, Response: "CSV", Query: []string{"status", "site", "category", "q", "due", "customer_id", "sort"}, Errors: []int{403}}
+	docDevice       = &apiDoc{Summary: "One device", Tag: "devices", Status: 200, Response: "Device", Errors: []int{403, 404}}
+	docUpdateDevice = &apiDoc{Summary: "Change a device; fields left out stay. Customers change name, site, location, notes and status only", Tag: "devices",
+		Request: "DeviceInput", Status: 200, Response: "Device", Errors: []int{403, 404, 409}}
+	docDeleteDevice   = &apiDoc{Summary: "Delete a device; its code goes back to stock unpaired", Tag: "devices", Status: 204, Errors: []int{403, 404}}
+	docRegenerateCode = &apiDoc{Summary: "Give a device a new QR code; the old one stops working at once", Tag: "codes",
+		Status: 201, Response: "Code", Errors: []int{403, 404}}
+	docDeviceHistory = &apiDoc{Summary: "Every change of a device and its codes, newest first", Tag: "devices",
+		Status: 200, Response: "DeviceEventList", Query: []string{"limit", "cursor"}, Errors: []int{403, 404}}
+	docDeviceQR = &apiDoc{Summary: "The device's QR code as PNG (size 64-1024 px, default 256); cacheable with ETag", Tag: "devices",
+		Status: 200, Response: "PNG", Query: []string{"size"}, Errors: []int{403, 404}}
+	docCodes = &apiDoc{Summary: "QR codes of the provider, newest first; state filters unpaired, paired, disabled or retired", Tag: "codes",
+		Status: 200, Response: "CodeList", Query: []string{"state", "device_id", "limit", "cursor"}, Errors: []int{403, 404}}
+	docCreateCodes = &apiDoc{Summary: "Make a batch of unpaired codes ({\"count\": N}, 1-500) to print in advance", Tag: "codes",
+		Request: "CodeBatch", Status: 201, Response: "CodeList", Errors: []int{403, 404}}
+	docUpdateCode = &apiDoc{Summary: "Enable or disable a code, set or remove its PIN, pair it (device_id) or unpair it (null)", Tag: "codes",
+		Request: "CodeUpdate", Status: 200, Response: "Code", Errors: []int{403, 404, 409}}
 )
 
 func obj(required []string, props map[string]any) map[string]any {
@@ -84,10 +110,12 @@ func obj(required []string, props map[string]any) map[string]any {
 }
 
 var (
-	str      = map[string]any{"type": "string"}
-	integer  = map[string]any{"type": "integer", "format": "int64"}
-	dateTime = map[string]any{"type": "string", "format": "date-time"}
-	nullable = func(s map[string]any) map[string]any {
+	str          = map[string]any{"type": "string"}
+	integer      = map[string]any{"type": "integer", "format": "int64"}
+	dateTime     = map[string]any{"type": "string", "format": "date-time"}
+	date         = map[string]any{"type": "string", "format": "date"}
+	deviceStatus = map[string]any{"type": "string", "enum": []string{"operational", "needs_attention", "out_of_service", "in_maintenance", "retired"}}
+	nullable     = func(s map[string]any) map[string]any {
 		c := map[string]any{}
 		for k, v := range s {
 			c[k] = v
@@ -168,6 +196,36 @@ var schemas = map[string]any{
 		"language": map[string]any{"type": "string", "enum": []string{"en", "de", "ru"}, "default": "en"},
 		"role":     str, "organization_id": map[string]any{"type": "integer", "description": "staff only: a customer to create the user in; default your own organization"}}),
 	"UserUpdate": obj(nil, map[string]any{"first_name": str, "last_name": str, "role": str, "language": str, "time_zone": str}),
+	"Device": obj([]string{"id", "customer_id", "name", "serial_number", "manufacturer", "model", "category", "site", "location",
+		"status", "status_changed_at", "installed_on", "warranty_until", "last_service_on", "next_service_due", "notes", "code",
+		"code_id", "code_url", "created_at", "updated_at"}, map[string]any{
+		"id": integer, "customer_id": nullable(integer), "name": str, "serial_number": str, "manufacturer": str, "model": str,
+		"category": str, "site": str, "location": str, "status": deviceStatus, "status_changed_at": dateTime,
+		"installed_on": nullable(date), "warranty_until": nullable(date), "last_service_on": nullable(date),
+		"next_service_due": nullable(date), "notes": str, "code": nullable(str), "code_id": nullable(integer),
+		"code_url": nullable(str), "created_at": dateTime, "updated_at": nullable(dateTime)}),
+	"DeviceList": listOf("Device"),
+	"DeviceInput": obj(nil, map[string]any{"customer_id": nullable(integer), "name": str, "serial_number": str,
+		"manufacturer": str, "model": str, "category": str, "site": str, "location": str, "status": deviceStatus,
+		"installed_on": nullable(date), "warranty_until": nullable(date), "last_service_on": nullable(date),
+		"next_service_due": nullable(date), "notes": str}),
+	"DeviceEvent": obj([]string{"id", "action", "field", "from", "to", "code_id", "actor_id", "actor_name", "created_at"}, map[string]any{
+		"id": integer, "action": str, "field": str, "from": str, "to": str, "code_id": nullable(integer),
+		"actor_id": nullable(integer), "actor_name": str, "created_at": dateTime}),
+	"DeviceEventList": listOf("DeviceEvent"),
+	"Code": obj([]string{"id", "token", "url", "state", "active", "has_pin", "device_id", "paired_at", "retired_at", "created_at"},
+		map[string]any{"id": integer, "token": str, "url": str,
+			"state":  map[string]any{"type": "string", "enum": []string{"active", "disabled", "retired"}},
+			"active": map[string]any{"type": "boolean"}, "has_pin": map[string]any{"type": "boolean"},
+			"device_id": nullable(integer), "paired_at": nullable(dateTime), "retired_at": nullable(dateTime), "created_at": dateTime}),
+	"CodeList":  listOf("Code"),
+	"CodeBatch": obj([]string{"count"}, map[string]any{"count": map[string]any{"type": "integer", "minimum": 1, "maximum": 500}}),
+	"CodeUpdate": obj(nil, map[string]any{"active": map[string]any{"type": "boolean"},
+		"pin":       nullable(map[string]any{"type": "string", "pattern": "^[0-9]{4,8}$"}),
+		"device_id": nullable(integer)}),
+	"ImportResult": obj([]string{"imported"}, map[string]any{"imported": integer}),
+	"CSV":          map[string]any{"type": "string", "format": "text/csv"},
+	"PNG":          map[string]any{"type": "string", "format": "binary"},
 	"EmailCheck": obj([]string{"email", "valid", "taken", "customer"}, map[string]any{"email": str,
 		"valid": map[string]any{"type": "boolean"}, "taken": map[string]any{"type": "boolean"}, "customer": nullable(ref("Customer"))}),
 }
@@ -194,7 +252,11 @@ func (s *Server) openAPIDocument() map[string]any {
 		responses := map[string]any{}
 		okResp := map[string]any{"description": statusText[d.Status]}
 		if d.Response != "" {
-			okResp["content"] = map[string]any{"application/json": map[string]any{"schema": ref(d.Response)}}
+			mime := map[string]string{"CSV": "text/csv", "PNG": "image/png"}[d.Response]
+			if mime == "" {
+				mime = "application/json"
+			}
+			okResp["content"] = map[string]any{mime: map[string]any{"schema": ref(d.Response)}}
 		}
 		responses[itoa(d.Status)] = okResp
 		errs := append([]int{}, d.Errors...)
@@ -214,6 +276,9 @@ func (s *Server) openAPIDocument() map[string]any {
 				"content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
 		}
 		op["responses"] = responses
+		for k, v := range d.Extra {
+			op[k] = v
+		}
 		var params []map[string]any
 		for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": integer})

@@ -115,6 +115,34 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Path: "/employees/:id/enable", Perm: perm{"user", "disable"}, Area: areaOffice, Handler: s.setPersonDisabled(false)},
 		{Method: "POST", Path: "/employees/:id/delete", Perm: perm{"user", "delete"}, Area: areaOffice, Handler: s.deletePerson},
 
+		// Devices and their QR codes. Customers see their company's devices;
+		// staff their provider's. Fixed paths come before /devices/:id.
+		{Method: "GET", Path: "/devices", Perm: perm{"device", "read"}, Handler: s.showDevices},
+		{Method: "GET", Path: "/devices/new", Perm: perm{"device", "create"}, Handler: s.showNewDevice},
+		{Method: "POST", Path: "/devices", Perm: perm{"device", "create"}, Handler: s.createDevice},
+		{Method: "GET", Path: "/devices/import", Perm: perm{"device", "create"}, Handler: s.showImportDevices},
+		{Method: "POST", Path: "/devices/import", Perm: perm{"device", "create"}, Handler: s.importDevices},
+		{Method: "GET", Path: "/devices/export", Perm: perm{"device", "read"}, Handler: s.exportDevices},
+		{Method: "GET", Path: "/devices/labels", Perm: perm{"device", "read"}, Handler: s.deviceLabels},
+		{Method: "GET", Path: "/devices/:id", Perm: perm{"device", "read"}, Handler: s.showDevice},
+		{Method: "GET", Path: "/devices/:id/edit", Perm: perm{"device", "update"}, Handler: s.showEditDevice},
+		{Method: "POST", Path: "/devices/:id", Perm: perm{"device", "update"}, Handler: s.updateDevice},
+		{Method: "POST", Path: "/devices/:id/status", Perm: perm{"device", "update"}, Handler: s.setDeviceStatus},
+		{Method: "POST", Path: "/devices/:id/delete", Perm: perm{"device", "delete"}, Handler: s.deleteDevice},
+		{Method: "POST", Path: "/devices/:id/code", Perm: perm{"code", "create"}, Handler: s.regenerateCode},
+		{Method: "POST", Path: "/devices/:id/pair", Perm: perm{"code", "update"}, Handler: s.pairDevice},
+		{Method: "GET", Path: "/devices/:id/qr.png", Perm: perm{"device", "read"}, Handler: s.deviceQR},
+		{Method: "GET", Path: "/codes", Perm: perm{"code", "read"}, Handler: s.showCodes},
+		{Method: "POST", Path: "/codes", Perm: perm{"code", "create"}, Handler: s.createCodes},
+		{Method: "GET", Path: "/codes/labels", Perm: perm{"code", "read"}, Handler: s.codeLabels},
+		{Method: "GET", Path: "/codes/:id/qr.png", Perm: perm{"code", "read"}, Handler: s.codeQR},
+		{Method: "POST", Path: "/codes/:id", Perm: perm{"code", "update"}, Handler: s.updateCode},
+
+		// The public page of a scanned label (rate limited per address).
+		{Method: "GET", Path: "/c/:code", Perm: public, Handler: s.showScan},
+		{Method: "POST", Path: "/c/:code", Perm: public, Handler: s.unlockScan},
+		{Method: "POST", Path: "/c/:code/pair", Perm: perm{"code", "update"}, Handler: s.pairScanned},
+
 		// Mail kept in the outbox.
 		{Method: "GET", Path: "/mailbox", Perm: perm{"mailbox", "read"}, Handler: s.showMailbox},
 		{Method: "GET", Path: "/mailbox/:id", Perm: perm{"mailbox", "read"}, Handler: s.showMail},
@@ -151,6 +179,19 @@ func (s *Server) routeTable() []route {
 		{Method: "DELETE", Path: "/api/v1/users/:id", Perm: perm{"user", "delete"}, Handler: s.apiDeleteUser, Doc: docDeleteUser},
 		{Method: "POST", Path: "/api/v1/users/:id/disable", Perm: perm{"user", "disable"}, Handler: s.apiSetDisabled(true), Doc: docDisableUser},
 		{Method: "POST", Path: "/api/v1/users/:id/enable", Perm: perm{"user", "disable"}, Handler: s.apiSetDisabled(false), Doc: docEnableUser},
+		{Method: "GET", Path: "/api/v1/codes", Perm: perm{"code", "read"}, Handler: s.apiCodes, Doc: docCodes},
+		{Method: "POST", Path: "/api/v1/codes", Perm: perm{"code", "create"}, Handler: s.apiCreateCodes, Doc: docCreateCodes},
+		{Method: "PATCH", Path: "/api/v1/codes/:id", Perm: perm{"code", "update"}, Handler: s.apiUpdateCode, Doc: docUpdateCode},
+		{Method: "GET", Path: "/api/v1/devices", Perm: perm{"device", "read"}, Handler: s.apiDevices, Doc: docDevices},
+		{Method: "POST", Path: "/api/v1/devices", Perm: perm{"device", "create"}, Handler: s.apiCreateDevice, Doc: docCreateDevice},
+		{Method: "POST", Path: "/api/v1/devices/import", Perm: perm{"device", "create"}, Handler: s.apiImportDevices, Doc: docImportDevices},
+		{Method: "GET", Path: "/api/v1/devices/export", Perm: perm{"device", "read"}, Handler: s.exportDevices, Doc: docExportDevices},
+		{Method: "GET", Path: "/api/v1/devices/:id", Perm: perm{"device", "read"}, Handler: s.apiDevice, Doc: docDevice},
+		{Method: "PATCH", Path: "/api/v1/devices/:id", Perm: perm{"device", "update"}, Handler: s.apiUpdateDevice, Doc: docUpdateDevice},
+		{Method: "DELETE", Path: "/api/v1/devices/:id", Perm: perm{"device", "delete"}, Handler: s.apiDeleteDevice, Doc: docDeleteDevice},
+		{Method: "POST", Path: "/api/v1/devices/:id/code", Perm: perm{"code", "create"}, Handler: s.apiRegenerateCode, Doc: docRegenerateCode},
+		{Method: "GET", Path: "/api/v1/devices/:id/history", Perm: perm{"device", "read"}, Handler: s.apiDeviceHistory, Doc: docDeviceHistory},
+		{Method: "GET", Path: "/api/v1/devices/:id/qr.png", Perm: perm{"device", "read"}, Handler: s.deviceQR, Doc: docDeviceQR},
 	}
 }
 
@@ -193,6 +234,7 @@ type navItem struct {
 // may open.
 var navigation = []navItem{
 	{Href: "/", Label: "nav.home", Icon: "home", Perm: perm{"home", "read"}},
+	{Href: "/devices", Label: "nav.devices", Icon: "cpu", Perm: perm{"device", "read"}},
 	{Href: "/customers", Label: "nav.customers", Icon: "building", Perm: perm{"customer", "read"}},
 	{Href: "/users", Label: "nav.users", Icon: "users", Perm: perm{"user", "read"}, Area: areaStaff},
 	{Href: "/employees", Label: "nav.employees", Icon: "users", Perm: perm{"user", "read"}, Area: areaOffice},

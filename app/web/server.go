@@ -27,6 +27,7 @@ import (
 	"backoffice/app/auth"
 	"backoffice/app/clock"
 	"backoffice/app/config"
+	"backoffice/app/device"
 	"backoffice/app/i18n"
 	"backoffice/app/notify"
 	"backoffice/app/org"
@@ -60,6 +61,7 @@ type Server struct {
 	i18n          *i18n.Bundle
 	auth          *auth.Service
 	people        *people.Service
+	devices       *device.Service
 	outbox        *notify.Outbox
 	users         *org.Store
 	audit         *audit.Store
@@ -91,6 +93,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.people = people.New(d.DB, d.Clock, people.Config{BaseURL: strings.TrimRight(d.Config.BaseURL, "/"),
 		InvitationTTL: d.Config.InvitationTTL}, d.Auth, d.I18n)
+	s.devices = device.New(d.DB, d.Clock, d.Auth.Hasher())
 	if d.Mail != nil {
 		s.people.OnMail = d.Mail.Wake
 	}
@@ -126,6 +129,7 @@ func New(d Deps) (*Server, error) {
 	}))
 	s.app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	s.app.Use("/static", s.staticCache, filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 0}))
+	s.app.Use(s.scanLimiter())
 	s.app.Use(s.withTimeout, s.identify, s.checkCSRF)
 	s.routes = s.routeTable()
 	for _, r := range s.routes {

@@ -56,4 +56,16 @@
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 250); });
     if (input.value) check();
   });
+  // Print a label sheet.
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+  // A header checkbox selects every row of its table.
+  document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+    var name = all.getAttribute("data-select-all");
+    var table = all.closest("table");
+    all.addEventListener("change", function () {
+      table.querySelectorAll("input[type=checkbox][name='" + name + "']").forEach(function (c) { c.checked = all.checked; });
+    });
+  });
 })();

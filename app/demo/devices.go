@@ -1,0 +1,93 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/clock"
+	"backoffice/app/device"
+)
+
+type demoDevice struct {
+	name, manufacturer, model, category, site, location, status string
+	ageDays, dueInDays                                          int // status changed ageDays ago; next service in dueInDays (0: none)
+}
+
+// seedDevices places a few dozen devices in varied states at the demo
+// customers, each with a QR code, and keeps a few printed labels unpaired.
+func seedDevices(ctx context.Context, tx bun.Tx, c clock.Clock, providerID int64, customers map[string]int64) error {
+	st := device.NewStore(tx, c)
+	now := c.Now()
+	today := device.DateOf(now)
+	fleets := map[string][]demoDevice{
+		"brewery": {
+			{"Filling line 1", "Krones", "Modulfill HRS", "Filling", "Brewery Hamburg", "Hall 2", device.StatusOperational, 40, 12},
+			{"Filling line 2", "Krones", "Modulfill HRS", "Filling", "Brewery Hamburg", "Hall 2", device.StatusNeedsAttention, 2, 5},
+			{"Keg washer", "Alfa Laval", "KW-4", "Cleaning", "Brewery Hamburg", "Hall 3", device.StatusOperational, 90, 60},
+			{"Bottle labeller", "Krones", "Ergomatic", "Packaging", "Brewery Hamburg", "Hall 2", device.StatusOutOfService, 1, -3},
+			{"Pasteuriser", "KHS", "Innopas C", "Processing", "Brewery Hamburg", "Hall 1", device.StatusInMaintenance, 3, 20},
+			{"Brewhouse control", "Siemens", "Braumat", "Control", "Brewery Hamburg", "Control room", device.StatusOperational, 200, 120},
+			{"CIP unit", "GEA", "CIP-Mini", "Cleaning", "Brewery Hamburg", "Hall 1", device.StatusOperational, 15, 25},
+			{"Compressor A", "Kaeser", "SFC 22", "Utilities", "Brewery Hamburg", "Basement", device.StatusOperational, 60, 180},
+			{"Compressor B", "Kaeser", "SFC 22", "Utilities", "Brewery Hamburg", "Basement", device.StatusNeedsAttention, 6, 2},
+			{"Cooling tower", "Baltimore", "VTL-100", "Utilities", "Brewery Hamburg", "Roof", device.StatusOperational, 120, 0},
+			{"Taproom dispenser 1", "Micro Matic", "Tower 4", "Dispensing", "Taproom Altona", "Bar", device.StatusOperational, 30, 45},
+			{"Taproom dispenser 2", "Micro Matic", "Tower 4", "Dispensing", "Taproom Altona", "Bar", device.StatusOperational, 30, 45},
+			{"Glass washer", "Winterhalter", "UC-M", "Cleaning", "Taproom Altona", "Kitchen", device.StatusOutOfService, 4, 0},
+			{"Cold room", "Viessmann", "TecTower", "Cooling", "Taproom Altona", "Cellar", device.StatusOperational, 75, 28},
+			{"Old filler (spare parts)", "Krones", "Variocap", "Filling", "Brewery Hamburg", "Store", device.StatusRetired, 400, 0},
+			{"Forklift charger", "Fronius", "Selectiva", "Utilities", "Brewery Hamburg", "Yard", device.StatusOperational, 50, 90},
+		},
+		"clinic": {
+			{"MRI scanner", "Siemens Healthineers", "Magnetom Sola", "Imaging", "Klinikum Nord", "Building A, room 014", device.StatusOperational, 20, 9},
+			{"CT scanner", "GE Healthcare", "Revolution", "Imaging", "Klinikum Nord", "Building A, room 016", device.StatusNeedsAttention, 1, 14},
+			{"Ultrasound 1", "Philips", "EPIQ Elite", "Imaging", "Klinikum Nord", "Building B, room 201", device.StatusOperational, 80, 40},
+			{"Ultrasound 2", "Philips", "EPIQ Elite", "Imaging", "Klinikum Süd", "Building C, room 105", device.StatusInMaintenance, 2, 30},
+			{"Anaesthesia unit OR 1", "Dräger", "Perseus A500", "Anaesthesia", "Klinikum Nord", "OR 1", device.StatusOperational, 45, 21},
+			{"Anaesthesia unit OR 2", "Dräger", "Perseus A500", "Anaesthesia", "Klinikum Nord", "OR 2", device.StatusOperational, 45, 21},
+			{"Ventilator ICU 3", "Hamilton", "C6", "Ventilation", "Klinikum Nord", "ICU, bed 3", device.StatusOutOfService, 1, -1},
+			{"Sterilizer", "Belimed", "MST-V", "Sterilization", "Klinikum Süd", "CSSD", device.StatusOperational, 100, 7},
+			{"Lab analyser", "Roche", "cobas pro", "Laboratory", "Klinikum Süd", "Lab, room 3", device.StatusOperational, 33, 65},
+			{"Patient monitor ward 4", "Philips", "IntelliVue MX750", "Monitoring", "Klinikum Süd", "Ward 4", device.StatusOperational, 12, 150},
+			{"Defibrillator ER", "Zoll", "R Series", "Emergency", "Klinikum Nord", "Emergency room", device.StatusOperational, 10, 3},
+			{"X-ray mobile", "Siemens Healthineers", "Mobilett Elara", "Imaging", "Klinikum Süd", "Building C", device.StatusNeedsAttention, 5, 0},
+		},
+	}
+	serial := 0
+	for key, list := range fleets {
+		customerID := customers[key]
+		for _, dd := range list {
+			serial++
+			d := &device.Device{ProviderID: providerID, CustomerID: &customerID, Name: dd.name, Manufacturer: dd.manufacturer,
+				Model: dd.model, Category: dd.category, Site: dd.site, Location: dd.location, Status: dd.status,
+				SerialNumber:    fmt.Sprintf("NS-%s-%04d", map[string]string{"brewery": "HB", "clinic": "KS"}[key], 1000+serial*7),
+				StatusChangedAt: now.Add(-time.Duration(dd.ageDays) * 24 * time.Hour)}
+			installed := today.AddDays(-(dd.ageDays + 365))
+			warranty := installed.AddDays(3 * 365)
+			last := today.AddDays(-dd.ageDays)
+			d.InstalledOn, d.WarrantyUntil, d.LastServiceOn = &installed, &warranty, &last
+			if dd.dueInDays != 0 {
+				due := today.AddDays(dd.dueInDays)
+				d.NextServiceDue = &due
+			}
+			if err := st.Create(ctx, d); err != nil {
+				return err
+			}
+			codes, err := st.CreateCodes(ctx, providerID, 1, &d.ID)
+			if err != nil {
+				return err
+			}
+			pid := d.ID
+			if err := st.Record(ctx, &device.Event{ProviderID: providerID, DeviceID: &pid, Action: device.ActionCreated, ToValue: d.Name},
+				&device.Event{ProviderID: providerID, DeviceID: &pid, CodeID: &codes[0].ID, Action: device.ActionPaired, ToValue: codes[0].Token}); err != nil {
+				return err
+			}
+		}
+	}
+	// Labels printed in advance, not yet on a device.
+	_, err := st.CreateCodes(ctx, providerID, 6, nil)
+	return err
+}

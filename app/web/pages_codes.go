@@ -1,0 +1,145 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/device"
+	"backoffice/views"
+)
+
+const maxCodeLabels = device.MaxBatch
+
+func (s *Server) showCodes(c *fiber.Ctx) error {
+	return s.renderCodes(c, fiber.StatusOK, views.NewForm())
+}
+
+func (s *Server) renderCodes(c *fiber.Ctx, status int, f *views.Form) error {
+	state := c.Query("state")
+	switch state {
+	case "", "unpaired", "paired", "disabled", "retired":
+	default:
+		state = ""
+	}
+	before := parseBefore(c)
+	codes, more, err := s.devices.Codes(c.UserContext(), currentUser(c), device.CodeFilter{State: state}, before, 50)
+	if err != nil {
+		return err
+	}
+	d := views.CodesData{Items: codes, State: state, IsFirst: before == 0, Form: f}
+	if more {
+		d.NextHref = "/codes?state=" + state + "&before=" + itoa64(codes[len(codes)-1].ID)
+	}
+	return s.render(c, status, views.CodesPage(s.page(c, tr(c).T("codes.title")), d))
+}
+
+func (s *Server) createCodes(c *fiber.Ctx) error {
+	f := formFrom(c, "count")
+	n, err := strconv.Atoi(f.Value("count"))
+	if err != nil {
+		n = 0
+	}
+	codes, err := s.devices.CreateCodes(c.UserContext(), currentUser(c), n)
+	if err != nil {
+		status, ok := formErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		return s.renderCodes(c, status, f)
+	}
+	s.flash(c, "success", "flash.codes_created", map[string]any{"Count": len(codes)})
+	return c.Redirect("/codes/labels?from="+itoa64(codes[0].ID)+"&to="+itoa64(codes[len(codes)-1].ID), fiber.StatusSeeOther)
+}
+
+// codeLabels prints labels of codes chosen by ?id= or by the id range
+// ?from=&to= of a batch.
+func (s *Server) codeLabels(c *fiber.Ctx) error {
+	ctx, u, t := c.UserContext(), currentUser(c), tr(c)
+	f := device.CodeFilter{IDs: queryIDs(c, maxCodeLabels)}
+	var codes []*device.Code
+	from, _ := strconv.ParseInt(c.Query("from"), 10, 64)
+	to, _ := strconv.ParseInt(c.Query("to"), 10, 64)
+	if len(f.IDs) == 0 && from > 0 && to >= from && to-from < maxCodeLabels {
+		for id := from; id <= to; id++ {
+			f.IDs = append(f.IDs, id)
+		}
+	}
+	if len(f.IDs) > 0 {
+		var err error
+		if codes, _, err = s.devices.Codes(ctx, u, f, 0, maxCodeLabels); err != nil {
+			return err
+		}
+	}
+	provider := u.Organization.Name
+	labels := make([]views.Label, 0, len(codes))
+	for i := len(codes) - 1; i >= 0; i-- { // oldest first, as created
+		cd := codes[i]
+		qr, err := s.qrDataURI(s.scanURL(cd.Token))
+		if err != nil {
+			return err
+		}
+		l := views.Label{Title: provider, Sub: t.T("labels.code", map[string]any{"Code": views.ShortCode(cd.Token)}),
+			Note: t.T("labels.scan_note"), QR: qr}
+		if cd.Device != nil {
+			l.Title, l.Sub = cd.Device.Name, t.T("labels.serial", map[string]any{"Serial": cd.Device.SerialNumber})
+		}
+		labels = append(labels, l)
+	}
+	return s.render(c, fiber.StatusOK, views.LabelSheet(s.page(c, t.T("labels.title")), t.T("labels.title"), "/codes", labels))
+}
+
+func (s *Server) codeQR(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	code, err := s.devices.Code(c.UserContext(), currentUser(c), id)
+	if err != nil {
+		return err
+	}
+	return s.sendQR(c, s.scanURL(code.Token))
+}
+
+// updateCode enables, disables, unpairs a code or sets its PIN, then
+// returns to the page the form was on.
+func (s *Server) updateCode(c *fiber.Ctx) error {
+	ctx, u := c.UserContext(), currentUser(c)
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	back := safeNext(c.FormValue("back"))
+	if back == "" {
+		back = "/codes"
+	}
+	var ch device.CodeChange
+	on, off := true, false
+	flash := ""
+	switch c.FormValue("action") {
+	case "enable":
+		ch.Active, flash = &on, "flash.code_enabled"
+	case "disable":
+		ch.Active, flash = &off, "flash.code_disabled"
+	case "unpair":
+		ch.Pair, flash = true, "flash.code_unpaired"
+	case "pin":
+		pin := c.FormValue("pin")
+		ch.PIN, flash = &pin, "flash.code_pin_set"
+		if pin == "" {
+			flash = "flash.code_pin_cleared"
+		}
+	default:
+		return c.Redirect(back, fiber.StatusSeeOther)
+	}
+	if _, err := s.devices.UpdateCode(ctx, u, id, ch); err != nil {
+		f := views.NewForm()
+		if _, ok := formErrors(c, f, err); ok && f.Errors["pin"] != "" {
+			s.flash(c, "error", "error.pin_format", nil)
+			return c.Redirect(back, fiber.StatusSeeOther)
+		}
+		return s.flashError(c, err, back)
+	}
+	s.flash(c, "success", flash, nil)
+	return c.Redirect(back, fiber.StatusSeeOther)
+}

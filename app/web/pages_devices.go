@@ -1,0 +1,501 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/apperr"
+	"backoffice/app/device"
+	"backoffice/views"
+)
+
+// deviceFilter reads a device list's filter and sort from the query. Bad
+// values are problems in v (the API answers 422; pages drop them).
+func deviceFilter(c *fiber.Ctx, v *apperr.ValidationError) (device.Filter, string) {
+	f := device.Filter{Status: c.Query("status"), Site: c.Query("site"), Category: c.Query("category"),
+		Query: strings.TrimSpace(c.Query("q"))}
+	if s := c.Query("due"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 3650 {
+			v.Add("due", "error.due_range", nil)
+		} else {
+			f.DueWithin = n
+		}
+	}
+	if s := c.Query("customer_id"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			v.Add("customer_id", "error.customer_unknown", nil)
+		} else if currentUser(c).IsStaff() {
+			f.CustomerID = id
+		}
+	}
+	sort := c.Query("sort", "name")
+	if err := device.CheckFilter(f, sort); err != nil {
+		var ve *apperr.ValidationError
+		if errors.As(err, &ve) {
+			v.Fields = append(v.Fields, ve.Fields...)
+		}
+	}
+	return f, sort
+}
+
+// pageDeviceFilter is deviceFilter for pages: anything invalid is dropped.
+func pageDeviceFilter(c *fiber.Ctx) (device.Filter, string) {
+	v := &apperr.ValidationError{}
+	f, sort := deviceFilter(c, v)
+	for _, fe := range v.Fields {
+		switch fe.Field {
+		case "status":
+			f.Status = ""
+		case "sort":
+			sort = "name"
+		case "q":
+			f.Query = f.Query[:200]
+		case "site":
+			f.Site = ""
+		case "category":
+			f.Category = ""
+		}
+	}
+	return f, sort
+}
+
+func (s *Server) today(c *fiber.Ctx) device.Date {
+	return device.DateOf(s.clock.Now().In(currentUser(c).Location()))
+}
+
+func (s *Server) showDevices(c *fiber.Ctx) error {
+	ctx, u := c.UserContext(), currentUser(c)
+	f, sort := pageDeviceFilter(c)
+	var after *device.Cursor
+	if v := c.Query("after"); v != "" {
+		after = new(device.Cursor)
+		if err := decodePageKey(v, after); err != nil {
+			return c.Redirect("/devices", fiber.StatusSeeOther)
+		}
+	}
+	page, err := s.devices.List(ctx, u, f, sort, after, pageSize)
+	if err != nil {
+		return err
+	}
+	counts, err := s.devices.Counts(ctx, u, f)
+	if err != nil {
+		return err
+	}
+	sites, categories, err := s.devices.Facets(ctx, u)
+	if err != nil {
+		return err
+	}
+	d := views.DevicesData{Items: page.Items, Filter: f, Sort: sort, Counts: counts, Sites: sites, Categories: categories,
+		Query: views.DeviceQuery(f, sort, f.Status), Today: s.today(c), Staff: u.IsStaff()}
+	for _, n := range counts {
+		d.Total += n
+	}
+	if page.Next != nil {
+		d.NextHref = "/devices?" + joinQuery(d.Query, "after="+encodePageKey(page.Next))
+	}
+	if after != nil {
+		d.FirstHref = "/devices?" + d.Query
+	}
+	if u.IsStaff() {
+		cs, err := s.people.Customers(ctx, actor(c), "", "", 0, 200)
+		if err != nil {
+			return err
+		}
+		d.Customers = cs.Items
+	}
+	return s.render(c, fiber.StatusOK, views.DevicesPage(s.page(c, tr(c).T("devices.title")), d))
+}
+
+func joinQuery(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "&" + b
+}
+
+// pathDevice loads the device named by :id for the caller; one of another
+// customer is 404.
+func (s *Server) pathDevice(c *fiber.Ctx) (*device.Device, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.devices.Device(c.UserContext(), currentUser(c), id)
+}
+
+func (s *Server) scanURL(token string) string {
+	return strings.TrimRight(s.cfg.BaseURL, "/") + "/c/" + token
+}
+
+func (s *Server) showDevice(c *fiber.Ctx) error {
+	d, err := s.pathDevice(c)
+	if err != nil {
+		return err
+	}
+	return s.renderDevice(c, fiber.StatusOK, d, nil, nil)
+}
+
+// renderDevice shows the device page, with a pairing or PIN form that
+// failed (nil for fresh forms).
+func (s *Server) renderDevice(c *fiber.Ctx, status int, d *device.Device, pairForm, pinForm *views.Form) error {
+	before := parseBefore(c)
+	history, more, err := s.devices.History(c.UserContext(), currentUser(c), d.ID, before, 50)
+	if err != nil {
+		return err
+	}
+	data := views.DeviceData{Device: d, History: history, Today: s.today(c), Staff: currentUser(c).IsStaff(),
+		StatusForm: views.NewForm(), PairForm: pairForm, PINForm: pinForm}
+	data.StatusForm.Values["status"] = d.Status
+	if d.Code != nil {
+		data.ScanURL = s.scanURL(d.Code.Token)
+	}
+	if data.PairForm == nil {
+		data.PairForm = views.NewForm()
+	}
+	if data.PINForm == nil {
+		data.PINForm = views.NewForm()
+	}
+	if more {
+		data.HistoryMore = "/devices/" + itoa64(d.ID) + "?before=" + itoa64(history[len(history)-1].ID)
+	}
+	return s.render(c, status, views.DevicePage(s.page(c, d.Name), data))
+}
+
+var deviceFields = []string{"customer_id", "name", "serial_number", "manufacturer", "model", "category", "site", "location",
+	"status", "installed_on", "warranty_until", "last_service_on", "next_service_due", "notes"}
+
+func deviceInput(f *views.Form) device.Input {
+	in := device.Input{Name: f.Value("name"), SerialNumber: f.Value("serial_number"), Manufacturer: f.Value("manufacturer"),
+		Model: f.Value("model"), Category: f.Value("category"), Site: f.Value("site"), Location: f.Value("location"),
+		Status: f.Value("status"), InstalledOn: f.Value("installed_on"), WarrantyUntil: f.Value("warranty_until"),
+		LastServiceOn: f.Value("last_service_on"), NextServiceDue: f.Value("next_service_due"), Notes: f.Value("notes")}
+	if v := f.Value("customer_id"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			id = -1 // reported as an unknown customer
+		}
+		in.CustomerID = id
+	}
+	return in
+}
+
+func deviceForm(d *device.Device) *views.Form {
+	in := device.InputOf(d)
+	f := views.NewForm()
+	f.Values = map[string]string{"name": in.Name, "serial_number": in.SerialNumber, "manufacturer": in.Manufacturer,
+		"model": in.Model, "category": in.Category, "site": in.Site, "location": in.Location, "status": in.Status,
+		"installed_on": in.InstalledOn, "warranty_until": in.WarrantyUntil, "last_service_on": in.LastServiceOn,
+		"next_service_due": in.NextServiceDue, "notes": in.Notes}
+	if in.CustomerID != 0 {
+		f.Values["customer_id"] = itoa64(in.CustomerID)
+	}
+	return f
+}
+
+func (s *Server) deviceFormPage(c *fiber.Ctx, status int, id int64, name string, f *views.Form) error {
+	u := currentUser(c)
+	d := views.DeviceFormData{ID: id, Form: f, Staff: u.IsStaff(), Name: name}
+	if u.IsStaff() {
+		cs, err := s.people.Customers(c.UserContext(), actor(c), "", "", 0, 500)
+		if err != nil {
+			return err
+		}
+		d.Customers = cs.Items
+	}
+	title := tr(c).T("devices.new")
+	if id != 0 {
+		title = tr(c).T("devices.edit")
+	}
+	return s.render(c, status, views.DeviceFormPage(s.page(c, title), d))
+}
+
+func (s *Server) showNewDevice(c *fiber.Ctx) error {
+	f := views.NewForm()
+	f.Values["status"] = device.StatusOperational
+	f.Values["customer_id"] = c.Query("customer_id")
+	return s.deviceFormPage(c, fiber.StatusOK, 0, "", f)
+}
+
+func (s *Server) createDevice(c *fiber.Ctx) error {
+	f := formFrom(c, deviceFields...)
+	d, err := s.devices.Create(c.UserContext(), currentUser(c), deviceInput(f))
+	if err != nil {
+		status, ok := formErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		return s.deviceFormPage(c, status, 0, "", f)
+	}
+	s.flash(c, "success", "flash.device_created", map[string]any{"Name": d.Name})
+	return c.Redirect("/devices/"+itoa64(d.ID), fiber.StatusSeeOther)
+}
+
+func (s *Server) showEditDevice(c *fiber.Ctx) error {
+	d, err := s.pathDevice(c)
+	if err != nil {
+		return err
+	}
+	return s.deviceFormPage(c, fiber.StatusOK, d.ID, d.Name, deviceForm(d))
+}
+
+func (s *Server) updateDevice(c *fiber.Ctx) error {
+	d, err := s.pathDevice(c)
+	if err != nil {
+		return err
+	}
+	f := formFrom(c, deviceFields...)
+	in := deviceInput(f)
+	if !currentUser(c).IsStaff() {
+		in.CustomerID = 0 // not theirs to set; the service keeps the device's
+	}
+	updated, err := s.devices.Update(c.UserContext(), currentUser(c), d.ID, in)
+	if err != nil {
+		status, ok := formErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		return s.deviceFormPage(c, status, d.ID, d.Name, f)
+	}
+	s.flash(c, "success", "flash.device_saved", map[string]any{"Name": updated.Name})
+	return c.Redirect("/devices/"+itoa64(d.ID), fiber.StatusSeeOther)
+}
+
+func (s *Server) setDeviceStatus(c *fiber.Ctx) error {
+	d, err := s.pathDevice(c)
+	if err != nil {
+		return err
+	}
+	back := "/devices/" + itoa64(d.ID)
+	updated, err := s.devices.SetStatus(c.UserContext(), currentUser(c), d.ID, c.FormValue("status"))
+	if err != nil {
+		var ve *apperr.ValidationError
+		if errors.As(err, &ve) {
+			s.flash(c, "error", "error.device_status", nil)
+			return c.Redirect(back, fiber.StatusSeeOther)
+		}
+		return s.flashError(c, err, back)
+	}
+	s.flash(c, "success", "flash.device_status", map[string]any{"Status": tr(c).T("device_status." + updated.Status)})
+	return c.Redirect(back, fiber.StatusSeeOther)
+}
+
+func (s *Server) deleteDevice(c *fiber.Ctx) error {
+	d, err := s.pathDevice(c)
+	if err != nil {
+		return err
+	}
+	if err := s.devices.Delete(c.UserContext(), currentUser(c), d.ID); err != nil {
+		return s.flashError(c, err, "/devices/"+itoa64(d.ID))
+	}
+	s.flash(c, "success", "flash.device_deleted", map[string]any{"Name": d.Name})
+	return c.Redirect("/devices", fiber.StatusSeeOther)
+}
+
+func (s *Server) regenerateCode(c *fiber.Ctx) error {
+	d, err := s.pathDevice(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.devices.Regenerate(c.UserContext(), currentUser(c), d.ID); err != nil {
+		return s.flashError(c, err, "/devices/"+itoa64(d.ID))
+	}
+	s.flash(c, "success", "flash.code_regenerated", nil)
+	return c.Redirect("/devices/"+itoa64(d.ID), fiber.StatusSeeOther)
+}
+
+// tokenFrom accepts a code token or a scan URL ending in /c/<token>.
+func tokenFrom(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndex(s, "/c/"); i >= 0 {
+		s = s[i+3:]
+	}
+	return strings.TrimRight(s, "/")
+}
+
+// pairDevice pairs the label whose code (or scanned URL) staff typed with
+// the device.
+func (s *Server) pairDevice(c *fiber.Ctx) error {
+	ctx, u := c.UserContext(), currentUser(c)
+	d, err := s.pathDevice(c)
+	if err != nil {
+		return err
+	}
+	f := formFrom(c, "code")
+	token := tokenFrom(f.Value("code"))
+	codes, _, err := s.devices.Codes(ctx, u, device.CodeFilter{Token: token}, 0, 1)
+	if err != nil {
+		return err
+	}
+	if token == "" || len(codes) == 0 {
+		f.Errors["code"] = tr(c).T("error.code_unknown")
+		return s.renderDevice(c, fiber.StatusUnprocessableEntity, d, f, nil)
+	}
+	if _, err := s.devices.UpdateCode(ctx, u, codes[0].ID, device.CodeChange{Pair: true, DeviceID: d.ID}); err != nil {
+		status, ok := formErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		if f.Errors["device_id"] != "" {
+			f.Errors["code"] = f.Errors["device_id"]
+		}
+		return s.renderDevice(c, status, d, f, nil)
+	}
+	s.flash(c, "success", "flash.code_paired", map[string]any{"Name": d.Name})
+	return c.Redirect("/devices/"+itoa64(d.ID), fiber.StatusSeeOther)
+}
+
+// sendQR answers a QR code PNG of url, cacheable and revalidated by ETag.
+func (s *Server) sendQR(c *fiber.Ctx, url string) error {
+	size, _ := strconv.Atoi(c.Query("size"))
+	size = device.ClampQRSize(size)
+	sum := sha256.Sum256([]byte(url + "|" + strconv.Itoa(size)))
+	etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
+	c.Set(fiber.HeaderETag, etag)
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	png, err := device.QRPNG(url, size)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "image/png")
+	return c.Send(png)
+}
+
+func (s *Server) deviceQR(c *fiber.Ctx) error {
+	d, err := s.pathDevice(c)
+	if err != nil {
+		return err
+	}
+	if d.Code == nil {
+		return apperr.ErrNotFound
+	}
+	return s.sendQR(c, s.scanURL(d.Code.Token))
+}
+
+// qrDataURI is a QR code as an inline image, for label sheets.
+func (s *Server) qrDataURI(url string) (templ.SafeURL, error) {
+	png, err := device.QRPNG(url, 256)
+	if err != nil {
+		return "", err
+	}
+	return templ.SafeURL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)), nil
+}
+
+// queryIDs reads repeated ?id= values (at most max).
+func queryIDs(c *fiber.Ctx, max int) []int64 {
+	var ids []int64
+	for _, raw := range c.Context().QueryArgs().PeekMulti("id") {
+		for _, part := range strings.Split(string(raw), ",") {
+			id, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64)
+			if err == nil && id > 0 && len(ids) < max {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
+}
+
+// maxLabels bounds one label sheet request (several A4 pages).
+const maxLabels = 210
+
+func (s *Server) deviceLabels(c *fiber.Ctx) error {
+	ctx, u := c.UserContext(), currentUser(c)
+	var labels []views.Label
+	t := tr(c)
+	for _, id := range queryIDs(c, maxLabels) {
+		d, err := s.devices.Device(ctx, u, id)
+		if errors.Is(err, apperr.ErrNotFound) {
+			continue // another customer's device, or gone: not printed
+		}
+		if err != nil {
+			return err
+		}
+		if d.Code == nil {
+			continue
+		}
+		qr, err := s.qrDataURI(s.scanURL(d.Code.Token))
+		if err != nil {
+			return err
+		}
+		labels = append(labels, views.Label{Title: d.Name, Sub: t.T("labels.serial", map[string]any{"Serial": d.SerialNumber}),
+			Note: t.T("labels.scan_note"), QR: qr})
+	}
+	return s.render(c, fiber.StatusOK, views.LabelSheet(s.page(c, t.T("labels.title")), t.T("labels.title"), "/devices", labels))
+}
+
+func (s *Server) exportDevices(c *fiber.Ctx) error {
+	v := &apperr.ValidationError{}
+	f, sort := deviceFilter(c, v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	list, err := s.devices.Export(c.UserContext(), currentUser(c), f, sort, maxExport)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := device.WriteCSV(&buf, list); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="devices-`+s.today(c).String()+`.csv"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}
+
+// maxExport bounds one export.
+const maxExport = 20000
+
+func importExample() string {
+	return "customer,name,serial_number,manufacturer,model,category,site,location,status,installed_on,next_service_due\n" +
+		"Customer GmbH,Filling line 1,FL-2024-0001,Krones,Modulfill,Filling,Plant Nord,Hall 2,operational,2024-03-01,2026-12-15\n"
+}
+
+func (s *Server) showImportDevices(c *fiber.Ctx) error {
+	return s.render(c, fiber.StatusOK, views.DeviceImportPage(s.page(c, tr(c).T("devices.import")),
+		views.ImportData{Form: views.NewForm(), Example: importExample()}))
+}
+
+func (s *Server) importDevices(c *fiber.Ctx) error {
+	t := tr(c)
+	d := views.ImportData{Form: views.NewForm(), Example: importExample()}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		d.Form.Errors["file"] = t.T("error.import_no_file")
+		return s.render(c, fiber.StatusUnprocessableEntity, views.DeviceImportPage(s.page(c, t.T("devices.import")), d))
+	}
+	file, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	imported, err := s.devices.Import(c.UserContext(), currentUser(c), file)
+	if err != nil {
+		var ve *apperr.ValidationError
+		if !errors.As(err, &ve) {
+			if _, ok := formErrors(c, d.Form, err); !ok {
+				return err
+			}
+			return s.render(c, fiber.StatusConflict, views.DeviceImportPage(s.page(c, t.T("devices.import")), d))
+		}
+		d.Form.Error = t.T("devices.import_failed", map[string]any{"Count": len(ve.Fields)})
+		for _, fe := range ve.Fields {
+			d.Problems = append(d.Problems, views.ImportProblem{Line: fe.Line, Column: fe.Field, Message: t.T(fe.Message, fe.Data)})
+		}
+		return s.render(c, fiber.StatusUnprocessableEntity, views.DeviceImportPage(s.page(c, t.T("devices.import")), d))
+	}
+	s.flash(c, "success", "flash.devices_imported", map[string]any{"Count": len(imported)})
+	return c.Redirect("/devices?sort=-status_changed_at", fiber.StatusSeeOther)
+}

@@ -1,0 +1,44 @@
+package views
+
+import (
+	"net/url"
+	"strconv"
+
+	"backoffice/app/device"
+)
+
+// DeviceQuery is a device list's filter and sort as a query string, with
+// status in place of the filter's status.
+func DeviceQuery(f device.Filter, sort, status string) string {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("q", f.Query)
+	set("status", status)
+	set("site", f.Site)
+	set("category", f.Category)
+	if f.CustomerID != 0 {
+		v.Set("customer_id", strconv.FormatInt(f.CustomerID, 10))
+	}
+	if f.DueWithin > 0 {
+		v.Set("due", strconv.Itoa(f.DueWithin))
+	}
+	if sort != "" && sort != "name" {
+		v.Set("sort", sort)
+	}
+	return v.Encode()
+}
+
+// TelHref keeps the characters a tel: link may hold.
+func TelHref(phone string) string {
+	out := make([]rune, 0, len(phone))
+	for _, r := range phone {
+		if (r >= '0' && r <= '9') || r == '+' {
+			out = append(out, r)
+		}
+	}
+	return string(out)
+}
