@@ -236,7 +236,7 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after
 		if err != nil {
 			return page, apperr.Invalid("cursor", "error.cursor_invalid")
 		}
-		q.Where("("+spec.expr+" "+cmp+" ? OR ("+spec.expr+" = ? AND dv.id "+cmp+" ?))", arg, arg, after.ID)
+		q.Where("("+spec.expr+" "+cmp+" ? OR ("+spec.expr+" = ? AND dv.id "+cmp+"= ?))", arg, arg, after.ID)
 	}
 	q.OrderExpr(spec.expr + " " + dir + ", dv.id " + dir).Limit(int64(limit + 1))
 	if err := q.Scan(ctx); err != nil {
