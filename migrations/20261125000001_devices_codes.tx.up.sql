@@ -37,7 +37,9 @@ CREATE INDEX devices_customer_status_idx ON devices (customer_id, status_rank, i
 --bun:split
 CREATE INDEX devices_customer_changed_idx ON devices (customer_id, status_changed_at, id);
 --bun:split
-CREATE INDEX devices_customer_due_idx ON devices (customer_id, next_service_due, id);
+-- Devices without a next service sort after every date (the store orders by
+-- the same expression).
+CREATE INDEX devices_customer_due_idx ON devices (customer_id, COALESCE(next_service_due, '9999-12-31'), id);
 --bun:split
 CREATE INDEX devices_provider_name_idx ON devices (provider_id, name, id);
 --bun:split
@@ -45,7 +47,16 @@ CREATE INDEX devices_provider_status_idx ON devices (provider_id, status_rank, i
 --bun:split
 CREATE INDEX devices_provider_changed_idx ON devices (provider_id, status_changed_at, id);
 --bun:split
-CREATE INDEX devices_provider_due_idx ON devices (provider_id, next_service_due, id);
+CREATE INDEX devices_provider_due_idx ON devices (provider_id, COALESCE(next_service_due, '9999-12-31'), id);
+--bun:split
+-- Site and category: the filters and the lists of their values.
+CREATE INDEX devices_customer_site_idx ON devices (customer_id, site);
+--bun:split
+CREATE INDEX devices_customer_category_idx ON devices (customer_id, category);
+--bun:split
+CREATE INDEX devices_provider_site_idx ON devices (provider_id, site);
+--bun:split
+CREATE INDEX devices_provider_category_idx ON devices (provider_id, category);
 --bun:split
 -- QR codes: the public token printed on a label. A code is paired with at
 -- most one device, and a device has at most one current code; a regenerated

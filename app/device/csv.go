@@ -42,6 +42,14 @@ func neutralize(s string) string {
 	return s
 }
 
+// unneutralize undoes neutralize, so an exported file imports unchanged.
+func unneutralize(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
 // WriteCSV writes devices as CSV with a header row. Cells that a
 // spreadsheet would run as formulas are neutralized.
 func WriteCSV(w io.Writer, devices []*Device) error {
@@ -116,6 +124,9 @@ func parseImport(r io.Reader) ([]importRow, *apperr.ValidationError, error) {
 	cols := map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
+		if h == "" {
+			continue // a trailing separator; its cells are ignored
+		}
 		if _, dup := cols[h]; dup {
 			lineErr(v, 1, h, "error.import_duplicate_column", map[string]any{"Column": h})
 			continue
@@ -170,7 +181,7 @@ func parseImport(r io.Reader) ([]importRow, *apperr.ValidationError, error) {
 		}
 		get := func(name string) string {
 			if i, ok := cols[name]; ok {
-				return rec[i]
+				return unneutralize(rec[i])
 			}
 			return ""
 		}
@@ -227,7 +238,12 @@ func (s *Service) Import(ctx context.Context, u *org.User, r io.Reader) ([]*Devi
 	byID, byName := map[int64]bool{}, map[string]int64{}
 	for _, c := range customers {
 		byID[c.ID] = true
-		byName[strings.ToLower(c.Name)] = c.ID
+		key := strings.ToLower(c.Name)
+		if _, twice := byName[key]; twice {
+			byName[key] = 0 // two customers share the name: the file must give customer_id
+		} else {
+			byName[key] = c.ID
+		}
 	}
 	seen := map[string]int{}
 	var serials []string
@@ -237,8 +253,10 @@ func (s *Service) Import(ctx context.Context, u *org.User, r io.Reader) ([]*Devi
 		case row.in.CustomerID != 0 && byID[row.in.CustomerID]:
 			// By id; a customer name beside it is only informative.
 		case row.customer != "":
-			if id, ok := byName[strings.ToLower(row.customer)]; ok {
+			if id, ok := byName[strings.ToLower(row.customer)]; ok && id != 0 {
 				row.in.CustomerID = id
+			} else if ok {
+				lineErr(v, row.line, "customer", "error.customer_ambiguous", nil)
 			} else {
 				lineErr(v, row.line, "customer", "error.customer_unknown", nil)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -101,8 +102,11 @@ func CheckFilter(f Filter, sort string) error {
 		v.Add("sort", "error.sort_invalid", nil)
 	}
 	for _, p := range []struct{ name, value string }{{"q", f.Query}, {"site", f.Site}, {"category", f.Category}} {
-		if len(p.value) > 200 {
+		switch {
+		case len(p.value) > 200:
 			v.Add(p.name, "error.too_long", map[string]any{"Max": 200})
+		case strings.IndexByte(p.value, 0) >= 0: // no database takes a NUL in text
+			v.Add(p.name, "error.invalid_chars", nil)
 		}
 	}
 	return v.Err()
@@ -138,6 +142,9 @@ func (s *Service) Export(ctx context.Context, u *org.User, f Filter, sort string
 
 // Counts counts the devices u may see per status (ignoring f's status).
 func (s *Service) Counts(ctx context.Context, u *org.User, f Filter) (map[string]int, error) {
+	if err := CheckFilter(f, ""); err != nil {
+		return nil, err
+	}
 	if !u.IsStaff() {
 		f.CustomerID = 0
 	}
@@ -394,6 +401,9 @@ func (s *Service) Codes(ctx context.Context, u *org.User, f CodeFilter, before i
 	default:
 		return nil, false, apperr.Invalid("state", "error.code_state")
 	}
+	if strings.IndexByte(f.Token, 0) >= 0 {
+		return nil, false, nil // no token holds a NUL, and no database takes one
+	}
 	return s.store.ListCodes(ctx, providerID, f, before, limit)
 }
 
@@ -521,7 +531,7 @@ func (s *Service) pair(ctx context.Context, st *Store, u *org.User, providerID i
 // Scan resolves a scanned code for the public page. Unknown and retired
 // codes are ErrNotFound.
 func (s *Service) Scan(ctx context.Context, token string) (*Code, error) {
-	if len(token) < 10 || len(token) > 64 {
+	if len(token) < 10 || len(token) > 64 || strings.IndexByte(token, 0) >= 0 { // a NUL would break the SQL
 		return nil, apperr.ErrNotFound
 	}
 	c, err := s.store.CodeByToken(ctx, token)

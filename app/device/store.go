@@ -44,6 +44,8 @@ func (s *Store) Tx(tx bun.IDB) *Store { return &Store{db: tx, clock: s.clock} }
 
 var errSerialTaken = &apperr.Conflict{Field: "serial_number", Message: "error.serial_taken"}
 
+var errDeviceHasCode = &apperr.Conflict{Field: "device_id", Message: "error.device_has_code"}
+
 // Create inserts a device.
 func (s *Store) Create(ctx context.Context, d *Device) error {
 	now := s.clock.Now()
@@ -220,6 +222,7 @@ func escapeLike(s string) string {
 // devices_*_idx indexes match each order.
 func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after *Cursor, limit int) (Page, error) {
 	var page Page
+	limit = max(limit, 1)
 	desc := strings.HasPrefix(sort, "-")
 	spec, ok := sortSpecs[strings.TrimPrefix(sort, "-")]
 	if !ok {
@@ -236,7 +239,8 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after
 		if err != nil {
 			return page, apperr.Invalid("cursor", "error.cursor_invalid")
 		}
-		q.Where("("+spec.expr+" "+cmp+" ? OR ("+spec.expr+" = ? AND dv.id "+cmp+"= ?))", arg, arg, after.ID)
+		// A row-value comparison lets both databases seek the index.
+		q.Where("("+spec.expr+", dv.id) "+cmp+" (?, ?)", arg, after.ID)
 	}
 	q.OrderExpr(spec.expr + " " + dir + ", dv.id " + dir).Limit(int64(limit + 1))
 	if err := q.Scan(ctx); err != nil {
@@ -255,17 +259,20 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after
 // provider's devices, read through the (…, status_rank, id) indexes.
 func (s *Store) StatusCounts(ctx context.Context, sc Scope, f Filter) (map[string]int, error) {
 	var rows []struct {
-		Status string
-		N      int
+		StatusRank int
+		N          int
 	}
-	q := sc.apply(s.db.NewSelect().Model((*Device)(nil)).ColumnExpr("dv.status, count(*) AS n"))
+	// Grouping by the rank reads the (…, status_rank, id) index alone.
+	q := sc.apply(s.db.NewSelect().Model((*Device)(nil)).ColumnExpr("dv.status_rank, count(*) AS n"))
 	s.filter(q, f, DateOf(s.clock.Now()), false)
-	if err := q.GroupExpr("dv.status").Scan(ctx, &rows); err != nil {
+	if err := q.GroupExpr("dv.status_rank").Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("count devices by status: %w", err)
 	}
 	out := map[string]int{}
 	for _, r := range rows {
-		out[r.Status] = r.N
+		if r.StatusRank >= 0 && r.StatusRank < len(Statuses) {
+			out[Statuses[r.StatusRank]] += r.N
+		}
 	}
 	return out, nil
 }
@@ -286,13 +293,18 @@ func (s *Store) Facets(ctx context.Context, sc Scope) (sites, categories []strin
 }
 
 // NewCodeToken returns a fresh public code token: 128 random bits,
-// URL-safe, 22 characters.
+// URL-safe, 22 characters, starting with a letter or digit (a leading "-"
+// reads as a formula in spreadsheets and as an option on command lines).
 func NewCodeToken() string {
 	raw := make([]byte, 16)
-	if _, err := rand.Read(raw); err != nil {
-		panic("crypto/rand failed: " + err.Error())
+	for {
+		if _, err := rand.Read(raw); err != nil {
+			panic("crypto/rand failed: " + err.Error())
+		}
+		if t := base64.RawURLEncoding.EncodeToString(raw); t[0] != '-' && t[0] != '_' {
+			return t
+		}
 	}
-	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
 // CreateCodes makes n fresh codes for provider providerID, paired with
@@ -308,6 +320,9 @@ func (s *Store) CreateCodes(ctx context.Context, providerID int64, n int, device
 		}
 	}
 	if _, err := s.db.NewInsert().Model(&codes).Exec(ctx); err != nil {
+		if deviceID != nil && db.IsUniqueViolation(err) {
+			return nil, errDeviceHasCode // a concurrent change gave the device a code first
+		}
 		return nil, fmt.Errorf("insert %d codes: %w", n, err)
 	}
 	return codes, nil
@@ -408,7 +423,7 @@ func (s *Store) UpdateCode(ctx context.Context, c *Code, columns ...string) erro
 	c.UpdatedAt = s.clock.Now()
 	_, err := s.db.NewUpdate().Model(c).Column(append(columns, "updated_at")...).WherePK().Exec(ctx)
 	if err != nil && db.IsUniqueViolation(err) {
-		return &apperr.Conflict{Field: "device_id", Message: "error.device_has_code"}
+		return errDeviceHasCode
 	}
 	if err != nil {
 		return fmt.Errorf("update code %d: %w", c.ID, err)

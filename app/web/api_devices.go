@@ -225,7 +225,17 @@ type apiCode struct {
 
 func (s *Server) toAPICode(cd *device.Code) apiCode {
 	return apiCode{ID: cd.ID, Token: cd.Token, URL: s.scanURL(cd.Token), State: cd.State(), Active: cd.Active,
-		HasPIN: cd.HasPIN(), DeviceID: cd.DeviceID, PairedAt: cd.PairedAt, RetiredAt: cd.RetiredAt, CreatedAt: cd.CreatedAt}
+		HasPIN: cd.HasPIN(), DeviceID: cd.DeviceID, PairedAt: utcPtr(cd.PairedAt), RetiredAt: utcPtr(cd.RetiredAt),
+		CreatedAt: cd.CreatedAt.UTC()}
+}
+
+// utcPtr is t in UTC (the database may hand times back in the local zone).
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 func (s *Server) apiCodes(c *fiber.Ctx) error {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/makiuchi-d/gozxing"
@@ -75,13 +76,22 @@ func TestBrowserModeratorFindsEditsPrintsAndScansADevice(t *testing.T) {
 	must(t, chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS("#q"), "sn-a-1007"),
 		chromedp.Submit(chromedp.CSS("#q")),
-		chromedp.WaitVisible(chromedp.CSS(`a[href="/devices/`+itoa64(target.ID)+`"]`)),
 	))
-	rows, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll("table.device-table tbody tr")))
-	must(t, err)
+	// The search reloads the page; wait for the new one.
+	var rows []*chromedp.Node
+	for i := 0; i < 50; i++ {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		if strings.Contains(loc, "q=sn-a-1007") {
+			rows, err = chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll("table.device-table tbody tr")))
+			must(t, err)
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if len(rows) != 1 {
 		t.Fatalf("search by serial shows %d rows, want 1", len(rows))
 	}
+	must(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`a[href="/devices/`+itoa64(target.ID)+`"]`))))
 	// Open, edit, save.
 	must(t, chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`a[href="/devices/`+itoa64(target.ID)+`"]`)),

@@ -59,7 +59,12 @@ func pageDeviceFilter(c *fiber.Ctx) (device.Filter, string) {
 		case "sort":
 			sort = "name"
 		case "q":
-			f.Query = f.Query[:200]
+			if len(f.Query) > 200 {
+				f.Query = f.Query[:200]
+			}
+			if strings.IndexByte(f.Query, 0) >= 0 {
+				f.Query = ""
+			}
 		case "site":
 			f.Site = ""
 		case "category":
