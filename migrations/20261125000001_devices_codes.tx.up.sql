@@ -58,6 +58,19 @@ CREATE INDEX devices_provider_site_idx ON devices (provider_id, site);
 --bun:split
 CREATE INDEX devices_provider_category_idx ON devices (provider_id, category);
 --bun:split
+-- Devices per provider and status, kept in the transaction of every change:
+-- the staff list's counts read this instead of counting the whole fleet.
+CREATE TABLE device_status_counts (
+    id {{.PK}},
+    provider_id BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    n BIGINT NOT NULL DEFAULT 0,
+    created_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+--bun:split
+CREATE UNIQUE INDEX device_status_counts_key ON device_status_counts (provider_id, status);
+--bun:split
 -- QR codes: the public token printed on a label. A code is paired with at
 -- most one device, and a device has at most one current code; a regenerated
 -- code is retired for good (its token answers 404) and keeps its device for

@@ -328,6 +328,15 @@ func (s *Service) Import(ctx context.Context, u *org.User, r io.Reader) ([]*Devi
 				return err
 			}
 		}
+		perStatus := map[string]int{}
+		for _, d := range devices {
+			perStatus[d.Status]++
+		}
+		for status, n := range perStatus {
+			if err := st.Bump(ctx, providerID, status, n); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {

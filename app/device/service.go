@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -40,7 +41,20 @@ type Service struct {
 	orgs     *org.Store
 	hasher   *auth.Hasher
 	throttle *auth.Throttle
+
+	facetsMu sync.Mutex
+	facets   map[Scope]facets // sites and categories per scope, briefly cached
 }
+
+// facets are the values the site and category filters offer.
+type facets struct {
+	sites, categories []string
+	until             time.Time
+}
+
+// facetTTL bounds how long another instance's changes take to show in the
+// filters; this instance forgets its cache on every change.
+const facetTTL = 30 * time.Second
 
 // New wires the service.
 func New(db *bun.DB, c clock.Clock, h *auth.Hasher) *Service {
@@ -68,8 +82,12 @@ func staffScope(u *org.User) (int64, error) {
 	return u.Organization.ScopeProviderID(), nil
 }
 
+// inTx runs fn in a transaction; every change goes through here, so the
+// cached filter values are dropped after it.
 func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, st *Store) error) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, s.store.Tx(tx)) })
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, s.store.Tx(tx)) })
+	s.forgetFacets()
+	return err
 }
 
 func event(u *org.User, d *Device, action, field, from, to string) *Event {
@@ -147,13 +165,40 @@ func (s *Service) Counts(ctx context.Context, u *org.User, f Filter) (map[string
 	}
 	if !u.IsStaff() {
 		f.CustomerID = 0
+	} else if f == (Filter{Status: f.Status}) {
+		// The whole fleet: from the rollup, not by counting it.
+		return s.store.RolledUpCounts(ctx, u.Organization.ScopeProviderID())
 	}
 	return s.store.StatusCounts(ctx, ScopeOf(u), f)
 }
 
 // Facets lists the sites and categories u's devices use.
 func (s *Service) Facets(ctx context.Context, u *org.User) ([]string, []string, error) {
-	return s.store.Facets(ctx, ScopeOf(u))
+	sc, now := ScopeOf(u), s.clock.Now()
+	s.facetsMu.Lock()
+	f, ok := s.facets[sc]
+	s.facetsMu.Unlock()
+	if ok && now.Before(f.until) {
+		return f.sites, f.categories, nil
+	}
+	sites, categories, err := s.store.Facets(ctx, sc)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.facetsMu.Lock()
+	if s.facets == nil || len(s.facets) > 10000 {
+		s.facets = map[Scope]facets{}
+	}
+	s.facets[sc] = facets{sites: sites, categories: categories, until: now.Add(facetTTL)}
+	s.facetsMu.Unlock()
+	return sites, categories, nil
+}
+
+// forgetFacets drops the cached filter values after a change.
+func (s *Service) forgetFacets() {
+	s.facetsMu.Lock()
+	s.facets = nil
+	s.facetsMu.Unlock()
 }
 
 // Device loads a device u may see; any other is ErrNotFound.
@@ -248,6 +293,12 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, in Input) (
 		if in.Status != before.Status {
 			d.Status, d.StatusChangedAt = in.Status, s.clock.Now()
 			cols = append(cols, "status", "status_changed_at")
+			if err := st.Bump(ctx, d.ProviderID, before.Status, -1); err != nil {
+				return err
+			}
+			if err := st.Bump(ctx, d.ProviderID, in.Status, 1); err != nil {
+				return err
+			}
 		}
 		if err := st.Update(ctx, d, cols...); err != nil {
 			return err

@@ -60,7 +60,41 @@ func (s *Store) Create(ctx context.Context, d *Device) error {
 		}
 		return fmt.Errorf("insert device: %w", err)
 	}
+	return s.Bump(ctx, d.ProviderID, d.Status, 1)
+}
+
+// Bump adds delta to the rolled-up count of the provider's devices in
+// status. Call it in the transaction of the change.
+func (s *Store) Bump(ctx context.Context, providerID int64, status string, delta int) error {
+	if delta == 0 {
+		return nil
+	}
+	now := s.clock.Now()
+	_, err := s.db.NewRaw(`INSERT INTO device_status_counts (provider_id, status, n, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (provider_id, status) DO UPDATE SET n = device_status_counts.n + EXCLUDED.n, updated_at = EXCLUDED.updated_at`,
+		providerID, status, delta, now, now).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("count devices of provider %d: %w", providerID, err)
+	}
 	return nil
+}
+
+// RolledUpCounts are the provider's devices per status, from the rollup.
+func (s *Store) RolledUpCounts(ctx context.Context, providerID int64) (map[string]int, error) {
+	var rows []struct {
+		Status string
+		N      int
+	}
+	if err := s.db.NewRaw("SELECT status, n FROM device_status_counts WHERE provider_id = ?", providerID).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("device counts of provider %d: %w", providerID, err)
+	}
+	out := map[string]int{}
+	for _, r := range rows {
+		if r.N != 0 {
+			out[r.Status] = r.N
+		}
+	}
+	return out, nil
 }
 
 // Device loads device id within scope, with its customer and current code;
@@ -125,14 +159,18 @@ func (s *Store) Delete(ctx context.Context, providerID, id int64) error {
 		Set("updated_at = ?", s.clock.Now()).Where("device_id = ?", id).Where("retired_at IS NULL").Exec(ctx); err != nil {
 		return fmt.Errorf("unpair codes of device %d: %w", id, err)
 	}
-	res, err := s.db.NewDelete().Model((*Device)(nil)).Where("id = ?", id).Where("provider_id = ?", providerID).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("delete device %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	var status string
+	err := s.db.NewSelect().Model((*Device)(nil)).Column("status").Where("id = ?", id).Where("provider_id = ?", providerID).Scan(ctx, &status)
+	if db.NoRows(err) {
 		return fmt.Errorf("delete device %d: %w", id, apperr.ErrNotFound)
 	}
-	return nil
+	if err != nil {
+		return fmt.Errorf("load device %d: %w", id, err)
+	}
+	if _, err := s.db.NewDelete().Model((*Device)(nil)).Where("id = ?", id).Where("provider_id = ?", providerID).Exec(ctx); err != nil {
+		return fmt.Errorf("delete device %d: %w", id, err)
+	}
+	return s.Bump(ctx, providerID, status, -1)
 }
 
 // SerialTaken reports whether another device of the provider has serial
