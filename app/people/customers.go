@@ -142,3 +142,37 @@ func (s *Service) CheckEmail(ctx context.Context, a Actor, email string) (EmailC
 	}
 	return res, nil
 }
+
+// Organization is the organization the actor's staff area serves: the
+// provider of a staff member.
+func (s *Service) Organization(ctx context.Context, a Actor) (*org.Organization, error) {
+	return s.store.Organization(ctx, a.User.Organization.ScopeProviderID())
+}
+
+// UpdateOrganization changes the provider's own details: its name, email
+// domains, and the phone and address the public page of a scanned code
+// shows.
+func (s *Service) UpdateOrganization(ctx context.Context, a Actor, in org.CustomerInput) (*org.Organization, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var o *org.Organization
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		st := s.store.Tx(tx)
+		var err error
+		if o, err = st.Organization(ctx, a.User.Organization.ScopeProviderID()); err != nil {
+			return err
+		}
+		o.Name, o.Address, o.Phone, o.Notes = in.Name, in.Address, in.Phone, in.Notes
+		if err := st.UpdateCustomer(ctx, o, in.EmailDomains); err != nil {
+			return err
+		}
+		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "organization.updated", TargetType: "organization",
+			TargetID: o.ID, IP: a.IP, Detail: o.Name})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}

@@ -117,12 +117,17 @@ func (s *Server) apiUpdateCustomer(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	in := org.CustomerInput{Name: o.Name, EmailDomains: o.DomainNames(), Address: o.Address, Phone: o.Phone, Notes: o.Notes}
+	in := customerInputOf(o)
 	body.apply(&in)
 	if o, err = s.people.UpdateCustomer(c.UserContext(), actor(c), o.ID, in); err != nil {
 		return err
 	}
 	return c.JSON(toAPICustomer(o))
+}
+
+// customerInputOf is the input that keeps o as it is.
+func customerInputOf(o *org.Organization) org.CustomerInput {
+	return org.CustomerInput{Name: o.Name, EmailDomains: o.DomainNames(), Address: o.Address, Phone: o.Phone, Notes: o.Notes}
 }
 
 func (s *Server) apiDeleteCustomer(c *fiber.Ctx) error {

@@ -74,6 +74,10 @@ var (
 		Status: 200, Response: "User", Errors: []int{403, 404, 409}}
 	docEnableUser = &apiDoc{Summary: "Enable a disabled user", Tag: "users", Status: 200, Response: "User", Errors: []int{403, 404}}
 
+	docOrganization = &apiDoc{Summary: "Your provider organization: name, email domains, and the phone and address scan pages show", Tag: "organization",
+		Status: 200, Response: "Customer", Errors: []int{403, 404}}
+	docUpdateOrganization = &apiDoc{Summary: "Change your provider organization's details; fields left out stay", Tag: "organization",
+		Request: "CustomerInput", Status: 200, Response: "Customer", Errors: []int{403, 404, 409}}
 	docDevices = &apiDoc{Summary: "Devices you may see (your company's; for staff the provider's), filtered, sorted and paged", Tag: "devices",
 		Status: 200, Response: "DeviceList", Query: []string{"status", "site", "category", "q", "due", "customer_id", "sort", "limit", "cursor"}, Errors: []int{403}}
 	docCreateDevice = &apiDoc{Summary: "Register a device; it gets a fresh QR code", Tag: "devices",

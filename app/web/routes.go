@@ -143,6 +143,10 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Path: "/c/:code", Perm: public, Handler: s.unlockScan},
 		{Method: "POST", Path: "/c/:code/pair", Perm: perm{"code", "update"}, Handler: s.pairScanned},
 
+		// The provider's own details (shown on the public scan page).
+		{Method: "GET", Path: "/settings/organization", Perm: perm{"setting", "read"}, Handler: s.showOrganizationSettings},
+		{Method: "POST", Path: "/settings/organization", Perm: perm{"setting", "update"}, Handler: s.saveOrganizationSettings},
+
 		// Mail kept in the outbox.
 		{Method: "GET", Path: "/mailbox", Perm: perm{"mailbox", "read"}, Handler: s.showMailbox},
 		{Method: "GET", Path: "/mailbox/:id", Perm: perm{"mailbox", "read"}, Handler: s.showMail},
@@ -179,6 +183,8 @@ func (s *Server) routeTable() []route {
 		{Method: "DELETE", Path: "/api/v1/users/:id", Perm: perm{"user", "delete"}, Handler: s.apiDeleteUser, Doc: docDeleteUser},
 		{Method: "POST", Path: "/api/v1/users/:id/disable", Perm: perm{"user", "disable"}, Handler: s.apiSetDisabled(true), Doc: docDisableUser},
 		{Method: "POST", Path: "/api/v1/users/:id/enable", Perm: perm{"user", "disable"}, Handler: s.apiSetDisabled(false), Doc: docEnableUser},
+		{Method: "GET", Path: "/api/v1/organization", Perm: perm{"setting", "read"}, Handler: s.apiOrganization, Doc: docOrganization},
+		{Method: "PATCH", Path: "/api/v1/organization", Perm: perm{"setting", "update"}, Handler: s.apiUpdateOrganization, Doc: docUpdateOrganization},
 		{Method: "GET", Path: "/api/v1/codes", Perm: perm{"code", "read"}, Handler: s.apiCodes, Doc: docCodes},
 		{Method: "POST", Path: "/api/v1/codes", Perm: perm{"code", "create"}, Handler: s.apiCreateCodes, Doc: docCreateCodes},
 		{Method: "PATCH", Path: "/api/v1/codes/:id", Perm: perm{"code", "update"}, Handler: s.apiUpdateCode, Doc: docUpdateCode},
@@ -238,6 +244,7 @@ var navigation = []navItem{
 	{Href: "/customers", Label: "nav.customers", Icon: "building", Perm: perm{"customer", "read"}},
 	{Href: "/users", Label: "nav.users", Icon: "users", Perm: perm{"user", "read"}, Area: areaStaff},
 	{Href: "/employees", Label: "nav.employees", Icon: "users", Perm: perm{"user", "read"}, Area: areaOffice},
+	{Href: "/settings/organization", Label: "nav.settings", Icon: "shield", Perm: perm{"setting", "update"}},
 	{Href: "/mailbox", Label: "nav.mailbox", Icon: "inbox", Perm: perm{"mailbox", "read"}},
 	{Href: "/audit", Label: "nav.audit", Icon: "list", Perm: perm{"audit", "read"}},
 }
