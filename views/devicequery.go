@@ -42,3 +42,31 @@ func TelHref(phone string) string {
 	}
 	return string(out)
 }
+
+// TicketQuery is a ticket list's filter and sort as a query string, with
+// status in place of the filter's status.
+func TicketQuery(d TicketsData, status string) string {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	f := d.Filter
+	set("q", f.Query)
+	set("status", status)
+	set("priority", f.Priority)
+	set("type", f.Type)
+	set("requester", d.Requester)
+	set("assignee", d.Assignee)
+	if f.DeviceID != 0 {
+		v.Set("device_id", strconv.FormatInt(f.DeviceID, 10))
+	}
+	if f.CustomerID != 0 {
+		v.Set("customer_id", strconv.FormatInt(f.CustomerID, 10))
+	}
+	if d.Sort != "" && d.Sort != "-updated_at" {
+		v.Set("sort", d.Sort)
+	}
+	return v.Encode()
+}

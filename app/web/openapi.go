@@ -78,7 +78,20 @@ var (
 		Status: 200, Response: "Customer", Errors: []int{403, 404}}
 	docUpdateOrganization = &apiDoc{Summary: "Change your provider organization's details; fields left out stay", Tag: "organization",
 		Request: "CustomerInput", Status: 200, Response: "Customer", Errors: []int{403, 404, 409}}
-	docDevices = &apiDoc{Summary: "Devices you may see (your company's; for staff the provider's), filtered, sorted and paged", Tag: "devices",
+	docTickets = &apiDoc{Summary: "Tickets you may see (your company's, or your own when your company limits it; for staff the provider's queue), newest change first", Tag: "tickets",
+		Status: 200, Response: "TicketList", Query: []string{"status", "priority", "type", "device_id", "requester", "assignee", "customer_id", "q", "sort", "limit", "cursor"}, Errors: []int{403}}
+	docCreateTicket = &apiDoc{Summary: "Open a ticket; staff open one on behalf of a customer (customer_id, requester_id, channel)", Tag: "tickets",
+		Request: "TicketInput", Status: 201, Response: "Ticket", Errors: []int{403}}
+	docTicket       = &apiDoc{Summary: "One ticket, with the parameters you may see", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
+	docUpdateTicket = &apiDoc{Summary: "Change a ticket's parameters; customers change only what their permissions allow (the rest is ignored)", Tag: "tickets",
+		Request: "TicketUpdate", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
+	docTicketMessages = &apiDoc{Summary: "The correspondence, oldest first; internal notes only for staff", Tag: "tickets",
+		Status: 200, Response: "MessageList", Query: []string{"limit", "cursor"}, Errors: []int{403, 404}}
+	docReplyTicket = &apiDoc{Summary: "Reply; staff may add an internal note (internal: true). Customers reply to web and email tickets only", Tag: "tickets",
+		Request: "MessageInput", Status: 201, Response: "Message", Errors: []int{403, 404}}
+	docCloseTicket  = &apiDoc{Summary: "Close a ticket (customers: web and email tickets)", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404, 409}}
+	docReopenTicket = &apiDoc{Summary: "Reopen a closed or resolved ticket (customers: web and email tickets)", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404, 409}}
+	docDevices      = &apiDoc{Summary: "Devices you may see (your company's; for staff the provider's), filtered, sorted and paged", Tag: "devices",
 		Status: 200, Response: "DeviceList", Query: []string{"status", "site", "category", "q", "due", "customer_id", "sort", "limit", "cursor"}, Errors: []int{403}}
 	docCreateDevice = &apiDoc{Summary: "Register a device; it gets a fresh QR code", Tag: "devices",
 		Request: "DeviceInput", Status: 201, Response: "Device", Errors: []int{403, 404, 409}}
@@ -230,6 +243,31 @@ var schemas = map[string]any{
 	"ImportResult": obj([]string{"imported"}, map[string]any{"imported": integer}),
 	"CSV":          map[string]any{"type": "string", "format": "text/csv"},
 	"PNG":          map[string]any{"type": "string", "format": "binary"},
+	"Ticket": obj([]string{"id", "number", "subject", "status", "channel", "customer_id", "device_id", "requester_id", "fields", "rating",
+		"created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "due_at"}, map[string]any{
+		"id": integer, "number": integer, "subject": str,
+		"status":      map[string]any{"type": "string", "enum": []string{"new", "open", "pending", "resolved", "closed"}},
+		"priority":    map[string]any{"type": "string", "enum": []string{"low", "normal", "high", "urgent"}, "description": "when your permissions show it"},
+		"type":        map[string]any{"type": "string", "description": "when your permissions show it"},
+		"channel":     map[string]any{"type": "string", "enum": []string{"web", "email", "phone", "messenger", "qr", "video"}},
+		"customer_id": integer, "device_id": nullable(integer), "requester_id": nullable(integer),
+		"assignee_id": nullable(integer), "group": str, "tags": map[string]any{"type": "array", "items": str},
+		"fields": map[string]any{"type": "object"}, "rating": nullable(integer),
+		"created_at": dateTime, "updated_at": dateTime, "first_response_at": nullable(dateTime),
+		"resolved_at": nullable(dateTime), "closed_at": nullable(dateTime), "due_at": nullable(dateTime)}),
+	"TicketList": listOf("Ticket"),
+	"TicketInput": obj([]string{"subject", "description"}, map[string]any{"subject": str, "description": str,
+		"device_id": integer, "priority": str, "type": str, "tags": map[string]any{"type": "array", "items": str},
+		"customer_id":  map[string]any{"type": "integer", "description": "staff: the customer"},
+		"requester_id": map[string]any{"type": "integer", "description": "staff: a user of that customer"},
+		"channel":      map[string]any{"type": "string", "enum": []string{"web", "email", "phone", "messenger"}, "description": "staff; default phone"}}),
+	"TicketUpdate": obj(nil, map[string]any{"subject": str, "status": str, "priority": str, "type": str, "group": str,
+		"tags": map[string]any{"type": "array", "items": str}, "assignee_id": nullable(integer), "device_id": nullable(integer)}),
+	"Message": obj([]string{"id", "author_id", "author_name", "body", "created_at"}, map[string]any{"id": integer,
+		"author_id": nullable(integer), "author_name": str, "body": str, "internal": map[string]any{"type": "boolean", "description": "staff only"},
+		"created_at": dateTime}),
+	"MessageList":  listOf("Message"),
+	"MessageInput": obj([]string{"body"}, map[string]any{"body": str, "internal": map[string]any{"type": "boolean", "description": "staff: an internal note"}}),
 	"EmailCheck": obj([]string{"email", "valid", "taken", "customer"}, map[string]any{"email": str,
 		"valid": map[string]any{"type": "boolean"}, "taken": map[string]any{"type": "boolean"}, "customer": nullable(ref("Customer"))}),
 }

@@ -14,6 +14,8 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/device"
+	"backoffice/app/people"
+	"backoffice/app/ticket"
 	"backoffice/views"
 )
 
@@ -172,6 +174,13 @@ func (s *Server) renderDevice(c *fiber.Ctx, status int, d *device.Device, pairFo
 	}
 	if more {
 		data.HistoryMore = "/devices/" + itoa64(d.ID) + "?before=" + itoa64(history[len(history)-1].ID)
+	}
+	if s.rbac.Can(people.Subject(currentUser(c)), "ticket", "read") {
+		page, err := s.tickets.List(c.UserContext(), currentUser(c), ticket.Filter{DeviceID: d.ID}, "-updated_at", nil, 5)
+		if err != nil {
+			return err
+		}
+		data.Tickets = page.Items
 	}
 	return s.render(c, status, views.DevicePage(s.page(c, d.Name), data))
 }

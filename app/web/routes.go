@@ -138,6 +138,17 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Path: "/codes/:id/qr.png", Perm: perm{"code", "read"}, Handler: s.codeQR},
 		{Method: "POST", Path: "/codes/:id", Perm: perm{"code", "update"}, Handler: s.updateCode},
 
+		// Service cases. Customers see their company's (or their own)
+		// tickets; staff the provider's queue.
+		{Method: "GET", Path: "/tickets", Perm: perm{"ticket", "read"}, Handler: s.showTickets},
+		{Method: "GET", Path: "/tickets/new", Perm: perm{"ticket", "create"}, Handler: s.showNewTicket},
+		{Method: "POST", Path: "/tickets", Perm: perm{"ticket", "create"}, Handler: s.createTicket},
+		{Method: "GET", Path: "/tickets/:id", Perm: perm{"ticket", "read"}, Handler: s.showTicket},
+		{Method: "POST", Path: "/tickets/:id", Perm: perm{"ticket", "read"}, Handler: s.updateTicket},
+		{Method: "POST", Path: "/tickets/:id/messages", Perm: perm{"ticket", "reply"}, Handler: s.replyTicket},
+		{Method: "POST", Path: "/tickets/:id/close", Perm: perm{"ticket", "close"}, Handler: s.ticketState(true)},
+		{Method: "POST", Path: "/tickets/:id/reopen", Perm: perm{"ticket", "reopen"}, Handler: s.ticketState(false)},
+
 		// The public page of a scanned label (rate limited per address).
 		{Method: "GET", Path: "/c/:code", Perm: public, Handler: s.showScan},
 		{Method: "POST", Path: "/c/:code", Perm: public, Handler: s.unlockScan},
@@ -183,6 +194,14 @@ func (s *Server) routeTable() []route {
 		{Method: "DELETE", Path: "/api/v1/users/:id", Perm: perm{"user", "delete"}, Handler: s.apiDeleteUser, Doc: docDeleteUser},
 		{Method: "POST", Path: "/api/v1/users/:id/disable", Perm: perm{"user", "disable"}, Handler: s.apiSetDisabled(true), Doc: docDisableUser},
 		{Method: "POST", Path: "/api/v1/users/:id/enable", Perm: perm{"user", "disable"}, Handler: s.apiSetDisabled(false), Doc: docEnableUser},
+		{Method: "GET", Path: "/api/v1/tickets", Perm: perm{"ticket", "read"}, Handler: s.apiTickets, Doc: docTickets},
+		{Method: "POST", Path: "/api/v1/tickets", Perm: perm{"ticket", "create"}, Handler: s.apiCreateTicket, Doc: docCreateTicket},
+		{Method: "GET", Path: "/api/v1/tickets/:id", Perm: perm{"ticket", "read"}, Handler: s.apiTicket, Doc: docTicket},
+		{Method: "PATCH", Path: "/api/v1/tickets/:id", Perm: perm{"ticket", "read"}, Handler: s.apiUpdateTicket, Doc: docUpdateTicket},
+		{Method: "GET", Path: "/api/v1/tickets/:id/messages", Perm: perm{"ticket", "read"}, Handler: s.apiTicketMessages, Doc: docTicketMessages},
+		{Method: "POST", Path: "/api/v1/tickets/:id/messages", Perm: perm{"ticket", "reply"}, Handler: s.apiReplyTicket, Doc: docReplyTicket},
+		{Method: "POST", Path: "/api/v1/tickets/:id/close", Perm: perm{"ticket", "close"}, Handler: s.apiTicketState(true), Doc: docCloseTicket},
+		{Method: "POST", Path: "/api/v1/tickets/:id/reopen", Perm: perm{"ticket", "reopen"}, Handler: s.apiTicketState(false), Doc: docReopenTicket},
 		{Method: "GET", Path: "/api/v1/organization", Perm: perm{"setting", "read"}, Handler: s.apiOrganization, Doc: docOrganization},
 		{Method: "PATCH", Path: "/api/v1/organization", Perm: perm{"setting", "update"}, Handler: s.apiUpdateOrganization, Doc: docUpdateOrganization},
 		{Method: "GET", Path: "/api/v1/codes", Perm: perm{"code", "read"}, Handler: s.apiCodes, Doc: docCodes},
@@ -240,6 +259,7 @@ type navItem struct {
 // may open.
 var navigation = []navItem{
 	{Href: "/", Label: "nav.home", Icon: "home", Perm: perm{"home", "read"}},
+	{Href: "/tickets", Label: "nav.tickets", Icon: "inbox", Perm: perm{"ticket", "read"}},
 	{Href: "/devices", Label: "nav.devices", Icon: "cpu", Perm: perm{"device", "read"}},
 	{Href: "/customers", Label: "nav.customers", Icon: "building", Perm: perm{"customer", "read"}},
 	{Href: "/users", Label: "nav.users", Icon: "users", Perm: perm{"user", "read"}, Area: areaStaff},

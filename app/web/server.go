@@ -32,6 +32,7 @@ import (
 	"backoffice/app/notify"
 	"backoffice/app/org"
 	"backoffice/app/people"
+	"backoffice/app/ticket"
 	"backoffice/rbac"
 	"backoffice/static"
 )
@@ -62,6 +63,7 @@ type Server struct {
 	auth          *auth.Service
 	people        *people.Service
 	devices       *device.Service
+	tickets       *ticket.Service
 	outbox        *notify.Outbox
 	users         *org.Store
 	audit         *audit.Store
@@ -94,6 +96,7 @@ func New(d Deps) (*Server, error) {
 	s.people = people.New(d.DB, d.Clock, people.Config{BaseURL: strings.TrimRight(d.Config.BaseURL, "/"),
 		InvitationTTL: d.Config.InvitationTTL}, d.Auth, d.I18n)
 	s.devices = device.New(d.DB, d.Clock, d.Auth.Hasher())
+	s.tickets = ticket.New(d.DB, d.Clock)
 	if d.Mail != nil {
 		s.people.OnMail = d.Mail.Wake
 	}

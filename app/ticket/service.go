@@ -1,0 +1,432 @@
+package ticket
+
+import (
+	"context"
+	"errors"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/apperr"
+	"backoffice/app/clock"
+	"backoffice/app/device"
+	"backoffice/app/org"
+)
+
+// Refusals with a reason the user can act on.
+var (
+	ErrChannelReadOnly = &apperr.Denied{Message: "error.ticket_channel_read_only"}
+	ErrClosed          = &apperr.Denied{Message: "error.ticket_closed", Conflict: true}
+	ErrNotClosed       = &apperr.Denied{Message: "error.ticket_not_closed", Conflict: true}
+	ErrCannotClose     = &apperr.Denied{Message: "error.ticket_close_denied"}
+)
+
+// Perms are what a customer user may do with tickets beyond their role.
+// They come from the customer company's settings, overridden per user; a
+// user-level setting wins over the company's, which wins over the defaults.
+type Perms struct {
+	SeeAll       bool // all company tickets, not only their own
+	ViewPriority bool
+	EditPriority bool
+	ViewType     bool
+	EditType     bool
+	ViewTags     bool
+	EditTags     bool
+	SeeAssignee  bool
+	Close        bool
+	SeeGroup     bool
+}
+
+// DefaultPerms are the customer permissions of a company that has not
+// changed them.
+var DefaultPerms = Perms{SeeAll: true, ViewPriority: true, ViewType: true, ViewTags: true, SeeAssignee: true, Close: true}
+
+// Service applies the rules of tickets.
+type Service struct {
+	db      *bun.DB
+	clock   clock.Clock
+	store   *Store
+	orgs    *org.Store
+	devices *device.Store
+}
+
+// New wires the service.
+func New(db *bun.DB, c clock.Clock) *Service {
+	return &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), devices: device.NewStore(db, c)}
+}
+
+// PermsOf are u's customer permissions (staff: everything).
+func (s *Service) PermsOf(u *org.User) Perms {
+	if u.IsStaff() {
+		return Perms{SeeAll: true, ViewPriority: true, EditPriority: true, ViewType: true, EditType: true, ViewTags: true,
+			EditTags: true, SeeAssignee: true, Close: true, SeeGroup: true}
+	}
+	return DefaultPerms
+}
+
+// ScopeOf is the set of tickets u may see.
+func (s *Service) ScopeOf(u *org.User) Scope {
+	if u.IsStaff() {
+		return Scope{ProviderID: u.Organization.ScopeProviderID()}
+	}
+	sc := Scope{CustomerID: u.OrganizationID}
+	if !s.PermsOf(u).SeeAll {
+		sc.RequesterID = u.ID
+	}
+	return sc
+}
+
+func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, st *Store) error) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, s.store.Tx(tx)) })
+}
+
+// Create opens a ticket. A customer user opens one for their company
+// through the web channel; staff open one on behalf of a customer (and
+// one of its users) through any channel but qr and video.
+func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticket, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	perms := s.PermsOf(u)
+	t := &Ticket{Subject: in.Subject, Status: StatusNew, Priority: "normal", Type: Types[0], Tags: ""}
+	if perms.EditPriority {
+		t.Priority = in.Priority
+	}
+	if perms.EditType {
+		t.Type = in.Type
+	}
+	if perms.EditTags {
+		t.Tags = JoinTags(in.Tags)
+	}
+	if u.IsStaff() {
+		t.ProviderID = u.Organization.ScopeProviderID()
+		if in.CustomerID == 0 {
+			return nil, apperr.Invalid("customer_id", "error.required")
+		}
+		if _, err := s.orgs.Customer(ctx, t.ProviderID, in.CustomerID); err != nil {
+			if errors.Is(err, apperr.ErrNotFound) {
+				return nil, apperr.Invalid("customer_id", "error.customer_unknown")
+			}
+			return nil, err
+		}
+		t.CustomerID = in.CustomerID
+		t.Channel = in.Channel
+		if t.Channel == "" {
+			t.Channel = ChannelPhone
+		}
+		if t.Channel == ChannelQR || t.Channel == ChannelVideo {
+			return nil, apperr.Invalid("channel", "error.ticket_channel")
+		}
+		if in.RequesterID != 0 {
+			r, err := s.orgs.User(ctx, in.RequesterID)
+			if err != nil || r.OrganizationID != t.CustomerID {
+				return nil, apperr.Invalid("requester_id", "error.requester_unknown")
+			}
+			t.RequesterID, t.RequesterName, t.RequesterEmail = &r.ID, r.Name(), r.Email
+		}
+	} else {
+		t.CustomerID, t.Channel = u.OrganizationID, ChannelWeb
+		t.ProviderID = u.Organization.ScopeProviderID()
+		id := u.ID
+		t.RequesterID, t.RequesterName, t.RequesterEmail = &id, u.Name(), u.Email
+	}
+	if in.DeviceID != 0 {
+		d, err := s.devices.Device(ctx, device.Scope{CustomerID: t.CustomerID}, in.DeviceID)
+		if err != nil || d.ProviderID != t.ProviderID {
+			return nil, apperr.Invalid("device_id", "error.device_unknown")
+		}
+		t.DeviceID = &d.ID
+	}
+	due := s.clock.Now().Add(Targets[t.Priority])
+	t.DueAt = &due
+	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		if err := st.Create(ctx, t); err != nil {
+			return err
+		}
+		return st.AddMessage(ctx, &Message{TicketID: t.ID, AuthorID: &u.ID, AuthorName: u.Name(), AuthorStaff: u.IsStaff(),
+			Body: in.Description})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Ticket(ctx, Scope{ProviderID: t.ProviderID}, t.ID)
+}
+
+// Ticket loads a ticket u may see.
+func (s *Service) Ticket(ctx context.Context, u *org.User, id int64) (*Ticket, error) {
+	return s.store.Ticket(ctx, s.ScopeOf(u), id)
+}
+
+// CheckFilter validates a list's filter and sort.
+func CheckFilter(f Filter, sort string) error {
+	v := &apperr.ValidationError{}
+	if f.Status != "" && indexOf(Statuses, f.Status) < 0 {
+		v.Add("status", "error.ticket_status", nil)
+	}
+	if f.Priority != "" && PriorityRank(f.Priority) < 0 {
+		v.Add("priority", "error.ticket_priority", nil)
+	}
+	if f.Type != "" && indexOf(Types, f.Type) < 0 {
+		v.Add("type", "error.ticket_type", nil)
+	}
+	if !ValidSort(sort) {
+		v.Add("sort", "error.sort_invalid", nil)
+	}
+	if len(f.Query) > 200 {
+		v.Add("q", "error.too_long", map[string]any{"Max": 200})
+	} else if containsNUL(f.Query) {
+		v.Add("q", "error.invalid_chars", nil)
+	}
+	return v.Err()
+}
+
+func containsNUL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// List returns a page of the tickets u may see.
+func (s *Service) List(ctx context.Context, u *org.User, f Filter, sort string, after *Cursor, limit int) (Page, error) {
+	if sort == "" {
+		sort = "-updated_at"
+	}
+	if err := CheckFilter(f, sort); err != nil {
+		return Page{}, err
+	}
+	if !u.IsStaff() {
+		f.AssigneeID, f.Unassigned, f.CustomerID = 0, false, 0
+	}
+	return s.store.List(ctx, s.ScopeOf(u), f, sort, after, limit)
+}
+
+// Counts are the tickets u may see per status.
+func (s *Service) Counts(ctx context.Context, u *org.User) (map[string]int, error) {
+	return s.store.Counts(ctx, s.ScopeOf(u))
+}
+
+// Messages returns a ticket's correspondence as u may read it: customers
+// never see internal notes.
+func (s *Service) Messages(ctx context.Context, u *org.User, id, after int64, limit int) ([]*Message, bool, error) {
+	if _, err := s.Ticket(ctx, u, id); err != nil {
+		return nil, false, err
+	}
+	return s.store.Messages(ctx, id, u.IsStaff(), after, limit)
+}
+
+// mayContinue checks that a customer user may reply to, close or reopen t.
+func mayContinue(u *org.User, t *Ticket) error {
+	if !u.IsStaff() && !CustomerWritable(t.Channel) {
+		return ErrChannelReadOnly
+	}
+	return nil
+}
+
+// Reply adds a message. Staff may add internal notes; a customer's
+// "internal" is ignored. A customer's reply reopens a pending, resolved or
+// closed ticket; the first public staff reply opens a new one.
+func (s *Service) Reply(ctx context.Context, u *org.User, id int64, body string, internal bool) (*Message, error) {
+	body = normalizeBody(body)
+	v := &apperr.ValidationError{}
+	CheckBody(v, "body", body)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if !u.IsStaff() {
+		internal = false
+	}
+	var m *Message
+	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		t, err := st.Ticket(ctx, s.ScopeOf(u), id)
+		if err != nil {
+			return err
+		}
+		if err := mayContinue(u, t); err != nil {
+			return err
+		}
+		m = &Message{TicketID: t.ID, AuthorID: &u.ID, AuthorName: u.Name(), AuthorStaff: u.IsStaff(), Body: body, Internal: internal}
+		if err := st.AddMessage(ctx, m); err != nil {
+			return err
+		}
+		old, cols := t.Status, []string{"status"}
+		now := s.clock.Now()
+		switch {
+		case internal:
+		case u.IsStaff():
+			if t.FirstResponseAt == nil {
+				t.FirstResponseAt = &now
+				cols = append(cols, "first_response_at")
+			}
+			if t.Status == StatusNew {
+				t.Status = StatusOpen
+			}
+		default:
+			if t.Status != StatusNew && t.Status != StatusOpen {
+				t.Status = StatusOpen
+				t.ResolvedAt, t.ClosedAt = nil, nil
+				cols = append(cols, "resolved_at", "closed_at")
+			}
+		}
+		return st.Update(ctx, t, old, cols...)
+	})
+	return m, err
+}
+
+// Close closes a ticket: staff always, customers for web and email
+// tickets when their permissions allow.
+func (s *Service) Close(ctx context.Context, u *org.User, id int64) (*Ticket, error) {
+	return s.setState(ctx, u, id, func(t *Ticket) ([]string, error) {
+		if !s.PermsOf(u).Close {
+			return nil, ErrCannotClose
+		}
+		if t.Status == StatusClosed {
+			return nil, ErrClosed
+		}
+		now := s.clock.Now()
+		t.Status, t.ClosedAt = StatusClosed, &now
+		return []string{"status", "closed_at"}, nil
+	})
+}
+
+// Reopen opens a closed or resolved ticket again.
+func (s *Service) Reopen(ctx context.Context, u *org.User, id int64) (*Ticket, error) {
+	return s.setState(ctx, u, id, func(t *Ticket) ([]string, error) {
+		if t.Status != StatusClosed && t.Status != StatusResolved {
+			return nil, ErrNotClosed
+		}
+		t.Status, t.ClosedAt, t.ResolvedAt = StatusOpen, nil, nil
+		return []string{"status", "closed_at", "resolved_at"}, nil
+	})
+}
+
+func (s *Service) setState(ctx context.Context, u *org.User, id int64, change func(*Ticket) ([]string, error)) (*Ticket, error) {
+	sc := s.ScopeOf(u)
+	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		t, err := st.Ticket(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := mayContinue(u, t); err != nil {
+			return err
+		}
+		old := t.Status
+		cols, err := change(t)
+		if err != nil {
+			return err
+		}
+		return st.Update(ctx, t, old, cols...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Ticket(ctx, sc, id)
+}
+
+// Update changes a ticket's parameters. Staff change every one; customers
+// those their permissions let them edit (the rest of ch is ignored).
+func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) (*Ticket, error) {
+	perms := s.PermsOf(u)
+	v := &apperr.ValidationError{}
+	if ch.Subject != nil {
+		org.CheckText(v, "subject", *ch.Subject, true, maxSubject)
+	}
+	if ch.Status != nil && indexOf(Statuses, *ch.Status) < 0 {
+		v.Add("status", "error.ticket_status", nil)
+	}
+	var tags []string
+	if ch.Tags != nil {
+		tags = NormalizeTags(*ch.Tags)
+	}
+	checkChoices(v, deref(ch.Priority), deref(ch.Type), tags)
+	if ch.Group != nil {
+		org.CheckText(v, "group", *ch.Group, false, 100)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	sc := s.ScopeOf(u)
+	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		t, err := st.Ticket(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		old := t.Status
+		var cols []string
+		if ch.Priority != nil && perms.EditPriority {
+			t.Priority, cols = *ch.Priority, append(cols, "priority")
+		}
+		if ch.Type != nil && perms.EditType {
+			t.Type, cols = *ch.Type, append(cols, "type")
+		}
+		if ch.Tags != nil && perms.EditTags {
+			t.Tags, cols = JoinTags(tags), append(cols, "tags")
+		}
+		if u.IsStaff() {
+			if ch.Subject != nil {
+				t.Subject, cols = *ch.Subject, append(cols, "subject")
+			}
+			if ch.Group != nil {
+				t.GroupName, cols = *ch.Group, append(cols, "group_name")
+			}
+			if ch.Status != nil && *ch.Status != t.Status {
+				now := s.clock.Now()
+				t.Status, cols = *ch.Status, append(cols, "status", "resolved_at", "closed_at")
+				t.ResolvedAt, t.ClosedAt = nil, nil
+				switch t.Status {
+				case StatusResolved:
+					t.ResolvedAt = &now
+				case StatusClosed:
+					t.ClosedAt = &now
+				}
+			}
+			if ch.AssigneeID != nil {
+				if a := *ch.AssigneeID; a != nil {
+					agent, err := s.orgs.User(ctx, *a)
+					if err != nil || !agent.IsStaff() || agent.Organization.ScopeProviderID() != t.ProviderID || agent.Disabled() {
+						return apperr.Invalid("assignee_id", "error.assignee_unknown")
+					}
+				}
+				t.AssigneeID, cols = *ch.AssigneeID, append(cols, "assignee_id")
+			}
+			if ch.DeviceID != nil {
+				if d := *ch.DeviceID; d != nil {
+					dev, err := st.deviceOf(ctx, t, *d)
+					if err != nil {
+						return err
+					}
+					t.DeviceID = &dev
+				} else {
+					t.DeviceID = nil
+				}
+				cols = append(cols, "device_id")
+			}
+		}
+		if len(cols) == 0 {
+			return nil
+		}
+		return st.Update(ctx, t, old, cols...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Ticket(ctx, sc, id)
+}
+
+// deviceOf checks that device id belongs to the ticket's customer.
+func (s *Store) deviceOf(ctx context.Context, t *Ticket, id int64) (int64, error) {
+	d, err := device.NewStore(s.db, s.clock).Device(ctx, device.Scope{CustomerID: t.CustomerID}, id)
+	if err != nil || d.ProviderID != t.ProviderID {
+		return 0, apperr.Invalid("device_id", "error.device_unknown")
+	}
+	return d.ID, nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}

@@ -1,0 +1,299 @@
+package ticket
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/apperr"
+	"backoffice/app/clock"
+	"backoffice/app/db"
+)
+
+// Scope is the set of tickets a caller may see: a provider's, a
+// customer's, or one requester's within a customer.
+type Scope struct {
+	ProviderID  int64 // staff
+	CustomerID  int64 // customer users
+	RequesterID int64 // customer users who see only their own tickets
+}
+
+func (sc Scope) apply(q *bun.SelectQuery) *bun.SelectQuery {
+	if sc.CustomerID != 0 {
+		q.Where("t.customer_id = ?", sc.CustomerID)
+		if sc.RequesterID != 0 {
+			q.Where("t.requester_id = ?", sc.RequesterID)
+		}
+		return q
+	}
+	return q.Where("t.provider_id = ?", sc.ProviderID)
+}
+
+// Store holds the SQL of tickets and messages.
+type Store struct {
+	db    bun.IDB
+	clock clock.Clock
+}
+
+// NewStore returns a store on db.
+func NewStore(db bun.IDB, c clock.Clock) *Store { return &Store{db: db, clock: c} }
+
+// Tx returns the store working in transaction tx.
+func (s *Store) Tx(tx bun.IDB) *Store { return &Store{db: tx, clock: s.clock} }
+
+// nextNumber takes the provider's next ticket number; the row lock of the
+// counter serializes concurrent creations.
+func (s *Store) nextNumber(ctx context.Context, providerID int64) (int64, error) {
+	now := s.clock.Now()
+	var n int64
+	err := s.db.NewRaw(`INSERT INTO ticket_counters (provider_id, next_number, created_at, updated_at) VALUES (?, 1001, ?, ?)
+		ON CONFLICT (provider_id) DO UPDATE SET next_number = ticket_counters.next_number + 1, updated_at = EXCLUDED.updated_at
+		RETURNING next_number`, providerID, now, now).Scan(ctx, &n)
+	if err != nil {
+		return 0, fmt.Errorf("next ticket number of provider %d: %w", providerID, err)
+	}
+	return n, nil
+}
+
+// Create inserts a ticket with the provider's next number.
+func (s *Store) Create(ctx context.Context, t *Ticket) error {
+	n, err := s.nextNumber(ctx, t.ProviderID)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	t.Number, t.CreatedAt, t.UpdatedAt = n, now, now
+	t.PriorityRank = PriorityRank(t.Priority)
+	if t.Fields == "" {
+		t.Fields = "{}"
+	}
+	if _, err := s.db.NewInsert().Model(t).Exec(ctx); err != nil {
+		return fmt.Errorf("insert ticket: %w", err)
+	}
+	return s.bump(ctx, t.ProviderID, t.CustomerID, t.Status, 1)
+}
+
+// bump adds delta to the rolled-up count of a customer's tickets in status.
+func (s *Store) bump(ctx context.Context, providerID, customerID int64, status string, delta int) error {
+	now := s.clock.Now()
+	_, err := s.db.NewRaw(`INSERT INTO ticket_status_counts (provider_id, customer_id, status, n, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (customer_id, status) DO UPDATE SET n = ticket_status_counts.n + EXCLUDED.n, updated_at = EXCLUDED.updated_at`,
+		providerID, customerID, status, delta, now, now).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("count tickets: %w", err)
+	}
+	return nil
+}
+
+// Ticket loads ticket id within scope, with its customer, device,
+// requester and assignee; outside the scope it is ErrNotFound.
+func (s *Store) Ticket(ctx context.Context, sc Scope, id int64) (*Ticket, error) {
+	t := new(Ticket)
+	q := s.db.NewSelect().Model(t).Relation("Customer").Relation("Device").Relation("Requester").Relation("Assignee").
+		Where("t.id = ?", id)
+	err := sc.apply(q).Scan(ctx)
+	if db.NoRows(err) {
+		return nil, fmt.Errorf("ticket %d: %w", id, apperr.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load ticket %d: %w", id, err)
+	}
+	return t, nil
+}
+
+// Update saves the given columns of t (updated_at always); a status change
+// moves the ticket between the rolled-up counts.
+func (s *Store) Update(ctx context.Context, t *Ticket, oldStatus string, columns ...string) error {
+	t.UpdatedAt = s.clock.Now()
+	t.PriorityRank = PriorityRank(t.Priority)
+	if _, err := s.db.NewUpdate().Model(t).Column(append(columns, "priority_rank", "updated_at")...).WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("update ticket %d: %w", t.ID, err)
+	}
+	if oldStatus != t.Status {
+		if err := s.bump(ctx, t.ProviderID, t.CustomerID, oldStatus, -1); err != nil {
+			return err
+		}
+		return s.bump(ctx, t.ProviderID, t.CustomerID, t.Status, 1)
+	}
+	return nil
+}
+
+// AddMessage appends a message to the correspondence.
+func (s *Store) AddMessage(ctx context.Context, m *Message) error {
+	now := s.clock.Now()
+	m.CreatedAt, m.UpdatedAt = now, now
+	if _, err := s.db.NewInsert().Model(m).Exec(ctx); err != nil {
+		return fmt.Errorf("insert message: %w", err)
+	}
+	return nil
+}
+
+// Messages returns a ticket's correspondence, oldest first; internal notes
+// only when withInternal.
+func (s *Store) Messages(ctx context.Context, ticketID int64, withInternal bool, after int64, limit int) ([]*Message, bool, error) {
+	var out []*Message
+	q := s.db.NewSelect().Model(&out).Where("m.ticket_id = ?", ticketID).OrderExpr("m.id").Limit(int64(limit + 1))
+	if !withInternal {
+		q.Where("m.internal = ?", false)
+	}
+	if after > 0 {
+		q.Where("m.id > ?", after)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, false, fmt.Errorf("messages of ticket %d: %w", ticketID, err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
+}
+
+// Filter selects tickets of a list.
+type Filter struct {
+	Status      string
+	Priority    string
+	Type        string
+	DeviceID    int64
+	RequesterID int64 // "requester=me"
+	AssigneeID  int64 // staff: one agent's
+	Unassigned  bool
+	CustomerID  int64 // staff: one customer's
+	Query       string
+}
+
+// Cursor is a keyset position: the sort key of the last row and its id.
+type Cursor struct {
+	Key string `json:"k"`
+	ID  int64  `json:"i"`
+}
+
+// Page is one page of tickets.
+type Page struct {
+	Items []*Ticket
+	Next  *Cursor
+}
+
+type sortSpec struct {
+	expr string
+	key  func(*Ticket) string
+	arg  func(string) (any, error)
+}
+
+func timeKey(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func parseTime(s string) (any, error) { return time.Parse(time.RFC3339Nano, s) }
+
+// Sorts are the list orders; a leading "-" reverses. The default is
+// "-updated_at", newest change first.
+var sortSpecs = map[string]sortSpec{
+	"updated_at": {expr: "t.updated_at", key: func(t *Ticket) string { return timeKey(t.UpdatedAt) }, arg: parseTime},
+	"created_at": {expr: "t.created_at", key: func(t *Ticket) string { return timeKey(t.CreatedAt) }, arg: parseTime},
+	"priority": {expr: "t.priority_rank", key: func(t *Ticket) string { return strconv.Itoa(t.PriorityRank) },
+		arg: func(s string) (any, error) { return strconv.Atoi(s) }},
+	"status": {expr: "t.status", key: func(t *Ticket) string { return t.Status },
+		arg: func(s string) (any, error) { return s, nil }},
+}
+
+// ValidSort reports whether s names a list order.
+func ValidSort(s string) bool {
+	_, ok := sortSpecs[strings.TrimPrefix(s, "-")]
+	return ok
+}
+
+// List returns a page of the tickets in scope matching f, in order sort.
+func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after *Cursor, limit int) (Page, error) {
+	var page Page
+	limit = max(limit, 1)
+	spec, ok := sortSpecs[strings.TrimPrefix(sort, "-")]
+	if !ok {
+		return page, apperr.Invalid("sort", "error.sort_invalid")
+	}
+	dir, cmp := "ASC", ">"
+	if strings.HasPrefix(sort, "-") {
+		dir, cmp = "DESC", "<"
+	}
+	q := sc.apply(s.db.NewSelect().Model(&page.Items).Relation("Customer").Relation("Device").Relation("Requester").Relation("Assignee"))
+	if f.Status != "" {
+		q.Where("t.status = ?", f.Status)
+	}
+	if f.Priority != "" {
+		q.Where("t.priority = ?", f.Priority)
+	}
+	if f.Type != "" {
+		q.Where("t.type = ?", f.Type)
+	}
+	if f.DeviceID != 0 {
+		q.Where("t.device_id = ?", f.DeviceID)
+	}
+	if f.RequesterID != 0 {
+		q.Where("t.requester_id = ?", f.RequesterID)
+	}
+	if f.AssigneeID != 0 {
+		q.Where("t.assignee_id = ?", f.AssigneeID)
+	}
+	if f.Unassigned {
+		q.Where("t.assignee_id IS NULL")
+	}
+	if f.CustomerID != 0 {
+		q.Where("t.customer_id = ?", f.CustomerID)
+	}
+	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(query) + "%"
+		if n, err := strconv.ParseInt(strings.TrimPrefix(query, "#"), 10, 64); err == nil {
+			q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+				return q.Where("t.number = ?", n).WhereOr("lower(t.subject) LIKE ? ESCAPE '\\'", like)
+			})
+		} else {
+			q.Where("lower(t.subject) LIKE ? ESCAPE '\\'", like)
+		}
+	}
+	if after != nil {
+		arg, err := spec.arg(after.Key)
+		if err != nil {
+			return page, apperr.Invalid("cursor", "error.cursor_invalid")
+		}
+		q.Where("("+spec.expr+", t.id) "+cmp+" (?, ?)", arg, after.ID)
+	}
+	q.OrderExpr(spec.expr + " " + dir + ", t.id " + dir).Limit(int64(limit + 1))
+	if err := q.Scan(ctx); err != nil {
+		return page, fmt.Errorf("list tickets: %w", err)
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		page.Next = &Cursor{Key: spec.key(page.Items[limit-1]), ID: page.Items[limit-1].ID}
+	}
+	return page, nil
+}
+
+// Counts are the tickets per status in scope: from the rollup for a
+// provider or a customer, by an index-bounded count for one requester.
+func (s *Store) Counts(ctx context.Context, sc Scope) (map[string]int, error) {
+	var rows []struct {
+		Status string
+		N      int
+	}
+	var q *bun.RawQuery
+	switch {
+	case sc.RequesterID != 0:
+		q = s.db.NewRaw("SELECT status, count(*) AS n FROM tickets WHERE customer_id = ? AND requester_id = ? GROUP BY status", sc.CustomerID, sc.RequesterID)
+	case sc.CustomerID != 0:
+		q = s.db.NewRaw("SELECT status, n FROM ticket_status_counts WHERE customer_id = ?", sc.CustomerID)
+	default:
+		q = s.db.NewRaw("SELECT status, sum(n) AS n FROM ticket_status_counts WHERE provider_id = ? GROUP BY status", sc.ProviderID)
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("count tickets: %w", err)
+	}
+	out := map[string]int{}
+	for _, r := range rows {
+		if r.N != 0 {
+			out[r.Status] = r.N
+		}
+	}
+	return out, nil
+}

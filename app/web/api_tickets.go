@@ -1,0 +1,340 @@
+package web
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/apperr"
+	"backoffice/app/org"
+	"backoffice/app/ticket"
+)
+
+type apiTicket struct {
+	ID              int64          `json:"id"`
+	Number          int64          `json:"number"`
+	Subject         string         `json:"subject"`
+	Status          string         `json:"status"`
+	Priority        *string        `json:"priority,omitempty"`
+	Type            *string        `json:"type,omitempty"`
+	Channel         string         `json:"channel"`
+	CustomerID      int64          `json:"customer_id"`
+	DeviceID        *int64         `json:"device_id"`
+	RequesterID     *int64         `json:"requester_id"`
+	AssigneeID      **int64        `json:"assignee_id,omitempty"` // shown (null when unassigned) when permitted
+	Group           *string        `json:"group,omitempty"`
+	Tags            *[]string      `json:"tags,omitempty"` // shown ([] when none) when permitted
+	Fields          map[string]any `json:"fields"`
+	Rating          *int           `json:"rating"`
+	CreatedAt       time.Time      `json:"created_at"`
+	UpdatedAt       time.Time      `json:"updated_at"`
+	FirstResponseAt *time.Time     `json:"first_response_at"`
+	ResolvedAt      *time.Time     `json:"resolved_at"`
+	ClosedAt        *time.Time     `json:"closed_at"`
+	DueAt           *time.Time     `json:"due_at"`
+}
+
+// toAPITicket shows t as u may see it: parameters hidden by the customer
+// permissions are left out.
+func (s *Server) toAPITicket(u *org.User, t *ticket.Ticket) apiTicket {
+	p := s.tickets.PermsOf(u)
+	out := apiTicket{ID: t.ID, Number: t.Number, Subject: t.Subject, Status: t.Status, Channel: t.Channel,
+		CustomerID: t.CustomerID, DeviceID: t.DeviceID, RequesterID: t.RequesterID, Rating: t.Rating,
+		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(), FirstResponseAt: utcPtr(t.FirstResponseAt),
+		ResolvedAt: utcPtr(t.ResolvedAt), ClosedAt: utcPtr(t.ClosedAt), DueAt: utcPtr(t.DueAt), Fields: map[string]any{}}
+	_ = json.Unmarshal([]byte(t.Fields), &out.Fields)
+	if p.ViewPriority {
+		out.Priority = &t.Priority
+	}
+	if p.ViewType {
+		out.Type = &t.Type
+	}
+	if p.ViewTags {
+		tags := t.TagList()
+		if tags == nil {
+			tags = []string{}
+		}
+		out.Tags = &tags
+	}
+	if p.SeeAssignee {
+		out.AssigneeID = &t.AssigneeID
+	}
+	if p.SeeGroup {
+		out.Group = &t.GroupName
+	}
+	return out
+}
+
+// ticketFilter reads a ticket list's filter and sort from the query.
+func ticketFilter(c *fiber.Ctx, v *apperr.ValidationError) (ticket.Filter, string) {
+	u := currentUser(c)
+	f := ticket.Filter{Status: c.Query("status"), Priority: c.Query("priority"), Type: c.Query("type"),
+		Query: strings.TrimSpace(c.Query("q"))}
+	id := func(name string) int64 {
+		s := c.Query(name)
+		if s == "" {
+			return 0
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			v.Add(name, "error.id_invalid", nil)
+			return 0
+		}
+		return n
+	}
+	f.DeviceID = id("device_id")
+	switch r := c.Query("requester"); r {
+	case "", "anyone":
+	case "me":
+		f.RequesterID = u.ID
+	default:
+		v.Add("requester", "error.requester_filter", nil)
+	}
+	if u.IsStaff() {
+		f.CustomerID = id("customer_id")
+		switch a := c.Query("assignee"); a {
+		case "", "anyone":
+		case "me":
+			f.AssigneeID = u.ID
+		case "none":
+			f.Unassigned = true
+		default:
+			n, err := strconv.ParseInt(a, 10, 64)
+			if err != nil || n <= 0 {
+				v.Add("assignee", "error.assignee_filter", nil)
+			}
+			f.AssigneeID = n
+		}
+	}
+	sort := c.Query("sort", "-updated_at")
+	if err := ticket.CheckFilter(f, sort); err != nil {
+		if ve, ok := err.(*apperr.ValidationError); ok {
+			v.Fields = append(v.Fields, ve.Fields...)
+		}
+	}
+	return f, sort
+}
+
+func (s *Server) apiTickets(c *fiber.Ctx) error {
+	v := &apperr.ValidationError{}
+	f, sort := ticketFilter(c, v)
+	limit := parseLimit(c, v)
+	var cur ticket.Cursor
+	has := parseKeyCursor(c, v, &cur)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	var after *ticket.Cursor
+	if has {
+		after = &cur
+	}
+	u := currentUser(c)
+	page, err := s.tickets.List(c.UserContext(), u, f, sort, after, limit)
+	if err != nil {
+		return err
+	}
+	out := list[apiTicket]{Items: make([]apiTicket, 0, len(page.Items))}
+	for _, t := range page.Items {
+		out.Items = append(out.Items, s.toAPITicket(u, t))
+	}
+	if page.Next != nil {
+		out.NextCursor = keyCursor(page.Next)
+	}
+	return c.JSON(out)
+}
+
+type ticketBody struct {
+	Subject     string   `json:"subject"`
+	Description string   `json:"description"`
+	DeviceID    *int64   `json:"device_id"`
+	Priority    string   `json:"priority"`
+	Type        string   `json:"type"`
+	Tags        []string `json:"tags"`
+	CustomerID  *int64   `json:"customer_id"`
+	RequesterID *int64   `json:"requester_id"`
+	Channel     string   `json:"channel"`
+}
+
+func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
+	var b ticketBody
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	in := ticket.NewTicket{Subject: b.Subject, Description: b.Description, Priority: b.Priority, Type: b.Type, Tags: b.Tags}
+	idOrInvalid := func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		if *p <= 0 {
+			return -1
+		}
+		return *p
+	}
+	in.DeviceID = idOrInvalid(b.DeviceID)
+	u := currentUser(c)
+	if u.IsStaff() {
+		in.CustomerID, in.RequesterID, in.Channel = idOrInvalid(b.CustomerID), idOrInvalid(b.RequesterID), b.Channel
+	}
+	t, err := s.tickets.Create(c.UserContext(), u, in)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderLocation, "/api/v1/tickets/"+itoa64(t.ID))
+	return c.Status(fiber.StatusCreated).JSON(s.toAPITicket(u, t))
+}
+
+func (s *Server) pathTicket(c *fiber.Ctx) (*ticket.Ticket, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.tickets.Ticket(c.UserContext(), currentUser(c), id)
+}
+
+func (s *Server) apiTicket(c *fiber.Ctx) error {
+	t, err := s.pathTicket(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.toAPITicket(currentUser(c), t))
+}
+
+func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
+	t, err := s.pathTicket(c)
+	if err != nil {
+		return err
+	}
+	var raw map[string]json.RawMessage
+	if err := decodeJSON(c, &raw); err != nil {
+		return err
+	}
+	var ch ticket.Change
+	v := &apperr.ValidationError{}
+	str := func(name string) *string {
+		r, ok := raw[name]
+		if !ok {
+			return nil
+		}
+		var s string
+		if json.Unmarshal(r, &s) != nil {
+			v.Add(name, "error.json_type", map[string]any{"Type": "string"})
+			return nil
+		}
+		return &s
+	}
+	optID := func(name string) **int64 {
+		r, ok := raw[name]
+		if !ok {
+			return nil
+		}
+		var id *int64
+		if json.Unmarshal(r, &id) != nil || (id != nil && *id <= 0) {
+			v.Add(name, "error.id_invalid", nil)
+			return nil
+		}
+		return &id
+	}
+	ch.Subject, ch.Status, ch.Priority, ch.Type, ch.Group = str("subject"), str("status"), str("priority"), str("type"), str("group")
+	if r, ok := raw["tags"]; ok {
+		var tags []string
+		if json.Unmarshal(r, &tags) != nil {
+			v.Add("tags", "error.json_type", map[string]any{"Type": "array"})
+		} else {
+			ch.Tags = &tags
+		}
+	}
+	ch.AssigneeID, ch.DeviceID = optID("assignee_id"), optID("device_id")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	u := currentUser(c)
+	if t, err = s.tickets.Update(c.UserContext(), u, t.ID, ch); err != nil {
+		return err
+	}
+	return c.JSON(s.toAPITicket(u, t))
+}
+
+type apiMessage struct {
+	ID         int64     `json:"id"`
+	AuthorID   *int64    `json:"author_id"`
+	AuthorName string    `json:"author_name"`
+	Body       string    `json:"body"`
+	Internal   *bool     `json:"internal,omitempty"` // staff only
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+func toAPIMessage(u *org.User, m *ticket.Message) apiMessage {
+	out := apiMessage{ID: m.ID, AuthorID: m.AuthorID, AuthorName: m.AuthorName, Body: m.Body, CreatedAt: m.CreatedAt.UTC()}
+	if u.IsStaff() {
+		internal := m.Internal
+		out.Internal = &internal
+	}
+	return out
+}
+
+func (s *Server) apiTicketMessages(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := parsePaging(c)
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	msgs, more, err := s.tickets.Messages(c.UserContext(), u, id, p.After, p.Limit)
+	if err != nil {
+		return err
+	}
+	out := list[apiMessage]{Items: make([]apiMessage, 0, len(msgs))}
+	for _, m := range msgs {
+		out.Items = append(out.Items, toAPIMessage(u, m))
+	}
+	if more {
+		out.NextCursor = cursorFor(msgs[len(msgs)-1].ID)
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiReplyTicket(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Body     string `json:"body"`
+		Internal bool   `json:"internal"`
+	}
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	u := currentUser(c)
+	m, err := s.tickets.Reply(c.UserContext(), u, id, b.Body, b.Internal)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toAPIMessage(u, m))
+}
+
+func (s *Server) apiTicketState(close bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		u := currentUser(c)
+		var t *ticket.Ticket
+		if close {
+			t, err = s.tickets.Close(c.UserContext(), u, id)
+		} else {
+			t, err = s.tickets.Reopen(c.UserContext(), u, id)
+		}
+		if err != nil {
+			return err
+		}
+		return c.JSON(s.toAPITicket(u, t))
+	}
+}

@@ -1,0 +1,272 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/apperr"
+	"backoffice/app/device"
+	"backoffice/app/org"
+	"backoffice/app/ticket"
+	"backoffice/views"
+)
+
+// pageTicketFilter is ticketFilter for pages: anything invalid is dropped.
+func pageTicketFilter(c *fiber.Ctx) (ticket.Filter, string) {
+	v := &apperr.ValidationError{}
+	f, sort := ticketFilter(c, v)
+	for _, fe := range v.Fields {
+		switch fe.Field {
+		case "status":
+			f.Status = ""
+		case "priority":
+			f.Priority = ""
+		case "type":
+			f.Type = ""
+		case "sort":
+			sort = "-updated_at"
+		case "q":
+			f.Query = ""
+		}
+	}
+	return f, sort
+}
+
+func (s *Server) showTickets(c *fiber.Ctx) error {
+	ctx, u := c.UserContext(), currentUser(c)
+	f, sort := pageTicketFilter(c)
+	var after *ticket.Cursor
+	if v := c.Query("after"); v != "" {
+		after = new(ticket.Cursor)
+		if err := decodePageKey(v, after); err != nil {
+			return c.Redirect("/tickets", fiber.StatusSeeOther)
+		}
+	}
+	page, err := s.tickets.List(ctx, u, f, sort, after, pageSize)
+	if err != nil {
+		return err
+	}
+	counts, err := s.tickets.Counts(ctx, u)
+	if err != nil {
+		return err
+	}
+	d := views.TicketsData{Items: page.Items, Filter: f, Sort: sort, Counts: counts, Staff: u.IsStaff(), Perms: s.tickets.PermsOf(u)}
+	if c.Query("requester") == "me" {
+		d.Requester = "me"
+	}
+	if a := c.Query("assignee"); u.IsStaff() && (a == "me" || a == "none") {
+		d.Assignee = a
+	}
+	for _, n := range counts {
+		d.Total += n
+	}
+	d.Query = views.TicketQuery(d, f.Status)
+	if page.Next != nil {
+		d.NextHref = "/tickets?" + joinQuery(d.Query, "after="+encodePageKey(page.Next))
+	}
+	if after != nil {
+		d.FirstHref = "/tickets?" + d.Query
+	}
+	if u.IsStaff() {
+		cs, err := s.people.Customers(ctx, actor(c), "", "", 0, 200)
+		if err != nil {
+			return err
+		}
+		d.Customers = cs.Items
+	} else {
+		devs, err := s.devices.List(ctx, u, device.Filter{}, "name", nil, 200)
+		if err != nil {
+			return err
+		}
+		d.Devices = devs.Items
+	}
+	return s.render(c, fiber.StatusOK, views.TicketsPage(s.page(c, tr(c).T("tickets.title")), d))
+}
+
+var ticketFields = []string{"subject", "description", "device_id", "priority", "type", "customer_id", "requester_id", "channel"}
+
+func formID(f *views.Form, name string) int64 {
+	v := f.Value(name)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return -1
+	}
+	return n
+}
+
+func (s *Server) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error {
+	ctx, u := c.UserContext(), currentUser(c)
+	d := views.NewTicketData{Form: f, Staff: u.IsStaff(), Perms: s.tickets.PermsOf(u)}
+	if u.IsStaff() {
+		cs, err := s.people.Customers(ctx, actor(c), "", "", 0, 500)
+		if err != nil {
+			return err
+		}
+		d.Customers = cs.Items
+		if id := formID(f, "customer_id"); id > 0 {
+			if _, err := s.people.Customer(ctx, actor(c), id); err != nil {
+				f.Values["customer_id"] = ""
+			} else {
+				users, _, err := s.users.ListUsers(ctx, org.UserFilter{OrganizationID: id}, nil, 500)
+				if err != nil {
+					return err
+				}
+				d.Requesters = users
+				devs, err := s.devices.List(ctx, u, device.Filter{CustomerID: id}, "name", nil, 500)
+				if err != nil {
+					return err
+				}
+				d.Devices = devs.Items
+			}
+		}
+	} else {
+		devs, err := s.devices.List(ctx, u, device.Filter{}, "name", nil, 500)
+		if err != nil {
+			return err
+		}
+		d.Devices = devs.Items
+	}
+	return s.render(c, status, views.NewTicketPage(s.page(c, tr(c).T("tickets.new")), d))
+}
+
+func (s *Server) showNewTicket(c *fiber.Ctx) error {
+	f := views.NewForm()
+	f.Values["device_id"] = c.Query("device_id")
+	f.Values["customer_id"] = c.Query("customer_id")
+	f.Values["priority"], f.Values["type"], f.Values["channel"] = "normal", ticket.Types[0], ticket.ChannelPhone
+	return s.newTicketPage(c, fiber.StatusOK, f)
+}
+
+func (s *Server) createTicket(c *fiber.Ctx) error {
+	f := formFrom(c, ticketFields...)
+	in := ticket.NewTicket{Subject: f.Value("subject"), Description: f.Value("description"), DeviceID: formID(f, "device_id"),
+		Priority: f.Value("priority"), Type: f.Value("type")}
+	u := currentUser(c)
+	if u.IsStaff() {
+		in.CustomerID, in.RequesterID, in.Channel = formID(f, "customer_id"), formID(f, "requester_id"), f.Value("channel")
+	}
+	t, err := s.tickets.Create(c.UserContext(), u, in)
+	if err != nil {
+		status, ok := formErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		return s.newTicketPage(c, status, f)
+	}
+	s.flash(c, "success", "flash.ticket_created", map[string]any{"Number": views.TicketNumber(t)})
+	return c.Redirect("/tickets/"+itoa64(t.ID), fiber.StatusSeeOther)
+}
+
+func (s *Server) showTicket(c *fiber.Ctx) error {
+	t, err := s.pathTicket(c)
+	if err != nil {
+		return err
+	}
+	return s.renderTicket(c, fiber.StatusOK, t, nil, nil)
+}
+
+// renderTicket shows the ticket page with a reply or parameter form that
+// failed (nil for fresh forms).
+func (s *Server) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply, params *views.Form) error {
+	ctx, u := c.UserContext(), currentUser(c)
+	msgs, _, err := s.tickets.Messages(ctx, u, t.ID, 0, 500)
+	if err != nil {
+		return err
+	}
+	d := views.TicketData{Ticket: t, Messages: msgs, Perms: s.tickets.PermsOf(u), Staff: u.IsStaff(), Reply: reply, Params: params,
+		CanWrite: u.IsStaff() || ticket.CustomerWritable(t.Channel)}
+	if !d.CanWrite {
+		d.ReadOnlyX = tr(c).T("error.ticket_channel_read_only")
+	}
+	if d.Reply == nil {
+		d.Reply = views.NewForm()
+	}
+	if d.Params == nil {
+		d.Params = views.NewForm()
+		d.Params.Values = map[string]string{"status": t.Status, "priority": t.Priority, "type": t.Type,
+			"group": t.GroupName, "tags": strings.Join(t.TagList(), ", ")}
+		if t.AssigneeID != nil {
+			d.Params.Values["assignee_id"] = itoa64(*t.AssigneeID)
+		}
+	}
+	if u.IsStaff() {
+		staff, _, err := s.users.ListUsers(ctx, org.UserFilter{OrganizationID: t.ProviderID}, nil, 500)
+		if err != nil {
+			return err
+		}
+		for _, a := range staff {
+			if !a.Disabled() {
+				d.Agents = append(d.Agents, a)
+			}
+		}
+	}
+	return s.render(c, status, views.TicketPage(s.page(c, views.TicketNumber(t)+" "+t.Subject), d))
+}
+
+func (s *Server) replyTicket(c *fiber.Ctx) error {
+	t, err := s.pathTicket(c)
+	if err != nil {
+		return err
+	}
+	f := formFrom(c, "body", "internal")
+	if _, err := s.tickets.Reply(c.UserContext(), currentUser(c), t.ID, f.Value("body"), f.Value("internal") == "1"); err != nil {
+		status, ok := formErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		return s.renderTicket(c, status, t, f, nil)
+	}
+	s.flash(c, "success", "flash.ticket_replied", nil)
+	return c.Redirect("/tickets/"+itoa64(t.ID), fiber.StatusSeeOther)
+}
+
+func (s *Server) ticketState(close bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		t, err := s.pathTicket(c)
+		if err != nil {
+			return err
+		}
+		back := "/tickets/" + itoa64(t.ID)
+		flash := "flash.ticket_closed"
+		if close {
+			_, err = s.tickets.Close(c.UserContext(), currentUser(c), t.ID)
+		} else {
+			_, err = s.tickets.Reopen(c.UserContext(), currentUser(c), t.ID)
+			flash = "flash.ticket_reopened"
+		}
+		if err != nil {
+			return s.flashError(c, err, back)
+		}
+		s.flash(c, "success", flash, nil)
+		return c.Redirect(back, fiber.StatusSeeOther)
+	}
+}
+
+func (s *Server) updateTicket(c *fiber.Ctx) error {
+	t, err := s.pathTicket(c)
+	if err != nil {
+		return err
+	}
+	f := formFrom(c, "status", "priority", "type", "assignee_id", "group", "tags")
+	status, priority, typ, group := f.Value("status"), f.Value("priority"), f.Value("type"), f.Value("group")
+	tags := strings.Split(f.Value("tags"), ",")
+	var assignee *int64
+	if id := formID(f, "assignee_id"); id != 0 {
+		assignee = &id
+	}
+	ch := ticket.Change{Status: &status, Priority: &priority, Type: &typ, Group: &group, Tags: &tags, AssigneeID: &assignee}
+	if _, err := s.tickets.Update(c.UserContext(), currentUser(c), t.ID, ch); err != nil {
+		st, ok := formErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		return s.renderTicket(c, st, t, nil, f)
+	}
+	s.flash(c, "success", "flash.ticket_saved", nil)
+	return c.Redirect("/tickets/"+itoa64(t.ID), fiber.StatusSeeOther)
+}

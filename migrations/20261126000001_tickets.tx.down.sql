@@ -1,0 +1,7 @@
+DROP TABLE ticket_messages;
+--bun:split
+DROP TABLE ticket_status_counts;
+--bun:split
+DROP TABLE ticket_counters;
+--bun:split
+DROP TABLE tickets;

@@ -1,0 +1,98 @@
+-- Service cases. The provider owns the ticket; the customer is the company
+-- it is for. Numbers are shown as #1234 and counted per provider.
+CREATE TABLE tickets (
+    id {{.PK}},
+    provider_id BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    number BIGINT NOT NULL,
+    customer_id BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    device_id BIGINT REFERENCES devices (id) ON DELETE SET NULL,
+    requester_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
+    -- Who asked, as given (kept when the account goes; the only record of
+    -- an anonymous report from a scanned label).
+    requester_name TEXT NOT NULL DEFAULT '',
+    requester_email TEXT NOT NULL DEFAULT '',
+    assignee_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
+    group_name TEXT NOT NULL DEFAULT '',
+    subject TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'open', 'pending', 'resolved', 'closed')),
+    priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+    -- priority_rank orders by urgency (urgent first) for sorting.
+    priority_rank INTEGER NOT NULL DEFAULT 2,
+    type TEXT NOT NULL DEFAULT 'question',
+    channel TEXT NOT NULL CHECK (channel IN ('web', 'email', 'phone', 'messenger', 'qr', 'video')),
+    -- Tags as ",tag1,tag2," so one tag is found with LIKE '%,tag,%'.
+    tags TEXT NOT NULL DEFAULT '',
+    -- Values of the provider's data fields, as a JSON object.
+    fields TEXT NOT NULL DEFAULT '{}',
+    rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+    rating_comment TEXT NOT NULL DEFAULT '',
+    rated_at {{.TS}},
+    first_response_at {{.TS}},
+    resolved_at {{.TS}},
+    closed_at {{.TS}},
+    due_at {{.TS}},
+    created_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+--bun:split
+CREATE UNIQUE INDEX tickets_provider_number_key ON tickets (provider_id, number);
+--bun:split
+-- Lists: a customer's tickets and the provider's queue, by last update
+-- (the default order) and by creation; a requester's own tickets; an
+-- assignee's queue; a device's tickets.
+CREATE INDEX tickets_customer_updated_idx ON tickets (customer_id, updated_at, id);
+--bun:split
+CREATE INDEX tickets_customer_created_idx ON tickets (customer_id, created_at, id);
+--bun:split
+CREATE INDEX tickets_requester_updated_idx ON tickets (requester_id, updated_at, id);
+--bun:split
+CREATE INDEX tickets_provider_updated_idx ON tickets (provider_id, updated_at, id);
+--bun:split
+CREATE INDEX tickets_provider_created_idx ON tickets (provider_id, created_at, id);
+--bun:split
+CREATE INDEX tickets_assignee_updated_idx ON tickets (assignee_id, updated_at, id);
+--bun:split
+CREATE INDEX tickets_device_updated_idx ON tickets (device_id, updated_at, id);
+--bun:split
+-- The next ticket number of each provider, taken in the creating transaction.
+CREATE TABLE ticket_counters (
+    id {{.PK}},
+    provider_id BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    next_number BIGINT NOT NULL,
+    created_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+--bun:split
+CREATE UNIQUE INDEX ticket_counters_provider_key ON ticket_counters (provider_id);
+--bun:split
+-- Tickets per customer and status, kept in the transaction of every change,
+-- so lists show counts without counting a million rows.
+CREATE TABLE ticket_status_counts (
+    id {{.PK}},
+    provider_id BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    customer_id BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    n BIGINT NOT NULL DEFAULT 0,
+    created_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+--bun:split
+CREATE UNIQUE INDEX ticket_status_counts_key ON ticket_status_counts (customer_id, status);
+--bun:split
+CREATE INDEX ticket_status_counts_provider_idx ON ticket_status_counts (provider_id, status);
+--bun:split
+-- The correspondence: public replies and internal notes (never shown or
+-- sent to customers).
+CREATE TABLE ticket_messages (
+    id {{.PK}},
+    ticket_id BIGINT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    author_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
+    author_name TEXT NOT NULL DEFAULT '',
+    author_staff BOOLEAN NOT NULL DEFAULT FALSE,
+    body TEXT NOT NULL,
+    internal BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+--bun:split
+CREATE INDEX ticket_messages_ticket_idx ON ticket_messages (ticket_id, id);
