@@ -47,11 +47,12 @@ type Service struct {
 	store   *Store
 	orgs    *org.Store
 	devices *device.Store
+	mail    Mail
 }
 
 // New wires the service.
-func New(db *bun.DB, c clock.Clock) *Service {
-	return &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), devices: device.NewStore(db, c)}
+func New(db *bun.DB, c clock.Clock, mail Mail) *Service {
+	return &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), devices: device.NewStore(db, c), mail: mail}
 }
 
 // PermsOf are u's customer permissions (staff: everything).
@@ -251,6 +252,9 @@ func (s *Service) Reply(ctx context.Context, u *org.User, id int64, body string,
 		if err := st.AddMessage(ctx, m); err != nil {
 			return err
 		}
+		if err := s.queueReply(ctx, st.db, t, m); err != nil {
+			return err
+		}
 		old, cols := t.Status, []string{"status"}
 		now := s.clock.Now()
 		switch {
@@ -272,6 +276,9 @@ func (s *Service) Reply(ctx context.Context, u *org.User, id int64, body string,
 		}
 		return st.Update(ctx, t, old, cols...)
 	})
+	if err == nil && s.mail.OnMail != nil && m.AuthorStaff && !m.Internal {
+		s.mail.OnMail()
+	}
 	return m, err
 }
 
