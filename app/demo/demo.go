@@ -94,6 +94,7 @@ func Seed(ctx context.Context, db *bun.DB, c clock.Clock, h *auth.Hasher, passwo
 		if err := seedDevices(ctx, tx, c, provider.ID, map[string]int64{"brewery": brewery.ID, "clinic": clinic.ID}); err != nil {
 			return err
 		}
+		byEmail := map[string]*org.User{}
 		for _, g := range groups {
 			for _, p := range g.people {
 				u := &org.User{OrganizationID: g.o.ID, Email: p.email, FirstName: p.first, LastName: p.last,
@@ -101,10 +102,11 @@ func Seed(ctx context.Context, db *bun.DB, c clock.Clock, h *auth.Hasher, passwo
 				if err := users.CreateUser(ctx, u); err != nil {
 					return err
 				}
+				byEmail[p.email] = u
 				logins = append(logins, Login{Email: p.email, Role: p.role, Org: g.o.Name, Area: g.area, Password: password})
 			}
 		}
-		return nil
+		return seedTickets(ctx, tx, c, provider.ID, byEmail)
 	})
 	if err != nil {
 		return nil, err

@@ -437,3 +437,45 @@ func deref(p *string) string {
 	}
 	return *p
 }
+
+// ErrNotRateable refuses a rating before the ticket is resolved or by
+// someone other than its requester.
+var ErrNotRateable = &apperr.Denied{Message: "error.ticket_not_rateable"}
+
+// Rate records the requester's rating (1 to 5, with an optional comment)
+// of a resolved or closed ticket; rating again replaces it.
+func (s *Service) Rate(ctx context.Context, u *org.User, id int64, score int, comment string) (*Ticket, error) {
+	comment = normalizeBody(comment)
+	v := &apperr.ValidationError{}
+	if score < 1 || score > 5 {
+		v.Add("score", "error.rating_range", nil)
+	}
+	if comment != "" && len([]rune(comment)) > 2000 {
+		v.Add("comment", "error.too_long", map[string]any{"Max": 2000})
+	} else if comment != "" {
+		cv := &apperr.ValidationError{}
+		CheckBody(cv, "comment", comment)
+		v.Fields = append(v.Fields, cv.Fields...)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	sc := s.ScopeOf(u)
+	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		t, err := st.Ticket(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		// Any channel: rating is not continuing the conversation.
+		if t.RequesterID == nil || *t.RequesterID != u.ID || (t.Status != StatusResolved && t.Status != StatusClosed) {
+			return ErrNotRateable
+		}
+		now := s.clock.Now()
+		t.Rating, t.RatingComment, t.RatedAt = &score, comment, &now
+		return st.Update(ctx, t, t.Status, "rating", "rating_comment", "rated_at")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Ticket(ctx, sc, id)
+}

@@ -338,3 +338,26 @@ func (s *Server) apiTicketState(close bool) fiber.Handler {
 		return c.JSON(s.toAPITicket(u, t))
 	}
 }
+
+func (s *Server) apiRateTicket(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Score   *int   `json:"score"`
+		Comment string `json:"comment"`
+	}
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	if b.Score == nil {
+		return apperr.Invalid("score", "error.rating_range")
+	}
+	u := currentUser(c)
+	t, err := s.tickets.Rate(c.UserContext(), u, id, *b.Score, b.Comment)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.toAPITicket(u, t))
+}

@@ -91,7 +91,9 @@ var (
 		Request: "MessageInput", Status: 201, Response: "Message", Errors: []int{403, 404}}
 	docCloseTicket  = &apiDoc{Summary: "Close a ticket (customers: web and email tickets)", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404, 409}}
 	docReopenTicket = &apiDoc{Summary: "Reopen a closed or resolved ticket (customers: web and email tickets)", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404, 409}}
-	docDevices      = &apiDoc{Summary: "Devices you may see (your company's; for staff the provider's), filtered, sorted and paged", Tag: "devices",
+	docRateTicket   = &apiDoc{Summary: "Rate a resolved or closed ticket you requested: score 1-5 and an optional comment; rating again replaces it", Tag: "tickets",
+		Request: "Rating", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
+	docDevices = &apiDoc{Summary: "Devices you may see (your company's; for staff the provider's), filtered, sorted and paged", Tag: "devices",
 		Status: 200, Response: "DeviceList", Query: []string{"status", "site", "category", "q", "due", "customer_id", "sort", "limit", "cursor"}, Errors: []int{403}}
 	docCreateDevice = &apiDoc{Summary: "Register a device; it gets a fresh QR code", Tag: "devices",
 		Request: "DeviceInput", Status: 201, Response: "Device", Errors: []int{403, 404, 409}}
@@ -267,6 +269,7 @@ var schemas = map[string]any{
 		"author_id": nullable(integer), "author_name": str, "body": str, "internal": map[string]any{"type": "boolean", "description": "staff only"},
 		"created_at": dateTime}),
 	"MessageList":  listOf("Message"),
+	"Rating":       obj([]string{"score"}, map[string]any{"score": map[string]any{"type": "integer", "minimum": 1, "maximum": 5}, "comment": str}),
 	"MessageInput": obj([]string{"body"}, map[string]any{"body": str, "internal": map[string]any{"type": "boolean", "description": "staff: an internal note"}}),
 	"EmailCheck": obj([]string{"email", "valid", "taken", "customer"}, map[string]any{"email": str,
 		"valid": map[string]any{"type": "boolean"}, "taken": map[string]any{"type": "boolean"}, "customer": nullable(ref("Customer"))}),

@@ -186,6 +186,12 @@ func (s *Server) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply,
 	if d.Reply == nil {
 		d.Reply = views.NewForm()
 	}
+	d.Rating, _ = c.Locals(localRatingForm).(*views.Form)
+	if d.Rating == nil {
+		d.Rating = views.NewForm()
+	}
+	d.CanRate = t.RequesterID != nil && *t.RequesterID == u.ID &&
+		(t.Status == ticket.StatusResolved || t.Status == ticket.StatusClosed) && s.rbac.Can(u.Role, "ticket", "rate")
 	if d.Params == nil {
 		d.Params = views.NewForm()
 		d.Params.Values = map[string]string{"status": t.Status, "priority": t.Priority, "type": t.Type,
@@ -270,3 +276,30 @@ func (s *Server) updateTicket(c *fiber.Ctx) error {
 	s.flash(c, "success", "flash.ticket_saved", nil)
 	return c.Redirect("/tickets/"+itoa64(t.ID), fiber.StatusSeeOther)
 }
+
+func (s *Server) rateTicket(c *fiber.Ctx) error {
+	t, err := s.pathTicket(c)
+	if err != nil {
+		return err
+	}
+	back := "/tickets/" + itoa64(t.ID)
+	score, _ := strconv.Atoi(c.FormValue("score"))
+	if _, err := s.tickets.Rate(c.UserContext(), currentUser(c), t.ID, score, c.FormValue("comment")); err != nil {
+		f := views.NewForm()
+		f.Values["comment"] = c.FormValue("comment")
+		if st, ok := formErrors(c, f, err); ok && st == fiber.StatusUnprocessableEntity {
+			return s.renderTicketRating(c, t, f)
+		}
+		return s.flashError(c, err, back)
+	}
+	s.flash(c, "success", "flash.ticket_rated", nil)
+	return c.Redirect(back, fiber.StatusSeeOther)
+}
+
+// renderTicketRating shows the ticket page with a rating form that failed.
+func (s *Server) renderTicketRating(c *fiber.Ctx, t *ticket.Ticket, f *views.Form) error {
+	c.Locals(localRatingForm, f)
+	return s.renderTicket(c, fiber.StatusUnprocessableEntity, t, nil, nil)
+}
+
+const localRatingForm = "rating_form"

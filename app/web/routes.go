@@ -148,6 +148,7 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Path: "/tickets/:id/messages", Perm: perm{"ticket", "reply"}, Handler: s.replyTicket},
 		{Method: "POST", Path: "/tickets/:id/close", Perm: perm{"ticket", "close"}, Handler: s.ticketState(true)},
 		{Method: "POST", Path: "/tickets/:id/reopen", Perm: perm{"ticket", "reopen"}, Handler: s.ticketState(false)},
+		{Method: "POST", Path: "/tickets/:id/rating", Perm: perm{"ticket", "rate"}, Handler: s.rateTicket},
 
 		// The public page of a scanned label (rate limited per address).
 		{Method: "GET", Path: "/c/:code", Perm: public, Handler: s.showScan},
@@ -202,6 +203,7 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Path: "/api/v1/tickets/:id/messages", Perm: perm{"ticket", "reply"}, Handler: s.apiReplyTicket, Doc: docReplyTicket},
 		{Method: "POST", Path: "/api/v1/tickets/:id/close", Perm: perm{"ticket", "close"}, Handler: s.apiTicketState(true), Doc: docCloseTicket},
 		{Method: "POST", Path: "/api/v1/tickets/:id/reopen", Perm: perm{"ticket", "reopen"}, Handler: s.apiTicketState(false), Doc: docReopenTicket},
+		{Method: "POST", Path: "/api/v1/tickets/:id/rating", Perm: perm{"ticket", "rate"}, Handler: s.apiRateTicket, Doc: docRateTicket},
 		{Method: "GET", Path: "/api/v1/organization", Perm: perm{"setting", "read"}, Handler: s.apiOrganization, Doc: docOrganization},
 		{Method: "PATCH", Path: "/api/v1/organization", Perm: perm{"setting", "update"}, Handler: s.apiUpdateOrganization, Doc: docUpdateOrganization},
 		{Method: "GET", Path: "/api/v1/codes", Perm: perm{"code", "read"}, Handler: s.apiCodes, Doc: docCodes},
