@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"backoffice/app/apperr"
+	"backoffice/app/csvsafe"
 	"backoffice/app/db"
 	"backoffice/app/org"
 )
@@ -34,21 +35,9 @@ var ExportColumns = []string{"id", "customer_id", "customer", "name", "serial_nu
 
 var importIgnored = map[string]bool{"id": true, "code": true, "status_changed_at": true}
 
-// neutralize keeps a cell from being read as a formula by a spreadsheet.
-func neutralize(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
+func neutralize(s string) string { return csvsafe.Cell(s) }
 
-// unneutralize undoes neutralize, so an exported file imports unchanged.
-func unneutralize(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
-		return s[1:]
-	}
-	return s
-}
+func unneutralize(s string) string { return csvsafe.Uncell(s) }
 
 // WriteCSV writes devices as CSV with a header row. Cells that a
 // spreadsheet would run as formulas are neutralized.

@@ -479,3 +479,21 @@ func (s *Service) Rate(ctx context.Context, u *org.User, id int64, score int, co
 	}
 	return s.store.Ticket(ctx, sc, id)
 }
+
+// Export returns up to max tickets u may see matching f, for a CSV file.
+func (s *Service) Export(ctx context.Context, u *org.User, f Filter, sort string, max int) ([]*Ticket, error) {
+	var out []*Ticket
+	var after *Cursor
+	for len(out) < max {
+		page, err := s.List(ctx, u, f, sort, after, min(500, max-len(out)))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.Next == nil {
+			break
+		}
+		after = page.Next
+	}
+	return out, nil
+}

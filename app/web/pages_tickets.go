@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -303,3 +304,24 @@ func (s *Server) renderTicketRating(c *fiber.Ctx, t *ticket.Ticket, f *views.For
 }
 
 const localRatingForm = "rating_form"
+
+// exportTickets answers the filtered queue as CSV (staff).
+func (s *Server) exportTickets(c *fiber.Ctx) error {
+	v := &apperr.ValidationError{}
+	f, sort := ticketFilter(c, v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	list, err := s.tickets.Export(c.UserContext(), currentUser(c), f, sort, maxExport)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := ticket.WriteCSV(&buf, list); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="tickets-`+s.today(c).String()+`.csv"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}

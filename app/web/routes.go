@@ -142,6 +142,7 @@ func (s *Server) routeTable() []route {
 		// tickets; staff the provider's queue.
 		{Method: "GET", Path: "/tickets", Perm: perm{"ticket", "read"}, Handler: s.showTickets},
 		{Method: "GET", Path: "/tickets/new", Perm: perm{"ticket", "create"}, Handler: s.showNewTicket},
+		{Method: "GET", Path: "/tickets/export", Perm: perm{"ticket", "read"}, Area: areaStaff, Handler: s.exportTickets},
 		{Method: "POST", Path: "/tickets", Perm: perm{"ticket", "create"}, Handler: s.createTicket},
 		{Method: "GET", Path: "/tickets/:id", Perm: perm{"ticket", "read"}, Handler: s.showTicket},
 		{Method: "POST", Path: "/tickets/:id", Perm: perm{"ticket", "read"}, Handler: s.updateTicket},
