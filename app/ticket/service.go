@@ -3,6 +3,7 @@ package ticket
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -241,7 +242,7 @@ func (s *Service) Reply(ctx context.Context, u *org.User, id int64, body string,
 	}
 	var m *Message
 	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
-		t, err := st.Ticket(ctx, s.ScopeOf(u), id)
+		t, err := st.TicketForUpdate(ctx, s.ScopeOf(u), id)
 		if err != nil {
 			return err
 		}
@@ -312,7 +313,7 @@ func (s *Service) Reopen(ctx context.Context, u *org.User, id int64) (*Ticket, e
 func (s *Service) setState(ctx context.Context, u *org.User, id int64, change func(*Ticket) ([]string, error)) (*Ticket, error) {
 	sc := s.ScopeOf(u)
 	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
-		t, err := st.Ticket(ctx, sc, id)
+		t, err := st.TicketForUpdate(ctx, sc, id)
 		if err != nil {
 			return err
 		}
@@ -356,7 +357,7 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 	}
 	sc := s.ScopeOf(u)
 	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
-		t, err := st.Ticket(ctx, sc, id)
+		t, err := st.TicketForUpdate(ctx, sc, id)
 		if err != nil {
 			return err
 		}
@@ -496,4 +497,52 @@ func (s *Service) Export(ctx context.Context, u *org.User, f Filter, sort string
 		after = page.Next
 	}
 	return out, nil
+}
+
+// Report is a problem reported by anyone who scanned a device's label.
+type Report struct {
+	Name        string
+	Email       string
+	Description string
+}
+
+// ReportProblem opens a ticket of channel qr for device d (which must be
+// placed with a customer) from the public scan page.
+func (s *Service) ReportProblem(ctx context.Context, d *device.Device, r Report) (*Ticket, error) {
+	r.Name, r.Email, r.Description = strings.TrimSpace(r.Name), org.NormalizeEmail(r.Email), normalizeBody(r.Description)
+	v := &apperr.ValidationError{}
+	org.CheckText(v, "name", r.Name, true, 100)
+	org.CheckEmail(v, "email", r.Email)
+	CheckBody(v, "description", r.Description)
+	if len([]rune(r.Description)) > 5000 {
+		v.Add("description", "error.too_long", map[string]any{"Max": 5000})
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if d.CustomerID == nil {
+		return nil, apperr.ErrNotFound
+	}
+	subject := strings.SplitN(r.Description, "\n", 2)[0]
+	if rs := []rune(subject); len(rs) > 80 {
+		subject = string(rs[:79]) + "…"
+	}
+	t := &Ticket{ProviderID: d.ProviderID, CustomerID: *d.CustomerID, DeviceID: &d.ID, RequesterName: r.Name,
+		RequesterEmail: r.Email, Subject: subject, Status: StatusNew, Priority: "normal", Type: "incident", Channel: ChannelQR}
+	// A user of the device's company who gives their address is the requester.
+	if u, err := s.orgs.UserByEmail(ctx, r.Email); err == nil && u.OrganizationID == *d.CustomerID && !u.Disabled() {
+		t.RequesterID = &u.ID
+	}
+	due := s.clock.Now().Add(Targets[t.Priority])
+	t.DueAt = &due
+	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		if err := st.Create(ctx, t); err != nil {
+			return err
+		}
+		return st.AddMessage(ctx, &Message{TicketID: t.ID, AuthorID: t.RequesterID, AuthorName: r.Name, Body: r.Description})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
 }

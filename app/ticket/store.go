@@ -92,9 +92,24 @@ func (s *Store) bump(ctx context.Context, providerID, customerID int64, status s
 // Ticket loads ticket id within scope, with its customer, device,
 // requester and assignee; outside the scope it is ErrNotFound.
 func (s *Store) Ticket(ctx context.Context, sc Scope, id int64) (*Ticket, error) {
+	return s.ticket(ctx, sc, id, false)
+}
+
+// TicketForUpdate loads ticket id like Ticket and, on PostgreSQL, locks its
+// row for the rest of the transaction, so that concurrent changes of one
+// ticket apply in turn to its latest state (and its status moves between
+// the counts once). SQLite has a single writer.
+func (s *Store) TicketForUpdate(ctx context.Context, sc Scope, id int64) (*Ticket, error) {
+	return s.ticket(ctx, sc, id, db.IsPostgres(s.db))
+}
+
+func (s *Store) ticket(ctx context.Context, sc Scope, id int64, lock bool) (*Ticket, error) {
 	t := new(Ticket)
 	q := s.db.NewSelect().Model(t).Relation("Customer").Relation("Device").Relation("Requester").Relation("Assignee").
 		Where("t.id = ?", id)
+	if lock {
+		q.For("UPDATE OF t")
+	}
 	err := sc.apply(q).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("ticket %d: %w", id, apperr.ErrNotFound)
@@ -113,13 +128,22 @@ func (s *Store) Update(ctx context.Context, t *Ticket, oldStatus string, columns
 	if _, err := s.db.NewUpdate().Model(t).Column(append(columns, "priority_rank", "updated_at")...).WherePK().Exec(ctx); err != nil {
 		return fmt.Errorf("update ticket %d: %w", t.ID, err)
 	}
-	if oldStatus != t.Status {
-		if err := s.bump(ctx, t.ProviderID, t.CustomerID, oldStatus, -1); err != nil {
+	if oldStatus == t.Status {
+		return nil
+	}
+	// The two count rows are taken in one order (by status), so that two
+	// tickets moving the opposite way at once cannot deadlock.
+	from, to := oldStatus, t.Status
+	if from < to {
+		if err := s.bump(ctx, t.ProviderID, t.CustomerID, from, -1); err != nil {
 			return err
 		}
-		return s.bump(ctx, t.ProviderID, t.CustomerID, t.Status, 1)
+		return s.bump(ctx, t.ProviderID, t.CustomerID, to, 1)
 	}
-	return nil
+	if err := s.bump(ctx, t.ProviderID, t.CustomerID, to, 1); err != nil {
+		return err
+	}
+	return s.bump(ctx, t.ProviderID, t.CustomerID, from, -1)
 }
 
 // AddMessage appends a message to the correspondence.

@@ -10,7 +10,9 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"backoffice/app/apperr"
+	"backoffice/app/auth"
 	"backoffice/app/device"
+	"backoffice/app/ticket"
 	"backoffice/views"
 )
 
@@ -102,6 +104,7 @@ func (s *Server) showScan(c *fiber.Ctx) error {
 		d.State = views.ScanPIN
 	default:
 		d.State = views.ScanDevice
+		s.reportForm(&d, views.NewForm(), "")
 	}
 	return s.renderScan(c, fiber.StatusOK, d)
 }
@@ -134,6 +137,7 @@ func (s *Server) unlockScan(c *fiber.Ctx) error {
 		return s.renderScan(c, status, d)
 	}
 	d.State = views.ScanDevice
+	s.reportForm(&d, views.NewForm(), c.FormValue("pin"))
 	return s.renderScan(c, fiber.StatusOK, d)
 }
 
@@ -161,4 +165,84 @@ func (s *Server) pairScanned(c *fiber.Ctx) error {
 	}
 	s.flash(c, "success", "flash.code_paired", map[string]any{"Name": updated.Device.Name})
 	return c.Redirect("/devices/"+itoa64(updated.Device.ID), fiber.StatusSeeOther)
+}
+
+// Limits of problem reports from scan pages.
+var (
+	reportLimit   = auth.Limit{Max: 5, Window: time.Hour} // per address
+	reportMinWait = 3 * time.Second                       // a person takes longer to fill in the form
+	reportMaxAge  = 2 * time.Hour
+)
+
+// reportForm puts the "report a problem" form on the page, with the signed
+// time it is shown (bots that post at once, or replay an old form, are
+// refused).
+func (s *Server) reportForm(d *views.ScanData, f *views.Form, pin string) {
+	d.Report, d.PIN = f, pin
+	d.ReportT = strconv.FormatInt(s.clock.Now().Unix(), 10)
+	d.ReportSig = s.sign("report:"+d.Token, d.ReportT)
+}
+
+// reportProblem opens a ticket of channel qr for the scanned device.
+func (s *Server) reportProblem(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	code, d, err := s.scan(c)
+	if err != nil {
+		return s.scanError(c, err, d)
+	}
+	if !code.Active || code.Device == nil || code.Device.CustomerID == nil {
+		return c.Redirect("/c/"+d.Token, fiber.StatusSeeOther)
+	}
+	f := formFrom(c, "name", "email", "description")
+	pin := c.FormValue("pin")
+	d.State = views.ScanDevice
+	refuse := func(status int, msg string) error {
+		f.Error = tr(c).T(msg)
+		s.reportForm(&d, f, pin)
+		return s.renderScan(c, status, d)
+	}
+	if code.HasPIN() {
+		if err := s.devices.CheckPIN(ctx, code, pin, c.IP()); err != nil {
+			d.State = views.ScanPIN
+			if _, ok := formErrors(c, d.Form, err); !ok {
+				return err
+			}
+			return s.renderScan(c, fiber.StatusForbidden, d)
+		}
+	}
+	shown, err := strconv.ParseInt(c.FormValue("t"), 10, 64)
+	if err != nil || !s.verify("report:"+d.Token, c.FormValue("t"), c.FormValue("sig")) {
+		return refuse(fiber.StatusUnprocessableEntity, "error.report_form_stale")
+	}
+	age := s.clock.Now().Sub(time.Unix(shown, 0))
+	if age > reportMaxAge {
+		return refuse(fiber.StatusUnprocessableEntity, "error.report_form_stale")
+	}
+	if age < reportMinWait || c.FormValue("website") != "" {
+		return refuse(fiber.StatusUnprocessableEntity, "error.report_too_fast")
+	}
+	throttle := auth.NewThrottle(s.db, s.clock)
+	key := "report:" + c.IP()
+	if err := throttle.Check(ctx, key, reportLimit); err != nil {
+		if _, ok := formErrors(c, f, err); !ok {
+			return err
+		}
+		s.reportForm(&d, f, pin)
+		return s.renderScan(c, fiber.StatusTooManyRequests, d)
+	}
+	t, err := s.tickets.ReportProblem(ctx, code.Device, ticket.Report{Name: f.Value("name"), Email: f.Value("email"),
+		Description: f.Value("description")})
+	if err != nil {
+		status, ok := formErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		s.reportForm(&d, f, pin)
+		return s.renderScan(c, status, d)
+	}
+	if err := throttle.Fail(ctx, key, reportLimit); err != nil { // counts the report
+		return err
+	}
+	d.State, d.Reported = views.ScanReported, views.TicketNumber(t)
+	return s.renderScan(c, fiber.StatusCreated, d)
 }

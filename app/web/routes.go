@@ -155,6 +155,7 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Path: "/c/:code", Perm: public, Handler: s.showScan},
 		{Method: "POST", Path: "/c/:code", Perm: public, Handler: s.unlockScan},
 		{Method: "POST", Path: "/c/:code/pair", Perm: perm{"code", "update"}, Handler: s.pairScanned},
+		{Method: "POST", Path: "/c/:code/report", Perm: public, Handler: s.reportProblem},
 
 		// The provider's own details (shown on the public scan page).
 		{Method: "GET", Path: "/settings/organization", Perm: perm{"setting", "read"}, Handler: s.showOrganizationSettings},
