@@ -1,3 +1,5 @@
+DROP TABLE ticket_permissions;
+--bun:split
 DROP TABLE ticket_messages;
 --bun:split
 DROP TABLE ticket_status_counts;

@@ -96,3 +96,28 @@ CREATE TABLE ticket_messages (
 );
 --bun:split
 CREATE INDEX ticket_messages_ticket_idx ON ticket_messages (ticket_id, id);
+--bun:split
+-- Customer permissions on tickets, set per customer company (user_id NULL)
+-- and overridden per user. NULL inherits: the user's setting wins over the
+-- company's, which wins over the role's default (rbac/ticketperm.csv).
+CREATE TABLE ticket_permissions (
+    id {{.PK}},
+    customer_id BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    user_id BIGINT REFERENCES users (id) ON DELETE CASCADE,
+    see_all BOOLEAN,
+    view_priority BOOLEAN,
+    edit_priority BOOLEAN,
+    view_type BOOLEAN,
+    edit_type BOOLEAN,
+    view_tags BOOLEAN,
+    edit_tags BOOLEAN,
+    see_assignee BOOLEAN,
+    close_tickets BOOLEAN,
+    see_group BOOLEAN,
+    created_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+--bun:split
+CREATE UNIQUE INDEX ticket_permissions_company_key ON ticket_permissions (customer_id) WHERE user_id IS NULL;
+--bun:split
+CREATE UNIQUE INDEX ticket_permissions_user_key ON ticket_permissions (user_id) WHERE user_id IS NOT NULL;

@@ -11,6 +11,7 @@ import (
 	"backoffice/app/clock"
 	"backoffice/app/device"
 	"backoffice/app/org"
+	"backoffice/rbac"
 )
 
 // Refusals with a reason the user can act on.
@@ -37,8 +38,8 @@ type Perms struct {
 	SeeGroup     bool
 }
 
-// DefaultPerms are the customer permissions of a company that has not
-// changed them.
+// DefaultPerms are what a member may do while neither the company nor the
+// user changed a setting (the role defaults of rbac/ticketperm.csv).
 var DefaultPerms = Perms{SeeAll: true, ViewPriority: true, ViewType: true, ViewTags: true, SeeAssignee: true, Close: true}
 
 // Service applies the rules of tickets.
@@ -49,32 +50,34 @@ type Service struct {
 	orgs    *org.Store
 	devices *device.Store
 	mail    Mail
+	perms   *rbac.TicketPermEnforcer
 }
 
 // New wires the service.
 func New(db *bun.DB, c clock.Clock, mail Mail) *Service {
-	return &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), devices: device.NewStore(db, c), mail: mail}
-}
-
-// PermsOf are u's customer permissions (staff: everything).
-func (s *Service) PermsOf(u *org.User) Perms {
-	if u.IsStaff() {
-		return Perms{SeeAll: true, ViewPriority: true, EditPriority: true, ViewType: true, EditType: true, ViewTags: true,
-			EditTags: true, SeeAssignee: true, Close: true, SeeGroup: true}
+	perms, err := rbac.NewTicketPermEnforcer()
+	if err != nil {
+		panic(err) // the model and policy are embedded; a test covers them
 	}
-	return DefaultPerms
+	return &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), devices: device.NewStore(db, c),
+		mail: mail, perms: perms}
 }
 
-// ScopeOf is the set of tickets u may see.
-func (s *Service) ScopeOf(u *org.User) Scope {
+// ScopeOf is the set of tickets u may see: a member whose company does not
+// let them see all company tickets sees only their own.
+func (s *Service) ScopeOf(ctx context.Context, u *org.User) (Scope, error) {
 	if u.IsStaff() {
-		return Scope{ProviderID: u.Organization.ScopeProviderID()}
+		return Scope{ProviderID: u.Organization.ScopeProviderID()}, nil
+	}
+	p, err := s.PermsOf(ctx, u)
+	if err != nil {
+		return Scope{}, err
 	}
 	sc := Scope{CustomerID: u.OrganizationID}
-	if !s.PermsOf(u).SeeAll {
+	if !p.SeeAll {
 		sc.RequesterID = u.ID
 	}
-	return sc
+	return sc, nil
 }
 
 func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, st *Store) error) error {
@@ -89,7 +92,10 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	perms := s.PermsOf(u)
+	perms, err := s.PermsOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	t := &Ticket{Subject: in.Subject, Status: StatusNew, Priority: "normal", Type: Types[0], Tags: ""}
 	if perms.EditPriority {
 		t.Priority = in.Priority
@@ -141,7 +147,7 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 	}
 	due := s.clock.Now().Add(Targets[t.Priority])
 	t.DueAt = &due
-	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
+	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
 		if err := st.Create(ctx, t); err != nil {
 			return err
 		}
@@ -156,7 +162,11 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 
 // Ticket loads a ticket u may see.
 func (s *Service) Ticket(ctx context.Context, u *org.User, id int64) (*Ticket, error) {
-	return s.store.Ticket(ctx, s.ScopeOf(u), id)
+	sc, err := s.ScopeOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Ticket(ctx, sc, id)
 }
 
 // CheckFilter validates a list's filter and sort.
@@ -202,12 +212,20 @@ func (s *Service) List(ctx context.Context, u *org.User, f Filter, sort string, 
 	if !u.IsStaff() {
 		f.AssigneeID, f.Unassigned, f.CustomerID = 0, false, 0
 	}
-	return s.store.List(ctx, s.ScopeOf(u), f, sort, after, limit)
+	sc, err := s.ScopeOf(ctx, u)
+	if err != nil {
+		return Page{}, err
+	}
+	return s.store.List(ctx, sc, f, sort, after, limit)
 }
 
 // Counts are the tickets u may see per status.
 func (s *Service) Counts(ctx context.Context, u *org.User) (map[string]int, error) {
-	return s.store.Counts(ctx, s.ScopeOf(u))
+	sc, err := s.ScopeOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Counts(ctx, sc)
 }
 
 // Messages returns a ticket's correspondence as u may read it: customers
@@ -240,9 +258,13 @@ func (s *Service) Reply(ctx context.Context, u *org.User, id int64, body string,
 	if !u.IsStaff() {
 		internal = false
 	}
+	sc, err := s.ScopeOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	var m *Message
-	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
-		t, err := st.TicketForUpdate(ctx, s.ScopeOf(u), id)
+	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		t, err := st.TicketForUpdate(ctx, sc, id)
 		if err != nil {
 			return err
 		}
@@ -255,6 +277,9 @@ func (s *Service) Reply(ctx context.Context, u *org.User, id int64, body string,
 		}
 		if err := s.queueReply(ctx, st.db, t, m); err != nil {
 			return err
+		}
+		if internal {
+			return nil // a note changes nothing customers see, not even the time of the last update
 		}
 		old, cols := t.Status, []string{"status"}
 		now := s.clock.Now()
@@ -286,8 +311,12 @@ func (s *Service) Reply(ctx context.Context, u *org.User, id int64, body string,
 // Close closes a ticket: staff always, customers for web and email
 // tickets when their permissions allow.
 func (s *Service) Close(ctx context.Context, u *org.User, id int64) (*Ticket, error) {
+	perms, err := s.PermsOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	return s.setState(ctx, u, id, func(t *Ticket) ([]string, error) {
-		if !s.PermsOf(u).Close {
+		if !perms.Close {
 			return nil, ErrCannotClose
 		}
 		if t.Status == StatusClosed {
@@ -311,8 +340,11 @@ func (s *Service) Reopen(ctx context.Context, u *org.User, id int64) (*Ticket, e
 }
 
 func (s *Service) setState(ctx context.Context, u *org.User, id int64, change func(*Ticket) ([]string, error)) (*Ticket, error) {
-	sc := s.ScopeOf(u)
-	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
+	sc, err := s.ScopeOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
 		t, err := st.TicketForUpdate(ctx, sc, id)
 		if err != nil {
 			return err
@@ -336,7 +368,10 @@ func (s *Service) setState(ctx context.Context, u *org.User, id int64, change fu
 // Update changes a ticket's parameters. Staff change every one; customers
 // those their permissions let them edit (the rest of ch is ignored).
 func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) (*Ticket, error) {
-	perms := s.PermsOf(u)
+	perms, err := s.PermsOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	v := &apperr.ValidationError{}
 	if ch.Subject != nil {
 		org.CheckText(v, "subject", *ch.Subject, true, maxSubject)
@@ -355,8 +390,11 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	sc := s.ScopeOf(u)
-	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
+	sc, err := s.ScopeOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
 		t, err := st.TicketForUpdate(ctx, sc, id)
 		if err != nil {
 			return err
@@ -461,9 +499,12 @@ func (s *Service) Rate(ctx context.Context, u *org.User, id int64, score int, co
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	sc := s.ScopeOf(u)
-	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
-		t, err := st.Ticket(ctx, sc, id)
+	sc, err := s.ScopeOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		t, err := st.TicketForUpdate(ctx, sc, id)
 		if err != nil {
 			return err
 		}

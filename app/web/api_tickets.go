@@ -37,10 +37,23 @@ type apiTicket struct {
 	DueAt           *time.Time     `json:"due_at"`
 }
 
-// toAPITicket shows t as u may see it: parameters hidden by the customer
+// ticketPerms are the signed-in user's customer permissions on tickets.
+func (s *Server) ticketPerms(c *fiber.Ctx) (ticket.Perms, error) {
+	return s.tickets.PermsOf(c.UserContext(), currentUser(c))
+}
+
+// sendTicket answers t as the signed-in user may see it.
+func (s *Server) sendTicket(c *fiber.Ctx, status int, t *ticket.Ticket) error {
+	perms, err := s.ticketPerms(c)
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(toAPITicket(perms, t))
+}
+
+// toAPITicket shows t as someone with permissions p may see it: parameters hidden by the customer
 // permissions are left out.
-func (s *Server) toAPITicket(u *org.User, t *ticket.Ticket) apiTicket {
-	p := s.tickets.PermsOf(u)
+func toAPITicket(p ticket.Perms, t *ticket.Ticket) apiTicket {
 	out := apiTicket{ID: t.ID, Number: t.Number, Subject: t.Subject, Status: t.Status, Channel: t.Channel,
 		CustomerID: t.CustomerID, DeviceID: t.DeviceID, RequesterID: t.RequesterID, Rating: t.Rating,
 		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(), FirstResponseAt: utcPtr(t.FirstResponseAt),
@@ -136,9 +149,13 @@ func (s *Server) apiTickets(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	perms, err := s.ticketPerms(c)
+	if err != nil {
+		return err
+	}
 	out := list[apiTicket]{Items: make([]apiTicket, 0, len(page.Items))}
 	for _, t := range page.Items {
-		out.Items = append(out.Items, s.toAPITicket(u, t))
+		out.Items = append(out.Items, toAPITicket(perms, t))
 	}
 	if page.Next != nil {
 		out.NextCursor = keyCursor(page.Next)
@@ -183,7 +200,7 @@ func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/tickets/"+itoa64(t.ID))
-	return c.Status(fiber.StatusCreated).JSON(s.toAPITicket(u, t))
+	return s.sendTicket(c, fiber.StatusCreated, t)
 }
 
 func (s *Server) pathTicket(c *fiber.Ctx) (*ticket.Ticket, error) {
@@ -199,7 +216,7 @@ func (s *Server) apiTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(s.toAPITicket(currentUser(c), t))
+	return s.sendTicket(c, fiber.StatusOK, t)
 }
 
 func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
@@ -254,7 +271,7 @@ func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
 	if t, err = s.tickets.Update(c.UserContext(), u, t.ID, ch); err != nil {
 		return err
 	}
-	return c.JSON(s.toAPITicket(u, t))
+	return s.sendTicket(c, fiber.StatusOK, t)
 }
 
 type apiMessage struct {
@@ -335,7 +352,7 @@ func (s *Server) apiTicketState(close bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.JSON(s.toAPITicket(u, t))
+		return s.sendTicket(c, fiber.StatusOK, t)
 	}
 }
 
@@ -359,5 +376,5 @@ func (s *Server) apiRateTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(s.toAPITicket(u, t))
+	return s.sendTicket(c, fiber.StatusOK, t)
 }

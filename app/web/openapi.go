@@ -91,7 +91,15 @@ var (
 		Request: "MessageInput", Status: 201, Response: "Message", Errors: []int{403, 404}}
 	docCloseTicket  = &apiDoc{Summary: "Close a ticket (customers: web and email tickets)", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404, 409}}
 	docReopenTicket = &apiDoc{Summary: "Reopen a closed or resolved ticket (customers: web and email tickets)", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404, 409}}
-	docRateTicket   = &apiDoc{Summary: "Rate a resolved or closed ticket you requested: score 1-5 and an optional comment; rating again replaces it", Tag: "tickets",
+	docCompanyPerms = &apiDoc{Summary: "A customer company's ticket permissions (allow, deny or inherit the role default) and what each role gets", Tag: "permissions",
+		Status: 200, Response: "CompanyPermissions", Errors: []int{403, 404}}
+	docSetCompanyPerms = &apiDoc{Summary: "Change a customer company's ticket permissions; those left out stay", Tag: "permissions",
+		Request: "PermissionSettings", Status: 200, Response: "CompanyPermissions", Errors: []int{403, 404}}
+	docUserPerms = &apiDoc{Summary: "One customer user's ticket permissions: their settings (which win), the company's, and the effect", Tag: "permissions",
+		Status: 200, Response: "UserPermissions", Errors: []int{403, 404}}
+	docSetUserPerms = &apiDoc{Summary: "Override ticket permissions for one customer user; those left out stay", Tag: "permissions",
+		Request: "PermissionSettings", Status: 200, Response: "UserPermissions", Errors: []int{403, 404}}
+	docRateTicket = &apiDoc{Summary: "Rate a resolved or closed ticket you requested: score 1-5 and an optional comment; rating again replaces it", Tag: "tickets",
 		Request: "Rating", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
 	docDevices = &apiDoc{Summary: "Devices you may see (your company's; for staff the provider's), filtered, sorted and paged", Tag: "devices",
 		Status: 200, Response: "DeviceList", Query: []string{"status", "site", "category", "q", "due", "customer_id", "sort", "limit", "cursor"}, Errors: []int{403}}
@@ -268,7 +276,13 @@ var schemas = map[string]any{
 	"Message": obj([]string{"id", "author_id", "author_name", "body", "created_at"}, map[string]any{"id": integer,
 		"author_id": nullable(integer), "author_name": str, "body": str, "internal": map[string]any{"type": "boolean", "description": "staff only"},
 		"created_at": dateTime}),
-	"MessageList":  listOf("Message"),
+	"MessageList": listOf("Message"),
+	"PermissionSettings": map[string]any{"type": "object", "description": "permission → allow, deny or inherit; permissions: see_all, view_priority, edit_priority, view_type, edit_type, view_tags, edit_tags, see_assignee, close, see_group",
+		"additionalProperties": map[string]any{"type": "string", "enum": []string{"allow", "deny", "inherit"}}},
+	"CompanyPermissions": obj([]string{"settings", "effective"}, map[string]any{"settings": ref("PermissionSettings"),
+		"effective": map[string]any{"type": "object", "description": "role → permission → allowed"}}),
+	"UserPermissions": obj([]string{"settings", "company", "effective"}, map[string]any{"settings": ref("PermissionSettings"),
+		"company": ref("PermissionSettings"), "effective": map[string]any{"type": "object", "description": "permission → allowed"}}),
 	"Rating":       obj([]string{"score"}, map[string]any{"score": map[string]any{"type": "integer", "minimum": 1, "maximum": 5}, "comment": str}),
 	"MessageInput": obj([]string{"body"}, map[string]any{"body": str, "internal": map[string]any{"type": "boolean", "description": "staff: an internal note"}}),
 	"EmailCheck": obj([]string{"email", "valid", "taken", "customer"}, map[string]any{"email": str,

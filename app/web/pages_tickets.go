@@ -53,7 +53,11 @@ func (s *Server) showTickets(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := views.TicketsData{Items: page.Items, Filter: f, Sort: sort, Counts: counts, Staff: u.IsStaff(), Perms: s.tickets.PermsOf(u)}
+	perms, err := s.ticketPerms(c)
+	if err != nil {
+		return err
+	}
+	d := views.TicketsData{Items: page.Items, Filter: f, Sort: sort, Counts: counts, Staff: u.IsStaff(), Perms: perms}
 	if c.Query("requester") == "me" {
 		d.Requester = "me"
 	}
@@ -102,7 +106,11 @@ func formID(f *views.Form, name string) int64 {
 
 func (s *Server) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error {
 	ctx, u := c.UserContext(), currentUser(c)
-	d := views.NewTicketData{Form: f, Staff: u.IsStaff(), Perms: s.tickets.PermsOf(u)}
+	perms, err := s.ticketPerms(c)
+	if err != nil {
+		return err
+	}
+	d := views.NewTicketData{Form: f, Staff: u.IsStaff(), Perms: perms}
 	if u.IsStaff() {
 		cs, err := s.people.Customers(ctx, actor(c), "", "", 0, 500)
 		if err != nil {
@@ -179,7 +187,11 @@ func (s *Server) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply,
 	if err != nil {
 		return err
 	}
-	d := views.TicketData{Ticket: t, Messages: msgs, Perms: s.tickets.PermsOf(u), Staff: u.IsStaff(), Reply: reply, Params: params,
+	perms, err := s.ticketPerms(c)
+	if err != nil {
+		return err
+	}
+	d := views.TicketData{Ticket: t, Messages: msgs, Perms: perms, Staff: u.IsStaff(), Reply: reply, Params: params,
 		CanWrite: u.IsStaff() || ticket.CustomerWritable(t.Channel)}
 	if !d.CanWrite {
 		d.ReadOnlyX = tr(c).T("error.ticket_channel_read_only")

@@ -1,0 +1,284 @@
+package ticket
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/apperr"
+	"backoffice/app/db"
+	"backoffice/app/org"
+	"backoffice/rbac"
+)
+
+// PermSettings are a customer company's (UserID nil) or one user's settings
+// of the customer permissions; a nil value inherits.
+type PermSettings struct {
+	bun.BaseModel `bun:"table:ticket_permissions,alias:tp"`
+
+	ID           int64 `bun:",pk,autoincrement"`
+	CustomerID   int64
+	UserID       *int64
+	SeeAll       *bool
+	ViewPriority *bool
+	EditPriority *bool
+	ViewType     *bool
+	EditType     *bool
+	ViewTags     *bool
+	EditTags     *bool
+	SeeAssignee  *bool
+	CloseTickets *bool
+	SeeGroup     *bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// field is the setting of perm (one of rbac.TicketPerms).
+func (p *PermSettings) field(perm string) **bool {
+	switch perm {
+	case "see_all":
+		return &p.SeeAll
+	case "view_priority":
+		return &p.ViewPriority
+	case "edit_priority":
+		return &p.EditPriority
+	case "view_type":
+		return &p.ViewType
+	case "edit_type":
+		return &p.EditType
+	case "view_tags":
+		return &p.ViewTags
+	case "edit_tags":
+		return &p.EditTags
+	case "see_assignee":
+		return &p.SeeAssignee
+	case "close":
+		return &p.CloseTickets
+	case "see_group":
+		return &p.SeeGroup
+	}
+	return nil
+}
+
+// Get is perm's setting: rbac.Allow, rbac.Deny or rbac.Inherit.
+func (p *PermSettings) Get(perm string) string {
+	if p == nil {
+		return rbac.Inherit
+	}
+	f := p.field(perm)
+	switch {
+	case f == nil || *f == nil:
+		return rbac.Inherit
+	case **f:
+		return rbac.Allow
+	}
+	return rbac.Deny
+}
+
+// Set changes perm's setting; an unknown value or permission is ignored.
+func (p *PermSettings) Set(perm, value string) {
+	f := p.field(perm)
+	if f == nil {
+		return
+	}
+	switch value {
+	case rbac.Allow, rbac.Deny:
+		v := value == rbac.Allow
+		*f = &v
+	case rbac.Inherit:
+		*f = nil
+	}
+}
+
+// PermSettings loads the company's and, when userID is not 0, the user's
+// settings (nil when none are stored).
+func (s *Store) PermSettings(ctx context.Context, customerID, userID int64) (company, user *PermSettings, err error) {
+	var rows []*PermSettings
+	q := s.db.NewSelect().Model(&rows).Where("tp.customer_id = ?", customerID)
+	if userID != 0 {
+		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("tp.user_id IS NULL").WhereOr("tp.user_id = ?", userID)
+		})
+	} else {
+		q.Where("tp.user_id IS NULL")
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, nil, fmt.Errorf("ticket permissions of customer %d: %w", customerID, err)
+	}
+	for _, r := range rows {
+		if r.UserID == nil {
+			company = r
+		} else {
+			user = r
+		}
+	}
+	return company, user, nil
+}
+
+// SavePermSettings stores settings (inserting or replacing the row of the
+// company or the user).
+func (s *Store) SavePermSettings(ctx context.Context, p *PermSettings) error {
+	now := s.clock.Now()
+	p.UpdatedAt = now
+	if p.ID == 0 {
+		p.CreatedAt = now
+		if _, err := s.db.NewInsert().Model(p).Exec(ctx); err != nil {
+			if db.IsUniqueViolation(err) {
+				return fmt.Errorf("save ticket permissions: settings changed meanwhile: %w", err)
+			}
+			return fmt.Errorf("save ticket permissions: %w", err)
+		}
+		return nil
+	}
+	if _, err := s.db.NewUpdate().Model(p).ExcludeColumn("created_at").WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("save ticket permissions: %w", err)
+	}
+	return nil
+}
+
+// staffPerms are what staff may do: everything.
+var staffPerms = Perms{SeeAll: true, ViewPriority: true, EditPriority: true, ViewType: true, EditType: true, ViewTags: true,
+	EditTags: true, SeeAssignee: true, Close: true, SeeGroup: true}
+
+// PermsOf are u's customer permissions, decided by the Casbin enforcer from
+// u's role with the company's and u's settings as attributes. Staff may do
+// everything.
+func (s *Service) PermsOf(ctx context.Context, u *org.User) (Perms, error) {
+	if u.IsStaff() {
+		return staffPerms, nil
+	}
+	company, user, err := s.store.PermSettings(ctx, u.OrganizationID, u.ID)
+	if err != nil {
+		return Perms{}, err
+	}
+	return s.decide(u.Role, company, user), nil
+}
+
+func (s *Service) decide(role rbac.Role, company, user *PermSettings) Perms {
+	allowed := func(perm string) bool { return s.perms.Allowed(role, perm, company.Get(perm), user.Get(perm)) }
+	return Perms{SeeAll: allowed("see_all"), ViewPriority: allowed("view_priority"), EditPriority: allowed("edit_priority"),
+		ViewType: allowed("view_type"), EditType: allowed("edit_type"), ViewTags: allowed("view_tags"),
+		EditTags: allowed("edit_tags"), SeeAssignee: allowed("see_assignee"), Close: allowed("close"), SeeGroup: allowed("see_group")}
+}
+
+// PermChoices are settings of some customer permissions: perm name →
+// rbac.Allow, rbac.Deny or rbac.Inherit.
+type PermChoices map[string]string
+
+// Choices lists every permission's setting.
+func (p *PermSettings) Choices() PermChoices {
+	out := PermChoices{}
+	for _, perm := range rbac.TicketPerms {
+		out[perm] = p.Get(perm)
+		if out[perm] == rbac.Inherit {
+			out[perm] = "inherit"
+		}
+	}
+	return out
+}
+
+// checkChoices validates settings sent by an administrator.
+func checkPermChoices(ch PermChoices) error {
+	v := &apperr.ValidationError{}
+	for perm, val := range ch {
+		known := false
+		for _, p := range rbac.TicketPerms {
+			known = known || p == perm
+		}
+		switch {
+		case !known:
+			v.Add(perm, "error.permission_unknown", nil)
+		case val != rbac.Allow && val != rbac.Deny && val != "inherit" && val != rbac.Inherit:
+			v.Add(perm, "error.permission_value", nil)
+		}
+	}
+	return v.Err()
+}
+
+// CompanyPerms are the settings of customer customerID of staff u's
+// provider.
+func (s *Service) CompanyPerms(ctx context.Context, u *org.User, customerID int64) (*PermSettings, error) {
+	if !u.IsStaff() {
+		return nil, apperr.ErrNotFound
+	}
+	if _, err := s.orgs.Customer(ctx, u.Organization.ScopeProviderID(), customerID); err != nil {
+		return nil, err
+	}
+	company, _, err := s.store.PermSettings(ctx, customerID, 0)
+	if company == nil && err == nil {
+		company = &PermSettings{CustomerID: customerID}
+	}
+	return company, err
+}
+
+// UserPerms are the settings of user userID, a user of a customer of staff
+// u's provider, with the company's.
+func (s *Service) UserPerms(ctx context.Context, u *org.User, userID int64) (target *org.User, company, user *PermSettings, err error) {
+	if !u.IsStaff() {
+		return nil, nil, nil, apperr.ErrNotFound
+	}
+	target, err = s.orgs.User(ctx, userID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if target.IsStaff() || target.Organization.ScopeProviderID() != u.Organization.ScopeProviderID() {
+		return nil, nil, nil, fmt.Errorf("user %d: %w", userID, apperr.ErrNotFound)
+	}
+	company, user, err = s.store.PermSettings(ctx, target.OrganizationID, target.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if company == nil {
+		company = &PermSettings{CustomerID: target.OrganizationID}
+	}
+	if user == nil {
+		id := target.ID
+		user = &PermSettings{CustomerID: target.OrganizationID, UserID: &id}
+	}
+	return target, company, user, nil
+}
+
+// SetCompanyPerms changes the settings of a customer company; permissions
+// left out stay.
+func (s *Service) SetCompanyPerms(ctx context.Context, u *org.User, customerID int64, ch PermChoices) (*PermSettings, error) {
+	if err := checkPermChoices(ch); err != nil {
+		return nil, err
+	}
+	p, err := s.CompanyPerms(ctx, u, customerID)
+	if err != nil {
+		return nil, err
+	}
+	for perm, val := range ch {
+		p.Set(perm, normalizeChoice(val))
+	}
+	return p, s.store.SavePermSettings(ctx, p)
+}
+
+// SetUserPerms changes one user's settings; permissions left out stay.
+func (s *Service) SetUserPerms(ctx context.Context, u *org.User, userID int64, ch PermChoices) (*PermSettings, error) {
+	if err := checkPermChoices(ch); err != nil {
+		return nil, err
+	}
+	_, _, p, err := s.UserPerms(ctx, u, userID)
+	if err != nil {
+		return nil, err
+	}
+	for perm, val := range ch {
+		p.Set(perm, normalizeChoice(val))
+	}
+	return p, s.store.SavePermSettings(ctx, p)
+}
+
+func normalizeChoice(v string) string {
+	if v == "inherit" {
+		return rbac.Inherit
+	}
+	return v
+}
+
+// Effective is what a user of role would get under company and user.
+func (s *Service) Effective(role rbac.Role, company, user *PermSettings) Perms {
+	return s.decide(role, company, user)
+}

@@ -1,0 +1,188 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/apperr"
+	"backoffice/app/people"
+	"backoffice/app/ticket"
+	"backoffice/rbac"
+	"backoffice/views"
+)
+
+// Customer permissions on tickets: set per customer company by the provider
+// administrator and overridden per user.
+
+type apiCompanyPerms struct {
+	Settings  ticket.PermChoices         `json:"settings"`
+	Effective map[string]map[string]bool `json:"effective"` // per role
+}
+
+func (s *Server) companyPermsJSON(p *ticket.PermSettings) apiCompanyPerms {
+	out := apiCompanyPerms{Settings: p.Choices(), Effective: map[string]map[string]bool{}}
+	for _, r := range rbac.CustomerRoles {
+		out.Effective[string(r)] = s.tickets.Effective(r, p, nil).Map()
+	}
+	return out
+}
+
+func (s *Server) apiCompanyPerms(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.tickets.CompanyPerms(c.UserContext(), currentUser(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.companyPermsJSON(p))
+}
+
+func (s *Server) apiSetCompanyPerms(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var ch ticket.PermChoices
+	if err := decodeJSON(c, &ch); err != nil {
+		return err
+	}
+	p, err := s.tickets.SetCompanyPerms(c.UserContext(), currentUser(c), id, ch)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.companyPermsJSON(p))
+}
+
+type apiUserPerms struct {
+	Settings  ticket.PermChoices `json:"settings"`
+	Company   ticket.PermChoices `json:"company"`
+	Effective map[string]bool    `json:"effective"`
+}
+
+func (s *Server) userPerms(c *fiber.Ctx, ch ticket.PermChoices) (apiUserPerms, error) {
+	ctx, u := c.UserContext(), currentUser(c)
+	id, err := pathID(c, "id")
+	if err != nil {
+		return apiUserPerms{}, err
+	}
+	if ch != nil {
+		if _, err := s.tickets.SetUserPerms(ctx, u, id, ch); err != nil {
+			return apiUserPerms{}, err
+		}
+	}
+	target, company, user, err := s.tickets.UserPerms(ctx, u, id)
+	if err != nil {
+		return apiUserPerms{}, err
+	}
+	return apiUserPerms{Settings: user.Choices(), Company: company.Choices(),
+		Effective: s.tickets.Effective(target.Role, company, user).Map()}, nil
+}
+
+func (s *Server) apiUserPerms(c *fiber.Ctx) error {
+	out, err := s.userPerms(c, nil)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiSetUserPerms(c *fiber.Ctx) error {
+	var ch ticket.PermChoices
+	if err := decodeJSON(c, &ch); err != nil {
+		return err
+	}
+	if ch == nil {
+		ch = ticket.PermChoices{}
+	}
+	out, err := s.userPerms(c, ch)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// permChoicesFrom reads one select per permission from a form.
+func permChoicesFrom(c *fiber.Ctx) ticket.PermChoices {
+	ch := ticket.PermChoices{}
+	for _, perm := range rbac.TicketPerms {
+		if v := c.FormValue(perm); v != "" {
+			ch[perm] = v
+		}
+	}
+	return ch
+}
+
+func (s *Server) showCompanyPerms(c *fiber.Ctx) error {
+	o, err := s.pathCustomer(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.tickets.CompanyPerms(c.UserContext(), currentUser(c), o.ID)
+	if err != nil {
+		return err
+	}
+	d := views.PermsData{Title: o.Name, Action: "/customers/" + itoa64(o.ID) + "/ticket-permissions", Back: "/customers/" + itoa64(o.ID),
+		Settings: p.Choices(), Effective: map[string]map[string]bool{}, Company: true}
+	for _, r := range rbac.CustomerRoles {
+		d.Effective[string(r)] = s.tickets.Effective(r, p, nil).Map()
+	}
+	users, _, err := s.people.Users(c.UserContext(), actor(c), people.UserQuery{CustomerID: o.ID}, nil, 200)
+	if err != nil {
+		return err
+	}
+	d.Users = users
+	return s.render(c, fiber.StatusOK, views.PermsPage(s.page(c, tr(c).T("perms.title")), d))
+}
+
+func (s *Server) saveCompanyPerms(c *fiber.Ctx) error {
+	o, err := s.pathCustomer(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.tickets.SetCompanyPerms(c.UserContext(), currentUser(c), o.ID, permChoicesFrom(c)); err != nil {
+		if errorsIsValidation(err) {
+			s.flash(c, "error", "form.fix_errors", nil)
+			return c.Redirect("/customers/"+itoa64(o.ID)+"/ticket-permissions", fiber.StatusSeeOther)
+		}
+		return err
+	}
+	s.flash(c, "success", "flash.perms_saved", nil)
+	return c.Redirect("/customers/"+itoa64(o.ID)+"/ticket-permissions", fiber.StatusSeeOther)
+}
+
+func (s *Server) showUserPerms(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	target, company, user, err := s.tickets.UserPerms(c.UserContext(), currentUser(c), id)
+	if err != nil {
+		return err
+	}
+	d := views.PermsData{Title: target.Name(), Action: "/users/" + itoa64(id) + "/ticket-permissions",
+		Back: "/customers/" + itoa64(target.OrganizationID) + "/ticket-permissions", Settings: user.Choices(),
+		CompanySettings: company.Choices(), Effective: map[string]map[string]bool{string(target.Role): s.tickets.Effective(target.Role, company, user).Map()}}
+	return s.render(c, fiber.StatusOK, views.PermsPage(s.page(c, tr(c).T("perms.title")), d))
+}
+
+func (s *Server) saveUserPerms(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.tickets.SetUserPerms(c.UserContext(), currentUser(c), id, permChoicesFrom(c)); err != nil {
+		if errorsIsValidation(err) {
+			s.flash(c, "error", "form.fix_errors", nil)
+			return c.Redirect("/users/"+itoa64(id)+"/ticket-permissions", fiber.StatusSeeOther)
+		}
+		return err
+	}
+	s.flash(c, "success", "flash.perms_saved", nil)
+	return c.Redirect("/users/"+itoa64(id)+"/ticket-permissions", fiber.StatusSeeOther)
+}
+
+func errorsIsValidation(err error) bool {
+	_, ok := err.(*apperr.ValidationError)
+	return ok
+}
