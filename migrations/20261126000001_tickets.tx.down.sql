@@ -1,3 +1,5 @@
+DROP TABLE ticket_attachments;
+--bun:split
 DROP TABLE ticket_permissions;
 --bun:split
 DROP TABLE ticket_messages;

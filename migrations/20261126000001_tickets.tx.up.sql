@@ -121,3 +121,21 @@ CREATE TABLE ticket_permissions (
 CREATE UNIQUE INDEX ticket_permissions_company_key ON ticket_permissions (customer_id) WHERE user_id IS NULL;
 --bun:split
 CREATE UNIQUE INDEX ticket_permissions_user_key ON ticket_permissions (user_id) WHERE user_id IS NOT NULL;
+--bun:split
+-- Files attached to messages, stored under the data directory by the
+-- SHA-256 of their content (one copy of equal files).
+CREATE TABLE ticket_attachments (
+    id {{.PK}},
+    ticket_id BIGINT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    message_id BIGINT NOT NULL REFERENCES ticket_messages (id) ON DELETE CASCADE,
+    filename TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    created_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+--bun:split
+CREATE INDEX ticket_attachments_message_idx ON ticket_attachments (message_id, id);
+--bun:split
+CREATE INDEX ticket_attachments_ticket_idx ON ticket_attachments (ticket_id, id);

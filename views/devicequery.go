@@ -70,3 +70,14 @@ func TicketQuery(d TicketsData, status string) string {
 	}
 	return v.Encode()
 }
+
+// FileSize is a byte count for people: 512 B, 14 KB, 2.3 MB.
+func FileSize(n int64) string {
+	switch {
+	case n < 1024:
+		return strconv.FormatInt(n, 10) + " B"
+	case n < 1024*1024:
+		return strconv.FormatInt((n+512)/1024, 10) + " KB"
+	}
+	return strconv.FormatFloat(float64(n)/(1024*1024), 'f', 1, 64) + " MB"
+}

@@ -29,6 +29,7 @@ type NewTicket struct {
 	CustomerID  int64
 	RequesterID int64
 	Channel     string
+	Files       []Upload // attached to the description
 }
 
 // Normalize trims the input and fills defaults.

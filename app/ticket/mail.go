@@ -15,7 +15,9 @@ import (
 // Mail is what the service needs to email requesters; with a zero Mail no
 // email is written.
 type Mail struct {
-	BaseURL string // links in emails start here
+	// FilesDir keeps attachments ("" → a temporary directory, for tests).
+	FilesDir string
+	BaseURL  string // links in emails start here
 	I18n    *i18n.Bundle
 	// OnMail is called after a transaction that queued mail commits (to
 	// wake the delivery worker). May be nil.

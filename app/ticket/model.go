@@ -130,6 +130,8 @@ type Message struct {
 	Internal    bool
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+
+	Attachments []*Attachment `bun:"-"`
 }
 
 // Targets are how soon a ticket of each priority should be answered.

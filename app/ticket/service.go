@@ -3,6 +3,8 @@ package ticket
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -51,6 +53,7 @@ type Service struct {
 	devices *device.Store
 	mail    Mail
 	perms   *rbac.TicketPermEnforcer
+	files   Files
 }
 
 // New wires the service.
@@ -59,8 +62,12 @@ func New(db *bun.DB, c clock.Clock, mail Mail) *Service {
 	if err != nil {
 		panic(err) // the model and policy are embedded; a test covers them
 	}
+	dir := mail.FilesDir
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "backoffice-attachments")
+	}
 	return &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), devices: device.NewStore(db, c),
-		mail: mail, perms: perms}
+		mail: mail, perms: perms, files: Files{Dir: dir}}
 }
 
 // ScopeOf is the set of tickets u may see: a member whose company does not
@@ -89,8 +96,16 @@ func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, st *Sto
 // one of its users) through any channel but qr and video.
 func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticket, error) {
 	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return nil, err
+	verr := in.Validate()
+	types, ferr := checkUploads(in.Files)
+	if verr != nil || ferr != nil {
+		v := &apperr.ValidationError{}
+		for _, e := range []error{verr, ferr} {
+			if ve, ok := e.(*apperr.ValidationError); ok {
+				v.Fields = append(v.Fields, ve.Fields...)
+			}
+		}
+		return nil, v
 	}
 	perms, err := s.PermsOf(ctx, u)
 	if err != nil {
@@ -151,8 +166,11 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 		if err := st.Create(ctx, t); err != nil {
 			return err
 		}
-		return st.AddMessage(ctx, &Message{TicketID: t.ID, AuthorID: &u.ID, AuthorName: u.Name(), AuthorStaff: u.IsStaff(),
-			Body: in.Description})
+		m := &Message{TicketID: t.ID, AuthorID: &u.ID, AuthorName: u.Name(), AuthorStaff: u.IsStaff(), Body: in.Description}
+		if err := st.AddMessage(ctx, m); err != nil {
+			return err
+		}
+		return s.addAttachments(ctx, st.db, m, in.Files, types)
 	})
 	if err != nil {
 		return nil, err
@@ -234,7 +252,11 @@ func (s *Service) Messages(ctx context.Context, u *org.User, id, after int64, li
 	if _, err := s.Ticket(ctx, u, id); err != nil {
 		return nil, false, err
 	}
-	return s.store.Messages(ctx, id, u.IsStaff(), after, limit)
+	msgs, more, err := s.store.Messages(ctx, id, u.IsStaff(), after, limit)
+	if err != nil {
+		return nil, false, err
+	}
+	return msgs, more, s.store.Attachments(ctx, msgs)
 }
 
 // mayContinue checks that a customer user may reply to, close or reopen t.
@@ -249,9 +271,18 @@ func mayContinue(u *org.User, t *Ticket) error {
 // "internal" is ignored. A customer's reply reopens a pending, resolved or
 // closed ticket; the first public staff reply opens a new one.
 func (s *Service) Reply(ctx context.Context, u *org.User, id int64, body string, internal bool) (*Message, error) {
+	return s.ReplyWithFiles(ctx, u, id, body, internal, nil)
+}
+
+// ReplyWithFiles is Reply with attached files.
+func (s *Service) ReplyWithFiles(ctx context.Context, u *org.User, id int64, body string, internal bool, files []Upload) (*Message, error) {
 	body = normalizeBody(body)
 	v := &apperr.ValidationError{}
 	CheckBody(v, "body", body)
+	types, ferr := checkUploads(files)
+	if fv, ok := ferr.(*apperr.ValidationError); ok {
+		v.Fields = append(v.Fields, fv.Fields...)
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -273,6 +304,9 @@ func (s *Service) Reply(ctx context.Context, u *org.User, id int64, body string,
 		}
 		m = &Message{TicketID: t.ID, AuthorID: &u.ID, AuthorName: u.Name(), AuthorStaff: u.IsStaff(), Body: body, Internal: internal}
 		if err := st.AddMessage(ctx, m); err != nil {
+			return err
+		}
+		if err := s.addAttachments(ctx, st.db, m, files, types); err != nil {
 			return err
 		}
 		if err := s.queueReply(ctx, st.db, t, m); err != nil {

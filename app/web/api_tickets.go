@@ -2,6 +2,8 @@ package web
 
 import (
 	"encoding/json"
+	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -275,16 +277,18 @@ func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
 }
 
 type apiMessage struct {
-	ID         int64     `json:"id"`
-	AuthorID   *int64    `json:"author_id"`
-	AuthorName string    `json:"author_name"`
-	Body       string    `json:"body"`
-	Internal   *bool     `json:"internal,omitempty"` // staff only
-	CreatedAt  time.Time `json:"created_at"`
+	ID          int64           `json:"id"`
+	AuthorID    *int64          `json:"author_id"`
+	AuthorName  string          `json:"author_name"`
+	Body        string          `json:"body"`
+	Internal    *bool           `json:"internal,omitempty"` // staff only
+	Attachments []apiAttachment `json:"attachments"`
+	CreatedAt   time.Time       `json:"created_at"`
 }
 
 func toAPIMessage(u *org.User, m *ticket.Message) apiMessage {
-	out := apiMessage{ID: m.ID, AuthorID: m.AuthorID, AuthorName: m.AuthorName, Body: m.Body, CreatedAt: m.CreatedAt.UTC()}
+	out := apiMessage{ID: m.ID, AuthorID: m.AuthorID, AuthorName: m.AuthorName, Body: m.Body, CreatedAt: m.CreatedAt.UTC(),
+		Attachments: attachmentsJSON(m)}
 	if u.IsStaff() {
 		internal := m.Internal
 		out.Internal = &internal
@@ -325,11 +329,17 @@ func (s *Server) apiReplyTicket(c *fiber.Ctx) error {
 		Body     string `json:"body"`
 		Internal bool   `json:"internal"`
 	}
-	if err := decodeJSON(c, &b); err != nil {
+	var files []ticket.Upload
+	if isMultipart(c) {
+		b.Body, b.Internal = c.FormValue("body"), c.FormValue("internal") == "true" || c.FormValue("internal") == "1"
+		if files, err = uploads(c); err != nil {
+			return err
+		}
+	} else if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
 	u := currentUser(c)
-	m, err := s.tickets.Reply(c.UserContext(), u, id, b.Body, b.Internal)
+	m, err := s.tickets.ReplyWithFiles(c.UserContext(), u, id, b.Body, b.Internal, files)
 	if err != nil {
 		return err
 	}
@@ -377,4 +387,96 @@ func (s *Server) apiRateTicket(c *fiber.Ctx) error {
 		return err
 	}
 	return s.sendTicket(c, fiber.StatusOK, t)
+}
+
+type apiAttachment struct {
+	ID          int64  `json:"id"`
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	URL         string `json:"url"`
+}
+
+func attachmentsJSON(m *ticket.Message) []apiAttachment {
+	out := make([]apiAttachment, 0, len(m.Attachments))
+	for _, a := range m.Attachments {
+		out = append(out, apiAttachment{ID: a.ID, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size,
+			URL: "/api/v1/tickets/" + itoa64(a.TicketID) + "/attachments/" + itoa64(a.ID)})
+	}
+	return out
+}
+
+// uploads reads the "files" of a multipart request; a file over the limit
+// is read only far enough to be refused.
+func uploads(c *fiber.Ctx) ([]ticket.Upload, error) {
+	form, err := c.MultipartForm()
+	if err != nil {
+		return nil, nil
+	}
+	var out []ticket.Upload
+	for i, fh := range form.File["files"] {
+		if i >= ticket.MaxFiles+1 {
+			break
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(f, ticket.MaxFileSize+1))
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		if fh.Filename == "" && len(data) == 0 {
+			continue // an empty file input
+		}
+		out = append(out, ticket.Upload{Name: fh.Filename, Data: data})
+	}
+	return out, nil
+}
+
+func isMultipart(c *fiber.Ctx) bool {
+	return strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm)
+}
+
+// sendAttachment answers a file of a ticket the user may see, as a
+// download that browsers neither sniff nor run.
+func (s *Server) sendAttachment(c *fiber.Ctx) error {
+	t, err := s.pathTicket(c)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(c, "attachment_id")
+	if err != nil {
+		return err
+	}
+	a, err := s.tickets.Attachment(c.UserContext(), currentUser(c), t, id)
+	if err != nil {
+		return err
+	}
+	f, err := s.tickets.Files().Open(a)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, a.ContentType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+asciiName(a.Filename)+`"; filename*=UTF-8''`+url.PathEscape(a.Filename))
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
+	return c.Send(data)
+}
+
+// asciiName is a file name for the plain filename parameter.
+func asciiName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, name)
 }

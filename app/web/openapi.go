@@ -99,6 +99,8 @@ var (
 		Status: 200, Response: "UserPermissions", Errors: []int{403, 404}}
 	docSetUserPerms = &apiDoc{Summary: "Override ticket permissions for one customer user; those left out stay", Tag: "permissions",
 		Request: "PermissionSettings", Status: 200, Response: "UserPermissions", Errors: []int{403, 404}}
+	docAttachment = &apiDoc{Summary: "A file attached to a ticket's message, as a download (files of internal notes only for staff)", Tag: "tickets",
+		Status: 200, Response: "File", Errors: []int{403, 404}}
 	docRateTicket = &apiDoc{Summary: "Rate a resolved or closed ticket you requested: score 1-5 and an optional comment; rating again replaces it", Tag: "tickets",
 		Request: "Rating", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
 	docDevices = &apiDoc{Summary: "Devices you may see (your company's; for staff the provider's), filtered, sorted and paged", Tag: "devices",
@@ -252,7 +254,10 @@ var schemas = map[string]any{
 		"device_id": nullable(integer)}),
 	"ImportResult": obj([]string{"imported"}, map[string]any{"imported": integer}),
 	"CSV":          map[string]any{"type": "string", "format": "text/csv"},
-	"PNG":          map[string]any{"type": "string", "format": "binary"},
+	"File":         map[string]any{"type": "string", "format": "binary"},
+	"Attachment": obj([]string{"id", "filename", "content_type", "size", "url"}, map[string]any{"id": integer, "filename": str,
+		"content_type": str, "size": integer, "url": str}),
+	"PNG": map[string]any{"type": "string", "format": "binary"},
 	"Ticket": obj([]string{"id", "number", "subject", "status", "channel", "customer_id", "device_id", "requester_id", "fields", "rating",
 		"created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "due_at"}, map[string]any{
 		"id": integer, "number": integer, "subject": str,
@@ -275,7 +280,8 @@ var schemas = map[string]any{
 		"tags": map[string]any{"type": "array", "items": str}, "assignee_id": nullable(integer), "device_id": nullable(integer)}),
 	"Message": obj([]string{"id", "author_id", "author_name", "body", "created_at"}, map[string]any{"id": integer,
 		"author_id": nullable(integer), "author_name": str, "body": str, "internal": map[string]any{"type": "boolean", "description": "staff only"},
-		"created_at": dateTime}),
+		"attachments": map[string]any{"type": "array", "items": ref("Attachment")},
+		"created_at":  dateTime}),
 	"MessageList": listOf("Message"),
 	"PermissionSettings": map[string]any{"type": "object", "description": "permission → allow, deny or inherit; permissions: see_all, view_priority, edit_priority, view_type, edit_type, view_tags, edit_tags, see_assignee, close, see_group",
 		"additionalProperties": map[string]any{"type": "string", "enum": []string{"allow", "deny", "inherit"}}},
@@ -283,8 +289,9 @@ var schemas = map[string]any{
 		"effective": map[string]any{"type": "object", "description": "role → permission → allowed"}}),
 	"UserPermissions": obj([]string{"settings", "company", "effective"}, map[string]any{"settings": ref("PermissionSettings"),
 		"company": ref("PermissionSettings"), "effective": map[string]any{"type": "object", "description": "permission → allowed"}}),
-	"Rating":       obj([]string{"score"}, map[string]any{"score": map[string]any{"type": "integer", "minimum": 1, "maximum": 5}, "comment": str}),
-	"MessageInput": obj([]string{"body"}, map[string]any{"body": str, "internal": map[string]any{"type": "boolean", "description": "staff: an internal note"}}),
+	"Rating": obj([]string{"score"}, map[string]any{"score": map[string]any{"type": "integer", "minimum": 1, "maximum": 5}, "comment": str}),
+	"MessageInput": obj([]string{"body"}, map[string]any{"body": str, "internal": map[string]any{"type": "boolean", "description": "staff: an internal note"},
+		"files": map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "binary"}, "description": "as multipart/form-data: up to 5 files of 3 MB (images, PDF, text, zip)"}}),
 	"EmailCheck": obj([]string{"email", "valid", "taken", "customer"}, map[string]any{"email": str,
 		"valid": map[string]any{"type": "boolean"}, "taken": map[string]any{"type": "boolean"}, "customer": nullable(ref("Customer"))}),
 }
@@ -311,7 +318,7 @@ func (s *Server) openAPIDocument() map[string]any {
 		responses := map[string]any{}
 		okResp := map[string]any{"description": statusText[d.Status]}
 		if d.Response != "" {
-			mime := map[string]string{"CSV": "text/csv", "PNG": "image/png"}[d.Response]
+			mime := map[string]string{"CSV": "text/csv", "PNG": "image/png", "File": "application/octet-stream"}[d.Response]
 			if mime == "" {
 				mime = "application/json"
 			}

@@ -159,6 +159,11 @@ func (s *Server) createTicket(c *fiber.Ctx) error {
 	if u.IsStaff() {
 		in.CustomerID, in.RequesterID, in.Channel = formID(f, "customer_id"), formID(f, "requester_id"), f.Value("channel")
 	}
+	files, err := uploads(c)
+	if err != nil {
+		return err
+	}
+	in.Files = files
 	t, err := s.tickets.Create(c.UserContext(), u, in)
 	if err != nil {
 		status, ok := formErrors(c, f, err)
@@ -233,7 +238,11 @@ func (s *Server) replyTicket(c *fiber.Ctx) error {
 		return err
 	}
 	f := formFrom(c, "body", "internal")
-	if _, err := s.tickets.Reply(c.UserContext(), currentUser(c), t.ID, f.Value("body"), f.Value("internal") == "1"); err != nil {
+	files, err := uploads(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.tickets.ReplyWithFiles(c.UserContext(), currentUser(c), t.ID, f.Value("body"), f.Value("internal") == "1", files); err != nil {
 		status, ok := formErrors(c, f, err)
 		if !ok {
 			return err

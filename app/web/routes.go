@@ -154,6 +154,7 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Path: "/tickets/:id/close", Perm: perm{"ticket", "close"}, Handler: s.ticketState(true)},
 		{Method: "POST", Path: "/tickets/:id/reopen", Perm: perm{"ticket", "reopen"}, Handler: s.ticketState(false)},
 		{Method: "POST", Path: "/tickets/:id/rating", Perm: perm{"ticket", "rate"}, Handler: s.rateTicket},
+		{Method: "GET", Path: "/tickets/:id/attachments/:attachment_id", Perm: perm{"ticket", "read"}, Handler: s.sendAttachment},
 
 		// The public page of a scanned label (rate limited per address).
 		{Method: "GET", Path: "/c/:code", Perm: public, Handler: s.showScan},
@@ -209,6 +210,7 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Path: "/api/v1/tickets/:id/messages", Perm: perm{"ticket", "reply"}, Handler: s.apiReplyTicket, Doc: docReplyTicket},
 		{Method: "POST", Path: "/api/v1/tickets/:id/close", Perm: perm{"ticket", "close"}, Handler: s.apiTicketState(true), Doc: docCloseTicket},
 		{Method: "POST", Path: "/api/v1/tickets/:id/reopen", Perm: perm{"ticket", "reopen"}, Handler: s.apiTicketState(false), Doc: docReopenTicket},
+		{Method: "GET", Path: "/api/v1/tickets/:id/attachments/:attachment_id", Perm: perm{"ticket", "read"}, Handler: s.sendAttachment, Doc: docAttachment},
 		{Method: "POST", Path: "/api/v1/tickets/:id/rating", Perm: perm{"ticket", "rate"}, Handler: s.apiRateTicket, Doc: docRateTicket},
 		{Method: "GET", Path: "/api/v1/customers/:id/ticket-permissions", Perm: perm{"permission", "read"}, Handler: s.apiCompanyPerms, Doc: docCompanyPerms},
 		{Method: "PUT", Path: "/api/v1/customers/:id/ticket-permissions", Perm: perm{"permission", "update"}, Handler: s.apiSetCompanyPerms, Doc: docSetCompanyPerms},

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -96,7 +97,8 @@ func New(d Deps) (*Server, error) {
 	s.people = people.New(d.DB, d.Clock, people.Config{BaseURL: strings.TrimRight(d.Config.BaseURL, "/"),
 		InvitationTTL: d.Config.InvitationTTL}, d.Auth, d.I18n)
 	s.devices = device.New(d.DB, d.Clock, d.Auth.Hasher())
-	s.tickets = ticket.New(d.DB, d.Clock, ticket.Mail{BaseURL: d.Config.BaseURL, I18n: d.I18n})
+	s.tickets = ticket.New(d.DB, d.Clock, ticket.Mail{BaseURL: d.Config.BaseURL, I18n: d.I18n,
+		FilesDir: filepath.Join(d.Config.DataDir, "attachments")})
 	if d.Mail != nil {
 		s.tickets.OnMail(d.Mail.Wake)
 		s.people.OnMail = d.Mail.Wake
