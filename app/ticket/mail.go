@@ -18,7 +18,7 @@ type Mail struct {
 	// FilesDir keeps attachments ("" → a temporary directory, for tests).
 	FilesDir string
 	BaseURL  string // links in emails start here
-	I18n    *i18n.Bundle
+	I18n     *i18n.Bundle
 	// OnMail is called after a transaction that queued mail commits (to
 	// wake the delivery worker). May be nil.
 	OnMail func()
