@@ -1,3 +1,5 @@
+DROP TABLE reply_templates;
+--bun:split
 DROP TABLE ticket_attachments;
 --bun:split
 DROP TABLE ticket_permissions;

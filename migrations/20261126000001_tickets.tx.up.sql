@@ -139,3 +139,16 @@ CREATE TABLE ticket_attachments (
 CREATE INDEX ticket_attachments_message_idx ON ticket_attachments (message_id, id);
 --bun:split
 CREATE INDEX ticket_attachments_ticket_idx ON ticket_attachments (ticket_id, id);
+--bun:split
+-- Reply templates (canned responses) of a provider's agents; customers
+-- never see them.
+CREATE TABLE reply_templates (
+    id {{.PK}},
+    provider_id BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+--bun:split
+CREATE INDEX reply_templates_provider_name_idx ON reply_templates (provider_id, name, id);

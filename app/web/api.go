@@ -14,8 +14,8 @@ import (
 )
 
 // decodeJSON reads a JSON request body into dst. Unknown fields are ignored
-// (a client cannot set what dst does not hold); malformed JSON is a 400 and a
-// wrongly typed field a 422 at that field.
+// (a client cannot set what dst does not hold); malformed JSON is a 422 at
+// "body" and a wrongly typed field a 422 at that field.
 func decodeJSON(c *fiber.Ctx, dst any) error {
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if ct != "" && !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) && !strings.Contains(ct, "+json") {

@@ -101,7 +101,12 @@ var (
 		Request: "PermissionSettings", Status: 200, Response: "UserPermissions", Errors: []int{403, 404}}
 	docAttachment = &apiDoc{Summary: "A file attached to a ticket's message, as a download (files of internal notes only for staff)", Tag: "tickets",
 		Status: 200, Response: "File", Errors: []int{403, 404}}
-	docRateTicket = &apiDoc{Summary: "Rate a resolved or closed ticket you requested: score 1-5 and an optional comment; rating again replaces it", Tag: "tickets",
+	docTemplates      = &apiDoc{Summary: "Reply templates of your provider, by name (staff only)", Tag: "templates", Status: 200, Response: "TemplateList", Errors: []int{403, 404}}
+	docCreateTemplate = &apiDoc{Summary: "Add a reply template", Tag: "templates", Request: "TemplateInput", Status: 201, Response: "Template", Errors: []int{403, 404}}
+	docTemplate       = &apiDoc{Summary: "One reply template", Tag: "templates", Status: 200, Response: "Template", Errors: []int{403, 404}}
+	docUpdateTemplate = &apiDoc{Summary: "Change a reply template; fields left out stay", Tag: "templates", Request: "TemplateInput", Status: 200, Response: "Template", Errors: []int{403, 404}}
+	docDeleteTemplate = &apiDoc{Summary: "Delete a reply template", Tag: "templates", Status: 204, Errors: []int{403, 404}}
+	docRateTicket     = &apiDoc{Summary: "Rate a resolved or closed ticket you requested: score 1-5 and an optional comment; rating again replaces it", Tag: "tickets",
 		Request: "Rating", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
 	docDevices = &apiDoc{Summary: "Devices you may see (your company's; for staff the provider's), filtered, sorted and paged", Tag: "devices",
 		Status: 200, Response: "DeviceList", Query: []string{"status", "site", "category", "q", "due", "customer_id", "sort", "limit", "cursor"}, Errors: []int{403}}
@@ -252,9 +257,12 @@ var schemas = map[string]any{
 	"CodeUpdate": obj(nil, map[string]any{"active": map[string]any{"type": "boolean"},
 		"pin":       nullable(map[string]any{"type": "string", "pattern": "^[0-9]{4,8}$"}),
 		"device_id": nullable(integer)}),
-	"ImportResult": obj([]string{"imported"}, map[string]any{"imported": integer}),
-	"CSV":          map[string]any{"type": "string", "format": "text/csv"},
-	"File":         map[string]any{"type": "string", "format": "binary"},
+	"ImportResult":  obj([]string{"imported"}, map[string]any{"imported": integer}),
+	"CSV":           map[string]any{"type": "string", "format": "text/csv"},
+	"File":          map[string]any{"type": "string", "format": "binary"},
+	"Template":      obj([]string{"id", "name", "body", "updated_at"}, map[string]any{"id": integer, "name": str, "body": str, "updated_at": dateTime}),
+	"TemplateList":  listOf("Template"),
+	"TemplateInput": obj(nil, map[string]any{"name": str, "body": str}),
 	"Attachment": obj([]string{"id", "filename", "content_type", "size", "url"}, map[string]any{"id": integer, "filename": str,
 		"content_type": str, "size": integer, "url": str}),
 	"PNG": map[string]any{"type": "string", "format": "binary"},

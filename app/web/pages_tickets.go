@@ -218,6 +218,16 @@ func (s *Server) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply,
 			d.Params.Values["assignee_id"] = itoa64(*t.AssigneeID)
 		}
 	}
+	if u.IsStaff() && s.rbac.Can(u.Role, "template", "read") {
+		if d.Templates, err = s.tickets.Templates(ctx, u); err != nil {
+			return err
+		}
+		if id, err := strconv.ParseInt(c.Query("template"), 10, 64); err == nil && reply == nil {
+			if tpl, err := s.tickets.Template(ctx, u, id); err == nil {
+				d.Reply.Values["body"] = tpl.Body
+			}
+		}
+	}
 	if u.IsStaff() {
 		staff, _, err := s.users.ListUsers(ctx, org.UserFilter{OrganizationID: t.ProviderID}, nil, 500)
 		if err != nil {

@@ -156,6 +156,13 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Path: "/tickets/:id/rating", Perm: perm{"ticket", "rate"}, Handler: s.rateTicket},
 		{Method: "GET", Path: "/tickets/:id/attachments/:attachment_id", Perm: perm{"ticket", "read"}, Handler: s.sendAttachment},
 
+		// Reply templates (staff; customers get 404).
+		{Method: "GET", Path: "/templates", Perm: perm{"template", "read"}, Handler: s.showTemplates},
+		{Method: "POST", Path: "/templates", Perm: perm{"template", "create"}, Handler: s.createTemplate},
+		{Method: "GET", Path: "/templates/:id", Perm: perm{"template", "read"}, Handler: s.showTemplate},
+		{Method: "POST", Path: "/templates/:id", Perm: perm{"template", "update"}, Handler: s.updateTemplate},
+		{Method: "POST", Path: "/templates/:id/delete", Perm: perm{"template", "delete"}, Handler: s.deleteTemplate},
+
 		// The public page of a scanned label (rate limited per address).
 		{Method: "GET", Path: "/c/:code", Perm: public, Handler: s.showScan},
 		{Method: "POST", Path: "/c/:code", Perm: public, Handler: s.unlockScan},
@@ -216,6 +223,11 @@ func (s *Server) routeTable() []route {
 		{Method: "PUT", Path: "/api/v1/customers/:id/ticket-permissions", Perm: perm{"permission", "update"}, Handler: s.apiSetCompanyPerms, Doc: docSetCompanyPerms},
 		{Method: "GET", Path: "/api/v1/users/:id/ticket-permissions", Perm: perm{"permission", "read"}, Handler: s.apiUserPerms, Doc: docUserPerms},
 		{Method: "PUT", Path: "/api/v1/users/:id/ticket-permissions", Perm: perm{"permission", "update"}, Handler: s.apiSetUserPerms, Doc: docSetUserPerms},
+		{Method: "GET", Path: "/api/v1/templates", Perm: perm{"template", "read"}, Handler: s.apiTemplates, Doc: docTemplates},
+		{Method: "POST", Path: "/api/v1/templates", Perm: perm{"template", "create"}, Handler: s.apiCreateTemplate, Doc: docCreateTemplate},
+		{Method: "GET", Path: "/api/v1/templates/:id", Perm: perm{"template", "read"}, Handler: s.apiTemplate, Doc: docTemplate},
+		{Method: "PATCH", Path: "/api/v1/templates/:id", Perm: perm{"template", "update"}, Handler: s.apiUpdateTemplate, Doc: docUpdateTemplate},
+		{Method: "DELETE", Path: "/api/v1/templates/:id", Perm: perm{"template", "delete"}, Handler: s.apiDeleteTemplate, Doc: docDeleteTemplate},
 		{Method: "GET", Path: "/api/v1/organization", Perm: perm{"setting", "read"}, Handler: s.apiOrganization, Doc: docOrganization},
 		{Method: "PATCH", Path: "/api/v1/organization", Perm: perm{"setting", "update"}, Handler: s.apiUpdateOrganization, Doc: docUpdateOrganization},
 		{Method: "GET", Path: "/api/v1/codes", Perm: perm{"code", "read"}, Handler: s.apiCodes, Doc: docCodes},
@@ -274,6 +286,7 @@ type navItem struct {
 var navigation = []navItem{
 	{Href: "/", Label: "nav.home", Icon: "home", Perm: perm{"home", "read"}},
 	{Href: "/tickets", Label: "nav.tickets", Icon: "inbox", Perm: perm{"ticket", "read"}},
+	{Href: "/templates", Label: "nav.templates", Icon: "list", Perm: perm{"template", "read"}},
 	{Href: "/devices", Label: "nav.devices", Icon: "cpu", Perm: perm{"device", "read"}},
 	{Href: "/customers", Label: "nav.customers", Icon: "building", Perm: perm{"customer", "read"}},
 	{Href: "/users", Label: "nav.users", Icon: "users", Perm: perm{"user", "read"}, Area: areaStaff},

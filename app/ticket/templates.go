@@ -1,0 +1,123 @@
+package ticket
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/apperr"
+	"backoffice/app/db"
+	"backoffice/app/org"
+)
+
+// Template is a reply agents insert instead of typing it again.
+type Template struct {
+	bun.BaseModel `bun:"table:reply_templates,alias:rt"`
+
+	ID         int64 `bun:",pk,autoincrement"`
+	ProviderID int64
+	Name       string
+	Body       string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// TemplateInput is a template as a form or API body gives it.
+type TemplateInput struct {
+	Name string
+	Body string
+}
+
+func (in *TemplateInput) check() error {
+	in.Name, in.Body = strings.TrimSpace(in.Name), normalizeBody(in.Body)
+	v := &apperr.ValidationError{}
+	org.CheckText(v, "name", in.Name, true, 100)
+	CheckBody(v, "body", in.Body)
+	return v.Err()
+}
+
+// staffProvider is the provider staff u works for; customers get 404.
+func staffProvider(u *org.User) (int64, error) {
+	if !u.IsStaff() {
+		return 0, apperr.ErrNotFound
+	}
+	return u.Organization.ScopeProviderID(), nil
+}
+
+// Templates lists the provider's reply templates by name.
+func (s *Service) Templates(ctx context.Context, u *org.User) ([]*Template, error) {
+	p, err := staffProvider(u)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Template
+	if err := s.db.NewSelect().Model(&out).Where("rt.provider_id = ?", p).OrderExpr("rt.name, rt.id").Limit(500).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list templates: %w", err)
+	}
+	return out, nil
+}
+
+// Template loads one of the provider's templates.
+func (s *Service) Template(ctx context.Context, u *org.User, id int64) (*Template, error) {
+	p, err := staffProvider(u)
+	if err != nil {
+		return nil, err
+	}
+	t := new(Template)
+	err = s.db.NewSelect().Model(t).Where("rt.id = ?", id).Where("rt.provider_id = ?", p).Scan(ctx)
+	if db.NoRows(err) {
+		return nil, fmt.Errorf("template %d: %w", id, apperr.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load template %d: %w", id, err)
+	}
+	return t, nil
+}
+
+// CreateTemplate adds a template.
+func (s *Service) CreateTemplate(ctx context.Context, u *org.User, in TemplateInput) (*Template, error) {
+	p, err := staffProvider(u)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	t := &Template{ProviderID: p, Name: in.Name, Body: in.Body, CreatedAt: now, UpdatedAt: now}
+	if _, err := s.db.NewInsert().Model(t).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("insert template: %w", err)
+	}
+	return t, nil
+}
+
+// UpdateTemplate changes a template.
+func (s *Service) UpdateTemplate(ctx context.Context, u *org.User, id int64, in TemplateInput) (*Template, error) {
+	t, err := s.Template(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	t.Name, t.Body, t.UpdatedAt = in.Name, in.Body, s.clock.Now()
+	if _, err := s.db.NewUpdate().Model(t).Column("name", "body", "updated_at").WherePK().Exec(ctx); err != nil {
+		return nil, fmt.Errorf("update template: %w", err)
+	}
+	return t, nil
+}
+
+// DeleteTemplate removes a template.
+func (s *Service) DeleteTemplate(ctx context.Context, u *org.User, id int64) error {
+	t, err := s.Template(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.NewDelete().Model(t).WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("delete template: %w", err)
+	}
+	return nil
+}
