@@ -621,3 +621,32 @@ func (s *Service) ReportProblem(ctx context.Context, d *device.Device, r Report)
 	}
 	return t, nil
 }
+
+// MaxBulk bounds one bulk change.
+const MaxBulk = 100
+
+// BulkUpdate applies one change to several tickets (staff), each in its
+// own transaction; it reports how many changed. Tickets outside u's scope
+// are skipped.
+func (s *Service) BulkUpdate(ctx context.Context, u *org.User, ids []int64, ch Change) (int, error) {
+	if !u.IsStaff() {
+		return 0, apperr.ErrNotFound
+	}
+	if len(ids) == 0 {
+		return 0, apperr.Invalid("id", "error.select_tickets")
+	}
+	if len(ids) > MaxBulk {
+		return 0, &apperr.ValidationError{Fields: []apperr.FieldError{{Field: "id", Message: "error.too_many_selected", Data: map[string]any{"Max": MaxBulk}}}}
+	}
+	n := 0
+	for _, id := range ids {
+		if _, err := s.Update(ctx, u, id, ch); err != nil {
+			if errors.Is(err, apperr.ErrNotFound) {
+				continue
+			}
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}

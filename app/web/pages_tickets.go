@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -80,6 +81,15 @@ func (s *Server) showTickets(c *fiber.Ctx) error {
 			return err
 		}
 		d.Customers = cs.Items
+		staff, _, err := s.users.ListUsers(ctx, org.UserFilter{OrganizationID: u.Organization.ScopeProviderID()}, nil, 500)
+		if err != nil {
+			return err
+		}
+		for _, a := range staff {
+			if !a.Disabled() {
+				d.Agents = append(d.Agents, a)
+			}
+		}
 	} else {
 		devs, err := s.devices.List(ctx, u, device.Filter{}, "name", nil, 200)
 		if err != nil {
@@ -355,4 +365,61 @@ func (s *Server) exportTickets(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="tickets-`+s.today(c).String()+`.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
+}
+
+// bulkTickets assigns or changes the status of the selected tickets.
+func (s *Server) bulkTickets(c *fiber.Ctx) error {
+	back := "/tickets"
+	if q := c.FormValue("back"); q != "" && safeNext("/tickets?"+q) != "" {
+		back = "/tickets?" + q
+	}
+	var ch ticket.Change
+	if st := c.FormValue("status"); st != "" {
+		ch.Status = &st
+	}
+	switch a := c.FormValue("assignee_id"); a {
+	case "":
+	case "none":
+		var none *int64
+		ch.AssigneeID = &none
+	default:
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil {
+			id = -1
+		}
+		ch.AssigneeID = new(*int64)
+		*ch.AssigneeID = &id
+	}
+	var ids []int64
+	form, err := c.MultipartForm()
+	if err == nil {
+		for _, v := range form.Value["id"] {
+			if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+				ids = append(ids, id)
+			}
+		}
+	} else {
+		c.Context().PostArgs().VisitAll(func(k, v []byte) {
+			if string(k) == "id" {
+				if id, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+					ids = append(ids, id)
+				}
+			}
+		})
+	}
+	if ch.Status == nil && ch.AssigneeID == nil {
+		s.flash(c, "error", "error.bulk_nothing", nil)
+		return c.Redirect(back, fiber.StatusSeeOther)
+	}
+	n, err := s.tickets.BulkUpdate(c.UserContext(), currentUser(c), ids, ch)
+	if err != nil {
+		var ve *apperr.ValidationError
+		if errors.As(err, &ve) && len(ve.Fields) > 0 {
+			s.flash(c, "error", ve.Fields[0].Message, ve.Fields[0].Data)
+			return c.Redirect(back, fiber.StatusSeeOther)
+		}
+		return err
+	}
+	s.flash(c, "success", "flash.tickets_bulk", map[string]any{"Count": n})
+	return c.Redirect(back, fiber.StatusSeeOther)
 }

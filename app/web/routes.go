@@ -148,6 +148,7 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Path: "/tickets/new", Perm: perm{"ticket", "create"}, Handler: s.showNewTicket},
 		{Method: "GET", Path: "/tickets/export", Perm: perm{"ticket", "read"}, Area: areaStaff, Handler: s.exportTickets},
 		{Method: "POST", Path: "/tickets", Perm: perm{"ticket", "create"}, Handler: s.createTicket},
+		{Method: "POST", Path: "/tickets/bulk", Perm: perm{"ticket", "assign"}, Area: areaStaff, Handler: s.bulkTickets},
 		{Method: "GET", Path: "/tickets/:id", Perm: perm{"ticket", "read"}, Handler: s.showTicket},
 		{Method: "POST", Path: "/tickets/:id", Perm: perm{"ticket", "read"}, Handler: s.updateTicket},
 		{Method: "POST", Path: "/tickets/:id/messages", Perm: perm{"ticket", "reply"}, Handler: s.replyTicket},
