@@ -65,6 +65,12 @@ func TicketQuery(d TicketsData, status string) string {
 	if f.CustomerID != 0 {
 		v.Set("customer_id", strconv.FormatInt(f.CustomerID, 10))
 	}
+	if f.CreatedWithin > 0 {
+		v.Set("created_within", strconv.Itoa(f.CreatedWithin))
+	}
+	if f.Rating > 0 {
+		v.Set("rating", strconv.Itoa(f.Rating))
+	}
 	if d.Sort != "" && d.Sort != "-updated_at" {
 		v.Set("sort", d.Sort)
 	}

@@ -199,6 +199,12 @@ func CheckFilter(f Filter, sort string) error {
 	if f.Type != "" && indexOf(Types, f.Type) < 0 {
 		v.Add("type", "error.ticket_type", nil)
 	}
+	if f.CreatedWithin < 0 || f.CreatedWithin > 3650 {
+		v.Add("created_within", "error.due_range", nil)
+	}
+	if f.Rating < 0 || f.Rating > 5 {
+		v.Add("rating", "error.rating_range", nil)
+	}
 	if !ValidSort(sort) {
 		v.Add("sort", "error.sort_invalid", nil)
 	}
@@ -230,6 +236,7 @@ func (s *Service) List(ctx context.Context, u *org.User, f Filter, sort string, 
 	if !u.IsStaff() {
 		f.AssigneeID, f.Unassigned, f.CustomerID = 0, false, 0
 	}
+	f.notes = u.IsStaff()
 	sc, err := s.ScopeOf(ctx, u)
 	if err != nil {
 		return Page{}, err

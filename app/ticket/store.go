@@ -187,7 +187,11 @@ type Filter struct {
 	AssigneeID  int64 // staff: one agent's
 	Unassigned  bool
 	CustomerID  int64 // staff: one customer's
-	Query       string
+	Query       string // subject, number, or the text of a message
+	// CreatedWithin keeps tickets created in the last so many days.
+	CreatedWithin int
+	Rating        int  // 1-5: rated so
+	notes         bool // search internal notes too (staff)
 }
 
 // Cursor is a keyset position: the sort key of the last row and its id.
@@ -268,13 +272,25 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after
 	}
 	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(query) + "%"
-		if n, err := strconv.ParseInt(strings.TrimPrefix(query, "#"), 10, 64); err == nil {
-			q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				return q.Where("t.number = ?", n).WhereOr("lower(t.subject) LIKE ? ESCAPE '\\'", like)
-			})
-		} else {
-			q.Where("lower(t.subject) LIKE ? ESCAPE '\\'", like)
+		// The correspondence the caller may read: customers never find a
+		// ticket by the words of an internal note.
+		msgs := "EXISTS (SELECT 1 FROM ticket_messages AS m WHERE m.ticket_id = t.id AND lower(m.body) LIKE ? ESCAPE '\\'"
+		if !f.notes {
+			msgs += " AND m.internal = FALSE"
 		}
+		msgs += ")"
+		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			if n, err := strconv.ParseInt(strings.TrimPrefix(query, "#"), 10, 64); err == nil {
+				q.WhereOr("t.number = ?", n)
+			}
+			return q.WhereOr("lower(t.subject) LIKE ? ESCAPE '\\'", like).WhereOr(msgs, like)
+		})
+	}
+	if f.CreatedWithin > 0 {
+		q.Where("t.created_at >= ?", s.clock.Now().AddDate(0, 0, -f.CreatedWithin))
+	}
+	if f.Rating > 0 {
+		q.Where("t.rating = ?", f.Rating)
 	}
 	if after != nil {
 		arg, err := spec.arg(after.Key)

@@ -101,6 +101,8 @@ func ticketFilter(c *fiber.Ctx, v *apperr.ValidationError) (ticket.Filter, strin
 		return n
 	}
 	f.DeviceID = id("device_id")
+	f.CreatedWithin = int(id("created_within"))
+	f.Rating = int(id("rating"))
 	switch r := c.Query("requester"); r {
 	case "", "anyone":
 	case "me":

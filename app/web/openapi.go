@@ -79,7 +79,7 @@ var (
 	docUpdateOrganization = &apiDoc{Summary: "Change your provider organization's details; fields left out stay", Tag: "organization",
 		Request: "CustomerInput", Status: 200, Response: "Customer", Errors: []int{403, 404, 409}}
 	docTickets = &apiDoc{Summary: "Tickets you may see (your company's, or your own when your company limits it; for staff the provider's queue), newest change first", Tag: "tickets",
-		Status: 200, Response: "TicketList", Query: []string{"status", "priority", "type", "device_id", "requester", "assignee", "customer_id", "q", "sort", "limit", "cursor"}, Errors: []int{403}}
+		Status: 200, Response: "TicketList", Query: []string{"status", "priority", "type", "device_id", "requester", "assignee", "customer_id", "created_within", "rating", "q", "sort", "limit", "cursor"}, Errors: []int{403}}
 	docCreateTicket = &apiDoc{Summary: "Open a ticket; staff open one on behalf of a customer (customer_id, requester_id, channel)", Tag: "tickets",
 		Request: "TicketInput", Status: 201, Response: "Ticket", Errors: []int{403}}
 	docTicket       = &apiDoc{Summary: "One ticket, with the parameters you may see", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404}}

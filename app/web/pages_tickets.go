@@ -31,6 +31,10 @@ func pageTicketFilter(c *fiber.Ctx) (ticket.Filter, string) {
 			sort = "-updated_at"
 		case "q":
 			f.Query = ""
+		case "created_within":
+			f.CreatedWithin = 0
+		case "rating":
+			f.Rating = 0
 		}
 	}
 	return f, sort
