@@ -186,7 +186,7 @@ type Filter struct {
 	RequesterID int64 // "requester=me"
 	AssigneeID  int64 // staff: one agent's
 	Unassigned  bool
-	CustomerID  int64 // staff: one customer's
+	CustomerID  int64  // staff: one customer's
 	Query       string // subject, number, or the text of a message
 	// CreatedWithin keeps tickets created in the last so many days.
 	CreatedWithin int
