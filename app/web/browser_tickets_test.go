@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"backoffice/app/device"
+	"backoffice/app/ticket"
 )
 
 // login signs a browser in through the form at laptop width.
@@ -106,4 +107,34 @@ func TestBrowserTicketSubmitAnswerCloseReopen(t *testing.T) {
 	shoot(t, ctx, "tickets-member-phone")
 	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1366, 900), chromedp.Navigate(base+"/tickets"), chromedp.WaitVisible(chromedp.CSS("table.ticket-table"))))
 	shoot(t, ctx, "tickets-member-laptop")
+}
+
+// The staff pages of tickets render at laptop and phone width.
+func TestBrowserStaffTicketPages(t *testing.T) {
+	ctx := chromium(t)
+	h, base := servedHarness(t)
+	bg := context.Background()
+	for _, s := range []string{"Pump noise", "Display flickers", "Door sensor"} {
+		_, err := h.srv.tickets.Create(bg, h.users["a_member"], ticket.NewTicket{Subject: s, Description: "details"})
+		must(t, err)
+	}
+	_, err := h.srv.tickets.CreateTemplate(bg, h.users["agent"], ticket.TemplateInput{Name: "Technician visit", Body: "A technician comes tomorrow at 9."})
+	must(t, err)
+	browserLogin(t, ctx, base, h.users["admin"].Email)
+	pages := []struct{ path, sel string }{
+		{"/tickets", "table.ticket-table"},
+		{"/tickets/new?customer_id=" + itoa64(h.custA.ID), "#f-subject"},
+		{"/templates", ".template-list"},
+		{"/customers/" + itoa64(h.custA.ID) + "/ticket-permissions", "table.perms-table"},
+		{"/users/" + itoa64(h.users["a_member"].ID) + "/ticket-permissions", "table.perms-table"},
+	}
+	for _, w := range []struct {
+		name string
+		w, h int64
+	}{{"laptop", 1366, 900}, {"phone", 390, 844}} {
+		for _, pg := range pages {
+			must(t, chromedp.Do(ctx, chromedp.EmulateViewport(w.w, w.h), chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.sel))))
+			shoot(t, ctx, "admin"+strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(pg.path)+"-"+w.name)
+		}
+	}
 }
