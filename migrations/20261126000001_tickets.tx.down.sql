@@ -1,3 +1,5 @@
+{{if .PG}}SELECT 1{{else}}DROP TABLE ticket_search{{end}};
+--bun:split
 DROP TABLE reply_templates;
 --bun:split
 DROP TABLE ticket_attachments;

@@ -152,3 +152,36 @@ CREATE TABLE reply_templates (
 );
 --bun:split
 CREATE INDEX reply_templates_provider_name_idx ON reply_templates (provider_id, name, id);
+--bun:split
+-- Ticket lists sorted by priority or status.
+CREATE INDEX tickets_customer_priority_idx ON tickets (customer_id, priority_rank, id);
+--bun:split
+CREATE INDEX tickets_provider_priority_idx ON tickets (provider_id, priority_rank, id);
+--bun:split
+CREATE INDEX tickets_customer_status_idx ON tickets (customer_id, status, id);
+--bun:split
+CREATE INDEX tickets_provider_status_idx ON tickets (provider_id, status, id);
+--bun:split
+-- Text search over subjects and messages (app/ticket/search.go): GIN
+-- indexes on PostgreSQL, an FTS5 table kept by triggers on SQLite.
+{{if .PG}}CREATE INDEX ticket_messages_search_idx ON ticket_messages USING GIN (to_tsvector('simple', body)){{else}}CREATE VIRTUAL TABLE ticket_search USING fts5(body, ticket_id UNINDEXED, internal UNINDEXED, tokenize = 'unicode61'){{end}};
+--bun:split
+{{if .PG}}CREATE INDEX tickets_subject_search_idx ON tickets USING GIN (to_tsvector('simple', subject)){{else}}CREATE TRIGGER ticket_messages_search_ai AFTER INSERT ON ticket_messages BEGIN
+    INSERT INTO ticket_search (rowid, body, ticket_id, internal) VALUES (new.id, new.body, new.ticket_id, new.internal);
+END{{end}};
+--bun:split
+{{if .PG}}SELECT 1{{else}}CREATE TRIGGER ticket_messages_search_ad AFTER DELETE ON ticket_messages BEGIN
+    DELETE FROM ticket_search WHERE rowid = old.id;
+END{{end}};
+--bun:split
+{{if .PG}}SELECT 1{{else}}CREATE TRIGGER tickets_search_ai AFTER INSERT ON tickets BEGIN
+    INSERT INTO ticket_search (rowid, body, ticket_id, internal) VALUES (-new.id, new.subject, new.id, 0);
+END{{end}};
+--bun:split
+{{if .PG}}SELECT 1{{else}}CREATE TRIGGER tickets_search_au AFTER UPDATE OF subject ON tickets BEGIN
+    UPDATE ticket_search SET body = new.subject WHERE rowid = -new.id;
+END{{end}};
+--bun:split
+{{if .PG}}SELECT 1{{else}}CREATE TRIGGER tickets_search_ad AFTER DELETE ON tickets BEGIN
+    DELETE FROM ticket_search WHERE rowid = -old.id;
+END{{end}};

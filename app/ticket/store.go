@@ -270,21 +270,16 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after
 	if f.CustomerID != 0 {
 		q.Where("t.customer_id = ?", f.CustomerID)
 	}
-	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(query) + "%"
-		// The correspondence the caller may read: customers never find a
-		// ticket by the words of an internal note.
-		msgs := "EXISTS (SELECT 1 FROM ticket_messages AS m WHERE m.ticket_id = t.id AND lower(m.body) LIKE ? ESCAPE '\\'"
-		if !f.notes {
-			msgs += " AND m.internal = FALSE"
+	if query := strings.TrimSpace(f.Query); query != "" {
+		// By number (#1234), or by the words of the subject and the
+		// correspondence the caller may read: customers never find a ticket
+		// by the words of an internal note.
+		cond, args := searchCond(db.IsPostgres(s.db), query, f.notes)
+		if n, err := strconv.ParseInt(strings.TrimPrefix(query, "#"), 10, 64); err == nil {
+			q.Where("(t.number = ? OR "+cond+")", append([]any{n}, args...)...)
+		} else {
+			q.Where(cond, args...)
 		}
-		msgs += ")"
-		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			if n, err := strconv.ParseInt(strings.TrimPrefix(query, "#"), 10, 64); err == nil {
-				q.WhereOr("t.number = ?", n)
-			}
-			return q.WhereOr("lower(t.subject) LIKE ? ESCAPE '\\'", like).WhereOr(msgs, like)
-		})
 	}
 	if f.CreatedWithin > 0 {
 		q.Where("t.created_at >= ?", s.clock.Now().AddDate(0, 0, -f.CreatedWithin))
