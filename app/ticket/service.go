@@ -381,15 +381,7 @@ func (s *Service) Reopen(ctx context.Context, u *org.User, id int64) (*Ticket, e
 }
 
 func (s *Service) setState(ctx context.Context, u *org.User, id int64, change func(*Ticket) ([]string, error)) (*Ticket, error) {
-	sc, err := s.ScopeOf(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
-		t, err := st.TicketForUpdate(ctx, sc, id)
-		if err != nil {
-			return err
-		}
+	return s.withTicket(ctx, u, id, func(ctx context.Context, st *Store, t *Ticket) error {
 		if err := mayContinue(u, t); err != nil {
 			return err
 		}
@@ -399,6 +391,22 @@ func (s *Service) setState(ctx context.Context, u *org.User, id int64, change fu
 			return err
 		}
 		return st.Update(ctx, t, old, cols...)
+	})
+}
+
+// withTicket runs fn on ticket id, locked for the transaction, if u may
+// see it, and returns the ticket as saved.
+func (s *Service) withTicket(ctx context.Context, u *org.User, id int64, fn func(ctx context.Context, st *Store, t *Ticket) error) (*Ticket, error) {
+	sc, err := s.ScopeOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
+		t, err := st.TicketForUpdate(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, st, t)
 	})
 	if err != nil {
 		return nil, err
@@ -431,15 +439,7 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	sc, err := s.ScopeOf(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
-		t, err := st.TicketForUpdate(ctx, sc, id)
-		if err != nil {
-			return err
-		}
+	return s.withTicket(ctx, u, id, func(ctx context.Context, st *Store, t *Ticket) error {
 		old := t.Status
 		var cols []string
 		if ch.Priority != nil && perms.EditPriority {
@@ -496,10 +496,6 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 		}
 		return st.Update(ctx, t, old, cols...)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.store.Ticket(ctx, sc, id)
 }
 
 // deviceOf checks that device id belongs to the ticket's customer.
@@ -540,15 +536,7 @@ func (s *Service) Rate(ctx context.Context, u *org.User, id int64, score int, co
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	sc, err := s.ScopeOf(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
-		t, err := st.TicketForUpdate(ctx, sc, id)
-		if err != nil {
-			return err
-		}
+	return s.withTicket(ctx, u, id, func(ctx context.Context, st *Store, t *Ticket) error {
 		// Any channel: rating is not continuing the conversation.
 		if t.RequesterID == nil || *t.RequesterID != u.ID || (t.Status != StatusResolved && t.Status != StatusClosed) {
 			return ErrNotRateable
@@ -557,10 +545,6 @@ func (s *Service) Rate(ctx context.Context, u *org.User, id int64, score int, co
 		t.Rating, t.RatingComment, t.RatedAt = &score, comment, &now
 		return st.Update(ctx, t, t.Status, "rating", "rating_comment", "rated_at")
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.store.Ticket(ctx, sc, id)
 }
 
 // Export returns up to max tickets u may see matching f, for a CSV file.
