@@ -421,6 +421,11 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 	if err != nil {
 		return nil, err
 	}
+	for _, p := range []*string{ch.Subject, ch.Group} {
+		if p != nil {
+			*p = strings.TrimSpace(*p)
+		}
+	}
 	v := &apperr.ValidationError{}
 	if ch.Subject != nil {
 		org.CheckText(v, "subject", *ch.Subject, true, maxSubject)
@@ -444,6 +449,10 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 		var cols []string
 		if ch.Priority != nil && perms.EditPriority {
 			t.Priority, cols = *ch.Priority, append(cols, "priority")
+			if t.FirstResponseAt == nil { // still unanswered: the target follows the priority
+				due := t.CreatedAt.Add(Targets[t.Priority])
+				t.DueAt, cols = &due, append(cols, "due_at")
+			}
 		}
 		if ch.Type != nil && perms.EditType {
 			t.Type, cols = *ch.Type, append(cols, "type")
