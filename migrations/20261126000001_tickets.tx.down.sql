@@ -1,3 +1,5 @@
+DROP TABLE ticket_fields;
+--bun:split
 {{if .PG}}SELECT 1{{else}}DROP TABLE ticket_search{{end}};
 --bun:split
 DROP TABLE reply_templates;

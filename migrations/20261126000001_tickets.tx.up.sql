@@ -185,3 +185,20 @@ END{{end}};
 {{if .PG}}SELECT 1{{else}}CREATE TRIGGER tickets_search_ad AFTER DELETE ON tickets BEGIN
     DELETE FROM ticket_search WHERE rowid = -old.id;
 END{{end}};
+--bun:split
+-- Data fields: the provider's own ticket fields. Values live in
+-- tickets.fields as {"f<id>": "value"}.
+CREATE TABLE ticket_fields (
+    id {{.PK}},
+    provider_id BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    label TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('text', 'number', 'date', 'select', 'checkbox')),
+    options TEXT NOT NULL DEFAULT '',
+    shown BOOLEAN NOT NULL DEFAULT TRUE,
+    editable BOOLEAN NOT NULL DEFAULT FALSE,
+    position INTEGER NOT NULL DEFAULT 0,
+    created_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+--bun:split
+CREATE INDEX ticket_fields_provider_idx ON ticket_fields (provider_id, position, id);

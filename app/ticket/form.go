@@ -29,7 +29,8 @@ type NewTicket struct {
 	CustomerID  int64
 	RequesterID int64
 	Channel     string
-	Files       []Upload // attached to the description
+	Files       []Upload          // attached to the description
+	FieldValues map[string]string // data fields by key ("f<id>")
 }
 
 // Normalize trims the input and fills defaults.
@@ -119,4 +120,5 @@ type Change struct {
 	Group      *string
 	AssigneeID **int64 // set to change; inner nil unassigns
 	DeviceID   **int64
+	Fields     map[string]string // data fields by key; "" clears one
 }

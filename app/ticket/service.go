@@ -111,7 +111,11 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 	if err != nil {
 		return nil, err
 	}
-	t := &Ticket{Subject: in.Subject, Status: StatusNew, Priority: "normal", Type: Types[0], Tags: ""}
+	values, err := s.mergeValues(ctx, u, FieldValues{}, in.FieldValues)
+	if err != nil {
+		return nil, err
+	}
+	t := &Ticket{Fields: values, Subject: in.Subject, Status: StatusNew, Priority: "normal", Type: Types[0], Tags: ""}
 	if perms.EditPriority {
 		t.Priority = in.Priority
 	}
@@ -447,6 +451,15 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 	return s.withTicket(ctx, u, id, func(ctx context.Context, st *Store, t *Ticket) error {
 		old := t.Status
 		var cols []string
+		if ch.Fields != nil {
+			values, err := s.mergeValues(ctx, u, t.Values(), ch.Fields)
+			if err != nil {
+				return err
+			}
+			if values != t.Fields {
+				t.Fields, cols = values, append(cols, "fields")
+			}
+		}
 		if ch.Priority != nil && perms.EditPriority {
 			t.Priority, cols = *ch.Priority, append(cols, "priority")
 			if t.FirstResponseAt == nil { // still unanswered: the target follows the priority

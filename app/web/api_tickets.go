@@ -50,17 +50,23 @@ func (s *Server) sendTicket(c *fiber.Ctx, status int, t *ticket.Ticket) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(status).JSON(toAPITicket(perms, t))
+	visible, err := s.tickets.FieldFilter(c.UserContext(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(toAPITicket(perms, visible(t), t))
 }
 
 // toAPITicket shows t as someone with permissions p may see it: parameters hidden by the customer
 // permissions are left out.
-func toAPITicket(p ticket.Perms, t *ticket.Ticket) apiTicket {
+func toAPITicket(p ticket.Perms, values ticket.FieldValues, t *ticket.Ticket) apiTicket {
 	out := apiTicket{ID: t.ID, Number: t.Number, Subject: t.Subject, Status: t.Status, Channel: t.Channel,
 		CustomerID: t.CustomerID, DeviceID: t.DeviceID, RequesterID: t.RequesterID, Rating: t.Rating,
 		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(), FirstResponseAt: utcPtr(t.FirstResponseAt),
 		ResolvedAt: utcPtr(t.ResolvedAt), ClosedAt: utcPtr(t.ClosedAt), DueAt: utcPtr(t.DueAt), Fields: map[string]any{}}
-	_ = json.Unmarshal([]byte(t.Fields), &out.Fields)
+	for k, v := range values {
+		out.Fields[k] = v
+	}
 	if p.ViewPriority {
 		out.Priority = &t.Priority
 	}
@@ -157,9 +163,13 @@ func (s *Server) apiTickets(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	visible, err := s.tickets.FieldFilter(c.UserContext(), u)
+	if err != nil {
+		return err
+	}
 	out := list[apiTicket]{Items: make([]apiTicket, 0, len(page.Items))}
 	for _, t := range page.Items {
-		out.Items = append(out.Items, toAPITicket(perms, t))
+		out.Items = append(out.Items, toAPITicket(perms, visible(t), t))
 	}
 	if page.Next != nil {
 		out.NextCursor = keyCursor(page.Next)
@@ -168,15 +178,41 @@ func (s *Server) apiTickets(c *fiber.Ctx) error {
 }
 
 type ticketBody struct {
-	Subject     string   `json:"subject"`
-	Description string   `json:"description"`
-	DeviceID    *int64   `json:"device_id"`
-	Priority    string   `json:"priority"`
-	Type        string   `json:"type"`
-	Tags        []string `json:"tags"`
-	CustomerID  *int64   `json:"customer_id"`
-	RequesterID *int64   `json:"requester_id"`
-	Channel     string   `json:"channel"`
+	Subject     string         `json:"subject"`
+	Description string         `json:"description"`
+	DeviceID    *int64         `json:"device_id"`
+	Priority    string         `json:"priority"`
+	Type        string         `json:"type"`
+	Tags        []string       `json:"tags"`
+	CustomerID  *int64         `json:"customer_id"`
+	RequesterID *int64         `json:"requester_id"`
+	Channel     string         `json:"channel"`
+	Fields      map[string]any `json:"fields"`
+}
+
+// fieldStrings turns sent field values (strings, numbers, booleans) into
+// text; anything else is a problem at the field.
+func fieldStrings(in map[string]any) (map[string]string, error) {
+	if in == nil {
+		return nil, nil
+	}
+	out := map[string]string{}
+	v := &apperr.ValidationError{}
+	for k, val := range in {
+		switch x := val.(type) {
+		case string:
+			out[k] = x
+		case float64:
+			out[k] = strconv.FormatFloat(x, 'f', -1, 64)
+		case bool:
+			out[k] = strconv.FormatBool(x)
+		case nil:
+			out[k] = ""
+		default:
+			v.Add("fields."+k, "error.field_value", map[string]any{"Label": k})
+		}
+	}
+	return out, v.Err()
 }
 
 func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
@@ -195,6 +231,11 @@ func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 		return *p
 	}
 	in.DeviceID = idOrInvalid(b.DeviceID)
+	fv, err := fieldStrings(b.Fields)
+	if err != nil {
+		return err
+	}
+	in.FieldValues = fv
 	u := currentUser(c)
 	if u.IsStaff() {
 		in.CustomerID, in.RequesterID, in.Channel = idOrInvalid(b.CustomerID), idOrInvalid(b.RequesterID), b.Channel
@@ -268,6 +309,18 @@ func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
 		}
 	}
 	ch.AssigneeID, ch.DeviceID = optID("assignee_id"), optID("device_id")
+	if r, ok := raw["fields"]; ok {
+		var m map[string]any
+		if json.Unmarshal(r, &m) != nil {
+			v.Add("fields", "error.json_type", map[string]any{"Type": "object"})
+		} else if fv, err := fieldStrings(m); err != nil {
+			if ve, ok := err.(*apperr.ValidationError); ok {
+				v.Fields = append(v.Fields, ve.Fields...)
+			}
+		} else {
+			ch.Fields = fv
+		}
+	}
 	if err := v.Err(); err != nil {
 		return err
 	}

@@ -106,6 +106,10 @@ var (
 	docTemplate       = &apiDoc{Summary: "One reply template", Tag: "templates", Status: 200, Response: "Template", Errors: []int{403, 404}}
 	docUpdateTemplate = &apiDoc{Summary: "Change a reply template; fields left out stay", Tag: "templates", Request: "TemplateInput", Status: 200, Response: "Template", Errors: []int{403, 404}}
 	docDeleteTemplate = &apiDoc{Summary: "Delete a reply template", Tag: "templates", Status: 204, Errors: []int{403, 404}}
+	docFields         = &apiDoc{Summary: "The provider's data fields of tickets, in order", Tag: "fields", Status: 200, Response: "FieldList", Errors: []int{403, 404}}
+	docCreateField    = &apiDoc{Summary: "Define a data field (text, number, date, select, checkbox), shown in the back office and editable by customers or not", Tag: "fields", Request: "FieldInput", Status: 201, Response: "Field", Errors: []int{403, 404}}
+	docUpdateField    = &apiDoc{Summary: "Change a data field; properties left out stay", Tag: "fields", Request: "FieldInput", Status: 200, Response: "Field", Errors: []int{403, 404}}
+	docDeleteField    = &apiDoc{Summary: "Delete a data field; its values are no longer shown", Tag: "fields", Status: 204, Errors: []int{403, 404}}
 	docRateTicket     = &apiDoc{Summary: "Rate a resolved or closed ticket you requested: score 1-5 and an optional comment; rating again replaces it", Tag: "tickets",
 		Request: "Rating", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
 	docDevices = &apiDoc{Summary: "Devices you may see (your company's; for staff the provider's), filtered, sorted and paged", Tag: "devices",
@@ -257,9 +261,17 @@ var schemas = map[string]any{
 	"CodeUpdate": obj(nil, map[string]any{"active": map[string]any{"type": "boolean"},
 		"pin":       nullable(map[string]any{"type": "string", "pattern": "^[0-9]{4,8}$"}),
 		"device_id": nullable(integer)}),
-	"ImportResult":  obj([]string{"imported"}, map[string]any{"imported": integer}),
-	"CSV":           map[string]any{"type": "string", "format": "text/csv"},
-	"File":          map[string]any{"type": "string", "format": "binary"},
+	"ImportResult": obj([]string{"imported"}, map[string]any{"imported": integer}),
+	"CSV":          map[string]any{"type": "string", "format": "text/csv"},
+	"File":         map[string]any{"type": "string", "format": "binary"},
+	"Field": obj([]string{"id", "key", "label", "kind", "options", "shown", "editable", "position"}, map[string]any{"id": integer,
+		"key": map[string]any{"type": "string", "description": "the key of its value in a ticket's fields"}, "label": str,
+		"kind":    map[string]any{"type": "string", "enum": []string{"text", "number", "date", "select", "checkbox"}},
+		"options": map[string]any{"type": "array", "items": str}, "shown": map[string]any{"type": "boolean"},
+		"editable": map[string]any{"type": "boolean"}, "position": integer}),
+	"FieldList": listOf("Field"),
+	"FieldInput": obj(nil, map[string]any{"label": str, "kind": str, "options": map[string]any{"type": "array", "items": str},
+		"shown": map[string]any{"type": "boolean"}, "editable": map[string]any{"type": "boolean"}, "position": integer}),
 	"Template":      obj([]string{"id", "name", "body", "updated_at"}, map[string]any{"id": integer, "name": str, "body": str, "updated_at": dateTime}),
 	"TemplateList":  listOf("Template"),
 	"TemplateInput": obj(nil, map[string]any{"name": str, "body": str}),
@@ -283,8 +295,9 @@ var schemas = map[string]any{
 		"device_id": integer, "priority": str, "type": str, "tags": map[string]any{"type": "array", "items": str},
 		"customer_id":  map[string]any{"type": "integer", "description": "staff: the customer"},
 		"requester_id": map[string]any{"type": "integer", "description": "staff: a user of that customer"},
-		"channel":      map[string]any{"type": "string", "enum": []string{"web", "email", "phone", "messenger"}, "description": "staff; default phone"}}),
-	"TicketUpdate": obj(nil, map[string]any{"subject": str, "status": str, "priority": str, "type": str, "group": str,
+		"channel":      map[string]any{"type": "string", "enum": []string{"web", "email", "phone", "messenger"}, "description": "staff; default phone"},
+		"fields":       map[string]any{"type": "object", "description": "data field key → value (customers: editable fields only)"}}),
+	"TicketUpdate": obj(nil, map[string]any{"fields": map[string]any{"type": "object", "description": "data field key → value; \"\" clears"}, "subject": str, "status": str, "priority": str, "type": str, "group": str,
 		"tags": map[string]any{"type": "array", "items": str}, "assignee_id": nullable(integer), "device_id": nullable(integer)}),
 	"Message": obj([]string{"id", "author_id", "author_name", "body", "created_at"}, map[string]any{"id": integer,
 		"author_id": nullable(integer), "author_name": str, "body": str, "internal": map[string]any{"type": "boolean", "description": "staff only"},

@@ -232,6 +232,14 @@ func (s *Server) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply,
 			d.Params.Values["assignee_id"] = itoa64(*t.AssigneeID)
 		}
 	}
+	if d.Fields, err = s.tickets.Fields(ctx, u); err != nil {
+		return err
+	}
+	visible, err := s.tickets.FieldFilter(ctx, u)
+	if err != nil {
+		return err
+	}
+	d.Values = visible(t)
 	if u.IsStaff() && s.rbac.Can(u.Role, "template", "read") {
 		if d.Templates, err = s.tickets.Templates(ctx, u); err != nil {
 			return err

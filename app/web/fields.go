@@ -1,0 +1,224 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/ticket"
+	"backoffice/views"
+)
+
+// Data fields: the provider administrator defines them; tickets carry
+// their values.
+
+type apiField struct {
+	ID       int64    `json:"id"`
+	Key      string   `json:"key"`
+	Label    string   `json:"label"`
+	Kind     string   `json:"kind"`
+	Options  []string `json:"options"`
+	Shown    bool     `json:"shown"`
+	Editable bool     `json:"editable"`
+	Position int      `json:"position"`
+}
+
+func toAPIField(f *ticket.Field) apiField {
+	opts := f.Choices()
+	if opts == nil {
+		opts = []string{}
+	}
+	return apiField{ID: f.ID, Key: f.Key(), Label: f.Label, Kind: f.Kind, Options: opts, Shown: f.Shown, Editable: f.Editable, Position: f.Position}
+}
+
+type fieldBody struct {
+	Label    *string  `json:"label"`
+	Kind     *string  `json:"kind"`
+	Options  []string `json:"options"`
+	Shown    *bool    `json:"shown"`
+	Editable *bool    `json:"editable"`
+	Position *int     `json:"position"`
+}
+
+func (b fieldBody) apply(in *ticket.FieldInput) {
+	if b.Label != nil {
+		in.Label = *b.Label
+	}
+	if b.Kind != nil {
+		in.Kind = *b.Kind
+	}
+	if b.Options != nil {
+		in.Options = joinLines(b.Options)
+	}
+	if b.Shown != nil {
+		in.Shown = *b.Shown
+	}
+	if b.Editable != nil {
+		in.Editable = *b.Editable
+	}
+	if b.Position != nil {
+		in.Position = *b.Position
+	}
+}
+
+func joinLines(items []string) string {
+	out := ""
+	for i, s := range items {
+		if i > 0 {
+			out += "\n"
+		}
+		out += s
+	}
+	return out
+}
+
+func (s *Server) apiFields(c *fiber.Ctx) error {
+	fields, err := s.tickets.Fields(c.UserContext(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	out := list[apiField]{Items: make([]apiField, 0, len(fields))}
+	for _, f := range fields {
+		out.Items = append(out.Items, toAPIField(f))
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiSaveField(c *fiber.Ctx) error {
+	var id int64
+	in := ticket.FieldInput{Shown: true}
+	if c.Params("id") != "" {
+		var err error
+		if id, err = pathID(c, "id"); err != nil {
+			return err
+		}
+		f, err := s.tickets.Field(c.UserContext(), currentUser(c), id)
+		if err != nil {
+			return err
+		}
+		in = ticket.FieldInput{Label: f.Label, Kind: f.Kind, Options: f.Options, Shown: f.Shown, Editable: f.Editable, Position: f.Position}
+	}
+	var b fieldBody
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	b.apply(&in)
+	f, err := s.tickets.SaveField(c.UserContext(), currentUser(c), id, in)
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusOK
+	if id == 0 {
+		status = fiber.StatusCreated
+	}
+	return c.Status(status).JSON(toAPIField(f))
+}
+
+func (s *Server) apiDeleteField(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.tickets.DeleteField(c.UserContext(), currentUser(c), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) showFields(c *fiber.Ctx) error {
+	f := views.NewForm()
+	f.Values["shown"] = "1"
+	f.Values["kind"] = "text"
+	var editing int64
+	if id, err := strconv.ParseInt(c.Query("edit"), 10, 64); err == nil {
+		fd, err := s.tickets.Field(c.UserContext(), currentUser(c), id)
+		if err != nil {
+			return err
+		}
+		editing = fd.ID
+		f.Values = map[string]string{"label": fd.Label, "kind": fd.Kind, "options": fd.Options, "position": strconv.Itoa(fd.Position)}
+		if fd.Shown {
+			f.Values["shown"] = "1"
+		}
+		if fd.Editable {
+			f.Values["editable"] = "1"
+		}
+	}
+	return s.renderFields(c, fiber.StatusOK, f, editing)
+}
+
+func (s *Server) renderFields(c *fiber.Ctx, status int, f *views.Form, editing int64) error {
+	fields, err := s.tickets.Fields(c.UserContext(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	return s.render(c, status, views.FieldsPage(s.page(c, tr(c).T("fields.title")), fields, f, editing))
+}
+
+func (s *Server) saveField(c *fiber.Ctx) error {
+	f := formFrom(c, "label", "kind", "options", "shown", "editable", "position")
+	id, _ := strconv.ParseInt(c.FormValue("id"), 10, 64)
+	pos, err := strconv.Atoi(f.Value("position"))
+	if err != nil {
+		pos = 0
+	}
+	in := ticket.FieldInput{Label: f.Value("label"), Kind: f.Value("kind"), Options: f.Value("options"),
+		Shown: f.Value("shown") == "1", Editable: f.Value("editable") == "1", Position: pos}
+	if _, err := s.tickets.SaveField(c.UserContext(), currentUser(c), id, in); err != nil {
+		status, ok := formErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		return s.renderFields(c, status, f, id)
+	}
+	s.flash(c, "success", "flash.field_saved", nil)
+	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
+}
+
+func (s *Server) deleteField(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.tickets.DeleteField(c.UserContext(), currentUser(c), id); err != nil {
+		return err
+	}
+	s.flash(c, "success", "flash.field_deleted", nil)
+	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
+}
+
+// saveTicketFields sets data field values from the ticket page.
+func (s *Server) saveTicketFields(c *fiber.Ctx) error {
+	t, err := s.pathTicket(c)
+	if err != nil {
+		return err
+	}
+	fields, err := s.tickets.Fields(c.UserContext(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	values := map[string]string{}
+	for _, f := range fields {
+		if f.Kind == "checkbox" {
+			values[f.Key()] = strconv.FormatBool(c.FormValue(f.Key()) == "1")
+		} else {
+			values[f.Key()] = c.FormValue(f.Key())
+		}
+	}
+	if _, err := s.tickets.Update(c.UserContext(), currentUser(c), t.ID, ticket.Change{Fields: values}); err != nil {
+		return s.flashErrorOrField(c, err, "/tickets/"+itoa64(t.ID))
+	}
+	s.flash(c, "success", "flash.ticket_saved", nil)
+	return c.Redirect("/tickets/"+itoa64(t.ID), fiber.StatusSeeOther)
+}
+
+// flashErrorOrField shows the first problem of bad input as a message on
+// the page the user came from.
+func (s *Server) flashErrorOrField(c *fiber.Ctx, err error, back string) error {
+	cl := classify(err)
+	if cl.status == fiber.StatusUnprocessableEntity && len(cl.fields) > 0 {
+		s.flash(c, "error", cl.fields[0].Message, cl.fields[0].Data)
+		return c.Redirect(back, fiber.StatusSeeOther)
+	}
+	return s.flashError(c, err, back)
+}
