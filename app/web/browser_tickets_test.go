@@ -120,11 +120,17 @@ func TestBrowserStaffTicketPages(t *testing.T) {
 	}
 	_, err := h.srv.tickets.CreateTemplate(bg, h.users["agent"], ticket.TemplateInput{Name: "Technician visit", Body: "A technician comes tomorrow at 9."})
 	must(t, err)
+	_, err = h.srv.tickets.SaveField(bg, h.users["admin"], 0, ticket.FieldInput{Label: "Room on site", Kind: "text", Shown: true, Editable: true})
+	must(t, err)
+	_, err = h.srv.tickets.SaveField(bg, h.users["admin"], 0, ticket.FieldInput{Label: "Shift", Kind: "select", Options: "early\nlate", Shown: true})
+	must(t, err)
 	browserLogin(t, ctx, base, h.users["admin"].Email)
 	pages := []struct{ path, sel string }{
 		{"/tickets", "table.ticket-table"},
 		{"/tickets/new?customer_id=" + itoa64(h.custA.ID), "#f-subject"},
 		{"/templates", ".template-list"},
+		{"/settings/fields", "table.table"},
+		{"/tickets/1", ".thread"},
 		{"/customers/" + itoa64(h.custA.ID) + "/ticket-permissions", "table.perms-table"},
 		{"/users/" + itoa64(h.users["a_member"].ID) + "/ticket-permissions", "table.perms-table"},
 	}
