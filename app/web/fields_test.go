@@ -103,3 +103,26 @@ func TestDataFieldsShownAndEditableByCustomers(t *testing.T) {
 		wantContains(t, body, "Internal cost", "Room on site")
 	})
 }
+
+// The new-ticket page offers a customer the editable fields only and stores
+// what they fill in.
+func TestNewTicketFormCarriesEditableFields(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		room, err := h.srv.tickets.SaveField(ctx, h.users["admin"], 0, ticket.FieldInput{Label: "Room on site", Kind: "text", Shown: true, Editable: true})
+		must(t, err)
+		_, err = h.srv.tickets.SaveField(ctx, h.users["admin"], 0, ticket.FieldInput{Label: "Cost centre", Kind: "text", Shown: true})
+		must(t, err)
+		b := h.loggedIn("a_member")
+		_, body := b.get("/tickets/new")
+		wantContains(t, body, "Room on site")
+		wantNotContains(t, body, "Cost centre")
+		resp, body := b.post("/tickets/new", "/tickets", url.Values{"subject": {"Heater"}, "description": {"cold"}, room.Key(): {"Lab 3"}})
+		wantStatus(t, resp, 303, body)
+		page, err := h.srv.tickets.List(ctx, h.users["agent"], ticket.Filter{}, "-created_at", nil, 1)
+		must(t, err)
+		if v := page.Items[0].Values(); v[room.Key()] != "Lab 3" {
+			t.Fatalf("stored %v", v)
+		}
+	})
+}

@@ -125,6 +125,15 @@ func (s *Server) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error {
 		return err
 	}
 	d := views.NewTicketData{Form: f, Staff: u.IsStaff(), Perms: perms}
+	fields, err := s.tickets.Fields(ctx, u)
+	if err != nil {
+		return err
+	}
+	for _, fd := range fields {
+		if u.IsStaff() || fd.Editable {
+			d.Fields = append(d.Fields, fd)
+		}
+	}
 	if u.IsStaff() {
 		cs, err := s.people.Customers(ctx, actor(c), "", "", 0, 500)
 		if err != nil {
@@ -178,6 +187,19 @@ func (s *Server) createTicket(c *fiber.Ctx) error {
 		return err
 	}
 	in.Files = files
+	fields, err := s.tickets.Fields(c.UserContext(), u)
+	if err != nil {
+		return err
+	}
+	in.FieldValues = map[string]string{}
+	for _, fd := range fields {
+		v := c.FormValue(fd.Key())
+		if fd.Kind == "checkbox" {
+			v = strconv.FormatBool(v == "1")
+		}
+		f.Values[fd.Key()] = v
+		in.FieldValues[fd.Key()] = v
+	}
 	t, err := s.tickets.Create(c.UserContext(), u, in)
 	if err != nil {
 		status, ok := formErrors(c, f, err)
