@@ -258,7 +258,12 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	password := fs.String("password", getenv("BACKOFFICE_DEMO_PASSWORD"), "password of every demo account (default: random)")
+	scale := fs.Int("scale", 0, "also generate this many tickets (for measuring large data sets)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *scale < 0 || *scale > 10_000_000 {
+		fmt.Fprintln(stderr, "backoffice: seed: --scale must be from 0 to 10000000")
 		return 2
 	}
 	e, code := setup(ctx, getenv, stdout, stderr)
@@ -271,11 +276,28 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 		return 1
 	}
 	logins, err := demo.Seed(ctx, e.db, e.clock, newHasher(), *password)
-	if err != nil {
+	switch {
+	case err == nil:
+		printLogins(stdout, e.cfg.BaseURL, logins)
+	case errors.Is(err, demo.ErrNotEmpty) && *scale > 0:
+		// Adding tickets to existing data.
+	default:
 		fmt.Fprintln(stderr, "backoffice: seed:", err)
 		return 1
 	}
-	printLogins(stdout, e.cfg.BaseURL, logins)
+	if *scale > 0 {
+		start := time.Now()
+		err := demo.Scale(ctx, e.db, e.clock, *scale, func(done int) {
+			if done%100000 == 0 || done == *scale {
+				fmt.Fprintf(stdout, "%d tickets generated\n", done)
+			}
+		})
+		if err != nil {
+			fmt.Fprintln(stderr, "backoffice: seed:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "Generated %d tickets in %s.\n", *scale, time.Since(start).Round(time.Second))
+	}
 	return 0
 }
 

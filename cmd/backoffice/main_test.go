@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"backoffice/app/db"
 	"backoffice/app/db/dbtest"
 )
 
@@ -319,5 +320,40 @@ func TestSecretIsGeneratedOnceWithMode0600(t *testing.T) {
 	second, _ := os.ReadFile(filepath.Join(dir, "secret"))
 	if !bytes.Equal(first, second) || len(bytes.TrimSpace(first)) < 32 {
 		t.Fatal("secret changed between runs or is too short")
+	}
+}
+
+// seed --scale adds generated tickets with their counts and numbers kept
+// right, on top of the demo data, and can run again.
+func TestSeedScaleGeneratesTickets(t *testing.T) {
+	for _, d := range dbtest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			getenv := testEnv(t, d, map[string]string{"BACKOFFICE_DEMO_PASSWORD": "Demo-Pass-2026x"})
+			code, out, stderr := runCmd(t, getenv, "seed", "--scale", "2500")
+			if code != 0 || !strings.Contains(out, "Generated 2500 tickets") {
+				t.Fatalf("seed --scale: %d %s %s", code, out, stderr)
+			}
+			if code, out, stderr = runCmd(t, getenv, "seed", "--scale", "500"); code != 0 {
+				t.Fatalf("second seed --scale: %d %s %s", code, out, stderr)
+			}
+			bdb, err := db.Open(context.Background(), getenv("DATABASE_URL"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer bdb.Close()
+			var tickets, counted, distinct int
+			for q, dst := range map[string]*int{"SELECT count(*) FROM tickets": &tickets,
+				"SELECT COALESCE(sum(n), 0) FROM ticket_status_counts": &counted, "SELECT count(DISTINCT number) FROM tickets": &distinct} {
+				if err := bdb.NewRaw(q).Scan(context.Background(), dst); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tickets < 3000 || counted != tickets || distinct != tickets {
+				t.Fatalf("%d tickets, %d counted, %d distinct numbers", tickets, counted, distinct)
+			}
+			if code, _, _ := runCmd(t, getenv, "seed", "--scale", "-1"); code != 2 {
+				t.Fatalf("--scale -1: exit %d", code)
+			}
+		})
 	}
 }
