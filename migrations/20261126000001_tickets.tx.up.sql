@@ -162,6 +162,10 @@ CREATE INDEX tickets_customer_status_idx ON tickets (customer_id, status, id);
 --bun:split
 CREATE INDEX tickets_provider_status_idx ON tickets (provider_id, status, id);
 --bun:split
+CREATE INDEX tickets_customer_rating_idx ON tickets (customer_id, COALESCE(rating, 0), id);
+--bun:split
+CREATE INDEX tickets_provider_rating_idx ON tickets (provider_id, COALESCE(rating, 0), id);
+--bun:split
 -- Text search over subjects and messages (app/ticket/search.go): GIN
 -- indexes on PostgreSQL, an FTS5 table kept by triggers on SQLite.
 {{if .PG}}CREATE INDEX ticket_messages_search_idx ON ticket_messages USING GIN (to_tsvector('simple', body)){{else}}CREATE VIRTUAL TABLE ticket_search USING fts5(body, ticket_id UNINDEXED, internal UNINDEXED, tokenize = 'unicode61'){{end}};

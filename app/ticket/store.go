@@ -223,6 +223,12 @@ var sortSpecs = map[string]sortSpec{
 	"created_at": {expr: "t.created_at", key: func(t *Ticket) string { return timeKey(t.CreatedAt) }, arg: parseTime},
 	"priority": {expr: "t.priority_rank", key: func(t *Ticket) string { return strconv.Itoa(t.PriorityRank) },
 		arg: func(s string) (any, error) { return strconv.Atoi(s) }},
+	"rating": {expr: "COALESCE(t.rating, 0)", key: func(t *Ticket) string {
+		if t.Rating == nil {
+			return "0"
+		}
+		return strconv.Itoa(*t.Rating)
+	}, arg: func(s string) (any, error) { return strconv.Atoi(s) }},
 	"status": {expr: "t.status", key: func(t *Ticket) string { return t.Status },
 		arg: func(s string) (any, error) { return s, nil }},
 }

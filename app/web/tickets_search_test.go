@@ -55,3 +55,39 @@ func TestTicketSearchCoversMessagesButNotNotesForCustomers(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// Lists sort by rating, best first with -rating, unrated last.
+func TestTicketsSortByRating(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		var ids []int64
+		for i, score := range []int{0, 3, 5, 1} {
+			tk, err := h.srv.tickets.Create(ctx, h.users["a_member"], ticket.NewTicket{Subject: "T" + itoa(i), Description: "d"})
+			must(t, err)
+			ids = append(ids, tk.ID)
+			if score > 0 {
+				_, err = h.srv.tickets.Update(ctx, h.users["agent"], tk.ID, ticket.Change{Status: ptrTo("resolved")})
+				must(t, err)
+				_, err = h.srv.tickets.Rate(ctx, h.users["a_member"], tk.ID, score, "")
+				must(t, err)
+			}
+		}
+		var got []int64
+		cursor := ""
+		for {
+			_, m := h.api("GET", "/api/v1/tickets?sort=-rating&limit=1"+cursor, h.token("a_member"), nil)
+			for _, it := range m["items"].([]any) {
+				got = append(got, int64(it.(map[string]any)["id"].(float64)))
+			}
+			next, _ := m["next_cursor"].(string)
+			if next == "" {
+				break
+			}
+			cursor = "&cursor=" + next
+		}
+		want := []int64{ids[2], ids[1], ids[3], ids[0]}
+		if len(got) != 4 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] || got[3] != want[3] {
+			t.Fatalf("order %v, want %v", got, want)
+		}
+	})
+}
