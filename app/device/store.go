@@ -14,6 +14,7 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/clock"
 	"backoffice/app/db"
+	"backoffice/app/keyset"
 )
 
 // Scope is the set of devices a caller may see: those of a provider, or
@@ -504,19 +505,8 @@ func (s *Store) History(ctx context.Context, deviceID, before int64, limit int) 
 // AllInScope returns up to max devices in scope matching f, in order sort,
 // for an export.
 func (s *Store) AllInScope(ctx context.Context, sc Scope, f Filter, sort string, max int) ([]*Device, error) {
-	var out []*Device
-	var after *Cursor
-	for len(out) < max {
-		n := min(500, max-len(out))
+	return keyset.Collect(max, 500, func(after *Cursor, n int) ([]*Device, *Cursor, error) {
 		page, err := s.List(ctx, sc, f, sort, after, n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.Next == nil {
-			break
-		}
-		after = page.Next
-	}
-	return out, nil
+		return page.Items, page.Next, err
+	})
 }

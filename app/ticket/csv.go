@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"backoffice/app/csvsafe"
@@ -44,7 +45,7 @@ func WriteCSV(w io.Writer, tickets []*Ticket) error {
 		}
 		created, updated := t.CreatedAt, t.UpdatedAt
 		row := []string{"#" + strconv.FormatInt(t.Number, 10), t.Subject, t.Status, t.Priority, t.Type, t.Channel, customer, dev,
-			t.RequesterName, t.RequesterEmail, assignee, t.GroupName, joinComma(t.TagList()), rating, timeCell(&created),
+			t.RequesterName, t.RequesterEmail, assignee, t.GroupName, strings.Join(t.TagList(), ", "), rating, timeCell(&created),
 			timeCell(&updated), timeCell(t.FirstResponseAt), timeCell(t.ResolvedAt), timeCell(t.ClosedAt), timeCell(t.DueAt)}
 		for i := range row {
 			row[i] = csvsafe.Cell(row[i])
@@ -55,15 +56,4 @@ func WriteCSV(w io.Writer, tickets []*Ticket) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-func joinComma(items []string) string {
-	out := ""
-	for i, s := range items {
-		if i > 0 {
-			out += ", "
-		}
-		out += s
-	}
-	return out
 }

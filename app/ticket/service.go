@@ -12,6 +12,7 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/clock"
 	"backoffice/app/device"
+	"backoffice/app/keyset"
 	"backoffice/app/org"
 	"backoffice/rbac"
 )
@@ -571,20 +572,10 @@ func (s *Service) Rate(ctx context.Context, u *org.User, id int64, score int, co
 
 // Export returns up to max tickets u may see matching f, for a CSV file.
 func (s *Service) Export(ctx context.Context, u *org.User, f Filter, sort string, max int) ([]*Ticket, error) {
-	var out []*Ticket
-	var after *Cursor
-	for len(out) < max {
-		page, err := s.List(ctx, u, f, sort, after, min(500, max-len(out)))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.Next == nil {
-			break
-		}
-		after = page.Next
-	}
-	return out, nil
+	return keyset.Collect(max, 500, func(after *Cursor, n int) ([]*Ticket, *Cursor, error) {
+		page, err := s.List(ctx, u, f, sort, after, n)
+		return page.Items, page.Next, err
+	})
 }
 
 // Report is a problem reported by anyone who scanned a device's label.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -48,7 +49,7 @@ func (b fieldBody) apply(in *ticket.FieldInput) {
 		in.Kind = *b.Kind
 	}
 	if b.Options != nil {
-		in.Options = joinLines(b.Options)
+		in.Options = strings.Join(b.Options, "\n")
 	}
 	if b.Shown != nil {
 		in.Shown = *b.Shown
@@ -59,17 +60,6 @@ func (b fieldBody) apply(in *ticket.FieldInput) {
 	if b.Position != nil {
 		in.Position = *b.Position
 	}
-}
-
-func joinLines(items []string) string {
-	out := ""
-	for i, s := range items {
-		if i > 0 {
-			out += "\n"
-		}
-		out += s
-	}
-	return out
 }
 
 func (s *Server) apiFields(c *fiber.Ctx) error {
@@ -206,19 +196,8 @@ func (s *Server) saveTicketFields(c *fiber.Ctx) error {
 		}
 	}
 	if _, err := s.tickets.Update(c.UserContext(), currentUser(c), t.ID, ticket.Change{Fields: values}); err != nil {
-		return s.flashErrorOrField(c, err, "/tickets/"+itoa64(t.ID))
+		return s.flashError(c, err, "/tickets/"+itoa64(t.ID))
 	}
 	s.flash(c, "success", "flash.ticket_saved", nil)
 	return c.Redirect("/tickets/"+itoa64(t.ID), fiber.StatusSeeOther)
-}
-
-// flashErrorOrField shows the first problem of bad input as a message on
-// the page the user came from.
-func (s *Server) flashErrorOrField(c *fiber.Ctx, err error, back string) error {
-	cl := classify(err)
-	if cl.status == fiber.StatusUnprocessableEntity && len(cl.fields) > 0 {
-		s.flash(c, "error", cl.fields[0].Message, cl.fields[0].Data)
-		return c.Redirect(back, fiber.StatusSeeOther)
-	}
-	return s.flashError(c, err, back)
 }

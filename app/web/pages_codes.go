@@ -133,11 +133,6 @@ func (s *Server) updateCode(c *fiber.Ctx) error {
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
 	if _, err := s.devices.UpdateCode(ctx, u, id, ch); err != nil {
-		f := views.NewForm()
-		if _, ok := formErrors(c, f, err); ok && f.Errors["pin"] != "" {
-			s.flash(c, "error", "error.pin_format", nil)
-			return c.Redirect(back, fiber.StatusSeeOther)
-		}
 		return s.flashError(c, err, back)
 	}
 	s.flash(c, "success", flash, nil)

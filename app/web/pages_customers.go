@@ -114,15 +114,20 @@ func (s *Server) makeIndependent(c *fiber.Ctx) error {
 	return c.Redirect("/customers/"+itoa64(id), fiber.StatusSeeOther)
 }
 
-// flashError shows a refusal (403/409) as a message on the page the user
-// came from; other errors go to the error handler.
+// flashError shows a refusal (403/409), or the first problem of bad input
+// (422), as a message on the page the user came from; other errors go to
+// the error handler.
 func (s *Server) flashError(c *fiber.Ctx, err error, back string) error {
 	cl := classify(err)
-	if cl.status == fiber.StatusForbidden || cl.status == fiber.StatusConflict {
+	switch {
+	case cl.status == fiber.StatusUnprocessableEntity && len(cl.fields) > 0:
+		s.flash(c, "error", cl.fields[0].Message, cl.fields[0].Data)
+	case cl.status == fiber.StatusForbidden || cl.status == fiber.StatusConflict:
 		s.flash(c, "error", cl.detail, cl.data)
-		return c.Redirect(back, fiber.StatusSeeOther)
+	default:
+		return err
 	}
-	return err
+	return c.Redirect(back, fiber.StatusSeeOther)
 }
 
 // customerPage loads a customer and renders its page with the given tab.

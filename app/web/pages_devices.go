@@ -292,11 +292,6 @@ func (s *Server) setDeviceStatus(c *fiber.Ctx) error {
 	back := "/devices/" + itoa64(d.ID)
 	updated, err := s.devices.SetStatus(c.UserContext(), currentUser(c), d.ID, c.FormValue("status"))
 	if err != nil {
-		var ve *apperr.ValidationError
-		if errors.As(err, &ve) {
-			s.flash(c, "error", "error.device_status", nil)
-			return c.Redirect(back, fiber.StatusSeeOther)
-		}
 		return s.flashError(c, err, back)
 	}
 	s.flash(c, "success", "flash.device_status", map[string]any{"Status": tr(c).T("device_status." + updated.Status)})

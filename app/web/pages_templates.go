@@ -1,6 +1,8 @@
 package web
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/ticket"
@@ -14,11 +16,11 @@ func (s *Server) showTemplates(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderTemplates(c *fiber.Ctx, status int, f *views.Form, editing int64) error {
-	list, err := s.tickets.Templates(c.UserContext(), currentUser(c))
+	ts, err := s.tickets.Templates(c.UserContext(), currentUser(c))
 	if err != nil {
 		return err
 	}
-	return s.render(c, status, views.TemplatesPage(s.page(c, tr(c).T("templates.title")), list, f, editing))
+	return s.render(c, status, views.TemplatesPage(s.page(c, tr(c).T("templates.title")), ts, f, editing))
 }
 
 func (s *Server) createTemplate(c *fiber.Ctx) error {
@@ -78,31 +80,26 @@ func (s *Server) deleteTemplate(c *fiber.Ctx) error {
 }
 
 type apiTemplate struct {
-	ID        int64  `json:"id"`
-	Name      string `json:"name"`
-	Body      string `json:"body"`
-	UpdatedAt string `json:"updated_at"`
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Body      string    `json:"body"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 func toAPITemplate(t *ticket.Template) apiTemplate {
-	return apiTemplate{ID: t.ID, Name: t.Name, Body: t.Body, UpdatedAt: t.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z07:00")}
+	return apiTemplate{ID: t.ID, Name: t.Name, Body: t.Body, UpdatedAt: t.UpdatedAt.UTC()}
 }
 
 func (s *Server) apiTemplates(c *fiber.Ctx) error {
-	list, err := s.tickets.Templates(c.UserContext(), currentUser(c))
+	ts, err := s.tickets.Templates(c.UserContext(), currentUser(c))
 	if err != nil {
 		return err
 	}
-	out := list2(list)
-	return c.JSON(out)
-}
-
-func list2(ts []*ticket.Template) list[apiTemplate] {
 	out := list[apiTemplate]{Items: make([]apiTemplate, 0, len(ts))}
 	for _, t := range ts {
 		out.Items = append(out.Items, toAPITemplate(t))
 	}
-	return out
+	return c.JSON(out)
 }
 
 type templateBody struct {
@@ -110,18 +107,23 @@ type templateBody struct {
 	Body *string `json:"body"`
 }
 
-func (s *Server) apiCreateTemplate(c *fiber.Ctx) error {
-	var b templateBody
-	if err := decodeJSON(c, &b); err != nil {
-		return err
-	}
-	in := ticket.TemplateInput{}
+// apply puts the sent fields over in.
+func (b templateBody) apply(in *ticket.TemplateInput) {
 	if b.Name != nil {
 		in.Name = *b.Name
 	}
 	if b.Body != nil {
 		in.Body = *b.Body
 	}
+}
+
+func (s *Server) apiCreateTemplate(c *fiber.Ctx) error {
+	var b templateBody
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	var in ticket.TemplateInput
+	b.apply(&in)
 	t, err := s.tickets.CreateTemplate(c.UserContext(), currentUser(c), in)
 	if err != nil {
 		return err
@@ -155,12 +157,7 @@ func (s *Server) apiUpdateTemplate(c *fiber.Ctx) error {
 		return err
 	}
 	in := ticket.TemplateInput{Name: t.Name, Body: t.Body}
-	if b.Name != nil {
-		in.Name = *b.Name
-	}
-	if b.Body != nil {
-		in.Body = *b.Body
-	}
+	b.apply(&in)
 	if t, err = s.tickets.UpdateTemplate(c.UserContext(), currentUser(c), id, in); err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -447,12 +446,7 @@ func (s *Server) bulkTickets(c *fiber.Ctx) error {
 	}
 	n, err := s.tickets.BulkUpdate(c.UserContext(), currentUser(c), ids, ch)
 	if err != nil {
-		var ve *apperr.ValidationError
-		if errors.As(err, &ve) && len(ve.Fields) > 0 {
-			s.flash(c, "error", ve.Fields[0].Message, ve.Fields[0].Data)
-			return c.Redirect(back, fiber.StatusSeeOther)
-		}
-		return err
+		return s.flashError(c, err, back)
 	}
 	s.flash(c, "success", "flash.tickets_bulk", map[string]any{"Count": n})
 	return c.Redirect(back, fiber.StatusSeeOther)

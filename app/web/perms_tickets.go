@@ -3,7 +3,6 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"backoffice/app/apperr"
 	"backoffice/app/people"
 	"backoffice/app/ticket"
 	"backoffice/rbac"
@@ -141,11 +140,7 @@ func (s *Server) saveCompanyPerms(c *fiber.Ctx) error {
 		return err
 	}
 	if _, err := s.tickets.SetCompanyPerms(c.UserContext(), currentUser(c), o.ID, permChoicesFrom(c)); err != nil {
-		if errorsIsValidation(err) {
-			s.flash(c, "error", "form.fix_errors", nil)
-			return c.Redirect("/customers/"+itoa64(o.ID)+"/ticket-permissions", fiber.StatusSeeOther)
-		}
-		return err
+		return s.flashError(c, err, "/customers/"+itoa64(o.ID)+"/ticket-permissions")
 	}
 	s.flash(c, "success", "flash.perms_saved", nil)
 	return c.Redirect("/customers/"+itoa64(o.ID)+"/ticket-permissions", fiber.StatusSeeOther)
@@ -172,17 +167,8 @@ func (s *Server) saveUserPerms(c *fiber.Ctx) error {
 		return err
 	}
 	if _, err := s.tickets.SetUserPerms(c.UserContext(), currentUser(c), id, permChoicesFrom(c)); err != nil {
-		if errorsIsValidation(err) {
-			s.flash(c, "error", "form.fix_errors", nil)
-			return c.Redirect("/users/"+itoa64(id)+"/ticket-permissions", fiber.StatusSeeOther)
-		}
-		return err
+		return s.flashError(c, err, "/users/"+itoa64(id)+"/ticket-permissions")
 	}
 	s.flash(c, "success", "flash.perms_saved", nil)
 	return c.Redirect("/users/"+itoa64(id)+"/ticket-permissions", fiber.StatusSeeOther)
-}
-
-func errorsIsValidation(err error) bool {
-	_, ok := err.(*apperr.ValidationError)
-	return ok
 }
