@@ -113,15 +113,15 @@ func (s *Service) SaveField(ctx context.Context, u *org.User, id int64, in Field
 	if err != nil {
 		return nil, err
 	}
-	if err := in.check(); err != nil {
-		return nil, err
-	}
 	now := s.clock.Now()
 	f := &Field{ProviderID: p, CreatedAt: now}
 	if id != 0 {
 		if f, err = s.Field(ctx, u, id); err != nil {
 			return nil, err
 		}
+	}
+	if err := in.check(); err != nil {
+		return nil, err
 	}
 	f.Label, f.Kind, f.Options, f.Shown, f.Editable, f.Position, f.UpdatedAt = in.Label, in.Kind, in.Options, in.Shown, in.Editable, in.Position, now
 	if id == 0 {

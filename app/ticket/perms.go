@@ -243,11 +243,11 @@ func (s *Service) UserPerms(ctx context.Context, u *org.User, userID int64) (tar
 // SetCompanyPerms changes the settings of a customer company; permissions
 // left out stay.
 func (s *Service) SetCompanyPerms(ctx context.Context, u *org.User, customerID int64, ch PermChoices) (*PermSettings, error) {
-	if err := checkPermChoices(ch); err != nil {
-		return nil, err
-	}
 	p, err := s.CompanyPerms(ctx, u, customerID)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkPermChoices(ch); err != nil {
 		return nil, err
 	}
 	for perm, val := range ch {
@@ -258,11 +258,11 @@ func (s *Service) SetCompanyPerms(ctx context.Context, u *org.User, customerID i
 
 // SetUserPerms changes one user's settings; permissions left out stay.
 func (s *Service) SetUserPerms(ctx context.Context, u *org.User, userID int64, ch PermChoices) (*PermSettings, error) {
-	if err := checkPermChoices(ch); err != nil {
-		return nil, err
-	}
 	_, _, p, err := s.UserPerms(ctx, u, userID)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkPermChoices(ch); err != nil {
 		return nil, err
 	}
 	for perm, val := range ch {
