@@ -16,6 +16,8 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"backoffice/app/device"
+	"backoffice/app/org"
+	"backoffice/app/people"
 )
 
 // decodeQR reads the text of a QR code image.
@@ -235,4 +237,72 @@ func TestBrowserStaffDevicePages(t *testing.T) {
 	if got.Code == nil || got.Code.Token != code[0].Token {
 		t.Fatal("pairing by scanning did not give the device the scanned code")
 	}
+}
+
+// The public scan page in each of its states, and the provider's settings,
+// render at laptop and phone width.
+func TestBrowserScanStatesAndSettings(t *testing.T) {
+	ctx := chromium(t)
+	h, base := servedHarness(t)
+	bg := context.Background()
+	agent := h.users["agent"]
+	mk := func(name, serial string) *device.Device {
+		d, err := h.srv.devices.Create(bg, agent, device.Input{CustomerID: h.custA.ID, Name: name, SerialNumber: serial,
+			Manufacturer: "Viessmann", Model: "Vitodens 200", Status: "needs_attention"})
+		must(t, err)
+		return d
+	}
+	plain, pinned, off := mk("Boiler hall 2", "B-2"), mk("Boiler hall 3", "B-3"), mk("Boiler hall 4", "B-4")
+	pin, no := "2468", false
+	_, err := h.srv.devices.UpdateCode(bg, agent, pinned.Code.ID, device.CodeChange{PIN: &pin})
+	must(t, err)
+	_, err = h.srv.devices.UpdateCode(bg, agent, off.Code.ID, device.CodeChange{Active: &no})
+	must(t, err)
+	_, err = h.srv.people.UpdateOrganization(bg, actorOf(h, "admin"), orgInput(h, "+49 40 555 0100", "Dock 4\nHamburg"))
+	must(t, err)
+	pages := []struct{ name, path, sel string }{
+		{"device", "/c/" + plain.Code.Token, ".scan-report"},
+		{"pin", "/c/" + pinned.Code.Token, "#f-pin"},
+		{"inactive", "/c/" + off.Code.Token, ".scan-card h1"},
+		{"unknown", "/c/does-not-exist-xyz", ".scan-card h1"},
+	}
+	for _, w := range []struct {
+		name string
+		w, h int64
+	}{{"laptop", 1366, 900}, {"phone", 390, 844}} {
+		for _, pg := range pages {
+			must(t, chromedp.Do(ctx, chromedp.EmulateViewport(w.w, w.h), chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.sel))))
+			shoot(t, ctx, "scan-"+pg.name+"-"+w.name)
+		}
+	}
+	// A visitor reports a problem.
+	must(t, chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(base+"/c/"+plain.Code.Token),
+		chromedp.Click(chromedp.CSS(".scan-report summary")),
+		chromedp.SendKeys(chromedp.CSS("#f-name"), "Jo Visitor"),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), "jo@example.com"),
+		chromedp.SendKeys(chromedp.CSS("#f-description"), "Water under the boiler"),
+	))
+	shoot(t, ctx, "scan-report-form-phone")
+	h.clock.Advance(10 * time.Second)
+	clickAndLoad(t, ctx, `form[action$="/report"] button[type=submit]`)
+	waitText(t, ctx, ".scan-card", "#1001")
+	shoot(t, ctx, "scan-reported-phone")
+
+	browserLogin(t, ctx, base, h.users["admin"].Email)
+	for _, w := range []struct {
+		name string
+		w, h int64
+	}{{"laptop", 1366, 900}, {"phone", 390, 844}} {
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(w.w, w.h), chromedp.Navigate(base+"/settings/organization"), chromedp.WaitVisible(chromedp.CSS("#f-phone"))))
+		shoot(t, ctx, "settings-organization-"+w.name)
+	}
+}
+
+func actorOf(h *harness, name string) people.Actor { return people.Actor{User: h.users[name]} }
+
+// orgInput is the provider's details with the given phone and address.
+func orgInput(h *harness, phone, address string) org.CustomerInput {
+	return org.CustomerInput{Name: h.provider.Name, EmailDomains: []string{"provider.test"}, Phone: phone, Address: address}
 }
