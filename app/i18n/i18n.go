@@ -110,12 +110,19 @@ type Translator struct {
 	l    *goi18n.Localizer
 }
 
-// T translates a message id, filling its template with data. A missing
-// message shows its id, so it is noticed rather than silently blank.
+// T translates a message id, filling its template with data; a "Count" in
+// data picks the plural form. A missing message shows its id, so it is
+// noticed rather than silently blank.
 func (t *Translator) T(id string, data ...map[string]any) string {
 	cfg := &goi18n.LocalizeConfig{MessageID: id}
 	if len(data) > 0 {
 		cfg.TemplateData = data[0]
+		switch n := data[0]["Count"].(type) {
+		case int:
+			cfg.PluralCount = n
+		case float64: // after a round trip through JSON (flash messages)
+			cfg.PluralCount = int(n)
+		}
 	}
 	s, err := t.l.Localize(cfg)
 	if err != nil {

@@ -150,3 +150,26 @@ func TestTimesRenderInTheReadersZone(t *testing.T) {
 		t.Errorf("en UTC: %q", got)
 	}
 }
+
+// A Count in a message's data picks its plural form, also after a JSON
+// round trip (flash messages carry their data as JSON).
+func TestCountInDataPicksThePluralForm(t *testing.T) {
+	b, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, ru := b.Translator("en", nil), b.Translator("ru", nil)
+	cases := []struct {
+		tr    *i18n.Translator
+		count any
+		want  string
+	}{
+		{en, 1, "1 ticket changed."}, {en, 3, "3 tickets changed."}, {en, float64(1), "1 ticket changed."},
+		{ru, float64(5), "Изменено 5 запросов."}, {ru, 2, "Изменено 2 запроса."},
+	}
+	for _, c := range cases {
+		if got := c.tr.T("flash.tickets_bulk", map[string]any{"Count": c.count}); got != c.want {
+			t.Errorf("%v: %q, want %q", c.count, got, c.want)
+		}
+	}
+}

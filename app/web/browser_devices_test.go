@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"image"
 	_ "image/png"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -223,6 +225,19 @@ func TestBrowserStaffDevicePages(t *testing.T) {
 			}
 			shoot(t, ctx, "staff"+name+"-"+w.name)
 		}
+	}
+	// A bad CSV file shows its problems by line and column.
+	bad := filepath.Join(t.TempDir(), "devices.csv")
+	must(t, os.WriteFile(bad, []byte("name,serial_number,colour\nPump,P-1,red\n,P-2,blue\n"), 0o644))
+	for _, w := range []struct {
+		name string
+		w, h int64
+	}{{"laptop", 1366, 900}, {"phone", 390, 844}} {
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(w.w, w.h), chromedp.Navigate(base+"/devices/import"),
+			chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{bad})))
+		clickAndLoad(t, ctx, `form[action="/devices/import"] button[type=submit]`)
+		waitText(t, ctx, ".import-problems", "colour")
+		shoot(t, ctx, "staff-devices-import-problems-"+w.name)
 	}
 	// The agent pairs the scanned spare label with the compressor.
 	must(t, chromedp.Do(ctx,

@@ -499,7 +499,7 @@ func (s *Server) importDevices(c *fiber.Ctx) error {
 			}
 			return s.render(c, fiber.StatusConflict, views.DeviceImportPage(s.page(c, t.T("devices.import")), d))
 		}
-		d.Form.Error = t.T("devices.import_failed", map[string]any{"Count": len(ve.Fields)})
+		d.Form.Error = t.N("devices.import_failed", len(ve.Fields))
 		for _, fe := range ve.Fields {
 			d.Problems = append(d.Problems, views.ImportProblem{Line: fe.Line, Column: fe.Field, Message: t.T(fe.Message, fe.Data)})
 		}
