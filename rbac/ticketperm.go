@@ -15,7 +15,7 @@ var ticketPermFiles embed.FS
 
 // TicketPerms are the customer permissions on tickets.
 var TicketPerms = []string{"see_all", "view_priority", "edit_priority", "view_type", "edit_type", "view_tags", "edit_tags",
-	"see_assignee", "close", "see_group"}
+	"see_assignee", "edit_assignee", "close", "see_group", "edit_group"}
 
 // Setting values of a customer permission at company or user level.
 const (
@@ -25,7 +25,8 @@ const (
 )
 
 // TicketPermEnforcer decides customer permissions on tickets with Casbin:
-// role defaults as policy, company and user settings as request attributes.
+// role defaults as policy; the provider's, the company's and the user's
+// settings as request attributes.
 type TicketPermEnforcer struct {
 	e *casbin.SyncedEnforcer
 }
@@ -58,14 +59,14 @@ func NewTicketPermEnforcer() (*TicketPermEnforcer, error) {
 }
 
 // Allowed reports whether a customer user of role may use perm, given the
-// company's and the user's settings (Allow, Deny or Inherit). An unknown
-// setting value denies.
-func (t *TicketPermEnforcer) Allowed(role Role, perm, company, user string) bool {
-	for _, v := range []string{company, user} {
+// provider's, the company's and the user's settings (Allow, Deny or
+// Inherit). An unknown setting value denies.
+func (t *TicketPermEnforcer) Allowed(role Role, perm, provider, company, user string) bool {
+	for _, v := range []string{provider, company, user} {
 		if v != Allow && v != Deny && v != Inherit {
 			return false
 		}
 	}
-	ok, err := t.e.Enforce(string(role), perm, company, user)
+	ok, err := t.e.Enforce(string(role), perm, provider, company, user)
 	return err == nil && ok
 }

@@ -14,6 +14,7 @@ const (
 	maxBody    = 20000
 	maxTags    = 20
 	maxTag     = 40
+	maxGroup   = 100
 )
 
 // NewTicket is a ticket as a form or API body gives it. Fields the caller
@@ -25,6 +26,8 @@ type NewTicket struct {
 	Priority    string
 	Type        string
 	Tags        []string
+	Group       string
+	AssigneeID  int64
 	// Staff only: on behalf of whom, through which channel.
 	CustomerID  int64
 	RequesterID int64
@@ -40,6 +43,7 @@ func (in *NewTicket) Normalize() {
 	in.Priority = strings.TrimSpace(in.Priority)
 	in.Type = strings.TrimSpace(in.Type)
 	in.Channel = strings.TrimSpace(in.Channel)
+	in.Group = strings.TrimSpace(in.Group)
 	if in.Priority == "" {
 		in.Priority = "normal"
 	}
@@ -73,6 +77,7 @@ func (in *NewTicket) Validate() error {
 	org.CheckText(v, "subject", in.Subject, true, maxSubject)
 	CheckBody(v, "description", in.Description)
 	checkChoices(v, in.Priority, in.Type, in.Tags)
+	org.CheckText(v, "group", in.Group, false, maxGroup)
 	if in.Channel != "" && indexOf(Channels, in.Channel) < 0 {
 		v.Add("channel", "error.ticket_channel", nil)
 	}

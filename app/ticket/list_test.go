@@ -2,12 +2,16 @@ package ticket_test
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
+	"backoffice/app/db"
 	"backoffice/app/org"
 	"backoffice/app/ticket"
 )
@@ -146,6 +150,9 @@ func TestListFilters(t *testing.T) {
 			{"q ignores case", f.staff, ticket.Filter{Query: "printer"}, "[1001 1004]"},
 			{"q upper case", f.staff, ticket.Filter{Query: "  PRINTER "}, "[1001 1004]"},
 			{"q in the middle", f.staff, ticket.Filter{Query: "xed case"}, "[1007]"},
+			{"q inside a word", f.staff, ticket.Filter{Query: "ixe"}, "[1007]"},
+			{"q two letters inside a word", f.staff, ticket.Filter{Query: "xe"}, "[1007]"},
+			{"q quote is literal", f.staff, ticket.Filter{Query: `jam"s`}, "[]"},
 			{"q #number", f.staff, ticket.Filter{Query: "#1002"}, "[1002]"},
 			{"q number", f.staff, ticket.Filter{Query: "1002"}, "[1002]"},
 			{"q number or subject", f.staff, ticket.Filter{Query: "1006"}, "[1005 1006]"},
@@ -304,6 +311,43 @@ func TestListRefusesBadInput(t *testing.T) {
 		}
 		if n := f.count("tickets", "1 = 1"); n != 1 {
 			t.Errorf("%d tickets, want 1", n)
+		}
+	})
+}
+
+// Subject search follows changes of the subject through its index, and on
+// PostgreSQL the trigram index serves it.
+func TestSearchFollowsSubjects(t *testing.T) {
+	eachDB(t, func(t *testing.T, f *fixture) {
+		tk := f.web(f.member, "Network down")
+		f.web(f.member, "Кофемашина не греет")
+		search := func(q string) string {
+			return fmt.Sprint(numbers(f.listAll(f.staff, ticket.Filter{Query: q}, "")))
+		}
+		f.update(f.staff, tk.ID, ticket.Change{Subject: ptr("Router offline")})
+		if got := search("outer offl"); got != "[1001]" {
+			t.Errorf("new subject: %s", got)
+		}
+		if got := search("work dow"); got != "[]" {
+			t.Errorf("old subject still found: %s", got)
+		}
+		if got := search("МАШИНА"); got != "[1002]" {
+			t.Errorf("Cyrillic inside a word, other case: %s", got)
+		}
+		if db.IsPostgres(f.db) {
+			var plan []string
+			err := f.db.RunInTx(f.ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+				if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+					return err
+				}
+				return tx.NewRaw("EXPLAIN SELECT id FROM tickets WHERE lower(subject) LIKE ?", "%offl%").Scan(ctx, &plan)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(strings.Join(plan, "\n"), "tickets_subject_trgm_idx") {
+				t.Errorf("the subject search does not use the trigram index:\n%s", strings.Join(plan, "\n"))
+			}
 		}
 	})
 }

@@ -29,8 +29,10 @@ type PermSettings struct {
 	ViewTags     *bool
 	EditTags     *bool
 	SeeAssignee  *bool
+	EditAssignee *bool
 	CloseTickets *bool
 	SeeGroup     *bool
+	EditGroup    *bool
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -54,6 +56,10 @@ func (p *PermSettings) field(perm string) **bool {
 		return &p.EditTags
 	case "see_assignee":
 		return &p.SeeAssignee
+	case "edit_assignee":
+		return &p.EditAssignee
+	case "edit_group":
+		return &p.EditGroup
 	case "close":
 		return &p.CloseTickets
 	case "see_group":
@@ -140,27 +146,42 @@ func (s *Store) SavePermSettings(ctx context.Context, p *PermSettings) error {
 
 // staffPerms are what staff may do: everything.
 var staffPerms = Perms{SeeAll: true, ViewPriority: true, EditPriority: true, ViewType: true, EditType: true, ViewTags: true,
-	EditTags: true, SeeAssignee: true, Close: true, SeeGroup: true}
+	EditTags: true, SeeAssignee: true, EditAssignee: true, Close: true, SeeGroup: true, EditGroup: true}
 
 // PermsOf are u's customer permissions, decided by the Casbin enforcer from
-// u's role with the company's and u's settings as attributes. Staff may do
-// everything.
+// u's role with the provider's switches of its standard fields, the
+// company's and u's settings as attributes. Staff may do everything.
 func (s *Service) PermsOf(ctx context.Context, u *org.User) (Perms, error) {
 	if u.IsStaff() {
 		return staffPerms, nil
+	}
+	provider, err := s.store.StandardFields(ctx, u.Organization.ScopeProviderID())
+	if err != nil {
+		return Perms{}, err
 	}
 	company, user, err := s.store.PermSettings(ctx, u.OrganizationID, u.ID)
 	if err != nil {
 		return Perms{}, err
 	}
-	return s.decide(u.Role, company, user), nil
+	return s.decide(u.Role, provider.layer(), company, user), nil
 }
 
-func (s *Service) decide(role rbac.Role, company, user *PermSettings) Perms {
-	allowed := func(perm string) bool { return s.perms.Allowed(role, perm, company.Get(perm), user.Get(perm)) }
-	return Perms{SeeAll: allowed("see_all"), ViewPriority: allowed("view_priority"), EditPriority: allowed("edit_priority"),
+// decide asks the enforcer for every permission. Editing needs seeing:
+// what is hidden from a user is not theirs to change.
+func (s *Service) decide(role rbac.Role, provider map[string]string, company, user *PermSettings) Perms {
+	allowed := func(perm string) bool {
+		return s.perms.Allowed(role, perm, provider[perm], company.Get(perm), user.Get(perm))
+	}
+	p := Perms{SeeAll: allowed("see_all"), ViewPriority: allowed("view_priority"), EditPriority: allowed("edit_priority"),
 		ViewType: allowed("view_type"), EditType: allowed("edit_type"), ViewTags: allowed("view_tags"),
-		EditTags: allowed("edit_tags"), SeeAssignee: allowed("see_assignee"), Close: allowed("close"), SeeGroup: allowed("see_group")}
+		EditTags: allowed("edit_tags"), SeeAssignee: allowed("see_assignee"), EditAssignee: allowed("edit_assignee"),
+		Close: allowed("close"), SeeGroup: allowed("see_group"), EditGroup: allowed("edit_group")}
+	p.EditPriority = p.EditPriority && p.ViewPriority
+	p.EditType = p.EditType && p.ViewType
+	p.EditTags = p.EditTags && p.ViewTags
+	p.EditAssignee = p.EditAssignee && p.SeeAssignee
+	p.EditGroup = p.EditGroup && p.SeeGroup
+	return p
 }
 
 // PermChoices are settings of some customer permissions: perm name →
@@ -278,7 +299,8 @@ func normalizeChoice(v string) string {
 	return v
 }
 
-// Effective is what a user of role would get under company and user.
-func (s *Service) Effective(role rbac.Role, company, user *PermSettings) Perms {
-	return s.decide(role, company, user)
+// Effective is what a user of role would get under the provider's
+// standard field switches, company and user.
+func (s *Service) Effective(role rbac.Role, provider StandardFields, company, user *PermSettings) Perms {
+	return s.decide(role, provider.layer(), company, user)
 }

@@ -3,6 +3,7 @@ package ticket
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // searchWords are the words of a search, at most 8, each at least one
@@ -15,39 +16,73 @@ func searchWords(query string) []string {
 	return words
 }
 
-// searchCond is the condition "the subject, or one of the ticket's
-// messages, contains query" (case-insensitive, % and _ literal). Messages
-// are found through the text index of the dialect (a GIN index on
-// PostgreSQL, the FTS5 table ticket_search on SQLite) by the beginnings of
-// the query's words, then checked for the whole query; the subject is
-// matched directly. withNotes lets internal notes match (staff).
+// minTrigram is the shortest search a trigram index serves.
+const minTrigram = 3
+
+// searchCond is the condition "the subject contains query, or one of the
+// ticket's messages contains its words" (case-insensitive, % and _
+// literal). Both go through indexes of the dialect:
+//   - subjects by any part of them through a trigram index (pg_trgm on
+//     PostgreSQL, the FTS5 trigram table ticket_subject_search on SQLite);
+//     a query shorter than three characters is matched directly;
+//   - messages by the beginnings of the query's words (a GIN index on
+//     PostgreSQL, the FTS5 table ticket_search on SQLite), then checked for
+//     the whole query.
+//
+// The matches are gathered in one id list, so the database finds them
+// through the indexes first and then reads only those tickets. withNotes
+// lets internal notes match (staff).
 func searchCond(pg bool, query string, withNotes bool) (string, []any) {
-	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(query)) + "%"
-	subject := "lower(t.subject) LIKE ? ESCAPE '\\'"
+	lower := strings.ToLower(query)
+	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(lower) + "%"
 	words := searchWords(query)
-	if len(words) == 0 {
-		return subject, []any{like}
+	short := utf8.RuneCountInString(query) < minTrigram
+
+	var parts []string
+	var args []any
+	if !short {
+		if pg {
+			parts, args = append(parts, "SELECT s.id FROM tickets AS s WHERE lower(s.subject) LIKE ? ESCAPE '\\'"), append(args, like)
+		} else {
+			phrase := `"` + strings.ReplaceAll(query, `"`, `""`) + `"`
+			parts, args = append(parts, "SELECT rowid FROM ticket_subject_search WHERE ticket_subject_search MATCH ?"), append(args, phrase)
+		}
 	}
-	if pg {
+	if len(words) > 0 {
 		terms := make([]string, len(words))
-		for i, w := range words {
-			terms[i] = w + ":*"
+		if pg {
+			for i, w := range words {
+				terms[i] = w + ":*"
+			}
+			notes := " AND m.internal = FALSE"
+			if withNotes {
+				notes = ""
+			}
+			parts = append(parts, "SELECT m.ticket_id FROM ticket_messages AS m WHERE to_tsvector('simple', m.body) @@ to_tsquery('simple', ?)"+
+				" AND lower(m.body) LIKE ? ESCAPE '\\'"+notes)
+			args = append(args, strings.Join(terms, " & "), like)
+		} else {
+			for i, w := range words {
+				terms[i] = `"` + w + `"*`
+			}
+			notes := " AND internal = 0"
+			if withNotes {
+				notes = ""
+			}
+			parts = append(parts, "SELECT ticket_id FROM ticket_search WHERE ticket_search MATCH ? AND lower(body) LIKE ? ESCAPE '\\'"+notes)
+			args = append(args, strings.Join(terms, " "), like)
 		}
-		notes := " AND m.internal = FALSE"
-		if withNotes {
-			notes = ""
+	}
+	cond := ""
+	if len(parts) > 0 {
+		cond = "t.id IN (" + strings.Join(parts, " UNION ") + ")"
+	}
+	if short {
+		subject := "lower(t.subject) LIKE ? ESCAPE '\\'"
+		if cond == "" {
+			return subject, []any{like}
 		}
-		return "(" + subject + " OR t.id IN (SELECT m.ticket_id FROM ticket_messages AS m WHERE to_tsvector('simple', m.body) @@ to_tsquery('simple', ?)" +
-			" AND lower(m.body) LIKE ? ESCAPE '\\'" + notes + "))", []any{like, strings.Join(terms, " & "), like}
+		return "(" + subject + " OR " + cond + ")", append([]any{like}, args...)
 	}
-	terms := make([]string, len(words))
-	for i, w := range words {
-		terms[i] = `"` + w + `"*`
-	}
-	notes := " AND internal = 0"
-	if withNotes {
-		notes = ""
-	}
-	return "(" + subject + " OR t.id IN (SELECT ticket_id FROM ticket_search WHERE ticket_search MATCH ? AND lower(body) LIKE ? ESCAPE '\\'" +
-		notes + "))", []any{like, strings.Join(terms, " "), like}
+	return cond, args
 }

@@ -37,8 +37,16 @@ type Perms struct {
 	ViewTags     bool
 	EditTags     bool
 	SeeAssignee  bool
+	EditAssignee bool
 	Close        bool
 	SeeGroup     bool
+	EditGroup    bool
+}
+
+// EditsAny reports whether the user may change any standard parameter of
+// a ticket (priority, type, assignee, group, tags).
+func (p Perms) EditsAny() bool {
+	return p.EditPriority || p.EditType || p.EditAssignee || p.EditGroup || p.EditTags
 }
 
 // DefaultPerms are what a member may do while neither the company nor the
@@ -126,6 +134,9 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 	if perms.EditTags {
 		t.Tags = JoinTags(in.Tags)
 	}
+	if perms.EditGroup {
+		t.GroupName = in.Group
+	}
 	if u.IsStaff() {
 		t.ProviderID = u.Organization.ScopeProviderID()
 		if in.CustomerID == 0 {
@@ -157,6 +168,12 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 		t.ProviderID = u.Organization.ScopeProviderID()
 		id := u.ID
 		t.RequesterID, t.RequesterName, t.RequesterEmail = &id, u.Name(), u.Email
+	}
+	if perms.EditAssignee && in.AssigneeID != 0 {
+		if err := s.checkAssignee(ctx, t.ProviderID, &in.AssigneeID); err != nil {
+			return nil, err
+		}
+		t.AssigneeID = &in.AssigneeID
 	}
 	if in.DeviceID != 0 {
 		d, err := s.devices.Device(ctx, device.Scope{CustomerID: t.CustomerID}, in.DeviceID)
@@ -419,6 +436,19 @@ func (s *Service) withTicket(ctx context.Context, u *org.User, id int64, fn func
 	return s.store.Ticket(ctx, sc, id)
 }
 
+// checkAssignee refuses anyone but an active staff user of the provider
+// (nil, unassigning, passes).
+func (s *Service) checkAssignee(ctx context.Context, providerID int64, id *int64) error {
+	if id == nil {
+		return nil
+	}
+	agent, err := s.orgs.User(ctx, *id)
+	if err != nil || !agent.IsStaff() || agent.Organization.ScopeProviderID() != providerID || agent.Disabled() {
+		return apperr.Invalid("assignee_id", "error.assignee_unknown")
+	}
+	return nil
+}
+
 // Update changes a ticket's parameters. Staff change every one; customers
 // those their permissions let them edit (the rest of ch is ignored).
 func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) (*Ticket, error) {
@@ -444,7 +474,7 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 	}
 	checkChoices(v, deref(ch.Priority), deref(ch.Type), tags)
 	if ch.Group != nil {
-		org.CheckText(v, "group", *ch.Group, false, 100)
+		org.CheckText(v, "group", *ch.Group, false, maxGroup)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -474,12 +504,18 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 		if ch.Tags != nil && perms.EditTags {
 			t.Tags, cols = JoinTags(tags), append(cols, "tags")
 		}
+		if ch.Group != nil && perms.EditGroup {
+			t.GroupName, cols = *ch.Group, append(cols, "group_name")
+		}
+		if ch.AssigneeID != nil && perms.EditAssignee {
+			if err := s.checkAssignee(ctx, t.ProviderID, *ch.AssigneeID); err != nil {
+				return err
+			}
+			t.AssigneeID, cols = *ch.AssigneeID, append(cols, "assignee_id")
+		}
 		if u.IsStaff() {
 			if ch.Subject != nil {
 				t.Subject, cols = *ch.Subject, append(cols, "subject")
-			}
-			if ch.Group != nil {
-				t.GroupName, cols = *ch.Group, append(cols, "group_name")
 			}
 			if ch.Status != nil && *ch.Status != t.Status {
 				now := s.clock.Now()
@@ -491,15 +527,6 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 				case StatusClosed:
 					t.ClosedAt = &now
 				}
-			}
-			if ch.AssigneeID != nil {
-				if a := *ch.AssigneeID; a != nil {
-					agent, err := s.orgs.User(ctx, *a)
-					if err != nil || !agent.IsStaff() || agent.Organization.ScopeProviderID() != t.ProviderID || agent.Disabled() {
-						return apperr.Invalid("assignee_id", "error.assignee_unknown")
-					}
-				}
-				t.AssigneeID, cols = *ch.AssigneeID, append(cols, "assignee_id")
 			}
 			if ch.DeviceID != nil {
 				if d := *ch.DeviceID; d != nil {

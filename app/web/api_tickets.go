@@ -184,6 +184,8 @@ type ticketBody struct {
 	Priority    string         `json:"priority"`
 	Type        string         `json:"type"`
 	Tags        []string       `json:"tags"`
+	Group       string         `json:"group"`
+	AssigneeID  *int64         `json:"assignee_id"`
 	CustomerID  *int64         `json:"customer_id"`
 	RequesterID *int64         `json:"requester_id"`
 	Channel     string         `json:"channel"`
@@ -220,7 +222,7 @@ func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
-	in := ticket.NewTicket{Subject: b.Subject, Description: b.Description, Priority: b.Priority, Type: b.Type, Tags: b.Tags}
+	in := ticket.NewTicket{Subject: b.Subject, Description: b.Description, Priority: b.Priority, Type: b.Type, Tags: b.Tags, Group: b.Group}
 	idOrInvalid := func(p *int64) int64 {
 		if p == nil {
 			return 0
@@ -230,7 +232,7 @@ func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 		}
 		return *p
 	}
-	in.DeviceID = idOrInvalid(b.DeviceID)
+	in.DeviceID, in.AssigneeID = idOrInvalid(b.DeviceID), idOrInvalid(b.AssigneeID)
 	fv, err := fieldStrings(b.Fields)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"backoffice/app/apperr"
 	"backoffice/app/ticket"
 	"backoffice/views"
 )
@@ -142,7 +143,11 @@ func (s *Server) renderFields(c *fiber.Ctx, status int, f *views.Form, editing i
 	if err != nil {
 		return err
 	}
-	return s.render(c, status, views.FieldsPage(s.page(c, tr(c).T("fields.title")), fields, f, editing))
+	standard, err := s.tickets.StandardFields(c.UserContext(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	return s.render(c, status, views.FieldsPage(s.page(c, tr(c).T("fields.title")), standard, fields, f, editing))
 }
 
 func (s *Server) saveField(c *fiber.Ctx) error {
@@ -200,4 +205,79 @@ func (s *Server) saveTicketFields(c *fiber.Ctx) error {
 	}
 	s.flash(c, "success", "flash.ticket_saved", nil)
 	return c.Redirect("/tickets/"+itoa64(t.ID), fiber.StatusSeeOther)
+}
+
+// Standard fields: the provider administrator switches whether customers
+// see and may change the priority, the assignee and the group.
+
+type apiStandardField struct {
+	Name     string `json:"name"`
+	Shown    bool   `json:"shown"`
+	Editable bool   `json:"editable"`
+	Stored   bool   `json:"stored"`
+}
+
+func toAPIStandardField(f *ticket.StandardField) apiStandardField {
+	return apiStandardField{Name: f.Name, Shown: f.Shown, Editable: f.Editable && f.Shown, Stored: f.Stored()}
+}
+
+func (s *Server) apiStandardFields(c *fiber.Ctx) error {
+	fields, err := s.tickets.StandardFields(c.UserContext(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	out := list[apiStandardField]{Items: make([]apiStandardField, 0, len(fields))}
+	for _, f := range fields {
+		out.Items = append(out.Items, toAPIStandardField(f))
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) apiSetStandardField(c *fiber.Ctx) error {
+	ctx, u := c.UserContext(), currentUser(c)
+	fields, err := s.tickets.StandardFields(ctx, u)
+	if err != nil {
+		return err
+	}
+	var cur *ticket.StandardField
+	for _, f := range fields {
+		if f.Name == c.Params("name") {
+			cur = f
+		}
+	}
+	if cur == nil {
+		return apperr.ErrNotFound
+	}
+	var b struct {
+		Shown    *bool `json:"shown"`
+		Editable *bool `json:"editable"`
+	}
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	shown, editable := cur.Shown, cur.Editable
+	if b.Shown != nil {
+		shown = *b.Shown
+	}
+	if b.Editable != nil {
+		editable = *b.Editable
+	}
+	f, err := s.tickets.SetStandardField(ctx, u, cur.Name, shown, editable)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPIStandardField(f))
+}
+
+// saveStandardFields stores the switches of all standard fields from the
+// settings page (a checkbox left out is off).
+func (s *Server) saveStandardFields(c *fiber.Ctx) error {
+	ctx, u := c.UserContext(), currentUser(c)
+	for _, name := range ticket.StandardFieldNames {
+		if _, err := s.tickets.SetStandardField(ctx, u, name, c.FormValue(name+"_shown") == "1", c.FormValue(name+"_editable") == "1"); err != nil {
+			return err
+		}
+	}
+	s.flash(c, "success", "flash.standard_fields_saved", nil)
+	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
 }

@@ -109,6 +109,8 @@ var (
 	docFields         = &apiDoc{Summary: "The provider's data fields of tickets, in order", Tag: "fields", Status: 200, Response: "FieldList", Errors: []int{403, 404}}
 	docCreateField    = &apiDoc{Summary: "Define a data field (text, number, date, select, checkbox), shown in the back office and editable by customers or not", Tag: "fields", Request: "FieldInput", Status: 201, Response: "Field", Errors: []int{403, 404}}
 	docUpdateField    = &apiDoc{Summary: "Change a data field; properties left out stay", Tag: "fields", Request: "FieldInput", Status: 200, Response: "Field", Errors: []int{403, 404}}
+	docStandardFields = &apiDoc{Summary: "The switches of the standard fields priority, assignee and group: shown in the back office, editable by customers (the default of every customer; a company's or user's permission wins)", Tag: "fields", Status: 200, Response: "StandardFieldList", Errors: []int{403, 404}}
+	docSetStandard    = &apiDoc{Summary: "Switch a standard field (priority, assignee, group); properties left out stay", Tag: "fields", Request: "StandardFieldInput", Status: 200, Response: "StandardField", Errors: []int{403, 404, 422}}
 	docDeleteField    = &apiDoc{Summary: "Delete a data field; its values are no longer shown", Tag: "fields", Status: 204, Errors: []int{403, 404}}
 	docRateTicket     = &apiDoc{Summary: "Rate a resolved or closed ticket you requested: score 1-5 and an optional comment; rating again replaces it", Tag: "tickets",
 		Request: "Rating", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
@@ -293,6 +295,8 @@ var schemas = map[string]any{
 	"TicketList": listOf("Ticket"),
 	"TicketInput": obj([]string{"subject", "description"}, map[string]any{"subject": str, "description": str,
 		"device_id": integer, "priority": str, "type": str, "tags": map[string]any{"type": "array", "items": str},
+		"group":        map[string]any{"type": "string", "description": "staff, or customers whom the group is editable for"},
+		"assignee_id":  map[string]any{"type": "integer", "description": "staff, or customers whom the assignee is editable for: an active agent of the provider"},
 		"customer_id":  map[string]any{"type": "integer", "description": "staff: the customer"},
 		"requester_id": map[string]any{"type": "integer", "description": "staff: a user of that customer"},
 		"channel":      map[string]any{"type": "string", "enum": []string{"web", "email", "phone", "messenger"}, "description": "staff; default phone"},
@@ -304,7 +308,7 @@ var schemas = map[string]any{
 		"attachments": map[string]any{"type": "array", "items": ref("Attachment")},
 		"created_at":  dateTime}),
 	"MessageList": listOf("Message"),
-	"PermissionSettings": map[string]any{"type": "object", "description": "permission → allow, deny or inherit; permissions: see_all, view_priority, edit_priority, view_type, edit_type, view_tags, edit_tags, see_assignee, close, see_group",
+	"PermissionSettings": map[string]any{"type": "object", "description": "permission → allow, deny or inherit; permissions: see_all, view_priority, edit_priority, view_type, edit_type, view_tags, edit_tags, see_assignee, edit_assignee, close, see_group, edit_group",
 		"additionalProperties": map[string]any{"type": "string", "enum": []string{"allow", "deny", "inherit"}}},
 	"CompanyPermissions": obj([]string{"settings", "effective"}, map[string]any{"settings": ref("PermissionSettings"),
 		"effective": map[string]any{"type": "object", "description": "role → permission → allowed"}}),
@@ -313,6 +317,13 @@ var schemas = map[string]any{
 	"Rating": obj([]string{"score"}, map[string]any{"score": map[string]any{"type": "integer", "minimum": 1, "maximum": 5}, "comment": str}),
 	"MessageInput": obj([]string{"body"}, map[string]any{"body": str, "internal": map[string]any{"type": "boolean", "description": "staff: an internal note"},
 		"files": map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "binary"}, "description": "as multipart/form-data: up to 5 files of 3 MB (images, PDF, text, zip)"}}),
+	"StandardField": obj([]string{"name", "shown", "editable", "stored"}, map[string]any{
+		"name":     map[string]any{"type": "string", "enum": []string{"priority", "assignee", "group"}},
+		"shown":    map[string]any{"type": "boolean", "description": "customers see it in the back office"},
+		"editable": map[string]any{"type": "boolean", "description": "customers may change it (only when shown)"},
+		"stored":   map[string]any{"type": "boolean", "description": "false while the role defaults apply"}}),
+	"StandardFieldList":  listOf("StandardField"),
+	"StandardFieldInput": obj(nil, map[string]any{"shown": map[string]any{"type": "boolean"}, "editable": map[string]any{"type": "boolean"}}),
 	"EmailCheck": obj([]string{"email", "valid", "taken", "customer"}, map[string]any{"email": str,
 		"valid": map[string]any{"type": "boolean"}, "taken": map[string]any{"type": "boolean"}, "customer": nullable(ref("Customer"))}),
 }

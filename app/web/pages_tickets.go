@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"strconv"
 	"strings"
 
@@ -84,14 +85,8 @@ func (s *Server) showTickets(c *fiber.Ctx) error {
 			return err
 		}
 		d.Customers = cs.Items
-		staff, _, err := s.users.ListUsers(ctx, org.UserFilter{OrganizationID: u.Organization.ScopeProviderID()}, nil, 500)
-		if err != nil {
+		if d.Agents, err = s.agents(ctx, u.Organization.ScopeProviderID()); err != nil {
 			return err
-		}
-		for _, a := range staff {
-			if !a.Disabled() {
-				d.Agents = append(d.Agents, a)
-			}
 		}
 	} else {
 		devs, err := s.devices.List(ctx, u, device.Filter{}, "name", nil, 200)
@@ -103,7 +98,24 @@ func (s *Server) showTickets(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, views.TicketsPage(s.page(c, tr(c).T("tickets.title")), d))
 }
 
-var ticketFields = []string{"subject", "description", "device_id", "priority", "type", "customer_id", "requester_id", "channel"}
+var ticketFields = []string{"subject", "description", "device_id", "priority", "type", "tags", "group", "assignee_id",
+	"customer_id", "requester_id", "channel"}
+
+// agents are the active staff users of a provider: whom a ticket may be
+// assigned to.
+func (s *Server) agents(ctx context.Context, providerID int64) ([]*org.User, error) {
+	staff, _, err := s.users.ListUsers(ctx, org.UserFilter{OrganizationID: providerID}, nil, 500)
+	if err != nil {
+		return nil, err
+	}
+	var out []*org.User
+	for _, a := range staff {
+		if !a.Disabled() {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
 
 func formID(f *views.Form, name string) int64 {
 	v := f.Value(name)
@@ -124,6 +136,11 @@ func (s *Server) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error {
 		return err
 	}
 	d := views.NewTicketData{Form: f, Staff: u.IsStaff(), Perms: perms}
+	if perms.EditAssignee {
+		if d.Agents, err = s.agents(ctx, u.Organization.ScopeProviderID()); err != nil {
+			return err
+		}
+	}
 	fields, err := s.tickets.Fields(ctx, u)
 	if err != nil {
 		return err
@@ -176,7 +193,8 @@ func (s *Server) showNewTicket(c *fiber.Ctx) error {
 func (s *Server) createTicket(c *fiber.Ctx) error {
 	f := formFrom(c, ticketFields...)
 	in := ticket.NewTicket{Subject: f.Value("subject"), Description: f.Value("description"), DeviceID: formID(f, "device_id"),
-		Priority: f.Value("priority"), Type: f.Value("type")}
+		Priority: f.Value("priority"), Type: f.Value("type"), Tags: strings.Split(f.Value("tags"), ","), Group: f.Value("group"),
+		AssigneeID: formID(f, "assignee_id")}
 	u := currentUser(c)
 	if u.IsStaff() {
 		in.CustomerID, in.RequesterID, in.Channel = formID(f, "customer_id"), formID(f, "requester_id"), f.Value("channel")
@@ -271,15 +289,9 @@ func (s *Server) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply,
 			}
 		}
 	}
-	if u.IsStaff() {
-		staff, _, err := s.users.ListUsers(ctx, org.UserFilter{OrganizationID: t.ProviderID}, nil, 500)
-		if err != nil {
+	if perms.EditAssignee {
+		if d.Agents, err = s.agents(ctx, t.ProviderID); err != nil {
 			return err
-		}
-		for _, a := range staff {
-			if !a.Disabled() {
-				d.Agents = append(d.Agents, a)
-			}
 		}
 	}
 	return s.render(c, status, views.TicketPage(s.page(c, views.TicketNumber(t)+" "+t.Subject), d))
@@ -333,14 +345,28 @@ func (s *Server) updateTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// Only what the form sent changes: a customer's form carries the
+	// parameters they may edit, the staff form all of them.
 	f := formFrom(c, "status", "priority", "type", "assignee_id", "group", "tags")
-	status, priority, typ, group := f.Value("status"), f.Value("priority"), f.Value("type"), f.Value("group")
-	tags := strings.Split(f.Value("tags"), ",")
-	var assignee *int64
-	if id := formID(f, "assignee_id"); id != 0 {
-		assignee = &id
+	sent := func(name string) *string {
+		if !formHas(c, name) {
+			return nil
+		}
+		v := f.Value(name)
+		return &v
 	}
-	ch := ticket.Change{Status: &status, Priority: &priority, Type: &typ, Group: &group, Tags: &tags, AssigneeID: &assignee}
+	ch := ticket.Change{Status: sent("status"), Priority: sent("priority"), Type: sent("type"), Group: sent("group")}
+	if formHas(c, "tags") {
+		tags := strings.Split(f.Value("tags"), ",")
+		ch.Tags = &tags
+	}
+	if formHas(c, "assignee_id") {
+		var assignee *int64
+		if id := formID(f, "assignee_id"); id != 0 {
+			assignee = &id
+		}
+		ch.AssigneeID = &assignee
+	}
 	if _, err := s.tickets.Update(c.UserContext(), currentUser(c), t.ID, ch); err != nil {
 		st, ok := formErrors(c, f, err)
 		if !ok {

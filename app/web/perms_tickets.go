@@ -17,12 +17,16 @@ type apiCompanyPerms struct {
 	Effective map[string]map[string]bool `json:"effective"` // per role
 }
 
-func (s *Server) companyPermsJSON(p *ticket.PermSettings) apiCompanyPerms {
+func (s *Server) companyPermsJSON(c *fiber.Ctx, p *ticket.PermSettings) (apiCompanyPerms, error) {
+	sf, err := s.tickets.StandardFields(c.UserContext(), currentUser(c))
+	if err != nil {
+		return apiCompanyPerms{}, err
+	}
 	out := apiCompanyPerms{Settings: p.Choices(), Effective: map[string]map[string]bool{}}
 	for _, r := range rbac.CustomerRoles {
-		out.Effective[string(r)] = s.tickets.Effective(r, p, nil).Map()
+		out.Effective[string(r)] = s.tickets.Effective(r, sf, p, nil).Map()
 	}
-	return out
+	return out, nil
 }
 
 func (s *Server) apiCompanyPerms(c *fiber.Ctx) error {
@@ -34,7 +38,11 @@ func (s *Server) apiCompanyPerms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(s.companyPermsJSON(p))
+	out, err := s.companyPermsJSON(c, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 func (s *Server) apiSetCompanyPerms(c *fiber.Ctx) error {
@@ -50,7 +58,11 @@ func (s *Server) apiSetCompanyPerms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(s.companyPermsJSON(p))
+	out, err := s.companyPermsJSON(c, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 type apiUserPerms struct {
@@ -74,8 +86,12 @@ func (s *Server) userPerms(c *fiber.Ctx, ch ticket.PermChoices) (apiUserPerms, e
 	if err != nil {
 		return apiUserPerms{}, err
 	}
+	sf, err := s.tickets.StandardFields(ctx, u)
+	if err != nil {
+		return apiUserPerms{}, err
+	}
 	return apiUserPerms{Settings: user.Choices(), Company: company.Choices(),
-		Effective: s.tickets.Effective(target.Role, company, user).Map()}, nil
+		Effective: s.tickets.Effective(target.Role, sf, company, user).Map()}, nil
 }
 
 func (s *Server) apiUserPerms(c *fiber.Ctx) error {
@@ -121,10 +137,14 @@ func (s *Server) showCompanyPerms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	sf, err := s.tickets.StandardFields(c.UserContext(), currentUser(c))
+	if err != nil {
+		return err
+	}
 	d := views.PermsData{Title: o.Name, Action: "/customers/" + itoa64(o.ID) + "/ticket-permissions", Back: "/customers/" + itoa64(o.ID),
 		Settings: p.Choices(), Effective: map[string]map[string]bool{}, Company: true}
 	for _, r := range rbac.CustomerRoles {
-		d.Effective[string(r)] = s.tickets.Effective(r, p, nil).Map()
+		d.Effective[string(r)] = s.tickets.Effective(r, sf, p, nil).Map()
 	}
 	users, _, err := s.people.Users(c.UserContext(), actor(c), people.UserQuery{CustomerID: o.ID}, nil, 200)
 	if err != nil {
@@ -155,9 +175,13 @@ func (s *Server) showUserPerms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	sf, err := s.tickets.StandardFields(c.UserContext(), currentUser(c))
+	if err != nil {
+		return err
+	}
 	d := views.PermsData{Title: target.Name(), Action: "/users/" + itoa64(id) + "/ticket-permissions",
 		Back: "/customers/" + itoa64(target.OrganizationID) + "/ticket-permissions", Settings: user.Choices(),
-		CompanySettings: company.Choices(), Effective: map[string]map[string]bool{string(target.Role): s.tickets.Effective(target.Role, company, user).Map()}}
+		CompanySettings: company.Choices(), Effective: map[string]map[string]bool{string(target.Role): s.tickets.Effective(target.Role, sf, company, user).Map()}}
 	return s.render(c, fiber.StatusOK, views.PermsPage(s.page(c, tr(c).T("perms.title")), d))
 }
 

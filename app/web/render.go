@@ -146,3 +146,16 @@ func decodePageKey(s string, dst any) error {
 	}
 	return json.Unmarshal(b, dst)
 }
+
+// formHas reports whether the submitted form (URL-encoded or multipart)
+// has a field name, even an empty one.
+func formHas(c *fiber.Ctx, name string) bool {
+	if c.Request().PostArgs().Has(name) {
+		return true
+	}
+	if mf, err := c.MultipartForm(); err == nil {
+		_, ok := mf.Value[name]
+		return ok
+	}
+	return false
+}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -98,6 +99,8 @@ func newPostgresSchema(t testing.TB) *bun.DB {
 	return bdb
 }
 
+var trgmOnce sync.Once
+
 func createSchema(t testing.TB) (schema, dsn string) {
 	t.Helper()
 	base := os.Getenv("TEST_POSTGRES_URL")
@@ -109,6 +112,13 @@ func createSchema(t testing.TB) (schema, dsn string) {
 	if err != nil {
 		t.Fatalf("open TEST_POSTGRES_URL: %v", err)
 	}
+	trgmOnce.Do(func() {
+		// The subject search index needs pg_trgm (see its migration); made
+		// once here so that tests running side by side all find it.
+		if _, err := admin.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"); err != nil {
+			t.Logf("pg_trgm: %v", err)
+		}
+	})
 	raw := make([]byte, 6)
 	rand.Read(raw)
 	schema = "t_" + hex.EncodeToString(raw)
