@@ -144,3 +144,35 @@ func TestBrowserStaffTicketPages(t *testing.T) {
 		}
 	}
 }
+
+// With the provider's switches on, a member assigns their ticket and sets
+// its group from the ticket page; the details show both.
+func TestBrowserMemberSetsStandardFields(t *testing.T) {
+	ctx := chromium(t)
+	h, base := servedHarness(t)
+	bg := context.Background()
+	for _, name := range []string{"assignee", "group"} {
+		_, err := h.srv.tickets.SetStandardField(bg, h.users["admin"], name, true, true)
+		must(t, err)
+	}
+	tk, err := h.srv.tickets.Create(bg, h.users["a_member"], ticket.NewTicket{Subject: "Cold store at 9 °C", Description: "Since the night shift."})
+	must(t, err)
+	browserLogin(t, ctx, base, h.users["a_member"].Email)
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(base+"/tickets/"+itoa64(tk.ID)),
+		chromedp.WaitVisible(chromedp.CSS("#f-group")),
+		chromedp.SetValue(chromedp.CSS("#f-assignee_id"), itoa64(h.users["agent"].ID)),
+		chromedp.SendKeys(chromedp.CSS("#f-group"), "Refrigeration"),
+	))
+	shoot(t, ctx, "ticket-member-standard-fields-laptop")
+	clickAndLoad(t, ctx, `form[action="/tickets/`+itoa64(tk.ID)+`"] button[type=submit]`)
+	waitText(t, ctx, ".ticket-side .facts", "Refrigeration")
+	waitText(t, ctx, ".ticket-side .facts", h.users["agent"].Name())
+	got, err := h.srv.tickets.Ticket(bg, h.users["agent"], tk.ID)
+	must(t, err)
+	if got.GroupName != "Refrigeration" || got.AssigneeID == nil || *got.AssigneeID != h.users["agent"].ID {
+		t.Fatalf("saved: group %q assignee %v", got.GroupName, got.AssigneeID)
+	}
+	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#f-group"))))
+	shoot(t, ctx, "ticket-member-standard-fields-phone")
+}
