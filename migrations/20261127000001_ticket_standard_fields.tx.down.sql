@@ -1,3 +1,5 @@
+DROP TABLE ticket_types;
+--bun:split
 {{if .PG}}DROP INDEX IF EXISTS tickets_subject_trgm_idx{{else}}DROP TRIGGER tickets_subject_search_ad{{end}};
 --bun:split
 {{if .PG}}SELECT 1{{else}}DROP TRIGGER tickets_subject_search_au{{end}};

@@ -52,3 +52,19 @@ END{{end}};
 {{if .PG}}SELECT 1{{else}}CREATE TRIGGER tickets_subject_search_ad AFTER DELETE ON tickets BEGIN
     DELETE FROM ticket_subject_search WHERE rowid = old.id;
 END{{end}};
+--bun:split
+-- A provider's list of ticket types. Without rows the built-in four apply
+-- (app/ticket/types.go); the first change stores them, then the provider
+-- adds, renames and retires types. Tickets keep the key of theirs.
+CREATE TABLE ticket_types (
+    id {{.PK}},
+    provider_id BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    active BOOLEAN NOT NULL DEFAULT TRUE,
+    position INTEGER NOT NULL DEFAULT 0,
+    created_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at {{.TS}} NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+--bun:split
+CREATE UNIQUE INDEX ticket_types_provider_key_idx ON ticket_types (provider_id, key);

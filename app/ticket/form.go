@@ -47,9 +47,6 @@ func (in *NewTicket) Normalize() {
 	if in.Priority == "" {
 		in.Priority = "normal"
 	}
-	if in.Type == "" {
-		in.Type = Types[0]
-	}
 	in.Tags = NormalizeTags(in.Tags)
 }
 
@@ -101,7 +98,7 @@ func checkChoices(v *apperr.ValidationError, priority, typ string, tags []string
 	if priority != "" && PriorityRank(priority) < 0 {
 		v.Add("priority", "error.ticket_priority", nil)
 	}
-	if typ != "" && indexOf(Types, typ) < 0 {
+	if typ != "" && !typeKey.MatchString(typ) {
 		v.Add("type", "error.ticket_type", nil)
 	}
 	if len(tags) > maxTags {

@@ -294,7 +294,7 @@ func TestListRefusesBadInput(t *testing.T) {
 			{"unknown status", ticket.Filter{Status: "done"}, "", nil, []string{"status"}},
 			{"unknown priority", ticket.Filter{Priority: "critical"}, "", nil, []string{"priority"}},
 			{"unknown type", ticket.Filter{Type: "complaint"}, "", nil, []string{"type"}},
-			{"all at once", ticket.Filter{Status: "x", Priority: "y", Type: "z"}, "w", nil, []string{"status", "priority", "type", "sort"}},
+			{"all at once", ticket.Filter{Status: "x", Priority: "y", Type: "z"}, "w", nil, []string{"status", "priority", "sort", "type"}},
 			{"q too long", ticket.Filter{Query: strings.Repeat("q", 201)}, "", nil, []string{"q"}},
 			{"q with NUL", ticket.Filter{Query: "a\x00b"}, "", nil, []string{"q"}},
 			{"bad time cursor", ticket.Filter{}, "-updated_at", &ticket.Cursor{Key: "yesterday", ID: 1}, []string{"cursor"}},

@@ -29,10 +29,12 @@ const minTrigram = 3
 //     PostgreSQL, the FTS5 table ticket_search on SQLite), then checked for
 //     the whole query.
 //
-// The matches are gathered in one id list, so the database finds them
-// through the indexes first and then reads only those tickets. withNotes
-// lets internal notes match (staff).
-func searchCond(pg bool, query string, withNotes bool) (string, []any) {
+// A number (1234 or #1234, number >= 0) also finds the provider's ticket
+// of that number. The matches are gathered in one id list, so the database
+// finds them through the indexes first and then reads only those tickets
+// (an OR beside the list made PostgreSQL walk the whole sort index
+// instead). withNotes lets internal notes match (staff).
+func searchCond(pg bool, query string, withNotes bool, providerID, number int64) (string, []any) {
 	lower := strings.ToLower(query)
 	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(lower) + "%"
 	words := searchWords(query)
@@ -40,6 +42,9 @@ func searchCond(pg bool, query string, withNotes bool) (string, []any) {
 
 	var parts []string
 	var args []any
+	if number >= 0 {
+		parts, args = append(parts, "SELECT n.id FROM tickets AS n WHERE n.provider_id = ? AND n.number = ?"), append(args, providerID, number)
+	}
 	if !short {
 		if pg {
 			parts, args = append(parts, "SELECT s.id FROM tickets AS s WHERE lower(s.subject) LIKE ? ESCAPE '\\'"), append(args, like)

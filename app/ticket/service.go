@@ -124,12 +124,9 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 	if err != nil {
 		return nil, err
 	}
-	t := &Ticket{Fields: values, Subject: in.Subject, Status: StatusNew, Priority: "normal", Type: Types[0], Tags: ""}
+	t := &Ticket{Fields: values, Subject: in.Subject, Status: StatusNew, Priority: "normal", Tags: ""}
 	if perms.EditPriority {
 		t.Priority = in.Priority
-	}
-	if perms.EditType {
-		t.Type = in.Type
 	}
 	if perms.EditTags {
 		t.Tags = JoinTags(in.Tags)
@@ -168,6 +165,17 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 		t.ProviderID = u.Organization.ScopeProviderID()
 		id := u.ID
 		t.RequesterID, t.RequesterName, t.RequesterEmail = &id, u.Name(), u.Email
+	}
+	typeList, err := s.store.TypesOf(ctx, t.ProviderID)
+	if err != nil {
+		return nil, err
+	}
+	t.Type = typeList.Active()[0].Key
+	if perms.EditType && in.Type != "" {
+		if td := typeList.Find(in.Type); td == nil || !td.Active {
+			return nil, apperr.Invalid("type", "error.ticket_type")
+		}
+		t.Type = in.Type
 	}
 	if perms.EditAssignee && in.AssigneeID != 0 {
 		if err := s.checkAssignee(ctx, t.ProviderID, &in.AssigneeID); err != nil {
@@ -218,7 +226,7 @@ func CheckFilter(f Filter, sort string) error {
 	if f.Priority != "" && PriorityRank(f.Priority) < 0 {
 		v.Add("priority", "error.ticket_priority", nil)
 	}
-	if f.Type != "" && indexOf(Types, f.Type) < 0 {
+	if f.Type != "" && !typeKey.MatchString(f.Type) {
 		v.Add("type", "error.ticket_type", nil)
 	}
 	if f.CreatedWithin < 0 || f.CreatedWithin > 3650 {
@@ -252,13 +260,29 @@ func (s *Service) List(ctx context.Context, u *org.User, f Filter, sort string, 
 	if sort == "" {
 		sort = "-updated_at"
 	}
-	if err := CheckFilter(f, sort); err != nil {
+	err := CheckFilter(f, sort)
+	if f.Type != "" && typeKey.MatchString(f.Type) {
+		// Any type the provider has or had, retired ones included.
+		types, terr := s.Types(ctx, u)
+		if terr != nil {
+			return Page{}, terr
+		}
+		if types.Find(f.Type) == nil {
+			v, _ := err.(*apperr.ValidationError)
+			if v == nil {
+				v = &apperr.ValidationError{}
+			}
+			v.Add("type", "error.ticket_type", nil)
+			err = v
+		}
+	}
+	if err != nil {
 		return Page{}, err
 	}
 	if !u.IsStaff() {
 		f.AssigneeID, f.Unassigned, f.CustomerID = 0, false, 0
 	}
-	f.notes = u.IsStaff()
+	f.notes, f.providerID = u.IsStaff(), u.Organization.ScopeProviderID()
 	sc, err := s.ScopeOf(ctx, u)
 	if err != nil {
 		return Page{}, err
@@ -498,7 +522,14 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 				t.DueAt, cols = &due, append(cols, "due_at")
 			}
 		}
-		if ch.Type != nil && perms.EditType {
+		if ch.Type != nil && perms.EditType && *ch.Type != t.Type {
+			types, err := st.TypesOf(ctx, t.ProviderID)
+			if err != nil {
+				return err
+			}
+			if td := types.Find(*ch.Type); td == nil || !td.Active {
+				return apperr.Invalid("type", "error.ticket_type")
+			}
 			t.Type, cols = *ch.Type, append(cols, "type")
 		}
 		if ch.Tags != nil && perms.EditTags {

@@ -193,7 +193,8 @@ type Filter struct {
 	// CreatedWithin keeps tickets created in the last so many days.
 	CreatedWithin int
 	Rating        int  // 1-5: rated so
-	notes         bool // search internal notes too (staff)
+	notes         bool  // search internal notes too (staff)
+	providerID    int64 // whose numbers a search for #1234 means
 }
 
 // Cursor is a keyset position: the sort key of the last row and its id.
@@ -284,12 +285,12 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after
 		// By number (#1234), or by the words of the subject and the
 		// correspondence the caller may read: customers never find a ticket
 		// by the words of an internal note.
-		cond, args := searchCond(db.IsPostgres(s.db), query, f.notes)
-		if n, err := strconv.ParseInt(strings.TrimPrefix(query, "#"), 10, 64); err == nil {
-			q.Where("(t.number = ? OR "+cond+")", append([]any{n}, args...)...)
-		} else {
-			q.Where(cond, args...)
+		number := int64(-1)
+		if n, err := strconv.ParseInt(strings.TrimPrefix(query, "#"), 10, 64); err == nil && f.providerID != 0 {
+			number = n
 		}
+		cond, args := searchCond(db.IsPostgres(s.db), query, f.notes, f.providerID, number)
+		q.Where(cond, args...)
 	}
 	if f.CreatedWithin > 0 {
 		q.Where("t.created_at >= ?", s.clock.Now().AddDate(0, 0, -f.CreatedWithin))

@@ -147,7 +147,11 @@ func (s *Server) renderFields(c *fiber.Ctx, status int, f *views.Form, editing i
 	if err != nil {
 		return err
 	}
-	return s.render(c, status, views.FieldsPage(s.page(c, tr(c).T("fields.title")), standard, fields, f, editing))
+	types, err := s.tickets.Types(c.UserContext(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	return s.render(c, status, views.FieldsPage(s.page(c, tr(c).T("fields.title")), standard, types, fields, f, editing))
 }
 
 func (s *Server) saveField(c *fiber.Ctx) error {
@@ -279,5 +283,94 @@ func (s *Server) saveStandardFields(c *fiber.Ctx) error {
 		}
 	}
 	s.flash(c, "success", "flash.standard_fields_saved", nil)
+	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
+}
+
+// Ticket types: the provider's editable list.
+
+type apiTicketType struct {
+	Key      string `json:"key"`
+	Label    string `json:"label"` // the provider's own label ("" for a built-in under its translated name)
+	Name     string `json:"name"`  // as the reader sees it
+	Active   bool   `json:"active"`
+	Builtin  bool   `json:"builtin"`
+	Position int    `json:"position"`
+}
+
+func (s *Server) toAPIType(c *fiber.Ctx, types ticket.TypeList, t *ticket.TypeDef) apiTicketType {
+	return apiTicketType{Key: t.Key, Label: t.Label, Name: views.TypeLabel(&views.Page{Tr: tr(c)}, types, t.Key), Active: t.Active,
+		Builtin: ticket.BuiltinType(t.Key), Position: t.Position}
+}
+
+func (s *Server) apiTypes(c *fiber.Ctx) error {
+	types, err := s.tickets.Types(c.UserContext(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	out := list[apiTicketType]{Items: make([]apiTicketType, 0, len(types))}
+	for _, t := range types {
+		out.Items = append(out.Items, s.toAPIType(c, types, t))
+	}
+	return c.JSON(out)
+}
+
+type typeBody struct {
+	Label  *string `json:"label"`
+	Active *bool   `json:"active"`
+}
+
+func (s *Server) apiAddType(c *fiber.Ctx) error {
+	var b typeBody
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	label := ""
+	if b.Label != nil {
+		label = *b.Label
+	}
+	t, err := s.tickets.AddType(c.UserContext(), currentUser(c), label)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(s.toAPIType(c, ticket.TypeList{t}, t))
+}
+
+func (s *Server) apiUpdateType(c *fiber.Ctx) error {
+	var b typeBody
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	t, err := s.tickets.UpdateType(c.UserContext(), currentUser(c), c.Params("key"), ticket.TypeInput{Label: b.Label, Active: b.Active})
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.toAPIType(c, ticket.TypeList{t}, t))
+}
+
+// addType adds a type from the settings page.
+func (s *Server) addType(c *fiber.Ctx) error {
+	if _, err := s.tickets.AddType(c.UserContext(), currentUser(c), c.FormValue("type_label")); err != nil {
+		return s.flashError(c, err, "/settings/fields")
+	}
+	s.flash(c, "success", "flash.type_saved", nil)
+	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
+}
+
+// updateType renames, retires or offers again a type from the settings
+// page: the form sends a label, or active=0/1.
+func (s *Server) updateType(c *fiber.Ctx) error {
+	var in ticket.TypeInput
+	if formHas(c, "label") {
+		label := c.FormValue("label")
+		in.Label = &label
+	}
+	if formHas(c, "active") {
+		active := c.FormValue("active") == "1"
+		in.Active = &active
+	}
+	if _, err := s.tickets.UpdateType(c.UserContext(), currentUser(c), c.Params("key"), in); err != nil {
+		return s.flashError(c, err, "/settings/fields")
+	}
+	s.flash(c, "success", "flash.type_saved", nil)
 	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
 }

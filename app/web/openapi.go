@@ -111,6 +111,9 @@ var (
 	docUpdateField    = &apiDoc{Summary: "Change a data field; properties left out stay", Tag: "fields", Request: "FieldInput", Status: 200, Response: "Field", Errors: []int{403, 404}}
 	docStandardFields = &apiDoc{Summary: "The switches of the standard fields priority, assignee and group: shown in the back office, editable by customers (the default of every customer; a company's or user's permission wins)", Tag: "fields", Status: 200, Response: "StandardFieldList", Errors: []int{403, 404}}
 	docSetStandard    = &apiDoc{Summary: "Switch a standard field (priority, assignee, group); properties left out stay", Tag: "fields", Request: "StandardFieldInput", Status: 200, Response: "StandardField", Errors: []int{403, 404, 422}}
+	docTypes          = &apiDoc{Summary: "The provider's ticket types in order, retired ones included (customers: of the provider serving them)", Tag: "fields", Status: 200, Response: "TicketTypeList", Errors: []int{403}}
+	docAddType        = &apiDoc{Summary: "Add a ticket type; its key is made from the label", Tag: "fields", Request: "TicketTypeInput", Status: 201, Response: "TicketType", Errors: []int{403, 404, 422}}
+	docUpdateType     = &apiDoc{Summary: "Rename a ticket type (\"\" gives a built-in type its translated name back) or retire it (active false; tickets keep it); one type stays offered", Tag: "fields", Request: "TicketTypeInput", Status: 200, Response: "TicketType", Errors: []int{403, 404, 422}}
 	docDeleteField    = &apiDoc{Summary: "Delete a data field; its values are no longer shown", Tag: "fields", Status: 204, Errors: []int{403, 404}}
 	docRateTicket     = &apiDoc{Summary: "Rate a resolved or closed ticket you requested: score 1-5 and an optional comment; rating again replaces it", Tag: "tickets",
 		Request: "Rating", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
@@ -323,6 +326,13 @@ var schemas = map[string]any{
 		"editable": map[string]any{"type": "boolean", "description": "customers may change it (only when shown)"},
 		"stored":   map[string]any{"type": "boolean", "description": "false while the role defaults apply"}}),
 	"StandardFieldList":  listOf("StandardField"),
+	"TicketType": obj([]string{"key", "label", "name", "active", "builtin", "position"}, map[string]any{"key": str,
+		"label":   map[string]any{"type": "string", "description": "the provider's own label; \"\" for a built-in type under its translated name"},
+		"name":    map[string]any{"type": "string", "description": "the type as the reader sees it"},
+		"active":  map[string]any{"type": "boolean", "description": "offered for new choices"},
+		"builtin": map[string]any{"type": "boolean"}, "position": integer}),
+	"TicketTypeList":  listOf("TicketType"),
+	"TicketTypeInput": obj(nil, map[string]any{"label": str, "active": map[string]any{"type": "boolean"}}),
 	"StandardFieldInput": obj(nil, map[string]any{"shown": map[string]any{"type": "boolean"}, "editable": map[string]any{"type": "boolean"}}),
 	"EmailCheck": obj([]string{"email", "valid", "taken", "customer"}, map[string]any{"email": str,
 		"valid": map[string]any{"type": "boolean"}, "taken": map[string]any{"type": "boolean"}, "customer": nullable(ref("Customer"))}),

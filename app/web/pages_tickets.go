@@ -63,6 +63,9 @@ func (s *Server) showTickets(c *fiber.Ctx) error {
 		return err
 	}
 	d := views.TicketsData{Items: page.Items, Filter: f, Sort: sort, Counts: counts, Staff: u.IsStaff(), Perms: perms}
+	if d.Types, err = s.tickets.Types(ctx, u); err != nil {
+		return err
+	}
 	if c.Query("requester") == "me" {
 		d.Requester = "me"
 	}
@@ -136,6 +139,9 @@ func (s *Server) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error {
 		return err
 	}
 	d := views.NewTicketData{Form: f, Staff: u.IsStaff(), Perms: perms}
+	if d.Types, err = s.tickets.Types(ctx, u); err != nil {
+		return err
+	}
 	if perms.EditAssignee {
 		if d.Agents, err = s.agents(ctx, u.Organization.ScopeProviderID()); err != nil {
 			return err
@@ -186,7 +192,7 @@ func (s *Server) showNewTicket(c *fiber.Ctx) error {
 	f := views.NewForm()
 	f.Values["device_id"] = c.Query("device_id")
 	f.Values["customer_id"] = c.Query("customer_id")
-	f.Values["priority"], f.Values["type"], f.Values["channel"] = "normal", ticket.Types[0], ticket.ChannelPhone
+	f.Values["priority"], f.Values["channel"] = "normal", ticket.ChannelPhone
 	return s.newTicketPage(c, fiber.StatusOK, f)
 }
 
@@ -270,6 +276,9 @@ func (s *Server) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply,
 		if t.AssigneeID != nil {
 			d.Params.Values["assignee_id"] = itoa64(*t.AssigneeID)
 		}
+	}
+	if d.Types, err = s.tickets.Types(ctx, u); err != nil {
+		return err
 	}
 	if d.Fields, err = s.tickets.Fields(ctx, u); err != nil {
 		return err

@@ -159,6 +159,8 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Path: "/settings/fields", Perm: perm{"datafield", "read"}, Handler: s.showFields},
 		{Method: "POST", Path: "/settings/fields", Perm: perm{"datafield", "update"}, Handler: s.saveField},
 		{Method: "POST", Path: "/settings/fields/standard", Perm: perm{"datafield", "update"}, Handler: s.saveStandardFields},
+		{Method: "POST", Path: "/settings/ticket-types", Perm: perm{"datafield", "create"}, Handler: s.addType},
+		{Method: "POST", Path: "/settings/ticket-types/:key", Perm: perm{"datafield", "update"}, Handler: s.updateType},
 		{Method: "POST", Path: "/settings/fields/:id/delete", Perm: perm{"datafield", "delete"}, Handler: s.deleteField},
 		{Method: "GET", Path: "/tickets/:id/attachments/:attachment_id", Perm: perm{"ticket", "read"}, Handler: s.sendAttachment},
 
@@ -236,6 +238,9 @@ func (s *Server) routeTable() []route {
 		{Method: "DELETE", Path: "/api/v1/templates/:id", Perm: perm{"template", "delete"}, Handler: s.apiDeleteTemplate, Doc: docDeleteTemplate},
 		{Method: "GET", Path: "/api/v1/ticket-fields", Perm: perm{"datafield", "read"}, Handler: s.apiFields, Doc: docFields},
 		{Method: "POST", Path: "/api/v1/ticket-fields", Perm: perm{"datafield", "create"}, Handler: s.apiSaveField, Doc: docCreateField},
+		{Method: "GET", Path: "/api/v1/ticket-types", Perm: perm{"ticket", "read"}, Handler: s.apiTypes, Doc: docTypes},
+		{Method: "POST", Path: "/api/v1/ticket-types", Perm: perm{"datafield", "create"}, Handler: s.apiAddType, Doc: docAddType},
+		{Method: "PATCH", Path: "/api/v1/ticket-types/:key", Perm: perm{"datafield", "update"}, Handler: s.apiUpdateType, Doc: docUpdateType},
 		{Method: "GET", Path: "/api/v1/ticket-fields/standard", Perm: perm{"datafield", "read"}, Handler: s.apiStandardFields, Doc: docStandardFields},
 		{Method: "PATCH", Path: "/api/v1/ticket-fields/standard/:name", Perm: perm{"datafield", "update"}, Handler: s.apiSetStandardField, Doc: docSetStandard},
 		{Method: "PATCH", Path: "/api/v1/ticket-fields/:id", Perm: perm{"datafield", "update"}, Handler: s.apiSaveField, Doc: docUpdateField},
