@@ -192,7 +192,7 @@ type Filter struct {
 	Query       string // subject, number, or the text of a message
 	// CreatedWithin keeps tickets created in the last so many days.
 	CreatedWithin int
-	Rating        int  // 1-5: rated so
+	Rating        int   // 1-5: rated so
 	notes         bool  // search internal notes too (staff)
 	providerID    int64 // whose numbers a search for #1234 means
 }
