@@ -62,6 +62,19 @@ type Credentials struct {
 	Email    string
 	Password string
 	IP       string
+	// KnownDevice names a browser that signed in to Email before, as
+	// vouched for by the caller (a signed cookie). Its attempts are counted
+	// apart from the account's, so others' wrong guesses do not lock the
+	// owner out of a browser they use.
+	KnownDevice string
+}
+
+// accountKey is the per-account throttle subject of c.
+func (c *Credentials) accountKey() string {
+	if c.KnownDevice != "" {
+		return AccountKey(c.Email) + "#device:" + c.KnownDevice
+	}
+	return AccountKey(c.Email)
 }
 
 func (c *Credentials) validate() error {
@@ -82,15 +95,19 @@ func (c *Credentials) validate() error {
 }
 
 // Authenticate checks credentials against the throttle and the stored hash.
+// Each attempt is counted before its password is verified, per address and
+// per account (per account and browser when the browser is known), so a
+// burst of attempts is evaluated no further than the limits allow.
 func (s *Service) Authenticate(ctx context.Context, c Credentials) (*org.User, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
-	if err := s.throttle.Check(ctx, AddressKey(c.IP), AddressLimit); err != nil {
+	address, account := AddressKey(c.IP), c.accountKey()
+	if err := s.throttle.Reserve(ctx, address, AddressLimit); err != nil {
 		return nil, err
 	}
-	if err := s.throttle.Check(ctx, AccountKey(c.Email), AccountLimit); err != nil {
-		return nil, err
+	if err := s.throttle.Reserve(ctx, account, AccountLimit); err != nil {
+		return nil, errors.Join(err, s.throttle.Release(ctx, address))
 	}
 	u, err := s.users.UserByEmail(ctx, c.Email)
 	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
@@ -105,33 +122,26 @@ func (s *Service) Authenticate(ctx context.Context, c Credentials) (*org.User, e
 		return nil, fmt.Errorf("verify password: %w", err)
 	}
 	if !ok || c.Password == "" {
-		if err := s.fail(ctx, c); err != nil {
-			return nil, err
-		}
 		if u != nil {
 			_ = s.audit.Record(ctx, u, audit.Event{Action: "auth.login_failed", TargetType: "user", TargetID: u.ID, IP: c.IP})
 		}
 		return nil, ErrBadCredentials
 	}
-	if u.Disabled() {
-		return nil, ErrDisabled
+	if u.Disabled() { // the right password: no failure to count
+		return nil, errors.Join(ErrDisabled, s.throttle.Release(ctx, account), s.throttle.Release(ctx, address))
 	}
 	if rehash {
 		if h, err := s.hasher.Hash(ctx, c.Password); err == nil {
 			_ = s.users.SetPasswordHash(ctx, u.ID, h)
 		}
 	}
-	if err := s.throttle.Reset(ctx, AccountKey(c.Email)); err != nil {
+	// A success gives back its own attempt only: the failures of the window
+	// stand, so a burst evaluates no more than the limit even when the right
+	// password is among it.
+	if err := errors.Join(s.throttle.Release(ctx, account), s.throttle.Release(ctx, address)); err != nil {
 		return nil, err
 	}
 	return u, nil
-}
-
-func (s *Service) fail(ctx context.Context, c Credentials) error {
-	if err := s.throttle.Fail(ctx, AccountKey(c.Email), AccountLimit); err != nil {
-		return err
-	}
-	return s.throttle.Fail(ctx, AddressKey(c.IP), AddressLimit)
 }
 
 // Login signs in with credentials and starts a new session, ending the
@@ -282,7 +292,8 @@ func (s *Service) ChangePassword(ctx context.Context, u *org.User, in PasswordCh
 	if err := v.Err(); err != nil {
 		return res, err
 	}
-	if err := s.throttle.Check(ctx, AccountKey(u.Email), AccountLimit); err != nil {
+	account := AccountKey(u.Email)
+	if err := s.throttle.Reserve(ctx, account, AccountLimit); err != nil {
 		return res, err
 	}
 	ok, _, err := s.hasher.Verify(ctx, in.Current, u.PasswordHash)
@@ -290,10 +301,10 @@ func (s *Service) ChangePassword(ctx context.Context, u *org.User, in PasswordCh
 		return res, fmt.Errorf("verify password: %w", err)
 	}
 	if !ok {
-		if err := s.throttle.Fail(ctx, AccountKey(u.Email), AccountLimit); err != nil {
-			return res, err
-		}
 		return res, apperr.Invalid("current_password", "error.current_password_wrong")
+	}
+	if err := s.throttle.Release(ctx, account); err != nil {
+		return res, err
 	}
 	hash, err := s.hasher.Hash(ctx, in.New)
 	if err != nil {

@@ -121,20 +121,27 @@ func TestAuthenticateThrottlesAccount(t *testing.T) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 
-		// A success resets the account's count.
-		for range 2 {
-			for i := range auth.AccountLimit.Max - 1 {
-				f.clock.Advance(time.Second)
-				c := creds(u.Email, "Wrong-Horse-7-Battery")
-				c.IP = fmt.Sprintf("198.51.100.%d", i) // spread over addresses
-				if _, err := f.svc.Authenticate(f.ctx, c); !errors.Is(err, auth.ErrBadCredentials) {
-					t.Fatalf("failure %d: %v", i, err)
-				}
+		// A success does not count, but leaves the window's failures standing.
+		for i := range auth.AccountLimit.Max - 1 {
+			f.clock.Advance(time.Second)
+			c := creds(u.Email, "Wrong-Horse-7-Battery")
+			c.IP = fmt.Sprintf("198.51.100.%d", i) // spread over addresses
+			if _, err := f.svc.Authenticate(f.ctx, c); !errors.Is(err, auth.ErrBadCredentials) {
+				t.Fatalf("failure %d: %v", i, err)
 			}
+		}
+		for range 3 {
 			if _, err := f.svc.Authenticate(f.ctx, creds(u.Email, testPassword)); err != nil {
 				t.Fatalf("right password below the limit: %v", err)
 			}
 		}
+		if _, err := f.svc.Authenticate(f.ctx, creds(u.Email, "Wrong-Horse-7-Battery")); !errors.Is(err, auth.ErrBadCredentials) {
+			t.Fatalf("last failure below the limit: %v", err)
+		}
+		if _, err := f.svc.Authenticate(f.ctx, creds(u.Email, testPassword)); !tooMany(err) {
+			t.Fatalf("right password at the limit: want TooManyRequests, got %v", err)
+		}
+		f.clock.Advance(auth.AccountLimit.Window)
 
 		// Max failures, in any letter case of the email, lock the account for
 		// the window, even with the right password.

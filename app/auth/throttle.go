@@ -9,7 +9,6 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/clock"
-	"backoffice/app/db"
 )
 
 // Limit allows Max failures per Window for one subject.
@@ -35,8 +34,9 @@ type throttleRow struct {
 	UpdatedAt   time.Time
 }
 
-// Throttle counts failed sign-ins per subject ("account:<email>",
-// "ip:<address>") in the database, so that every instance shares the count.
+// Throttle counts attempts per subject ("account:<email>", "ip:<address>",
+// PINs, password links, reports) in the database, so that every instance
+// shares the count.
 // Counting by the email typed, not by user, makes unknown and known accounts
 // behave the same.
 type Throttle struct {
@@ -51,36 +51,41 @@ func NewThrottle(db bun.IDB, c clock.Clock) *Throttle { return &Throttle{db: db,
 func AccountKey(email string) string { return "account:" + email }
 func AddressKey(ip string) string    { return "ip:" + ip }
 
-// Check returns TooManyRequests when subject has used up limit.
-func (t *Throttle) Check(ctx context.Context, subject string, limit Limit) error {
-	row := new(throttleRow)
-	err := t.db.NewSelect().Model(row).Where("subject = ?", subject).Scan(ctx)
-	if db.NoRows(err) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("read sign-in throttle: %w", err)
-	}
+// Reserve counts one attempt for subject before the attempt is evaluated, and
+// refuses it with TooManyRequests when it is beyond limit. Counting and reading
+// the count are one statement, so attempts made in parallel cannot all pass a
+// check that none of them has counted yet. A refused attempt counts too; a
+// window that has passed starts over. Give back the attempt with Release or
+// Reset when it turns out to be no failure.
+func (t *Throttle) Reserve(ctx context.Context, subject string, limit Limit) error {
 	now := t.clock.Now()
-	end := row.WindowStart.Add(limit.Window)
-	if row.Failures >= limit.Max && now.Before(end) {
+	windowOpen := now.Add(-limit.Window)
+	row := &throttleRow{Subject: subject, Failures: 1, WindowStart: now, CreatedAt: now, UpdatedAt: now}
+	err := t.db.NewInsert().Model(row).
+		On("CONFLICT (subject) DO UPDATE").
+		Set("failures = CASE WHEN lt.window_start <= ? THEN 1 ELSE lt.failures + 1 END", windowOpen).
+		Set("window_start = CASE WHEN lt.window_start <= ? THEN EXCLUDED.window_start ELSE lt.window_start END", windowOpen).
+		Set("updated_at = EXCLUDED.updated_at").
+		Returning("failures, window_start").
+		Scan(ctx)
+	if err != nil {
+		return fmt.Errorf("count attempt: %w", err)
+	}
+	if row.Failures > limit.Max {
+		end := row.WindowStart.Add(limit.Window)
 		return &apperr.TooManyRequests{RetryAfter: end.Sub(now), Message: "error.too_many_attempts"}
 	}
 	return nil
 }
 
-// Fail counts one failure for subject; a window that has passed starts over.
-func (t *Throttle) Fail(ctx context.Context, subject string, limit Limit) error {
-	now := t.clock.Now()
-	windowOpen := now.Add(-limit.Window)
-	_, err := t.db.NewInsert().Model(&throttleRow{Subject: subject, Failures: 1, WindowStart: now, CreatedAt: now, UpdatedAt: now}).
-		On("CONFLICT (subject) DO UPDATE").
-		Set("failures = CASE WHEN lt.window_start <= ? THEN 1 ELSE lt.failures + 1 END", windowOpen).
-		Set("window_start = CASE WHEN lt.window_start <= ? THEN EXCLUDED.window_start ELSE lt.window_start END", windowOpen).
-		Set("updated_at = EXCLUDED.updated_at").
+// Release gives back one attempt reserved for subject that was no failure.
+func (t *Throttle) Release(ctx context.Context, subject string) error {
+	_, err := t.db.NewUpdate().Model((*throttleRow)(nil)).
+		Set("failures = failures - 1").
+		Where("subject = ?", subject).Where("failures > 0").
 		Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("count failed sign-in: %w", err)
+		return fmt.Errorf("release attempt: %w", err)
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package auth_test
 
 import (
 	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,16 +15,17 @@ import (
 
 var testLimit = auth.Limit{Max: 3, Window: 10 * time.Minute}
 
-// throttled returns the TooManyRequests of Check, or nil when subject may go on.
-func throttled(t *testing.T, f *fixture, th *auth.Throttle, subject string) *apperr.TooManyRequests {
+// reserve reserves one attempt and returns its TooManyRequests, or nil when
+// the attempt may go on.
+func reserve(t *testing.T, f *fixture, th *auth.Throttle, subject string) *apperr.TooManyRequests {
 	t.Helper()
-	err := th.Check(f.ctx, subject, testLimit)
+	err := th.Reserve(f.ctx, subject, testLimit)
 	if err == nil {
 		return nil
 	}
 	var tm *apperr.TooManyRequests
 	if !errors.As(err, &tm) {
-		t.Fatalf("Check(%s): want *apperr.TooManyRequests, got %T: %v", subject, err, err)
+		t.Fatalf("Reserve(%s): want *apperr.TooManyRequests, got %T: %v", subject, err, err)
 	}
 	return tm
 }
@@ -30,8 +33,8 @@ func throttled(t *testing.T, f *fixture, th *auth.Throttle, subject string) *app
 func fail(t *testing.T, f *fixture, th *auth.Throttle, subject string, times int) {
 	t.Helper()
 	for range times {
-		if err := th.Fail(f.ctx, subject, testLimit); err != nil {
-			t.Fatal(err)
+		if tm := reserve(t, f, th, subject); tm != nil {
+			t.Fatalf("attempt refused: %v", tm)
 		}
 	}
 }
@@ -45,55 +48,101 @@ func failures(t *testing.T, f *fixture, subject string) int {
 	return n
 }
 
-func TestThrottleLimitsFailures(t *testing.T) {
+func TestThrottleLimitsAttempts(t *testing.T) {
 	eachDB(t, func(t *testing.T, bdb *bun.DB) {
 		f := newFixture(t, bdb)
 		th := auth.NewThrottle(bdb, f.clock)
 		subject := auth.AccountKey("anna@provider.test")
 
-		if tm := throttled(t, f, th, subject); tm != nil {
-			t.Fatalf("unknown subject throttled: %v", tm)
-		}
 		fail(t, f, th, subject, 2)
 		f.clock.Advance(4 * time.Minute)
-		if tm := throttled(t, f, th, subject); tm != nil {
-			t.Fatalf("throttled below the limit: %v", tm)
-		}
-		fail(t, f, th, subject, 1) // the third failure, 4 minutes into the window
-		tm := throttled(t, f, th, subject)
+		fail(t, f, th, subject, 1) // the third attempt, 4 minutes into the window
+		tm := reserve(t, f, th, subject)
 		if tm == nil {
-			t.Fatal("not throttled at the limit")
+			t.Fatal("fourth attempt not refused")
 		}
-		// The window started with the first failure: 6 of its 10 minutes remain.
+		// The window started with the first attempt: 6 of its 10 minutes remain.
 		if tm.RetryAfter != 6*time.Minute || tm.Message != "error.too_many_attempts" {
 			t.Errorf("RetryAfter = %s message %q, want 6m0s", tm.RetryAfter, tm.Message)
 		}
-		// Further failures inside the window keep counting, not restart it.
-		fail(t, f, th, subject, 1)
+		// Refused attempts keep counting inside the window, not restart it.
 		f.clock.Advance(5 * time.Minute)
-		if tm := throttled(t, f, th, subject); tm == nil || tm.RetryAfter != time.Minute {
+		if tm := reserve(t, f, th, subject); tm == nil || tm.RetryAfter != time.Minute {
 			t.Errorf("a minute before the window ends: %v, want RetryAfter 1m", tm)
 		}
-		if n := failures(t, f, subject); n != 4 {
-			t.Errorf("failures = %d, want 4", n)
+		if n := failures(t, f, subject); n != 5 {
+			t.Errorf("failures = %d, want 5", n)
 		}
 
-		// When the window has passed, Check lets the subject through and the
-		// next failure starts a new window with a count of 1.
+		// When the window has passed, the next attempt starts a new window
+		// with a count of 1.
 		f.clock.Advance(time.Minute)
-		if tm := throttled(t, f, th, subject); tm != nil {
-			t.Fatalf("still throttled when the window ended: %v", tm)
-		}
 		fail(t, f, th, subject, 1)
 		if n := failures(t, f, subject); n != 1 {
 			t.Errorf("failures after the window = %d, want 1", n)
 		}
-		if tm := throttled(t, f, th, subject); tm != nil {
-			t.Errorf("throttled after one failure of a new window: %v", tm)
-		}
 		fail(t, f, th, subject, 2)
-		if tm := throttled(t, f, th, subject); tm == nil || tm.RetryAfter != testLimit.Window {
-			t.Errorf("new window at the limit: %v, want RetryAfter %s", tm, testLimit.Window)
+		if tm := reserve(t, f, th, subject); tm == nil || tm.RetryAfter != testLimit.Window {
+			t.Errorf("new window beyond the limit: %v, want RetryAfter %s", tm, testLimit.Window)
+		}
+	})
+}
+
+func TestThrottleRelease(t *testing.T) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
+		f := newFixture(t, bdb)
+		th := auth.NewThrottle(bdb, f.clock)
+		subject := auth.AddressKey("192.0.2.7")
+		// Attempts given back do not count: many successes stay allowed.
+		for range 2 * testLimit.Max {
+			if tm := reserve(t, f, th, subject); tm != nil {
+				t.Fatalf("released attempts still counted: %v", tm)
+			}
+			if err := th.Release(f.ctx, subject); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := failures(t, f, subject); n != 0 {
+			t.Errorf("failures = %d after releasing every attempt", n)
+		}
+		if err := th.Release(f.ctx, subject); err != nil || failures(t, f, subject) != 0 {
+			t.Errorf("Release below zero: %v, failures %d", err, failures(t, f, subject))
+		}
+		if err := th.Release(f.ctx, "ip:unknown"); err != nil {
+			t.Errorf("Release of a subject without attempts: %v", err)
+		}
+	})
+}
+
+// A burst of parallel attempts cannot pass together: exactly Max of them are
+// allowed, whatever the interleaving.
+func TestThrottleReserveBurst(t *testing.T) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
+		f := newFixture(t, bdb)
+		th := auth.NewThrottle(bdb, f.clock)
+		const burst = 100
+		var allowed atomic.Int32
+		var wg sync.WaitGroup
+		errs := make(chan error, burst)
+		for range burst {
+			wg.Go(func() {
+				err := th.Reserve(f.ctx, "account:burst@provider.test", testLimit)
+				var tm *apperr.TooManyRequests
+				switch {
+				case err == nil:
+					allowed.Add(1)
+				case !errors.As(err, &tm):
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		if n := allowed.Load(); n != int32(testLimit.Max) {
+			t.Errorf("%d of %d parallel attempts allowed, want %d", n, burst, testLimit.Max)
 		}
 	})
 }
@@ -109,25 +158,25 @@ func TestThrottleResetAndSubjects(t *testing.T) {
 		}
 
 		fail(t, f, th, anna, 3)
-		fail(t, f, th, ip, 2)
-		if throttled(t, f, th, anna) == nil {
+		fail(t, f, th, ip, 1)
+		if reserve(t, f, th, anna) == nil {
 			t.Fatal("anna not throttled")
 		}
-		if tm := throttled(t, f, th, bob); tm != nil {
+		if tm := reserve(t, f, th, bob); tm != nil {
 			t.Errorf("bob throttled by anna's failures: %v", tm)
 		}
-		if tm := throttled(t, f, th, ip); tm != nil {
+		if tm := reserve(t, f, th, ip); tm != nil {
 			t.Errorf("address throttled below its limit: %v", tm)
 		}
 
 		if err := th.Reset(f.ctx, anna); err != nil {
 			t.Fatal(err)
 		}
-		if tm := throttled(t, f, th, anna); tm != nil {
-			t.Errorf("anna throttled after Reset: %v", tm)
-		}
 		if n := f.count("login_throttles", "subject = ?", anna); n != 0 {
 			t.Errorf("Reset left %d rows", n)
+		}
+		if tm := reserve(t, f, th, anna); tm != nil {
+			t.Errorf("anna throttled after Reset: %v", tm)
 		}
 		if n := failures(t, f, ip); n != 2 {
 			t.Errorf("Reset of anna changed the address count to %d", n)

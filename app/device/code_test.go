@@ -451,18 +451,18 @@ func TestCheckPIN(t *testing.T) {
 		if err := f.svc.CheckPIN(f.ctx, c, "2468", ip); err != nil {
 			t.Errorf("after the window: %v", err)
 		}
-		// A success clears the address's failures.
+		// A success does not count, but leaves the failures standing.
 		for range 4 {
 			wantFields(t, f.svc.CheckPIN(f.ctx, c, "0000", ip), "pin")
 		}
-		if err := f.svc.CheckPIN(f.ctx, c, "2468", ip); err != nil {
-			t.Fatal(err)
+		for range 3 {
+			if err := f.svc.CheckPIN(f.ctx, c, "2468", ip); err != nil {
+				t.Fatal(err)
+			}
 		}
-		for range 4 {
-			wantFields(t, f.svc.CheckPIN(f.ctx, c, "0000", ip), "pin")
-		}
-		if err := f.svc.CheckPIN(f.ctx, c, "2468", ip); err != nil {
-			t.Errorf("after 4+4 failures with a success between: %v", err)
+		wantFields(t, f.svc.CheckPIN(f.ctx, c, "0000", ip), "pin")
+		if err := f.svc.CheckPIN(f.ctx, c, "2468", ip); !errors.As(err, &tooMany) {
+			t.Errorf("after 4+1 failures with successes between: %v, want TooManyRequests", err)
 		}
 		// Another code is counted on its own.
 		e := f.create(f.staff, in("Fan", "SN-2"))
@@ -473,6 +473,52 @@ func TestCheckPIN(t *testing.T) {
 		// A code without a PIN accepts none.
 		g := f.create(f.staff, in("Gate", "SN-3"))
 		wantFields(t, f.svc.CheckPIN(f.ctx, g.Code, "", ip), "pin")
+	})
+}
+
+// The hostile test's burst: 100 parallel wrong PINs and the right one from
+// one address. At most the limit of wrong PINs is evaluated, and then the
+// right PIN is refused.
+func TestCheckPINBurst(t *testing.T) {
+	eachDB(t, func(t *testing.T, f *fixture) {
+		d := f.create(f.staff, in("Pump", "SN-1"))
+		c := f.updateCode(f.staff, d.Code.ID, device.CodeChange{PIN: ptr("2468")})
+		const ip = "198.51.100.9"
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		wrong, refused := 0, 0
+		start := make(chan struct{})
+		try := func(pin string) {
+			<-start
+			err := f.svc.CheckPIN(f.ctx, c, pin, ip)
+			var tooMany *apperr.TooManyRequests
+			var invalid *apperr.ValidationError
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+			case errors.As(err, &tooMany):
+				refused++
+			case errors.As(err, &invalid):
+				wrong++
+			default:
+				t.Errorf("CheckPIN: %v", err)
+			}
+		}
+		for i := range 100 {
+			wg.Go(func() { try(fmt.Sprintf("%04d", 3000+i)) })
+		}
+		wg.Go(func() { try("2468") })
+		close(start)
+		wg.Wait()
+		t.Logf("burst of 101 PINs: %d wrong evaluated, %d refused", wrong, refused)
+		if wrong > device.PINAddressLimit.Max {
+			t.Errorf("%d wrong PINs of the burst evaluated, limit %d", wrong, device.PINAddressLimit.Max)
+		}
+		var tooMany *apperr.TooManyRequests
+		if err := f.svc.CheckPIN(f.ctx, c, "2468", ip); !errors.As(err, &tooMany) {
+			t.Errorf("right PIN after the burst: %v, want TooManyRequests", err)
+		}
 	})
 }
 

@@ -596,15 +596,16 @@ func (s *Service) Scan(ctx context.Context, token string) (*Code, error) {
 }
 
 // CheckPIN verifies a PIN typed on the public page of code c, limited per
-// code and address and per code.
+// code and address and per code. Each attempt is counted before the PIN is
+// verified, so parallel guesses get no further than the limits.
 func (s *Service) CheckPIN(ctx context.Context, c *Code, pin, ip string) error {
 	perAddress := fmt.Sprintf("pin:%d:%s", c.ID, ip)
 	perCode := fmt.Sprintf("pin:%d", c.ID)
-	if err := s.throttle.Check(ctx, perAddress, PINAddressLimit); err != nil {
+	if err := s.throttle.Reserve(ctx, perAddress, PINAddressLimit); err != nil {
 		return err
 	}
-	if err := s.throttle.Check(ctx, perCode, PINCodeLimit); err != nil {
-		return err
+	if err := s.throttle.Reserve(ctx, perCode, PINCodeLimit); err != nil {
+		return errors.Join(err, s.throttle.Release(ctx, perAddress))
 	}
 	ok := false
 	if len(pin) <= 8 && c.PINHash != "" {
@@ -614,15 +615,11 @@ func (s *Service) CheckPIN(ctx context.Context, c *Code, pin, ip string) error {
 		}
 	}
 	if !ok {
-		if err := s.throttle.Fail(ctx, perAddress, PINAddressLimit); err != nil {
-			return err
-		}
-		if err := s.throttle.Fail(ctx, perCode, PINCodeLimit); err != nil {
-			return err
-		}
 		return apperr.Invalid("pin", "error.pin_wrong")
 	}
-	return s.throttle.Reset(ctx, perAddress)
+	// A success gives back its own attempt only, so a burst of guesses is
+	// evaluated no further than the limit even when the PIN is among it.
+	return errors.Join(s.throttle.Release(ctx, perCode), s.throttle.Release(ctx, perAddress))
 }
 
 // History returns the history of a device u may see.

@@ -25,17 +25,11 @@ func (s *Service) RequestPasswordLink(ctx context.Context, email, ip string) err
 		return err
 	}
 	emailKey, ipKey := "link:"+email, "link-ip:"+ip
-	if err := s.throttle.Check(ctx, ipKey, LinkAddressLimit); err != nil {
+	if err := s.throttle.Reserve(ctx, ipKey, LinkAddressLimit); err != nil {
 		return err
 	}
-	if err := s.throttle.Check(ctx, emailKey, LinkEmailLimit); err != nil {
-		return err
-	}
-	if err := s.throttle.Fail(ctx, ipKey, LinkAddressLimit); err != nil {
-		return err
-	}
-	if err := s.throttle.Fail(ctx, emailKey, LinkEmailLimit); err != nil {
-		return err
+	if err := s.throttle.Reserve(ctx, emailKey, LinkEmailLimit); err != nil {
+		return errors.Join(err, s.throttle.Release(ctx, ipKey))
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	if isNotFound(err) {

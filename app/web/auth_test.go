@@ -333,3 +333,45 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	})
 }
+
+// Five wrong guesses by someone else lock the account, but not for a browser
+// that signed in to it before; a device mark for another account is no help.
+func TestKnownBrowserSignsInWhileAccountLocked(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		email := h.users["a_member"].Email
+		owner := h.loggedIn("a_member")
+		mark := owner.cookies[cookieDevice]
+		if mark == "" {
+			t.Fatal("sign-in set no device cookie")
+		}
+		resp, body := owner.post("/", "/logout", nil)
+		wantStatus(t, resp, 303, body)
+
+		attacker := h.browser()
+		attacker.ip = "203.0.113.5"
+		for range 5 {
+			resp, body := attacker.post("/login", "/login", url.Values{"email": {email}, "password": {"wrong-password-1"}})
+			wantStatus(t, resp, 422, body)
+		}
+		stranger := h.browser()
+		resp, body = stranger.post("/login", "/login", url.Values{"email": {email}, "password": {testPassword}})
+		wantStatus(t, resp, 429, body)
+
+		// Another account's mark does not vouch for this one.
+		other := h.loggedIn("a_admin")
+		other.cookies = map[string]string{cookieDevice: other.cookies[cookieDevice]}
+		resp, body = other.post("/login", "/login", url.Values{"email": {email}, "password": {testPassword}})
+		wantStatus(t, resp, 429, body)
+		// Nor does a forged one.
+		forged := h.browser()
+		forged.cookies[cookieDevice] = "x" + mark
+		resp, body = forged.post("/login", "/login", url.Values{"email": {email}, "password": {testPassword}})
+		wantStatus(t, resp, 429, body)
+
+		resp, body = owner.post("/login", "/login", url.Values{"email": {email}, "password": {testPassword}})
+		wantStatus(t, resp, 303, body)
+		if owner.cookies[cookieDevice] != mark {
+			t.Error("the device mark changed on a known browser")
+		}
+	})
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"backoffice/app/org"
 	"backoffice/views"
 )
 
@@ -21,7 +22,11 @@ const (
 	cookieCSRF    = "bo_csrf"
 	cookieFlash   = "bo_flash"
 	cookieLang    = "bo_lang"
+	cookieDevice  = "bo_device"
 )
+
+// deviceCookieAge is how long a browser stays known after a sign-in.
+const deviceCookieAge = 365 * 24 * time.Hour
 
 func (s *Server) setCookie(c *fiber.Ctx, name, value string, maxAge time.Duration) {
 	c.Cookie(&fiber.Cookie{
@@ -59,6 +64,26 @@ func (s *Server) sign(purpose, value string) string {
 
 func (s *Server) verify(purpose, value, mac string) bool {
 	return subtle.ConstantTimeCompare([]byte(s.sign(purpose, value)), []byte(mac)) == 1
+}
+
+// knownDevice returns this browser's id when it signed in to email before
+// (the signed device cookie), or "".
+func (s *Server) knownDevice(c *fiber.Ctx, email string) string {
+	id, mac, ok := strings.Cut(c.Cookies(cookieDevice), ".")
+	if !ok || !s.verify("device:"+org.NormalizeEmail(email), id, mac) {
+		return ""
+	}
+	return id
+}
+
+// rememberDevice marks this browser as one that signed in to email, so that
+// a lockout by others' wrong guesses does not keep it out.
+func (s *Server) rememberDevice(c *fiber.Ctx, email string) {
+	id := s.knownDevice(c, email)
+	if id == "" {
+		id = randomString()
+	}
+	s.setCookie(c, cookieDevice, id+"."+s.sign("device:"+email, id), deviceCookieAge)
 }
 
 func randomString() string {

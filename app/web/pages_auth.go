@@ -19,8 +19,9 @@ func (s *Server) showLoginPage(c *fiber.Ctx) error {
 func (s *Server) login(c *fiber.Ctx) error {
 	f := formFrom(c, "email")
 	next := safeNext(c.FormValue("next"))
-	token, _, err := s.auth.Login(c.UserContext(), auth.Credentials{
-		Email: c.FormValue("email"), Password: c.FormValue("password"), IP: c.IP(),
+	email := c.FormValue("email")
+	token, u, err := s.auth.Login(c.UserContext(), auth.Credentials{
+		Email: email, Password: c.FormValue("password"), IP: c.IP(), KnownDevice: s.knownDevice(c, email),
 	}, c.Get(fiber.HeaderUserAgent), c.Cookies(cookieSession))
 	if err != nil {
 		status, ok := formErrors(c, f, err)
@@ -33,6 +34,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return s.render(c, status, views.LoginPage(s.page(c, tr(c).T("login.title")), f, next))
 	}
 	s.setCookie(c, cookieSession, token, s.cfg.SessionMax)
+	s.rememberDevice(c, u.Email)
 	s.renewCSRF(c)
 	return c.Redirect(firstNonEmpty(next, "/"), fiber.StatusSeeOther)
 }

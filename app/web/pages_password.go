@@ -66,13 +66,14 @@ func (s *Server) acceptInvitation(c *fiber.Ctx) error {
 
 // signInAfterLink starts a session with the password just set.
 func (s *Server) signInAfterLink(c *fiber.Ctx, email, password, flash string) error {
-	token, _, err := s.auth.Login(c.UserContext(), auth.Credentials{Email: email, Password: password, IP: c.IP()},
-		c.Get(fiber.HeaderUserAgent), c.Cookies(cookieSession))
+	token, u, err := s.auth.Login(c.UserContext(), auth.Credentials{Email: email, Password: password, IP: c.IP(),
+		KnownDevice: s.knownDevice(c, email)}, c.Get(fiber.HeaderUserAgent), c.Cookies(cookieSession))
 	if err != nil {
 		s.flash(c, "info", "flash.password_set_sign_in", nil)
 		return c.Redirect("/login", fiber.StatusSeeOther)
 	}
 	s.setCookie(c, cookieSession, token, s.cfg.SessionMax)
+	s.rememberDevice(c, u.Email)
 	s.renewCSRF(c)
 	s.flash(c, "success", flash, nil)
 	return c.Redirect("/", fiber.StatusSeeOther)

@@ -223,7 +223,7 @@ func (s *Server) reportProblem(c *fiber.Ctx) error {
 	}
 	throttle := auth.NewThrottle(s.db, s.clock)
 	key := "report:" + c.IP()
-	if err := throttle.Check(ctx, key, reportLimit); err != nil {
+	if err := throttle.Reserve(ctx, key, reportLimit); err != nil { // counts the report
 		if _, ok := formErrors(c, f, err); !ok {
 			return err
 		}
@@ -233,15 +233,15 @@ func (s *Server) reportProblem(c *fiber.Ctx) error {
 	t, err := s.tickets.ReportProblem(ctx, code.Device, ticket.Report{Name: f.Value("name"), Email: f.Value("email"),
 		Description: f.Value("description")})
 	if err != nil {
+		if err := throttle.Release(ctx, key); err != nil { // no report made
+			return err
+		}
 		status, ok := formErrors(c, f, err)
 		if !ok {
 			return err
 		}
 		s.reportForm(&d, f, pin)
 		return s.renderScan(c, status, d)
-	}
-	if err := throttle.Fail(ctx, key, reportLimit); err != nil { // counts the report
-		return err
 	}
 	d.State, d.Reported = views.ScanReported, views.TicketNumber(t)
 	return s.renderScan(c, fiber.StatusCreated, d)
