@@ -27,7 +27,7 @@ import (
 // tenantIDs are the records of one tenant that route parameters name.
 type tenantIDs struct {
 	customer, user, invitation, device, code, ticket, attachment, template, field, session, token int64
-	scan, typeKey                                                                                  string
+	scan, typeKey                                                                                 string
 }
 
 const missingID = "987654321"
