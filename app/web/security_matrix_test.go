@@ -50,7 +50,7 @@ func matrixFixture(t *testing.T, h *harness) (a, b, r tenantIDs) {
 	xAdmin := add("x_admin", rivalProv, rbac.ProviderAdmin)
 	rMember := add("r_member", rivalCust, rbac.Member)
 
-	build := func(staff, admin, requester *org.User, customer *org.Organization, configOwner *org.User) tenantIDs {
+	build := func(staff, requester *org.User, customer *org.Organization, configOwner *org.User) tenantIDs {
 		var ids tenantIDs
 		ids.customer, ids.user = customer.ID, requester.ID
 		inv, err := h.srv.people.Invite(ctx, people.Actor{User: staff, IP: "192.0.2.1"}, customer.ID,
@@ -81,19 +81,18 @@ func matrixFixture(t *testing.T, h *harness) (a, b, r tenantIDs) {
 		_, tok, err := h.srv.auth.Tokens().Create(ctx, requester.ID, "matrix", 24*60*60*1e9)
 		must(t, err)
 		ids.token = tok.ID
-		_ = admin
 		return ids
 	}
-	a = build(h.users["admin"], h.users["a_admin"], h.users["a_member"], h.custA, h.users["admin"])
-	r = build(xAdmin, xAdmin, rMember, rivalCust, xAdmin)
-	b = build(h.users["admin"], h.users["b_admin"], h.users["b_member"], h.custB, xAdmin)
+	a = build(h.users["admin"], h.users["a_member"], h.custA, h.users["admin"])
+	r = build(xAdmin, rMember, rivalCust, xAdmin)
+	b = build(h.users["admin"], h.users["b_member"], h.custB, xAdmin)
 	// B has no configuration of its own: its foreign configuration is the rival's.
 	b.template, b.field, b.typeKey = r.template, r.field, r.typeKey
 	return a, b, r
 }
 
-// fill puts ids into the parameters of path; ok is false when the path has
-// a parameter the variant cannot fill.
+// fill puts ids into the parameters of path, or ids that name nothing when
+// ids is nil.
 func fill(path string, ids *tenantIDs) string {
 	segs := strings.Split(path, "/")
 	for i, s := range segs {
