@@ -3,7 +3,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null)
 
-.PHONY: help run build test test-race test-postgres generate fmt check-fmt vet screenshots clean
+.PHONY: help run build test test-race test-race-concurrent test-postgres generate fmt check-fmt vet screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -19,6 +19,15 @@ test: check-fmt vet ## run every test (PostgreSQL too when TEST_POSTGRES_URL is 
 
 test-race: ## run every test with the race detector (needs cgo)
 	CGO_ENABLED=1 go test -count=1 -race ./...
+
+# The packages whose tests run things in parallel (throttle bursts, the mail
+# worker, ticket numbering), and the parallel tests of app/web.
+RACE_PKGS := ./app/auth/ ./app/device/ ./app/notify/... ./app/ticket/
+RACE_WEB  := Burst|Concurrent|Parallel|Shutdown|Race
+
+test-race-concurrent: ## the race detector on the tests that run things in parallel (CI)
+	CGO_ENABLED=1 go test -count=1 -race $(RACE_PKGS)
+	CGO_ENABLED=1 go test -count=1 -race -run '$(RACE_WEB)' ./app/web/
 
 test-postgres: ## run every test on SQLite and the local PostgreSQL
 	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable} go test -count=1 ./...
