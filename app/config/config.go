@@ -65,6 +65,11 @@ func (e *Error) add(variable, format string, args ...any) {
 	e.Problems = append(e.Problems, variable+": "+fmt.Sprintf(format, args...))
 }
 
+// SendsMail reports whether mail is delivered (SMTP_URL is set). Without it
+// mail stays in the outbox, and the Mailbox page shows it as a development
+// aid.
+func (c Config) SendsMail() bool { return c.SMTPURL != "" }
+
 // Load reads the configuration through getenv (os.Getenv in production). When
 // BACKOFFICE_SECRET is unset, a random key is generated once and kept in
 // DataDir/secret with mode 0600.

@@ -35,14 +35,10 @@ var ExportColumns = []string{"id", "customer_id", "customer", "name", "serial_nu
 
 var importIgnored = map[string]bool{"id": true, "code": true, "status_changed_at": true}
 
-func neutralize(s string) string { return csvsafe.Cell(s) }
-
-func unneutralize(s string) string { return csvsafe.Uncell(s) }
-
 // WriteCSV writes devices as CSV with a header row. Cells that a
 // spreadsheet would run as formulas are neutralized.
 func WriteCSV(w io.Writer, devices []*Device) error {
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	if err := cw.Write(ExportColumns); err != nil {
 		return err
 	}
@@ -60,15 +56,11 @@ func WriteCSV(w io.Writer, devices []*Device) error {
 		row := []string{strconv.FormatInt(d.ID, 10), customerID, customer, d.Name, d.SerialNumber, d.Manufacturer, d.Model,
 			d.Category, d.Site, d.Location, d.Status, d.StatusChangedAt.UTC().Format(time.RFC3339), DateString(d.InstalledOn),
 			DateString(d.WarrantyUntil), DateString(d.LastServiceOn), DateString(d.NextServiceDue), d.Notes, code}
-		for i := range row {
-			row[i] = neutralize(row[i])
-		}
 		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // lineErr is a problem at a line and column of an import.
@@ -126,7 +118,7 @@ func parseImport(r io.Reader) ([]importRow, *apperr.ValidationError, error) {
 			known = known || c == h
 		}
 		if !known {
-			lineErr(v, 1, neutralize(h), "error.import_unknown_column", map[string]any{"Column": neutralize(h)})
+			lineErr(v, 1, csvsafe.Cell(h), "error.import_unknown_column", map[string]any{"Column": csvsafe.Cell(h)})
 		}
 	}
 	for _, need := range []string{"name", "serial_number"} {
@@ -170,7 +162,7 @@ func parseImport(r io.Reader) ([]importRow, *apperr.ValidationError, error) {
 		}
 		get := func(name string) string {
 			if i, ok := cols[name]; ok {
-				return unneutralize(rec[i])
+				return csvsafe.Uncell(rec[i])
 			}
 			return ""
 		}

@@ -47,7 +47,7 @@ func TestEveryUsedMessageExists(t *testing.T) {
 	for _, id := range b.MessageIDs("en") {
 		known[id] = true
 	}
-	re := regexp.MustCompile(`"((?:error|flash|form|field|login|home|profile|audit|nav|layout|area|role|pager)\.[a-z_.]+[a-z_])"`)
+	re := regexp.MustCompile(`"((?:error|warning|flash|form|field|login|home|profile|audit|nav|layout|area|role|pager)\.[a-z_.]+[a-z_])"`)
 	root := filepath.Join("..", "..")
 	used := 0
 	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {

@@ -6,5 +6,7 @@
 // Outbox.Tx(tx) inside their own transaction and, after the commit, may call
 // Worker.Wake so that it goes out at once. The worker claims due rows under a
 // lease, so that several instances can deliver side by side on PostgreSQL,
-// and updates only the rows it claimed.
+// and updates only the rows it claimed. Once it is done with a message,
+// delivered or given up, the stored copy keeps its links without their
+// tokens, so the outbox holds no usable invitation or password link.
 package notify

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -204,10 +205,10 @@ func (w *Worker) record(ctx context.Context, m *Message, sendErr error) error {
 	switch {
 	case sendErr == nil:
 		result = "sent"
-		q = q.Set("status = ?", StatusSent).Set("sent_at = ?", now).Set("last_error = ''")
+		q = withoutTokens(q.Set("status = ?", StatusSent).Set("sent_at = ?", now).Set("last_error = ''"), m)
 	case m.Attempts >= w.maxAttempts():
 		result = "failed"
-		q = q.Set("status = ?", StatusFailed).Set("last_error = ?", errorText(sendErr))
+		q = withoutTokens(q.Set("status = ?", StatusFailed).Set("last_error = ?", errorText(sendErr)), m)
 		w.log().Warn("mail delivery failed for good", "id", m.ID, "attempts", m.Attempts, "err", sendErr)
 	default:
 		result = "retry"
@@ -244,6 +245,22 @@ func (w *Worker) release(ctx context.Context, msgs []*Message) {
 			w.log().Error("release mail claim", "id", m.ID, "err", err)
 		}
 	}
+}
+
+// RedactedLink stands in for the token of a link in a delivered message.
+const RedactedLink = "[link removed after delivery]"
+
+// tokenParam matches the token parameter of a link (invitation, set-password
+// and reset links), in text and in HTML.
+var tokenParam = regexp.MustCompile(`((?:[?&]|&amp;)token=)[^&\s"'<>]+`)
+
+// withoutTokens stores m's subject and bodies with the tokens of their links
+// replaced by RedactedLink. Once the worker is done with a message, delivered
+// or given up, it stays for the delivery log, but its links are credentials
+// that only the recipient may hold.
+func withoutTokens(q *bun.UpdateQuery, m *Message) *bun.UpdateQuery {
+	redact := func(s string) string { return tokenParam.ReplaceAllString(s, "${1}"+RedactedLink) }
+	return q.Set("subject = ?", redact(m.Subject)).Set("body_text = ?", redact(m.BodyText)).Set("body_html = ?", redact(m.BodyHTML))
 }
 
 // Backoff is the pause after the given number of failed attempts: 30s

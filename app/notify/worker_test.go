@@ -234,6 +234,64 @@ func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 	})
 }
 
+// A password link is a credential: the outbox keeps it while the message
+// waits, the recipient gets it, and once the worker is done with the message
+// (delivered or given up) the stored copy holds the link without its token.
+func TestWorkerRemovesLinkTokensWhenDone(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+		clk := clock.NewFake(t0)
+		srv := smtptest.Start(t)
+		ob := notify.NewOutbox(bdb, clk)
+		w := newWorker(t, bdb, newMailer(t, srv.URL()), clk)
+		w.MaxAttempts = 2
+		queue := func(to, token string) {
+			t.Helper()
+			l := notify.Letter{Greeting: "Hello Anna,", ActionLabel: "Choose a password",
+				ActionURL: "https://desk.example.com/password/set?token=" + token, Signature: "Provider"}
+			html, err := l.HTML()
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := &notify.Message{Recipient: to, Subject: "Your link ?token=" + token, BodyText: l.Text(), BodyHTML: html}
+			if err := ob.Enqueue(t.Context(), m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stored := func(to string) string {
+			m := load(t, ob, to)
+			return m.Subject + "\n" + m.BodyText + "\n" + m.BodyHTML
+		}
+		queue("anna@example.com", "pw_Secret-Token_1")
+		srv.FailNext(1)
+		runOnce(t, w, 0, 1)
+		if got := stored("anna@example.com"); strings.Count(got, "pw_Secret-Token_1") != 5 {
+			t.Fatalf("a message waiting for its next attempt lost its link:\n%s", got)
+		}
+		clk.Advance(time.Hour)
+		runOnce(t, w, 1, 0)
+		got := srv.Wait(t, "anna@example.com", 2*time.Second)
+		if got.Link("https://desk.example.com/password/set?token=") != "https://desk.example.com/password/set?token=pw_Secret-Token_1" ||
+			!strings.Contains(got.HTML, `href="https://desk.example.com/password/set?token=pw_Secret-Token_1"`) ||
+			got.Subject != "Your link ?token=pw_Secret-Token_1" {
+			t.Fatalf("delivered mail lacks the link: %q\n%s", got.Text, got.HTML)
+		}
+		kept := stored("anna@example.com")
+		if strings.Contains(kept, "Secret-Token") || strings.Count(kept, "/password/set?token="+notify.RedactedLink) != 4 ||
+			!strings.Contains(kept, "Hello Anna,") || !strings.HasPrefix(kept, "Your link ?token="+notify.RedactedLink+"\n") {
+			t.Fatalf("delivered message kept as:\n%s", kept)
+		}
+
+		queue("ben@example.com", "inv_Never-Sent")
+		srv.FailNext(2)
+		runOnce(t, w, 0, 1)
+		clk.Advance(time.Hour)
+		runOnce(t, w, 0, 1)
+		if m := load(t, ob, "ben@example.com"); m.Status != notify.StatusFailed || strings.Contains(stored("ben@example.com"), "Never-Sent") {
+			t.Fatalf("given-up message %s kept as:\n%s", m.Status, stored("ben@example.com"))
+		}
+	})
+}
+
 func TestWorkerUnreachableServerIsRetry(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -141,6 +141,33 @@ func (s *Store) CustomerByDomain(ctx context.Context, providerID int64, email st
 	return o, nil
 }
 
+// DomainOwner returns the organization whose email domains hold the
+// address email: the one with its domain or the nearest parent of it (b.test
+// for anna@sales.b.test). It is 0 when no organization has one.
+func (s *Store) DomainOwner(ctx context.Context, email string) (int64, error) {
+	var names []string
+	for d := email[strings.LastIndexByte(email, '@')+1:]; strings.Contains(d, "."); d = d[strings.IndexByte(d, '.')+1:] {
+		names = append(names, strings.ToLower(d))
+	}
+	if len(names) == 0 {
+		return 0, nil
+	}
+	var found []*Domain
+	if err := s.db.NewSelect().Model(&found).Where("d.domain IN (?)", bun.In(names)).Scan(ctx); err != nil {
+		return 0, fmt.Errorf("owner of the domain of %q: %w", email, err)
+	}
+	var nearest *Domain
+	for _, d := range found {
+		if nearest == nil || len(d.Domain) > len(nearest.Domain) {
+			nearest = d
+		}
+	}
+	if nearest == nil {
+		return 0, nil
+	}
+	return nearest.OrganizationID, nil
+}
+
 // EmailTaken reports whether a user already has email (case-insensitive).
 func (s *Store) EmailTaken(ctx context.Context, email string) (bool, error) {
 	ok, err := s.db.NewSelect().Model((*User)(nil)).Where("lower(email) = ?", NormalizeEmail(email)).Exists(ctx)

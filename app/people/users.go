@@ -3,9 +3,11 @@ package people
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/uptrace/bun"
 
+	"backoffice/app/apperr"
 	"backoffice/app/audit"
 	"backoffice/app/org"
 	"backoffice/rbac"
@@ -93,8 +95,9 @@ func (s *Service) managedUser(ctx context.Context, st *org.Store, a Actor, id in
 
 // CreateUser creates a user directly (no invitation) in the actor's own
 // organization, or for staff in a customer they serve (organizationID), and
-// queues a set-password email valid 24 hours.
-func (s *Service) CreateUser(ctx context.Context, a Actor, organizationID int64, in org.PersonInput) (*org.User, error) {
+// queues a set-password email valid 24 hours. The warnings are about input
+// that was accepted but looks wrong.
+func (s *Service) CreateUser(ctx context.Context, a Actor, organizationID int64, in org.PersonInput) (*org.User, []apperr.FieldError, error) {
 	in.Normalize()
 	if organizationID == 0 || !a.ActsAsProvider() {
 		// Only those who serve customers may choose the organization; for
@@ -106,19 +109,26 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, organizationID int64,
 		target = a.User.Organization
 	} else {
 		if !a.ActsAsProvider() {
-			return nil, ErrLinkInvalid
+			return nil, nil, ErrLinkInvalid
 		}
 		o, err := s.store.Customer(ctx, a.ProviderScope(), organizationID)
 		if err != nil {
-			return nil, fmt.Errorf("organization_id: %w", err)
+			return nil, nil, fmt.Errorf("organization_id: %w", err)
 		}
 		if o.Independent {
-			return nil, ErrIndependent
+			return nil, nil, ErrIndependent
 		}
 		target = o
 	}
 	if err := in.Validate(RolesFor(target)); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var warnings []apperr.FieldError
+	if !a.User.IsStaff() && target.ID == a.User.OrganizationID { // a customer adding its own people
+		var err error
+		if warnings, err = s.checkOwnDomain(ctx, target.ID, in.Email); err != nil {
+			return nil, nil, err
+		}
 	}
 	u := &org.User{OrganizationID: target.ID, Email: in.Email, FirstName: in.FirstName, LastName: in.LastName,
 		Role: in.Role, Language: in.Language, TimeZone: a.User.TimeZone}
@@ -135,9 +145,31 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, organizationID int64,
 			TargetID: u.ID, IP: a.IP, Detail: u.Email + " (" + string(u.Role) + ")"})
 	})
 	if err != nil {
+		return nil, nil, err
+	}
+	return u, warnings, nil
+}
+
+// checkOwnDomain applies the domain rule to a user a customer creates in its
+// own organization orgID. An address in another organization's email domains
+// is refused: emails are unique, so that organization could not add the
+// person any more. One outside orgID's own domains is accepted with a warning.
+func (s *Service) checkOwnDomain(ctx context.Context, orgID int64, email string) ([]apperr.FieldError, error) {
+	owner, err := s.store.DomainOwner(ctx, email)
+	switch {
+	case err != nil:
+		return nil, err
+	case owner == orgID:
+		return nil, nil
+	case owner != 0:
+		return nil, apperr.Invalid("email", "error.email_other_organization")
+	}
+	o, err := s.store.Organization(ctx, orgID)
+	if err != nil || len(o.Domains) == 0 {
 		return nil, err
 	}
-	return u, nil
+	return []apperr.FieldError{{Field: "email", Message: "warning.email_outside_domains",
+		Data: map[string]any{"Email": email, "Domains": strings.Join(o.DomainNames(), ", ")}}}, nil
 }
 
 // UpdateUser changes a user's name, role, language or time zone. The last

@@ -1,7 +1,6 @@
 package ticket
 
 import (
-	"encoding/csv"
 	"io"
 	"strconv"
 	"strings"
@@ -25,7 +24,7 @@ func timeCell(t *time.Time) string {
 
 // WriteCSV writes tickets as CSV, formula-like cells neutralised.
 func WriteCSV(w io.Writer, tickets []*Ticket) error {
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	if err := cw.Write(ExportColumns); err != nil {
 		return err
 	}
@@ -47,13 +46,9 @@ func WriteCSV(w io.Writer, tickets []*Ticket) error {
 		row := []string{"#" + strconv.FormatInt(t.Number, 10), t.Subject, t.Status, t.Priority, t.Type, t.Channel, customer, dev,
 			t.RequesterName, t.RequesterEmail, assignee, t.GroupName, strings.Join(t.TagList(), ", "), rating, timeCell(&created),
 			timeCell(&updated), timeCell(t.FirstResponseAt), timeCell(t.ResolvedAt), timeCell(t.ClosedAt), timeCell(t.DueAt)}
-		for i := range row {
-			row[i] = csvsafe.Cell(row[i])
-		}
 		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }

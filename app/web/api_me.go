@@ -22,6 +22,9 @@ type apiUser struct {
 	TimeZone       string     `json:"time_zone"`
 	Status         string     `json:"status"`
 	LastLoginAt    *time.Time `json:"last_login_at"`
+	// Warnings are about accepted input that looks wrong; only in the
+	// response that creates the user.
+	Warnings []problemField `json:"warnings,omitempty"`
 }
 
 func toAPIUser(u *org.User) apiUser {

@@ -319,12 +319,16 @@ func (s *Server) apiCreateUser(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	u, err := s.people.CreateUser(c.UserContext(), actor(c), body.OrganizationID, body.input())
+	u, warnings, err := s.people.CreateUser(c.UserContext(), actor(c), body.OrganizationID, body.input())
 	if err != nil {
 		return err
 	}
+	out := toAPIUser(u)
+	for _, w := range warnings {
+		out.Warnings = append(out.Warnings, problemField{Field: w.Field, Message: tr(c).T(w.Message, w.Data)})
+	}
 	c.Set(fiber.HeaderLocation, "/api/v1/users/"+strconv.FormatInt(u.ID, 10))
-	return c.Status(fiber.StatusCreated).JSON(toAPIUser(u))
+	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
 func (s *Server) apiUser(c *fiber.Ctx) error {

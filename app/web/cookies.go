@@ -144,7 +144,7 @@ func (s *Server) takeFlash(c *fiber.Ctx) []views.Flash {
 	out := make([]views.Flash, 0, len(msgs))
 	for _, m := range msgs {
 		switch m.Kind {
-		case "success", "error", "info":
+		case "success", "warning", "error", "info":
 		default:
 			m.Kind = "info"
 		}

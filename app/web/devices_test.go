@@ -1610,15 +1610,15 @@ func TestDeviceCSVImportAndExportOverTheAPI(t *testing.T) {
 		}
 
 		// Formula-like cells are kept as text, and neutralised in the export.
-		resp, got = post("name,serial_number,manufacturer,model,site,notes\n" +
-			"\"=HYPERLINK(\"\"http://evil.test\"\",\"\"x\"\")\",FORM-1,+Acme,-M1,@Plant,\"=1+2\"\n")
+		resp, got = post("name,serial_number,manufacturer,model,site,notes,location\n" +
+			"\"=HYPERLINK(\"\"http://evil.test\"\",\"\"x\"\")\",FORM-1,+Acme,-M1,@Plant,\"=1+2\",a;=1+2\n")
 		if resp.StatusCode != 201 {
 			t.Fatalf("formula file: %d %v", resp.StatusCode, got)
 		}
 		_, list = h.api("GET", "/api/v1/devices?q=FORM-1", agent, nil)
 		dev := items(t, list)[0]
 		if dev["name"] != `=HYPERLINK("http://evil.test","x")` || dev["manufacturer"] != "+Acme" || dev["model"] != "-M1" ||
-			dev["site"] != "@Plant" || dev["notes"] != "=1+2" {
+			dev["site"] != "@Plant" || dev["notes"] != "=1+2" || dev["location"] != "a;=1+2" {
 			t.Fatalf("formula cells not kept as text: %v", dev)
 		}
 		resp, raw = rawCall(t, h, "GET", "/api/v1/devices/export?q=FORM-1", agent, "", nil)
@@ -1632,11 +1632,12 @@ func TestDeviceCSVImportAndExportOverTheAPI(t *testing.T) {
 		}
 		row := csvRow(rows, 1)
 		for col, want := range map[string]string{"name": `'=HYPERLINK("http://evil.test","x")`, "manufacturer": "'+Acme",
-			"model": "'-M1", "site": "'@Plant", "notes": "'=1+2", "serial_number": "FORM-1", "id": sid(dev)} {
+			"model": "'-M1", "site": "'@Plant", "notes": "'=1+2", "location": "a;'=1+2", "serial_number": "FORM-1", "id": sid(dev)} {
 			if row[col] != want {
 				t.Errorf("export %s = %q, want %q", col, row[col], want)
 			}
 		}
+		wantNoFormulaCells(t, string(raw))
 		// The export honours the filters.
 		for _, status := range []string{"needs_attention", "operational"} {
 			resp, raw = rawCall(t, h, "GET", "/api/v1/devices/export?status="+status, agent, "", nil)

@@ -77,11 +77,20 @@ func newHarness(t *testing.T, bdb *bun.DB) *harness {
 // Origin that must match it).
 func newHarnessAt(t *testing.T, bdb *bun.DB, baseURL string) *harness {
 	t.Helper()
+	return newHarnessEnv(t, bdb, map[string]string{"BASE_URL": baseURL})
+}
+
+// newHarnessEnv builds a harness configured with env (BASE_URL at least).
+func newHarnessEnv(t *testing.T, bdb *bun.DB, env map[string]string) *harness {
+	t.Helper()
 	ctx := context.Background()
 	fc := clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	dataDir := t.TempDir()
 	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"BACKOFFICE_SECRET": strings.Repeat("s", 40), "BASE_URL": baseURL, "BACKOFFICE_DATA_DIR": dataDir,
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return map[string]string{"BACKOFFICE_SECRET": strings.Repeat("s", 40), "BACKOFFICE_DATA_DIR": dataDir,
 			// app.Test connects from 0.0.0.0; trusting it lets tests choose client
 			// addresses with X-Forwarded-For, as a reverse proxy would.
 			"BACKOFFICE_TRUSTED_PROXIES": "0.0.0.0"}[k]

@@ -64,7 +64,8 @@ var (
 		Status: 200, Response: "EmailCheck", Query: []string{"email"}, Errors: []int{403, 404}}
 	docUsers = &apiDoc{Summary: "Users you may see: your company's; for staff the provider's and its customers' (customer_id filters)", Tag: "users",
 		Status: 200, Response: "UserList", Query: []string{"customer_id", "q", "limit", "cursor"}, Errors: []int{403, 404}}
-	docCreateUser = &apiDoc{Summary: "Create a user directly (no invitation); they get a set-password email valid 24 hours", Tag: "users",
+	docCreateUser = &apiDoc{Summary: "Create a user directly (no invitation); they get a set-password email valid 24 hours. " +
+		"Customers cannot use an address in another organization's email domains (422); one outside their own domains comes back with warnings", Tag: "users",
 		Request: "UserInput", Status: 201, Response: "User", Errors: []int{403, 404, 409}}
 	docUser       = &apiDoc{Summary: "One user", Tag: "users", Status: 200, Response: "User", Errors: []int{403, 404}}
 	docUpdateUser = &apiDoc{Summary: "Change a user's name, role, language or time zone", Tag: "users",
@@ -188,6 +189,8 @@ var schemas = map[string]any{
 			"time_zone":       str,
 			"status":          map[string]any{"type": "string", "enum": []string{"active", "disabled", "invited"}},
 			"last_login_at":   nullable(dateTime),
+			"warnings": map[string]any{"type": "array", "description": "only when created: accepted input that looks wrong",
+				"items": obj([]string{"field", "message"}, map[string]any{"field": str, "message": str})},
 		}),
 	"ProfileUpdate": obj(nil, map[string]any{"first_name": str, "last_name": str, "language": str, "time_zone": str}),
 	"PasswordChange": obj([]string{"current_password", "new_password"},

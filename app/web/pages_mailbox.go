@@ -20,7 +20,7 @@ func (s *Server) showMailbox(c *fiber.Ctx) error {
 		msgs = msgs[:mailboxPageSize]
 		older = "/mailbox?before=" + itoa64(msgs[len(msgs)-1].ID)
 	}
-	return s.render(c, fiber.StatusOK, views.MailboxPage(s.page(c, tr(c).T("mailbox.title")), msgs, older, before == 0, s.cfg.SMTPURL != ""))
+	return s.render(c, fiber.StatusOK, views.MailboxPage(s.page(c, tr(c).T("mailbox.title")), msgs, older, before == 0))
 }
 
 func (s *Server) showMail(c *fiber.Ctx) error {

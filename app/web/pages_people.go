@@ -71,7 +71,7 @@ func (s *Server) renderNewPerson(c *fiber.Ctx, status int, f *views.Form) error 
 
 func (s *Server) createPerson(c *fiber.Ctx) error {
 	f := formFrom(c, personFields...)
-	nu, err := s.people.CreateUser(c.UserContext(), actor(c), 0, personInput(f))
+	nu, warnings, err := s.people.CreateUser(c.UserContext(), actor(c), 0, personInput(f))
 	if err != nil {
 		status, ok := formErrors(c, f, err)
 		if !ok {
@@ -80,6 +80,9 @@ func (s *Server) createPerson(c *fiber.Ctx) error {
 		return s.renderNewPerson(c, status, f)
 	}
 	s.flash(c, "success", "flash.user_created", map[string]any{"Email": nu.Email})
+	for _, w := range warnings {
+		s.flash(c, "warning", w.Message, w.Data)
+	}
 	return c.Redirect(peopleBase(c)+"/"+itoa64(nu.ID), fiber.StatusSeeOther)
 }
 

@@ -29,6 +29,7 @@ type route struct {
 	Handler fiber.Handler
 	Doc     *apiDoc // OpenAPI description; every /api/v1 route has one
 	Area    string  // areaStaff or areaOffice: pages of one area only (404 in the other); "" for both
+	DevAid  bool    // a development aid: exists only while mail is not sent (no SMTP_URL)
 }
 
 // The two areas of the application.
@@ -181,9 +182,9 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Path: "/settings/organization", Perm: perm{"setting", "read"}, Handler: s.showOrganizationSettings},
 		{Method: "POST", Path: "/settings/organization", Perm: perm{"setting", "update"}, Handler: s.saveOrganizationSettings},
 
-		// Mail kept in the outbox.
-		{Method: "GET", Path: "/mailbox", Perm: perm{"mailbox", "read"}, Handler: s.showMailbox},
-		{Method: "GET", Path: "/mailbox/:id", Perm: perm{"mailbox", "read"}, Handler: s.showMail},
+		// Mail kept in the outbox, links included: for development only.
+		{Method: "GET", Path: "/mailbox", Perm: perm{"mailbox", "read"}, Handler: s.showMailbox, DevAid: true},
+		{Method: "GET", Path: "/mailbox/:id", Perm: perm{"mailbox", "read"}, Handler: s.showMail, DevAid: true},
 
 		// JSON API.
 		{Method: "GET", Path: "/api/v1/openapi.json", Perm: public, Handler: s.openAPI, Doc: docOpenAPI},
@@ -291,11 +292,12 @@ func (s *Server) guard(r route) fiber.Handler {
 
 // navItem is an entry of the navigation, shown to roles holding its permission.
 type navItem struct {
-	Href  string
-	Label string
-	Icon  string
-	Perm  perm
-	Area  string // "" for both areas
+	Href   string
+	Label  string
+	Icon   string
+	Perm   perm
+	Area   string // "" for both areas
+	DevAid bool   // like route.DevAid
 }
 
 // navigation lists the sections that exist; each user sees those their role
@@ -310,13 +312,16 @@ var navigation = []navItem{
 	{Href: "/employees", Label: "nav.employees", Icon: "users", Perm: perm{"user", "read"}, Area: areaOffice},
 	{Href: "/settings/fields", Label: "nav.fields", Icon: "list", Perm: perm{"datafield", "read"}},
 	{Href: "/settings/organization", Label: "nav.settings", Icon: "shield", Perm: perm{"setting", "update"}},
-	{Href: "/mailbox", Label: "nav.mailbox", Icon: "inbox", Perm: perm{"mailbox", "read"}},
+	{Href: "/mailbox", Label: "nav.mailbox", Icon: "inbox", Perm: perm{"mailbox", "read"}, DevAid: true},
 	{Href: "/audit", Label: "nav.audit", Icon: "list", Perm: perm{"audit", "read"}},
 }
 
 func (s *Server) navFor(u *org.User, routePath string) []views.NavItem {
 	var out []views.NavItem
 	for _, n := range navigation {
+		if n.DevAid && s.cfg.SendsMail() {
+			continue
+		}
 		if (n.Area == "" || n.Area == areaOf(u)) && s.rbac.Can(people.Subject(u), n.Perm.Obj, n.Perm.Act) {
 			active := n.Href == routePath || (n.Href != "/" && strings.HasPrefix(routePath, n.Href+"/"))
 			out = append(out, views.NavItem{Href: n.Href, Label: n.Label, Icon: n.Icon, Active: active})

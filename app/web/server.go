@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -137,7 +138,9 @@ func New(d Deps) (*Server, error) {
 	s.app.Use("/static", s.staticCache, filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 0}))
 	s.app.Use(s.scanLimiter())
 	s.app.Use(s.withTimeout, s.identify, s.checkCSRF)
-	s.routes = s.routeTable()
+	// Development aids show mail, links included, to administrators: once
+	// mail is sent they do not exist (404).
+	s.routes = slices.DeleteFunc(s.routeTable(), func(r route) bool { return r.DevAid && d.Config.SendsMail() })
 	for _, r := range s.routes {
 		s.app.Add(r.Method, r.Path, s.guard(r), r.Handler)
 	}

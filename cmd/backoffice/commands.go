@@ -114,7 +114,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	sessions := auth.NewSessionStore(e.db, e.clock, e.cfg.SessionIdle, e.cfg.SessionMax)
 	authSvc := auth.NewService(e.db, e.clock, hasher, sessions)
 	var worker *notify.Worker
-	if e.cfg.SMTPURL != "" {
+	if e.cfg.SendsMail() {
 		mailer, err := notify.NewSMTPMailer(e.cfg.SMTPURL)
 		if err != nil {
 			e.log.Error("configure SMTP", "err", err)
