@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -70,22 +72,28 @@ func eachDB(t *testing.T, fn func(t *testing.T, h *harness)) {
 
 func newHarness(t *testing.T, bdb *bun.DB) *harness {
 	t.Helper()
-	return newHarnessAt(t, bdb, "http://desk.test")
+	return newHarnessEnv(t, bdb, nil)
 }
 
 // newHarnessAt builds a harness whose BASE_URL is baseURL (browsers send an
 // Origin that must match it).
 func newHarnessAt(t *testing.T, bdb *bun.DB, baseURL string) *harness {
 	t.Helper()
+	return newHarnessEnv(t, bdb, map[string]string{"BASE_URL": baseURL})
+}
+
+// newHarnessEnv builds a harness configured from env over the defaults of
+// the tests.
+func newHarnessEnv(t *testing.T, bdb *bun.DB, env map[string]string) *harness {
+	t.Helper()
 	ctx := context.Background()
 	fc := clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
-	dataDir := t.TempDir()
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"BACKOFFICE_SECRET": strings.Repeat("s", 40), "BASE_URL": baseURL, "BACKOFFICE_DATA_DIR": dataDir,
-			// app.Test connects from 0.0.0.0; trusting it lets tests choose client
-			// addresses with X-Forwarded-For, as a reverse proxy would.
-			"BACKOFFICE_TRUSTED_PROXIES": "0.0.0.0"}[k]
-	})
+	vars := map[string]string{"BACKOFFICE_SECRET": strings.Repeat("s", 40), "BASE_URL": "http://desk.test", "BACKOFFICE_DATA_DIR": t.TempDir(),
+		// app.Test connects from 0.0.0.0; trusting it lets tests choose client
+		// addresses with X-Forwarded-For, as a reverse proxy would.
+		"BACKOFFICE_TRUSTED_PROXIES": "0.0.0.0"}
+	maps.Copy(vars, env)
+	cfg, err := config.Load(func(k string) string { return vars[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,6 +164,24 @@ func (h *harness) do(req *http.Request) *http.Response {
 		h.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	return resp
+}
+
+// serve runs the application on a real port of 127.0.0.1 until the test
+// ends, for what app.Test cannot show (framing, connections, shutdown), and
+// returns its address.
+func (h *harness) serve() string {
+	h.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(h.t, err)
+	served := make(chan error, 1)
+	go func() { served <- h.srv.Serve(ln) }()
+	h.t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		h.srv.Shutdown(ctx)
+		<-served
+	})
+	return ln.Addr().String()
 }
 
 func readBody(t testing.TB, resp *http.Response) string {

@@ -133,6 +133,7 @@ func New(d Deps) (*Server, error) {
 		PermissionPolicy:          "camera=(self), microphone=(self), geolocation=()",
 		HSTSMaxAge:                hstsAge(base),
 	}))
+	s.app.Use(checkBody)
 	s.app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	s.app.Use("/static", s.staticCache, filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 0}))
 	s.app.Use(s.scanLimiter())

@@ -1,0 +1,41 @@
+package web
+
+import (
+	"bytes"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Requests whose body the application will not read.
+var (
+	errFraming = &fiber.Error{Code: fiber.StatusBadRequest, Message: "ambiguous framing"}
+)
+
+// checkBody refuses a body framed both by Transfer-Encoding and by
+// Content-Length, and closes the connection. fasthttp would read it as
+// chunked (it refuses two Content-Lengths itself), but a proxy in front may
+// have gone by the Content-Length, and then the rest of the body is a
+// request smuggled past the proxy. RFC 9112 section 6.3 lets a server refuse
+// such a message.
+func checkBody(c *fiber.Ctx) error {
+	if framedTwice(c.Request().Header.RawHeaders()) {
+		c.Context().SetConnectionClose()
+		return errFraming
+	}
+	return c.Next()
+}
+
+// framedTwice tells whether a raw header block has both a Content-Length
+// and a Transfer-Encoding field.
+func framedTwice(raw []byte) bool {
+	var length, transfer bool
+	for line := range bytes.Lines(raw) {
+		name, _, ok := bytes.Cut(line, []byte{':'})
+		if !ok {
+			continue
+		}
+		length = length || bytes.EqualFold(name, []byte(fiber.HeaderContentLength))
+		transfer = transfer || bytes.EqualFold(name, []byte(fiber.HeaderTransferEncoding))
+	}
+	return length && transfer
+}
