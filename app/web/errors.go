@@ -79,6 +79,8 @@ func classify(err error) classified {
 		return classified{status: 409, titleID: "error.conflict_title", detail: "error.conflict"}
 	case errors.Is(err, errFraming):
 		return classified{status: 400, titleID: "error.bad_request_title", detail: "error.framing"}
+	case errors.Is(err, errContentEncoding):
+		return classified{status: 415, titleID: "error.media_type_title", detail: "error.content_encoding"}
 	case isCSRF(err):
 		return classified{status: 403, titleID: "error.forbidden_title", detail: "error.csrf"}
 	case errors.As(err, &fe):

@@ -2,9 +2,13 @@ package web
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -75,5 +79,67 @@ func TestAmbiguousFramingIsRefused(t *testing.T) {
 		if resp.StatusCode != 422 || !strings.HasPrefix(rest, "HTTP/1.1 200 OK") {
 			t.Fatalf("chunked body: status %d, want 422, then the next request answered:\n%s", resp.StatusCode, rest)
 		}
+	})
+}
+
+// gzipped compresses b with gzip, times over.
+func gzipped(t *testing.T, b []byte, times int) []byte {
+	t.Helper()
+	for range times {
+		var buf bytes.Buffer
+		zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		must(t, err)
+		_, err = zw.Write(b)
+		must(t, err)
+		must(t, zw.Close())
+		b = buf.Bytes()
+	}
+	return b
+}
+
+func mb(n uint64) float64 { return float64(n) / (1 << 20) }
+
+// A compressed body is refused with 415 before anything expands it, on
+// every route: a gzip bomb (256 MB of JSON in a few hundred bytes, gzipped
+// twice) leaves the memory of the process as it was.
+func TestCompressedBodiesAreRefused(t *testing.T) {
+	expanded := 256 << 20
+	bomb := gzipped(t, append(append([]byte(`{"email":"`), bytes.Repeat([]byte("a"), expanded)...), `"}`...), 2)
+	eachDB(t, func(t *testing.T, h *harness) {
+		addr := h.serve()
+		for _, tt := range []struct{ path, contentType, encoding string }{
+			{"/api/v1/auth/token", "application/json", "gzip, gzip"},
+			{"/api/v1/auth/token", "application/json", "deflate"},
+			{"/api/v1/auth/token", "application/json", "identity\r\nContent-Encoding: gzip"},
+			{"/login", "application/x-www-form-urlencoded", "gzip"},
+			{"/no/such/route", "application/json", "br"},
+		} {
+			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			resp, body, _ := rawExchange(t, addr, "POST "+tt.path+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: "+tt.contentType+
+				"\r\nContent-Encoding: "+tt.encoding+"\r\nContent-Length: "+strconv.Itoa(len(bomb))+"\r\n\r\n"+string(bomb))
+			runtime.ReadMemStats(&after)
+			allocated := after.TotalAlloc - before.TotalAlloc
+			t.Logf("%s, Content-Encoding %q: %d bytes sent, status %d; allocated %.2f MB, heap %.1f -> %.1f MB",
+				tt.path, tt.encoding, len(bomb), resp.StatusCode, mb(allocated), mb(before.HeapAlloc), mb(after.HeapAlloc))
+			if allocated > 32<<20 {
+				t.Errorf("%s, Content-Encoding %q: %.0f MB allocated while answering", tt.path, tt.encoding, mb(allocated))
+			}
+			if resp.StatusCode != 415 {
+				t.Errorf("%s, Content-Encoding %q: status %d, want 415\n%s", tt.path, tt.encoding, resp.StatusCode, body)
+			} else if strings.HasPrefix(tt.path, "/api/") {
+				if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+					t.Fatalf("answer is %s, want a problem", resp.Header.Get("Content-Type"))
+				}
+				wantContains(t, body, "Content-Encoding")
+			}
+		}
+		// Identity is no encoding.
+		req := httptest.NewRequest("POST", "/api/v1/auth/token", strings.NewReader(`{}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Encoding", "identity")
+		resp := h.do(req)
+		wantStatus(t, resp, 422, readBody(t, resp))
 	})
 }
