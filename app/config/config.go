@@ -23,20 +23,20 @@ import (
 
 // Config is the validated configuration.
 type Config struct {
-	Addr           string        // BACKOFFICE_ADDR
-	DatabaseURL    string        // DATABASE_URL
-	BaseURL        string        // BASE_URL, without trailing slash
-	Secret         []byte        // BACKOFFICE_SECRET, or the generated key under DataDir
-	SecretFromFile bool          // whether Secret was read from or written to DataDir
-	DataDir        string        // BACKOFFICE_DATA_DIR
-	SMTPURL        string        // SMTP_URL; empty means mail is kept in the outbox only
-	MailFrom       string        // MAIL_FROM
-	LogLevel       slog.Level    // LOG_LEVEL
-	LogFormat      string        // LOG_FORMAT: text or json
-	TrustedProxies []string      // BACKOFFICE_TRUSTED_PROXIES
-	SessionIdle    time.Duration // BACKOFFICE_SESSION_IDLE
-	SessionMax     time.Duration // BACKOFFICE_SESSION_MAX
-	InvitationTTL  time.Duration // BACKOFFICE_INVITATION_TTL
+	Addr           string         // BACKOFFICE_ADDR
+	DatabaseURL    string         // DATABASE_URL
+	BaseURL        string         // BASE_URL, without trailing slash
+	Secret         []byte         // BACKOFFICE_SECRET, or the generated key under DataDir
+	SecretFromFile bool           // whether Secret was read from or written to DataDir
+	DataDir        string         // BACKOFFICE_DATA_DIR
+	SMTPURL        string         // SMTP_URL; empty means mail is kept in the outbox only
+	MailFrom       string         // MAIL_FROM
+	LogLevel       slog.Level     // LOG_LEVEL
+	LogFormat      string         // LOG_FORMAT: text or json
+	TrustedProxies []netip.Prefix // BACKOFFICE_TRUSTED_PROXIES; an address is a prefix of its full length
+	SessionIdle    time.Duration  // BACKOFFICE_SESSION_IDLE
+	SessionMax     time.Duration  // BACKOFFICE_SESSION_MAX
+	InvitationTTL  time.Duration  // BACKOFFICE_INVITATION_TTL
 }
 
 // Defaults, in one place.
@@ -132,13 +132,12 @@ func Load(getenv func(string) string) (Config, error) {
 			if p == "" {
 				continue
 			}
-			if _, err := netip.ParseAddr(p); err != nil {
-				if _, err := netip.ParsePrefix(p); err != nil {
-					bad.add("BACKOFFICE_TRUSTED_PROXIES", "%q is neither an IP address nor a CIDR range", p)
-					continue
-				}
+			prefix, err := parseProxy(p)
+			if err != nil {
+				bad.add("BACKOFFICE_TRUSTED_PROXIES", "%q is neither an IP address nor a CIDR range", p)
+				continue
 			}
-			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+			cfg.TrustedProxies = append(cfg.TrustedProxies, prefix)
 		}
 	}
 
@@ -167,6 +166,16 @@ func Load(getenv func(string) string) (Config, error) {
 		cfg.Secret, cfg.SecretFromFile = secret, true
 	}
 	return cfg, nil
+}
+
+// parseProxy reads a CIDR range, or an address as the range of it alone.
+func parseProxy(s string) (netip.Prefix, error) {
+	if addr, err := netip.ParseAddr(s); err == nil {
+		addr = addr.Unmap()
+		return netip.PrefixFrom(addr, addr.BitLen()), nil
+	}
+	prefix, err := netip.ParsePrefix(s)
+	return prefix.Masked(), err
 }
 
 func duration(bad *Error, get func(string, string) string, name string, def time.Duration) time.Duration {

@@ -3,6 +3,7 @@ package config_test
 import (
 	"errors"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -127,7 +128,8 @@ func TestLoadValues(t *testing.T) {
 	if cfg.LogLevel != slog.LevelDebug || cfg.LogFormat != "json" {
 		t.Errorf("log = %v %q", cfg.LogLevel, cfg.LogFormat)
 	}
-	if want := []string{"10.0.0.1", "192.168.0.0/16", "::1"}; !slices.Equal(cfg.TrustedProxies, want) {
+	want := []netip.Prefix{netip.MustParsePrefix("10.0.0.1/32"), netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("::1/128")}
+	if !slices.Equal(cfg.TrustedProxies, want) {
 		t.Errorf("TrustedProxies = %q, want %q", cfg.TrustedProxies, want)
 	}
 	if cfg.SessionIdle != 10*time.Minute || cfg.SessionMax != 2*time.Hour {

@@ -20,7 +20,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	f := formFrom(c, "email")
 	next := safeNext(c.FormValue("next"))
 	token, _, err := s.auth.Login(c.UserContext(), auth.Credentials{
-		Email: c.FormValue("email"), Password: c.FormValue("password"), IP: c.IP(),
+		Email: c.FormValue("email"), Password: c.FormValue("password"), IP: clientIP(c),
 	}, c.Get(fiber.HeaderUserAgent), c.Cookies(cookieSession))
 	if err != nil {
 		status, ok := formErrors(c, f, err)
@@ -39,7 +39,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 
 func (s *Server) logout(c *fiber.Ctx) error {
 	if u, sess := currentUser(c), currentSession(c); u != nil && sess != nil {
-		if err := s.auth.Logout(c.UserContext(), u, sess, c.IP()); err != nil {
+		if err := s.auth.Logout(c.UserContext(), u, sess, clientIP(c)); err != nil {
 			return err
 		}
 	}

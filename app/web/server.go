@@ -116,14 +116,14 @@ func New(d Deps) (*Server, error) {
 		ErrorHandler:          s.handleError,
 	}
 	if len(d.Config.TrustedProxies) > 0 {
-		fc.ProxyHeader = fiber.HeaderXForwardedFor
 		fc.EnableTrustedProxyCheck = true
-		fc.TrustedProxies = d.Config.TrustedProxies
-		fc.EnableIPValidation = true
+		for _, p := range d.Config.TrustedProxies {
+			fc.TrustedProxies = append(fc.TrustedProxies, p.String())
+		}
 	}
 	s.app = fiber.New(fc)
 
-	s.app.Use(s.requestID, s.observe)
+	s.app.Use(s.requestID, s.resolveClient, s.observe)
 	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	s.app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -198,7 +198,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 		level = slog.LevelDebug
 	}
 	attrs := []any{"request_id", requestID(c), "method", c.Method(), "path", c.Path(), "status", status,
-		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", c.IP()}
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", clientIP(c)}
 	if u := currentUser(c); u != nil {
 		attrs = append(attrs, "user_id", u.ID)
 	}

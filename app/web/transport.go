@@ -2,6 +2,9 @@ package web
 
 import (
 	"bytes"
+	"net/netip"
+	"slices"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -47,4 +50,50 @@ func framedTwice(raw []byte) bool {
 		transfer = transfer || bytes.EqualFold(name, []byte(fiber.HeaderTransferEncoding))
 	}
 	return length && transfer
+}
+
+// resolveClient keeps the client's address for the request (clientIP reads
+// it): the peer, or when the peer is a trusted proxy, what X-Forwarded-For
+// says.
+func (s *Server) resolveClient(c *fiber.Ctx) error {
+	peer, _ := netip.AddrFromSlice(c.Context().RemoteIP())
+	forwarded := c.Request().Header.PeekAll(fiber.HeaderXForwardedFor)
+	c.Locals(localClientIP, clientAddr(peer.Unmap(), forwarded, s.cfg.TrustedProxies).String())
+	return c.Next()
+}
+
+// clientAddr walks back from the peer along X-Forwarded-For (its values in
+// the order received) while the address in hand is a trusted proxy. Every
+// proxy appends the address it was reached from, so the list is read from
+// the right: the first address that is no trusted proxy is the client, and
+// whatever stands left of it is what the client sent. An entry that is no
+// address ends the walk at the proxy that passed it on.
+func clientAddr(peer netip.Addr, forwarded [][]byte, trusted []netip.Prefix) netip.Addr {
+	hops := strings.Split(string(bytes.Join(forwarded, []byte(","))), ",")
+	addr := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		if !slices.ContainsFunc(trusted, func(p netip.Prefix) bool { return p.Contains(addr) }) {
+			break
+		}
+		next, ok := parseHop(strings.TrimSpace(hops[i]))
+		if !ok {
+			break
+		}
+		addr = next
+	}
+	return addr
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, with a port as some
+// proxies write it.
+func parseHop(s string) (netip.Addr, bool) {
+	addr, err := netip.ParseAddr(s)
+	if err != nil {
+		ap, perr := netip.ParseAddrPort(s)
+		if perr != nil {
+			return netip.Addr{}, false
+		}
+		addr = ap.Addr()
+	}
+	return addr.Unmap(), true
 }

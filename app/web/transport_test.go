@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
+	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
@@ -141,5 +144,61 @@ func TestCompressedBodiesAreRefused(t *testing.T) {
 		req.Header.Set("Content-Encoding", "identity")
 		resp := h.do(req)
 		wantStatus(t, resp, 422, readBody(t, resp))
+	})
+}
+
+func TestClientAddr(t *testing.T) {
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.1/32"), netip.MustParsePrefix("2001:db8::/32")}
+	for _, tt := range []struct {
+		peer      string
+		forwarded []string
+		want      string
+	}{
+		{"198.51.100.4", nil, "198.51.100.4"},
+		{"198.51.100.4", []string{"203.0.113.9"}, "198.51.100.4"}, // not a proxy of ours: its header is ignored
+		{"10.0.0.5", nil, "10.0.0.5"},
+		{"10.0.0.5", []string{"203.0.113.9"}, "203.0.113.9"},
+		{"10.0.0.5", []string{"6.6.6.6, 203.0.113.9"}, "203.0.113.9"}, // a spoofed prefix
+		{"10.0.0.5", []string{"6.6.6.6", "203.0.113.9"}, "203.0.113.9"},
+		{"10.0.0.5", []string{"6.6.6.6,203.0.113.9, 10.1.2.3 ,192.0.2.1"}, "203.0.113.9"}, // through three proxies
+		{"10.0.0.5", []string{"6.6.6.6, 10.1.2.3"}, "6.6.6.6"},
+		{"10.0.0.5", []string{"10.9.9.9, 10.1.2.3"}, "10.9.9.9"}, // proxies all the way
+		{"10.0.0.5", []string{"6.6.6.6, 203.0.113.9:4711"}, "203.0.113.9"},
+		{"10.0.0.5", []string{"6.6.6.6, [2001:db8::7]:443, 2a00::1"}, "2a00::1"},
+		{"10.0.0.5", []string{"6.6.6.6, ::ffff:203.0.113.9"}, "203.0.113.9"},
+		{"10.0.0.5", []string{"6.6.6.6, unknown"}, "10.0.0.5"}, // garbage from our proxy: the proxy is all we know
+		{"10.0.0.5", []string{""}, "10.0.0.5"},
+	} {
+		var forwarded [][]byte
+		for _, f := range tt.forwarded {
+			forwarded = append(forwarded, []byte(f))
+		}
+		if got := clientAddr(netip.MustParseAddr(tt.peer), forwarded, trusted); got.String() != tt.want {
+			t.Errorf("peer %s, X-Forwarded-For %q: %s, want %s", tt.peer, tt.forwarded, got, tt.want)
+		}
+	}
+}
+
+// Behind a trusted proxy, entries a client writes in front of its own
+// address do not make it someone else: the sign-in throttle per address
+// holds, and the log names the real address.
+func TestSpoofedForwardedForDoesNotChangeTheClient(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		for i := range 30 {
+			b := h.browser()
+			b.ip = fmt.Sprintf("6.6.6.%d, 203.0.113.9", i)
+			resp, body := b.post("/login", "/login", url.Values{"email": {fmt.Sprintf("nobody%d@x.test", i)}, "password": {"wrong-password-1"}})
+			wantStatus(t, resp, 422, body)
+		}
+		b := h.browser()
+		b.ip = "7.7.7.7, 203.0.113.9"
+		resp, body := b.post("/login", "/login", url.Values{"email": {h.users["b_member"].Email}, "password": {testPassword}})
+		wantStatus(t, resp, 429, body)
+		wantContains(t, h.logs.String(), "ip=203.0.113.9")
+		wantNotContains(t, h.logs.String(), "ip=6.6.6.", "ip=7.7.7.7")
+		// Someone else behind the same proxy is not affected.
+		b = h.browser()
+		b.ip = "203.0.113.9, 198.51.100.20"
+		b.login("b_member")
 	})
 }
