@@ -65,8 +65,13 @@ var fixtureUsers = []struct {
 
 // eachDB runs fn with a harness on every available database.
 func eachDB(t *testing.T, fn func(t *testing.T, h *harness)) {
+	eachDBWith(t, nil, fn)
+}
+
+// eachDBWith is eachDB with a harness configured from env (see newHarnessEnv).
+func eachDBWith(t *testing.T, env map[string]string, fn func(t *testing.T, h *harness)) {
 	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
-		fn(t, newHarness(t, bdb))
+		fn(t, newHarnessEnv(t, bdb, env))
 	})
 }
 

@@ -114,12 +114,12 @@ func New(d Deps) (*Server, error) {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
+		// Fiber's own helpers (c.Protocol, c.Hostname) believe X-Forwarded-*
+		// headers only from a trusted proxy, none when none is configured.
+		EnableTrustedProxyCheck: true,
 	}
-	if len(d.Config.TrustedProxies) > 0 {
-		fc.EnableTrustedProxyCheck = true
-		for _, p := range d.Config.TrustedProxies {
-			fc.TrustedProxies = append(fc.TrustedProxies, p.String())
-		}
+	for _, p := range d.Config.TrustedProxies {
+		fc.TrustedProxies = append(fc.TrustedProxies, p.String())
 	}
 	s.app = fiber.New(fc)
 
@@ -131,8 +131,10 @@ func New(d Deps) (*Server, error) {
 		ReferrerPolicy:            "same-origin",
 		CrossOriginEmbedderPolicy: "unsafe-none",
 		PermissionPolicy:          "camera=(self), microphone=(self), geolocation=()",
-		HSTSMaxAge:                hstsAge(base),
 	}))
+	if base.Scheme == "https" {
+		s.app.Use(strictTransport)
+	}
 	s.app.Use(checkBody)
 	s.app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	s.app.Use("/static", s.staticCache, filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 0}))
@@ -143,13 +145,6 @@ func New(d Deps) (*Server, error) {
 		s.app.Add(r.Method, r.Path, s.guard(r), r.Handler)
 	}
 	return s, nil
-}
-
-func hstsAge(base *url.URL) int {
-	if base.Scheme == "https" {
-		return 31536000
-	}
-	return 0
 }
 
 // App returns the Fiber app, for tests (app.Test) and for serving.

@@ -97,3 +97,11 @@ func parseHop(s string) (netip.Addr, bool) {
 	}
 	return addr.Unmap(), true
 }
+
+// strictTransport sends HSTS (a year, subdomains included) on every answer
+// when BASE_URL is https: the public address says the site is served over
+// TLS, whatever a proxy in front says in X-Forwarded-Proto.
+func strictTransport(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000; includeSubDomains")
+	return c.Next()
+}

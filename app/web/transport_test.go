@@ -16,6 +16,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/views"
 )
 
 // rawExchange writes raw to a new connection and returns the first answer
@@ -201,4 +205,48 @@ func TestSpoofedForwardedForDoesNotChangeTheClient(t *testing.T) {
 		b.ip = "203.0.113.9, 198.51.100.20"
 		b.login("b_member")
 	})
+}
+
+// With an https BASE_URL every answer carries HSTS, whether or not a proxy
+// says X-Forwarded-Proto; with an http one none does, whatever it says.
+func TestHSTSFollowsTheBaseURL(t *testing.T) {
+	const hsts = "max-age=31536000; includeSubDomains"
+	t.Run("https", func(t *testing.T) {
+		eachDBWith(t, map[string]string{"BASE_URL": "https://desk.test"}, func(t *testing.T, h *harness) {
+			for _, path := range []string{"/login", "/no/such/page", "/api/v1/me", "/healthz", views.Asset("css/app.css")} {
+				resp, _ := h.api("GET", path, "", nil)
+				if got := resp.Header.Get("Strict-Transport-Security"); got != hsts {
+					t.Errorf("GET %s: Strict-Transport-Security %q, want %q", path, got, hsts)
+				}
+			}
+		})
+	})
+	t.Run("http", func(t *testing.T) {
+		eachDB(t, func(t *testing.T, h *harness) {
+			req := httptest.NewRequest("GET", "/login", nil)
+			req.Header.Set("X-Forwarded-Proto", "https")
+			if got := h.do(req).Header.Get("Strict-Transport-Security"); got != "" {
+				t.Errorf("Strict-Transport-Security %q", got)
+			}
+		})
+	})
+}
+
+// Fiber's helpers believe X-Forwarded-Proto only from a trusted proxy, also
+// when none is configured.
+func TestForwardedProtoOnlyFromTrustedProxies(t *testing.T) {
+	for _, tt := range []struct {
+		name, proxies, want string
+	}{{"trusted", "0.0.0.0", "https"}, {"untrusted", "192.0.2.1", "http"}, {"none configured", "", "http"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			eachDBWith(t, map[string]string{"BACKOFFICE_TRUSTED_PROXIES": tt.proxies}, func(t *testing.T, h *harness) {
+				h.srv.App().Get("/proto", func(c *fiber.Ctx) error { return c.SendString(c.Protocol()) })
+				req := httptest.NewRequest("GET", "/proto", nil)
+				req.Header.Set("X-Forwarded-Proto", "https")
+				if got := readBody(t, h.do(req)); got != tt.want {
+					t.Errorf("protocol %q, want %q", got, tt.want)
+				}
+			})
+		})
+	}
 }
