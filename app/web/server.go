@@ -122,6 +122,10 @@ func New(d Deps) (*Server, error) {
 		fc.TrustedProxies = append(fc.TrustedProxies, p.String())
 	}
 	s.app = fiber.New(fc)
+	// During a graceful shutdown, answers to requests in flight say
+	// Connection: close, so keep-alive clients do not send another request
+	// into a connection that is about to close.
+	s.app.Server().CloseOnShutdown = true
 
 	s.app.Use(s.requestID, s.resolveClient, s.observe)
 	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -249,4 +250,68 @@ func TestForwardedProtoOnlyFromTrustedProxies(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A request in flight on a kept-alive connection when Shutdown begins gets
+// its whole answer, marked Connection: close so that the client sends no
+// further request into it, and then the connection ends cleanly.
+func TestShutdownAnswersInFlightRequestsWithConnectionClose(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		entered, release := make(chan struct{}), make(chan struct{})
+		h.srv.App().Get("/slow", func(c *fiber.Ctx) error {
+			close(entered)
+			<-release
+			return c.SendString("done")
+		})
+		addr := h.serve()
+		conn, err := net.Dial("tcp", addr)
+		must(t, err)
+		defer conn.Close()
+		must(t, conn.SetDeadline(time.Now().Add(5*time.Second)))
+		br := bufio.NewReader(conn)
+		send := func(path string) {
+			_, err := io.WriteString(conn, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n")
+			must(t, err)
+		}
+		answer := func() *http.Response {
+			resp, err := http.ReadResponse(br, nil)
+			must(t, err)
+			return resp
+		}
+		send("/healthz")
+		if resp := answer(); resp.Close {
+			t.Fatal("the connection is not kept alive before the shutdown")
+		} else {
+			readBody(t, resp)
+		}
+
+		send("/slow")
+		<-entered
+		shut := make(chan error, 1)
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			shut <- h.srv.Shutdown(ctx)
+		}()
+		for { // until the listener is closed: the shutdown has begun
+			c, err := net.DialTimeout("tcp", addr, time.Second)
+			if err != nil {
+				break
+			}
+			c.Close()
+			time.Sleep(10 * time.Millisecond)
+		}
+		close(release)
+		resp := answer()
+		if body := readBody(t, resp); resp.StatusCode != 200 || body != "done" {
+			t.Fatalf("in-flight request: %d %q", resp.StatusCode, body)
+		}
+		if !resp.Close { // http.ReadResponse takes Connection: close out of the header into Close
+			t.Error("the in-flight answer does not say Connection: close")
+		}
+		if rest, err := io.ReadAll(br); err != nil || len(rest) > 0 {
+			t.Errorf("after the answer: %q, %v; want the connection closed", rest, err)
+		}
+		must(t, <-shut)
+	})
 }
