@@ -37,6 +37,8 @@ type Config struct {
 	SessionIdle    time.Duration  // BACKOFFICE_SESSION_IDLE
 	SessionMax     time.Duration  // BACKOFFICE_SESSION_MAX
 	InvitationTTL  time.Duration  // BACKOFFICE_INVITATION_TTL
+	MetricsToken   string         // BACKOFFICE_METRICS_TOKEN; empty: no /metrics on the main port
+	MetricsAddr    string         // BACKOFFICE_METRICS_ADDR; empty: no internal metrics listener
 }
 
 // Defaults, in one place.
@@ -85,11 +87,9 @@ func Load(getenv func(string) string) (Config, error) {
 		LogFormat:   get("LOG_FORMAT", "text"),
 	}
 
-	host, port, err := net.SplitHostPort(cfg.Addr)
-	if err != nil {
-		bad.add("BACKOFFICE_ADDR", "must be host:port such as 127.0.0.1:8080, got %q", cfg.Addr)
-	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		bad.add("BACKOFFICE_ADDR", "port must be a number from 0 to 65535, got %q", port)
+	host, port := hostPort(bad, "BACKOFFICE_ADDR", cfg.Addr, DefaultAddr)
+	if cfg.MetricsAddr = get("BACKOFFICE_METRICS_ADDR", ""); cfg.MetricsAddr != "" {
+		hostPort(bad, "BACKOFFICE_METRICS_ADDR", cfg.MetricsAddr, "127.0.0.1:9090")
 	}
 
 	if _, _, err := ParseDatabaseURL(cfg.DatabaseURL); err != nil {
@@ -148,6 +148,13 @@ func Load(getenv func(string) string) (Config, error) {
 		bad.add("BACKOFFICE_SESSION_IDLE", "must not exceed BACKOFFICE_SESSION_MAX (%s)", cfg.SessionMax)
 	}
 
+	if cfg.MetricsToken = get("BACKOFFICE_METRICS_TOKEN", ""); cfg.MetricsToken != "" {
+		visible := !strings.ContainsFunc(cfg.MetricsToken, func(r rune) bool { return r <= ' ' || r > '~' })
+		if len(cfg.MetricsToken) < minSecretLen || !visible {
+			bad.add("BACKOFFICE_METRICS_TOKEN", "must be at least %d characters without spaces; generate one with: openssl rand -hex 32", minSecretLen)
+		}
+	}
+
 	if s := strings.TrimSpace(getenv("BACKOFFICE_SECRET")); s != "" {
 		if len(s) < minSecretLen {
 			bad.add("BACKOFFICE_SECRET", "must be at least %d characters; generate one with: openssl rand -hex 32", minSecretLen)
@@ -176,6 +183,17 @@ func parseProxy(s string) (netip.Prefix, error) {
 	}
 	prefix, err := netip.ParsePrefix(s)
 	return prefix.Masked(), err
+}
+
+// hostPort checks that addr is host:port with a port from 0 to 65535.
+func hostPort(bad *Error, name, addr, example string) (host, port string) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		bad.add(name, "must be host:port such as %s, got %q", example, addr)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		bad.add(name, "port must be a number from 0 to 65535, got %q", port)
+	}
+	return host, port
 }
 
 func duration(bad *Error, get func(string, string) string, name string, def time.Duration) time.Duration {
@@ -231,8 +249,12 @@ func (c Config) String() string {
 	if c.SMTPURL != "" {
 		smtp = maskURL(c.SMTPURL)
 	}
-	return fmt.Sprintf("addr=%s base_url=%s database=%s smtp=%s mail_from=%q secret=%s log_level=%s",
-		c.Addr, c.BaseURL, maskURL(c.DatabaseURL), smtp, c.MailFrom, secret, c.LogLevel)
+	metricsToken := "(none: no /metrics on the main port)"
+	if c.MetricsToken != "" {
+		metricsToken = "(set)"
+	}
+	return fmt.Sprintf("addr=%s base_url=%s database=%s smtp=%s mail_from=%q secret=%s log_level=%s metrics_addr=%q metrics_token=%s",
+		c.Addr, c.BaseURL, maskURL(c.DatabaseURL), smtp, c.MailFrom, secret, c.LogLevel, c.MetricsAddr, metricsToken)
 }
 
 // maskURL hides the password of a URL: in the user info, in a password

@@ -69,6 +69,7 @@ type Server struct {
 	users         *org.Store
 	audit         *audit.Store
 	metrics       *Metrics
+	metricsServer *http.Server // the internal listener, see ServeMetrics
 	app           *fiber.App
 	baseURL       *url.URL
 	secureCookies bool
@@ -94,6 +95,7 @@ func New(d Deps) (*Server, error) {
 		metrics: NewMetrics(d.DB.DB, d.Version), baseURL: base, secureCookies: base.Scheme == "https",
 		version: d.Version, outbox: notify.NewOutbox(d.DB, d.Clock),
 	}
+	s.metricsServer = newMetricsServer(s.metrics)
 	s.people = people.New(d.DB, d.Clock, people.Config{BaseURL: strings.TrimRight(d.Config.BaseURL, "/"),
 		InvitationTTL: d.Config.InvitationTTL}, d.Auth, d.I18n)
 	s.devices = device.New(d.DB, d.Clock, d.Auth.Hasher())
@@ -160,9 +162,12 @@ func (s *Server) Metrics() *Metrics { return s.metrics }
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 
-// Shutdown stops accepting connections and waits for in-flight requests
-// until ctx ends.
-func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+// Shutdown stops accepting connections, on the internal metrics listener
+// too, and waits for in-flight requests until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.app.ShutdownWithContext(ctx)
+	return errors.Join(err, s.metricsServer.Shutdown(ctx))
+}
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 
@@ -193,7 +198,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	switch {
 	case status >= 500:
 		level = slog.LevelError
-	case strings.HasPrefix(c.Path(), "/static/") || c.Path() == "/metrics" || c.Path() == "/healthz" || c.Path() == "/readyz":
+	case strings.HasPrefix(c.Path(), "/static/") || c.Path() == metricsPath || c.Path() == "/healthz" || c.Path() == "/readyz":
 		level = slog.LevelDebug
 	}
 	attrs := []any{"request_id", requestID(c), "method", c.Method(), "path", c.Path(), "status", status,
@@ -230,6 +235,10 @@ func (s *Server) withTimeout(c *fiber.Ctx) error {
 // identify resolves the caller once: a bearer token, else the session
 // cookie. It also picks the language and time zone of the response.
 func (s *Server) identify(c *fiber.Ctx) error {
+	if c.Path() == metricsPath { // its bearer token is the metrics token, which serveMetrics checks
+		s.setTranslator(c, nil)
+		return c.Next()
+	}
 	ctx := c.UserContext()
 	if h := c.Get(fiber.HeaderAuthorization); h != "" {
 		scheme, token, _ := strings.Cut(h, " ")
