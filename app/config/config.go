@@ -23,20 +23,22 @@ import (
 
 // Config is the validated configuration.
 type Config struct {
-	Addr           string        // BACKOFFICE_ADDR
-	DatabaseURL    string        // DATABASE_URL
-	BaseURL        string        // BASE_URL, without trailing slash
-	Secret         []byte        // BACKOFFICE_SECRET, or the generated key under DataDir
-	SecretFromFile bool          // whether Secret was read from or written to DataDir
-	DataDir        string        // BACKOFFICE_DATA_DIR
-	SMTPURL        string        // SMTP_URL; empty means mail is kept in the outbox only
-	MailFrom       string        // MAIL_FROM
-	LogLevel       slog.Level    // LOG_LEVEL
-	LogFormat      string        // LOG_FORMAT: text or json
-	TrustedProxies []string      // BACKOFFICE_TRUSTED_PROXIES
-	SessionIdle    time.Duration // BACKOFFICE_SESSION_IDLE
-	SessionMax     time.Duration // BACKOFFICE_SESSION_MAX
-	InvitationTTL  time.Duration // BACKOFFICE_INVITATION_TTL
+	Addr           string         // BACKOFFICE_ADDR
+	DatabaseURL    string         // DATABASE_URL
+	BaseURL        string         // BASE_URL, without trailing slash
+	Secret         []byte         // BACKOFFICE_SECRET, or the generated key under DataDir
+	SecretFromFile bool           // whether Secret was read from or written to DataDir
+	DataDir        string         // BACKOFFICE_DATA_DIR
+	SMTPURL        string         // SMTP_URL; empty means mail is kept in the outbox only
+	MailFrom       string         // MAIL_FROM
+	LogLevel       slog.Level     // LOG_LEVEL
+	LogFormat      string         // LOG_FORMAT: text or json
+	TrustedProxies []netip.Prefix // BACKOFFICE_TRUSTED_PROXIES; an address is a prefix of its full length
+	SessionIdle    time.Duration  // BACKOFFICE_SESSION_IDLE
+	SessionMax     time.Duration  // BACKOFFICE_SESSION_MAX
+	InvitationTTL  time.Duration  // BACKOFFICE_INVITATION_TTL
+	MetricsToken   string         // BACKOFFICE_METRICS_TOKEN; empty: no /metrics on the main port
+	MetricsAddr    string         // BACKOFFICE_METRICS_ADDR; empty: no internal metrics listener
 }
 
 // Defaults, in one place.
@@ -90,11 +92,9 @@ func Load(getenv func(string) string) (Config, error) {
 		LogFormat:   get("LOG_FORMAT", "text"),
 	}
 
-	host, port, err := net.SplitHostPort(cfg.Addr)
-	if err != nil {
-		bad.add("BACKOFFICE_ADDR", "must be host:port such as 127.0.0.1:8080, got %q", cfg.Addr)
-	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		bad.add("BACKOFFICE_ADDR", "port must be a number from 0 to 65535, got %q", port)
+	host, port := hostPort(bad, "BACKOFFICE_ADDR", cfg.Addr, DefaultAddr)
+	if cfg.MetricsAddr = get("BACKOFFICE_METRICS_ADDR", ""); cfg.MetricsAddr != "" {
+		hostPort(bad, "BACKOFFICE_METRICS_ADDR", cfg.MetricsAddr, "127.0.0.1:9090")
 	}
 
 	if _, _, err := ParseDatabaseURL(cfg.DatabaseURL); err != nil {
@@ -137,13 +137,12 @@ func Load(getenv func(string) string) (Config, error) {
 			if p == "" {
 				continue
 			}
-			if _, err := netip.ParseAddr(p); err != nil {
-				if _, err := netip.ParsePrefix(p); err != nil {
-					bad.add("BACKOFFICE_TRUSTED_PROXIES", "%q is neither an IP address nor a CIDR range", p)
-					continue
-				}
+			prefix, err := parseProxy(p)
+			if err != nil {
+				bad.add("BACKOFFICE_TRUSTED_PROXIES", "%q is neither an IP address nor a CIDR range", p)
+				continue
 			}
-			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+			cfg.TrustedProxies = append(cfg.TrustedProxies, prefix)
 		}
 	}
 
@@ -152,6 +151,13 @@ func Load(getenv func(string) string) (Config, error) {
 	cfg.InvitationTTL = duration(bad, get, "BACKOFFICE_INVITATION_TTL", DefaultInvitation)
 	if cfg.SessionIdle > cfg.SessionMax {
 		bad.add("BACKOFFICE_SESSION_IDLE", "must not exceed BACKOFFICE_SESSION_MAX (%s)", cfg.SessionMax)
+	}
+
+	if cfg.MetricsToken = get("BACKOFFICE_METRICS_TOKEN", ""); cfg.MetricsToken != "" {
+		visible := !strings.ContainsFunc(cfg.MetricsToken, func(r rune) bool { return r <= ' ' || r > '~' })
+		if len(cfg.MetricsToken) < minSecretLen || !visible {
+			bad.add("BACKOFFICE_METRICS_TOKEN", "must be at least %d characters without spaces; generate one with: openssl rand -hex 32", minSecretLen)
+		}
 	}
 
 	if s := strings.TrimSpace(getenv("BACKOFFICE_SECRET")); s != "" {
@@ -172,6 +178,27 @@ func Load(getenv func(string) string) (Config, error) {
 		cfg.Secret, cfg.SecretFromFile = secret, true
 	}
 	return cfg, nil
+}
+
+// parseProxy reads a CIDR range, or an address as the range of it alone.
+func parseProxy(s string) (netip.Prefix, error) {
+	if addr, err := netip.ParseAddr(s); err == nil {
+		addr = addr.Unmap()
+		return netip.PrefixFrom(addr, addr.BitLen()), nil
+	}
+	prefix, err := netip.ParsePrefix(s)
+	return prefix.Masked(), err
+}
+
+// hostPort checks that addr is host:port with a port from 0 to 65535.
+func hostPort(bad *Error, name, addr, example string) (host, port string) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		bad.add(name, "must be host:port such as %s, got %q", example, addr)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		bad.add(name, "port must be a number from 0 to 65535, got %q", port)
+	}
+	return host, port
 }
 
 func duration(bad *Error, get func(string, string) string, name string, def time.Duration) time.Duration {
@@ -227,8 +254,12 @@ func (c Config) String() string {
 	if c.SMTPURL != "" {
 		smtp = maskURL(c.SMTPURL)
 	}
-	return fmt.Sprintf("addr=%s base_url=%s database=%s smtp=%s mail_from=%q secret=%s log_level=%s",
-		c.Addr, c.BaseURL, maskURL(c.DatabaseURL), smtp, c.MailFrom, secret, c.LogLevel)
+	metricsToken := "(none: no /metrics on the main port)"
+	if c.MetricsToken != "" {
+		metricsToken = "(set)"
+	}
+	return fmt.Sprintf("addr=%s base_url=%s database=%s smtp=%s mail_from=%q secret=%s log_level=%s metrics_addr=%q metrics_token=%s",
+		c.Addr, c.BaseURL, maskURL(c.DatabaseURL), smtp, c.MailFrom, secret, c.LogLevel, c.MetricsAddr, metricsToken)
 }
 
 // maskURL hides the password of a URL: in the user info, in a password

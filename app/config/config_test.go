@@ -3,6 +3,7 @@ package config_test
 import (
 	"errors"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -70,6 +71,8 @@ func TestLoadDefaults(t *testing.T) {
 		{"DataDir", cfg.DataDir, dir},
 		{"SecretFromFile", cfg.SecretFromFile, true},
 		{"TrustedProxies", len(cfg.TrustedProxies), 0},
+		{"MetricsToken", cfg.MetricsToken, ""},
+		{"MetricsAddr", cfg.MetricsAddr, ""},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -117,7 +120,12 @@ func TestLoadValues(t *testing.T) {
 		"BACKOFFICE_SESSION_IDLE":    "10m",
 		"BACKOFFICE_SESSION_MAX":     "2h",
 		"BACKOFFICE_SECRET":          goodSecret,
+		"BACKOFFICE_METRICS_TOKEN":   " " + goodSecret + " ",
+		"BACKOFFICE_METRICS_ADDR":    " 127.0.0.1:9100 ",
 	})
+	if cfg.MetricsToken != goodSecret || cfg.MetricsAddr != "127.0.0.1:9100" {
+		t.Errorf("metrics = %q on %q, want the token and the address trimmed", cfg.MetricsToken, cfg.MetricsAddr)
+	}
 	if cfg.Addr != "0.0.0.0:9090" {
 		t.Errorf("Addr = %q (not trimmed?)", cfg.Addr)
 	}
@@ -127,7 +135,8 @@ func TestLoadValues(t *testing.T) {
 	if cfg.LogLevel != slog.LevelDebug || cfg.LogFormat != "json" {
 		t.Errorf("log = %v %q", cfg.LogLevel, cfg.LogFormat)
 	}
-	if want := []string{"10.0.0.1", "192.168.0.0/16", "::1"}; !slices.Equal(cfg.TrustedProxies, want) {
+	want := []netip.Prefix{netip.MustParsePrefix("10.0.0.1/32"), netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("::1/128")}
+	if !slices.Equal(cfg.TrustedProxies, want) {
 		t.Errorf("TrustedProxies = %q, want %q", cfg.TrustedProxies, want)
 	}
 	if cfg.SessionIdle != 10*time.Minute || cfg.SessionMax != 2*time.Hour {
@@ -241,6 +250,11 @@ func TestLoadRejectsBadVariable(t *testing.T) {
 		{"BACKOFFICE_SESSION_MAX", "59s", nil},
 		{"BACKOFFICE_SECRET", "too-short", nil},
 		{"BACKOFFICE_SECRET", strings.Repeat("x", 31), nil},
+		{"BACKOFFICE_METRICS_TOKEN", strings.Repeat("x", 31), nil},
+		{"BACKOFFICE_METRICS_TOKEN", strings.Repeat("x", 20) + " " + strings.Repeat("x", 20), nil},
+		{"BACKOFFICE_METRICS_TOKEN", strings.Repeat("ä", 20), nil},
+		{"BACKOFFICE_METRICS_ADDR", "9090", nil},
+		{"BACKOFFICE_METRICS_ADDR", "127.0.0.1:99999", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.variable+"="+tt.value, func(t *testing.T) {
@@ -282,6 +296,8 @@ func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 		"BACKOFFICE_SESSION_IDLE":    "soon",
 		"BACKOFFICE_SESSION_MAX":     "later",
 		"BACKOFFICE_SECRET":          "short",
+		"BACKOFFICE_METRICS_TOKEN":   "short",
+		"BACKOFFICE_METRICS_ADDR":    "localhost",
 	}
 	_, err := config.Load(env(t, bad))
 	if err == nil {
@@ -401,8 +417,10 @@ func TestStringHidesPasswords(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.vars["BACKOFFICE_SECRET"] = goodSecret
+			metricsToken := strings.Repeat("m", 40)
+			tt.vars["BACKOFFICE_METRICS_TOKEN"] = metricsToken
 			s := mustLoad(t, tt.vars).String()
-			for _, h := range append(tt.hidden, goodSecret) {
+			for _, h := range append(tt.hidden, goodSecret, metricsToken) {
 				if strings.Contains(s, h) {
 					t.Errorf("String() reveals %q: %s", h, s)
 				}

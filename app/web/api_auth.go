@@ -25,7 +25,7 @@ func (s *Server) apiIssueToken(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	plain, t, err := s.auth.IssueToken(c.UserContext(), auth.Credentials{Email: body.Email, Password: body.Password, IP: c.IP()})
+	plain, t, err := s.auth.IssueToken(c.UserContext(), auth.Credentials{Email: body.Email, Password: body.Password, IP: clientIP(c)})
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (s *Server) apiRevokeCurrentToken(c *fiber.Ctx) error {
 	if t == nil {
 		return apperr.Invalid("authorization", "error.bearer_required")
 	}
-	if err := s.auth.DeleteToken(c.UserContext(), currentUser(c), t.ID, c.IP()); err != nil {
+	if err := s.auth.DeleteToken(c.UserContext(), currentUser(c), t.ID, clientIP(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -84,7 +84,7 @@ func (s *Server) apiUpdateMe(c *fiber.Ctx) error {
 	set(&in.LastName, body.LastName)
 	set(&in.Language, body.Language)
 	set(&in.TimeZone, body.TimeZone)
-	if err := s.auth.UpdateProfile(c.UserContext(), u, in, c.IP()); err != nil {
+	if err := s.auth.UpdateProfile(c.UserContext(), u, in, clientIP(c)); err != nil {
 		return err
 	}
 	return c.JSON(toAPIUser(u))
@@ -101,7 +101,7 @@ func (s *Server) apiChangePassword(c *fiber.Ctx) error {
 		return err
 	}
 	res, err := s.auth.ChangePassword(c.UserContext(), currentUser(c),
-		auth.PasswordChange{Current: body.CurrentPassword, New: body.NewPassword}, sessionID(c), c.IP())
+		auth.PasswordChange{Current: body.CurrentPassword, New: body.NewPassword}, sessionID(c), clientIP(c))
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (s *Server) apiEndSession(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auth.EndSession(c.UserContext(), currentUser(c), id, c.IP()); err != nil {
+	if err := s.auth.EndSession(c.UserContext(), currentUser(c), id, clientIP(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -168,7 +168,7 @@ func (s *Server) apiCreateToken(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	plain, t, err := s.auth.CreateToken(c.UserContext(), currentUser(c), auth.TokenInput{Name: body.Name, ExpiresInDays: body.ExpiresInDays}, c.IP())
+	plain, t, err := s.auth.CreateToken(c.UserContext(), currentUser(c), auth.TokenInput{Name: body.Name, ExpiresInDays: body.ExpiresInDays}, clientIP(c))
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func (s *Server) apiDeleteToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auth.DeleteToken(c.UserContext(), currentUser(c), id, c.IP()); err != nil {
+	if err := s.auth.DeleteToken(c.UserContext(), currentUser(c), id, clientIP(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -14,7 +14,7 @@ import (
 
 // actor is the signed-in user making the request, for the people service.
 func actor(c *fiber.Ctx) people.Actor {
-	return people.Actor{User: currentUser(c), IP: c.IP()}
+	return people.Actor{User: currentUser(c), IP: clientIP(c)}
 }
 
 type apiCustomer struct {
@@ -273,7 +273,7 @@ func (s *Server) apiAcceptInvitation(c *fiber.Ctx) error {
 	if body.Token == "" {
 		return apperr.Invalid("token", "error.required")
 	}
-	u, err := s.people.AcceptInvitation(c.UserContext(), body.Token, body.Password, c.IP())
+	u, err := s.people.AcceptInvitation(c.UserContext(), body.Token, body.Password, clientIP(c))
 	if err != nil {
 		return err
 	}

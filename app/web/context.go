@@ -17,6 +17,7 @@ const (
 	localTr        = "bo.tr"
 	localRequestID = "bo.request_id"
 	localRoute     = "bo.route" // the route-table path the request matched
+	localClientIP  = "bo.client_ip"
 )
 
 // currentUser is the signed-in user, or nil.
@@ -48,6 +49,13 @@ func tr(c *fiber.Ctx) *i18n.Translator {
 func requestID(c *fiber.Ctx) string {
 	id, _ := c.Locals(localRequestID).(string)
 	return id
+}
+
+// clientIP is the address of the client, as resolveClient found it; every
+// throttle, audit entry, session and log line takes it from here.
+func clientIP(c *fiber.Ctx) string {
+	ip, _ := c.Locals(localClientIP).(string)
+	return ip
 }
 
 // sessionID is the id of the request's browser session, or 0.

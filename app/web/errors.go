@@ -77,6 +77,10 @@ func classify(err error) classified {
 		return classified{status: 403, titleID: "error.forbidden_title", detail: "error.forbidden"}
 	case errors.Is(err, apperr.ErrConflict):
 		return classified{status: 409, titleID: "error.conflict_title", detail: "error.conflict"}
+	case errors.Is(err, errFraming):
+		return classified{status: 400, titleID: "error.bad_request_title", detail: "error.framing"}
+	case errors.Is(err, errContentEncoding):
+		return classified{status: 415, titleID: "error.media_type_title", detail: "error.content_encoding"}
 	case isCSRF(err):
 		return classified{status: 403, titleID: "error.forbidden_title", detail: "error.csrf"}
 	case errors.As(err, &fe):
@@ -122,17 +126,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="backoffice"`)
 	}
 	if isAPI(c) {
-		p := problem{Type: "about:blank", Title: t.T(cl.titleID), Status: cl.status, Detail: t.T(cl.detail, cl.data),
-			Instance: c.OriginalURL(), RequestID: requestID(c)}
-		if len(p.Instance) > 200 {
-			p.Instance = p.Instance[:200]
-		}
-		for _, f := range cl.fields {
-			p.Errors = append(p.Errors, problemField{Field: f.Field, Message: t.T(f.Message, f.Data), Line: f.Line})
-		}
-		c.Status(cl.status)
-		c.Set(fiber.HeaderContentType, "application/problem+json")
-		return c.JSON(p, "application/problem+json")
+		return s.problem(c, cl)
 	}
 	if cl.status == 401 {
 		return c.Redirect(loginURL(c), fiber.StatusSeeOther)
@@ -151,6 +145,23 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		detail = strings.Join(parts, "; ")
 	}
 	return s.render(c, cl.status, views.ErrorPage(page, cl.status, page.Title, detail, rid))
+}
+
+// problem answers with cl as a problem document, in the language of the
+// request's translator.
+func (s *Server) problem(c *fiber.Ctx, cl classified) error {
+	t := tr(c)
+	p := problem{Type: "about:blank", Title: t.T(cl.titleID), Status: cl.status, Detail: t.T(cl.detail, cl.data),
+		Instance: c.OriginalURL(), RequestID: requestID(c)}
+	if len(p.Instance) > 200 {
+		p.Instance = p.Instance[:200]
+	}
+	for _, f := range cl.fields {
+		p.Errors = append(p.Errors, problemField{Field: f.Field, Message: t.T(f.Message, f.Data), Line: f.Line})
+	}
+	c.Status(cl.status)
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	return c.JSON(p, "application/problem+json")
 }
 
 func isAPI(c *fiber.Ctx) bool {

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -63,14 +65,19 @@ var fixtureUsers = []struct {
 
 // eachDB runs fn with a harness on every available database.
 func eachDB(t *testing.T, fn func(t *testing.T, h *harness)) {
+	eachDBWith(t, nil, fn)
+}
+
+// eachDBWith is eachDB with a harness configured from env (see newHarnessEnv).
+func eachDBWith(t *testing.T, env map[string]string, fn func(t *testing.T, h *harness)) {
 	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
-		fn(t, newHarness(t, bdb))
+		fn(t, newHarnessEnv(t, bdb, env))
 	})
 }
 
 func newHarness(t *testing.T, bdb *bun.DB) *harness {
 	t.Helper()
-	return newHarnessAt(t, bdb, "http://desk.test")
+	return newHarnessEnv(t, bdb, nil)
 }
 
 // newHarnessAt builds a harness whose BASE_URL is baseURL (browsers send an
@@ -80,21 +87,18 @@ func newHarnessAt(t *testing.T, bdb *bun.DB, baseURL string) *harness {
 	return newHarnessEnv(t, bdb, map[string]string{"BASE_URL": baseURL})
 }
 
-// newHarnessEnv builds a harness configured with env (BASE_URL at least).
+// newHarnessEnv builds a harness configured from env over the defaults of
+// the tests.
 func newHarnessEnv(t *testing.T, bdb *bun.DB, env map[string]string) *harness {
 	t.Helper()
 	ctx := context.Background()
 	fc := clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
-	dataDir := t.TempDir()
-	cfg, err := config.Load(func(k string) string {
-		if v, ok := env[k]; ok {
-			return v
-		}
-		return map[string]string{"BACKOFFICE_SECRET": strings.Repeat("s", 40), "BACKOFFICE_DATA_DIR": dataDir,
-			// app.Test connects from 0.0.0.0; trusting it lets tests choose client
-			// addresses with X-Forwarded-For, as a reverse proxy would.
-			"BACKOFFICE_TRUSTED_PROXIES": "0.0.0.0"}[k]
-	})
+	vars := map[string]string{"BACKOFFICE_SECRET": strings.Repeat("s", 40), "BASE_URL": "http://desk.test", "BACKOFFICE_DATA_DIR": t.TempDir(),
+		// app.Test connects from 0.0.0.0; trusting it lets tests choose client
+		// addresses with X-Forwarded-For, as a reverse proxy would.
+		"BACKOFFICE_TRUSTED_PROXIES": "0.0.0.0"}
+	maps.Copy(vars, env)
+	cfg, err := config.Load(func(k string) string { return vars[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,6 +169,24 @@ func (h *harness) do(req *http.Request) *http.Response {
 		h.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	return resp
+}
+
+// serve runs the application on a real port of 127.0.0.1 until the test
+// ends, for what app.Test cannot show (framing, connections, shutdown), and
+// returns its address.
+func (h *harness) serve() string {
+	h.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(h.t, err)
+	served := make(chan error, 1)
+	go func() { served <- h.srv.Serve(ln) }()
+	h.t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		h.srv.Shutdown(ctx)
+		<-served
+	})
+	return ln.Addr().String()
 }
 
 func readBody(t testing.TB, resp *http.Response) string {

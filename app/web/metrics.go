@@ -1,15 +1,29 @@
 package web
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"database/sql"
+	"errors"
+	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"backoffice/app/apperr"
 )
+
+// metricsPath serves the metrics: on the main port to a caller with
+// BACKOFFICE_METRICS_TOKEN, on the internal listener of
+// BACKOFFICE_METRICS_ADDR to anyone who reaches it.
+const metricsPath = "/metrics"
 
 // Metrics are the Prometheus collectors served at /metrics.
 type Metrics struct {
@@ -69,4 +83,45 @@ func (m *Metrics) observe(c *fiber.Ctx, start time.Time) {
 	status := strconv.Itoa(c.Response().StatusCode())
 	m.requests.WithLabelValues(route, method, status).Inc()
 	m.latency.WithLabelValues(route, method, status).Observe(time.Since(start).Seconds())
+}
+
+func (m *Metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
+}
+
+// serveMetrics answers /metrics on the main port to the bearer of the
+// metrics token. Without BACKOFFICE_METRICS_TOKEN the path does not exist.
+// The tokens are compared as SHA-256 digests, in constant time and without
+// telling their length.
+func (s *Server) serveMetrics() fiber.Handler {
+	serve := adaptor.HTTPHandler(s.metrics.handler())
+	want := sha256.Sum256([]byte(s.cfg.MetricsToken))
+	return func(c *fiber.Ctx) error {
+		if s.cfg.MetricsToken == "" {
+			return apperr.ErrNotFound
+		}
+		scheme, token, _ := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
+		got := sha256.Sum256([]byte(token))
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+			return s.problem(c, classified{status: fiber.StatusUnauthorized, titleID: "error.unauthorized_title", detail: "error.metrics_token"})
+		}
+		return serve(c)
+	}
+}
+
+// newMetricsServer is the internal listener's server: /metrics, no token.
+func newMetricsServer(m *Metrics) *http.Server {
+	mux := http.NewServeMux()
+	mux.Handle("GET "+metricsPath, m.handler())
+	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+}
+
+// ServeMetrics serves /metrics without a token on ln, the internal listener
+// of BACKOFFICE_METRICS_ADDR, until Shutdown.
+func (s *Server) ServeMetrics(ln net.Listener) error {
+	if err := s.metricsServer.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }

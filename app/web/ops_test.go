@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -49,14 +50,28 @@ func TestHealthAndReadiness(t *testing.T) {
 	})
 }
 
+// metricsToken is the BACKOFFICE_METRICS_TOKEN of the metrics tests.
+var metricsToken = strings.Repeat("m", 40)
+
+// getMetrics asks the main port for /metrics with the Authorization header
+// auth ("" for none).
+func getMetrics(h *harness, auth string) (*http.Response, string) {
+	h.t.Helper()
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp := h.do(req)
+	return resp, readBody(h.t, resp)
+}
+
 func TestMetricsUseRouteTemplates(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
+	eachDBWith(t, map[string]string{"BACKOFFICE_METRICS_TOKEN": metricsToken}, func(t *testing.T, h *harness) {
 		tok := h.token("agent")
 		h.api("DELETE", "/api/v1/me/tokens/424242", tok, nil)
 		h.api("GET", "/api/v1/me", tok, nil)
 		h.browser().get("/no/such/page/12345")
-		resp := h.do(httptest.NewRequest("GET", "/metrics", nil))
-		body := readBody(t, resp)
+		resp, body := getMetrics(h, "Bearer "+metricsToken)
 		wantStatus(t, resp, 200, body)
 		wantContains(t, body,
 			`backoffice_http_requests_total{method="DELETE",route="/api/v1/me/tokens/:id",status="404"} 1`,
@@ -65,6 +80,75 @@ func TestMetricsUseRouteTemplates(t *testing.T) {
 			`backoffice_http_request_duration_seconds_bucket{method="GET",route="/api/v1/me",status="200",le="0.005"}`,
 			"go_goroutines", "go_sql_max_open_connections", "process_cpu_seconds_total", `backoffice_build_info{version="test"} 1`)
 		wantNotContains(t, body, "424242", "12345")
+	})
+}
+
+// On the main port /metrics answers only the bearer of the metrics token,
+// and does not exist without BACKOFFICE_METRICS_TOKEN.
+func TestMetricsOnTheMainPortNeedTheToken(t *testing.T) {
+	t.Run("no token configured", func(t *testing.T) {
+		eachDB(t, func(t *testing.T, h *harness) {
+			unknown, page := h.browser().get("/no-such-page")
+			for _, auth := range []string{"", "Bearer ", "Bearer " + metricsToken} {
+				resp, body := getMetrics(h, auth)
+				wantStatus(t, resp, 404, body)
+				if resp.Header.Get("Content-Type") != unknown.Header.Get("Content-Type") || len(body) != len(page) {
+					t.Errorf("Authorization %q: /metrics does not answer like a page that does not exist", auth)
+				}
+			}
+		})
+	})
+	t.Run("token configured", func(t *testing.T) {
+		eachDBWith(t, map[string]string{"BACKOFFICE_METRICS_TOKEN": metricsToken}, func(t *testing.T, h *harness) {
+			for _, auth := range []string{"", "Bearer", "Bearer ", "Bearer " + metricsToken[1:], "Bearer " + metricsToken + "x",
+				"Basic " + metricsToken, metricsToken, "Bearer " + h.token("admin")} {
+				resp, body := getMetrics(h, auth)
+				wantStatus(t, resp, 401, body)
+				if got := resp.Header.Get("WWW-Authenticate"); got != `Bearer realm="metrics"` {
+					t.Errorf("Authorization %q: WWW-Authenticate %q", auth, got)
+				}
+				if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+					t.Errorf("Authorization %q: answer is %s, want a problem", auth, resp.Header.Get("Content-Type"))
+				}
+				wantContains(t, body, "BACKOFFICE_METRICS_TOKEN")
+				wantNotContains(t, body, "go_goroutines")
+			}
+			for _, scheme := range []string{"Bearer ", "bearer "} {
+				resp, body := getMetrics(h, scheme+metricsToken)
+				wantStatus(t, resp, 200, body)
+				wantContains(t, body, "backoffice_build_info")
+			}
+		})
+	})
+}
+
+// The internal listener serves /metrics without a token, and stops with
+// the server.
+func TestMetricsListener(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		must(t, err)
+		served := make(chan error, 1)
+		go func() { served <- h.srv.ServeMetrics(ln) }()
+		base := "http://" + ln.Addr().String()
+		resp, err := http.Get(base + "/metrics")
+		must(t, err)
+		body := readBody(t, resp)
+		wantStatus(t, resp, 200, body)
+		wantContains(t, body, "backoffice_build_info", "go_goroutines")
+		resp, err = http.Get(base + "/healthz")
+		must(t, err)
+		wantStatus(t, resp, 404, readBody(t, resp))
+		// The main port still keeps it to itself.
+		resp, body = getMetrics(h, "")
+		wantStatus(t, resp, 404, body)
+
+		must(t, h.srv.Shutdown(context.Background()))
+		must(t, <-served)
+		if c, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+			c.Close()
+			t.Fatal("the metrics listener still accepts connections after Shutdown")
+		}
 	})
 }
 

@@ -21,7 +21,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	next := safeNext(c.FormValue("next"))
 	email := c.FormValue("email")
 	token, u, err := s.auth.Login(c.UserContext(), auth.Credentials{
-		Email: email, Password: c.FormValue("password"), IP: c.IP(), KnownDevice: s.knownDevice(c, email),
+		Email: email, Password: c.FormValue("password"), IP: clientIP(c), KnownDevice: s.knownDevice(c, email),
 	}, c.Get(fiber.HeaderUserAgent), c.Cookies(cookieSession))
 	if err != nil {
 		status, ok := formErrors(c, f, err)
@@ -41,7 +41,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 
 func (s *Server) logout(c *fiber.Ctx) error {
 	if u, sess := currentUser(c), currentSession(c); u != nil && sess != nil {
-		if err := s.auth.Logout(c.UserContext(), u, sess, c.IP()); err != nil {
+		if err := s.auth.Logout(c.UserContext(), u, sess, clientIP(c)); err != nil {
 			return err
 		}
 	}

@@ -50,7 +50,7 @@ func (s *Server) acceptInvitation(c *fiber.Ctx) error {
 		f.Errors["confirm_password"] = tr(c).T("error.password_mismatch")
 		return s.renderAccept(c, fiber.StatusUnprocessableEntity, f, token, inv.User.Email, inv.User.Organization.Name)
 	}
-	u, err := s.people.AcceptInvitation(c.UserContext(), token, password, c.IP())
+	u, err := s.people.AcceptInvitation(c.UserContext(), token, password, clientIP(c))
 	if errors.Is(err, people.ErrLinkInvalid) {
 		return s.linkInvalid(c)
 	}
@@ -66,7 +66,7 @@ func (s *Server) acceptInvitation(c *fiber.Ctx) error {
 
 // signInAfterLink starts a session with the password just set.
 func (s *Server) signInAfterLink(c *fiber.Ctx, email, password, flash string) error {
-	token, u, err := s.auth.Login(c.UserContext(), auth.Credentials{Email: email, Password: password, IP: c.IP(),
+	token, u, err := s.auth.Login(c.UserContext(), auth.Credentials{Email: email, Password: password, IP: clientIP(c),
 		KnownDevice: s.knownDevice(c, email)}, c.Get(fiber.HeaderUserAgent), c.Cookies(cookieSession))
 	if err != nil {
 		s.flash(c, "info", "flash.password_set_sign_in", nil)
@@ -88,7 +88,7 @@ func (s *Server) showPasswordLinkRequest(c *fiber.Ctx) error {
 func (s *Server) requestPasswordLink(c *fiber.Ctx) error {
 	f := formFrom(c, "email")
 	newLink := c.FormValue("new") != ""
-	err := s.people.RequestPasswordLink(c.UserContext(), f.Value("email"), c.IP())
+	err := s.people.RequestPasswordLink(c.UserContext(), f.Value("email"), clientIP(c))
 	status := fiber.StatusOK
 	if err != nil {
 		var ok bool
@@ -135,7 +135,7 @@ func (s *Server) setPassword(c *fiber.Ctx) error {
 		f.Errors["confirm_password"] = tr(c).T("error.password_mismatch")
 		return s.renderSetPassword(c, fiber.StatusUnprocessableEntity, f, token, u.Email, first)
 	}
-	if _, err := s.people.SetPassword(c.UserContext(), token, password, c.IP()); err != nil {
+	if _, err := s.people.SetPassword(c.UserContext(), token, password, clientIP(c)); err != nil {
 		if errors.Is(err, apperr.ErrNotFound) {
 			return s.linkInvalid(c)
 		}

@@ -57,7 +57,7 @@ func (s *Server) saveProfile(c *fiber.Ctx) error {
 	in := org.ProfileInput{FirstName: f.Value("first_name"), LastName: f.Value("last_name"),
 		Language: f.Value("language"), TimeZone: f.Value("time_zone")}
 	u := currentUser(c)
-	if err := s.auth.UpdateProfile(c.UserContext(), u, in, c.IP()); err != nil {
+	if err := s.auth.UpdateProfile(c.UserContext(), u, in, clientIP(c)); err != nil {
 		status, ok := formErrors(c, f, err)
 		if !ok {
 			return err
@@ -76,7 +76,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	f := views.NewForm()
 	in := auth.PasswordChange{Current: c.FormValue("current_password"), New: c.FormValue("new_password"),
 		Confirm: c.FormValue("confirm_password"), ConfirmRequired: true}
-	res, err := s.auth.ChangePassword(c.UserContext(), currentUser(c), in, sessionID(c), c.IP())
+	res, err := s.auth.ChangePassword(c.UserContext(), currentUser(c), in, sessionID(c), clientIP(c))
 	if err != nil {
 		status, ok := formErrors(c, f, err)
 		if !ok {
@@ -100,7 +100,7 @@ func (s *Server) endSession(c *fiber.Ctx) error {
 	if sess := currentSession(c); sess != nil && sess.ID == id {
 		return fiber.ErrNotFound // signing out is done with the sign-out button
 	}
-	if err := s.auth.EndSession(c.UserContext(), currentUser(c), id, c.IP()); err != nil {
+	if err := s.auth.EndSession(c.UserContext(), currentUser(c), id, clientIP(c)); err != nil {
 		return err
 	}
 	s.flash(c, "success", "flash.session_ended", nil)
@@ -108,7 +108,7 @@ func (s *Server) endSession(c *fiber.Ctx) error {
 }
 
 func (s *Server) endOtherSessions(c *fiber.Ctx) error {
-	n, err := s.auth.EndOtherSessions(c.UserContext(), currentUser(c), sessionID(c), c.IP())
+	n, err := s.auth.EndOtherSessions(c.UserContext(), currentUser(c), sessionID(c), clientIP(c))
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	if days == 0 {
 		days = -1 // not a number: let validation say so
 	}
-	plain, _, err := s.auth.CreateToken(c.UserContext(), currentUser(c), auth.TokenInput{Name: f.Value("name"), ExpiresInDays: days}, c.IP())
+	plain, _, err := s.auth.CreateToken(c.UserContext(), currentUser(c), auth.TokenInput{Name: f.Value("name"), ExpiresInDays: days}, clientIP(c))
 	if err != nil {
 		status, ok := formErrors(c, f, err)
 		if !ok {
@@ -148,7 +148,7 @@ func (s *Server) deleteToken(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	if err := s.auth.DeleteToken(c.UserContext(), currentUser(c), id, c.IP()); err != nil {
+	if err := s.auth.DeleteToken(c.UserContext(), currentUser(c), id, clientIP(c)); err != nil {
 		return err
 	}
 	s.flash(c, "success", "flash.token_deleted", nil)

@@ -26,7 +26,7 @@ func (s *Server) scanLimiter() fiber.Handler {
 		Next:         func(c *fiber.Ctx) bool { return !strings.HasPrefix(c.Path(), "/c/") },
 		Max:          scanRateLimit,
 		Expiration:   time.Minute,
-		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() },
+		KeyGenerator: func(c *fiber.Ctx) string { return clientIP(c) },
 		LimitReached: func(c *fiber.Ctx) error { return fiber.ErrTooManyRequests },
 	})
 }
@@ -128,7 +128,7 @@ func (s *Server) unlockScan(c *fiber.Ctx) error {
 	if !code.Active || code.Device == nil || !code.HasPIN() {
 		return c.Redirect("/c/"+d.Token, fiber.StatusSeeOther)
 	}
-	if err := s.devices.CheckPIN(c.UserContext(), code, c.FormValue("pin"), c.IP()); err != nil {
+	if err := s.devices.CheckPIN(c.UserContext(), code, c.FormValue("pin"), clientIP(c)); err != nil {
 		status, ok := formErrors(c, d.Form, err)
 		if !ok {
 			return err
@@ -202,7 +202,7 @@ func (s *Server) reportProblem(c *fiber.Ctx) error {
 		return s.renderScan(c, status, d)
 	}
 	if code.HasPIN() {
-		if err := s.devices.CheckPIN(ctx, code, pin, c.IP()); err != nil {
+		if err := s.devices.CheckPIN(ctx, code, pin, clientIP(c)); err != nil {
 			d.State = views.ScanPIN
 			if _, ok := formErrors(c, d.Form, err); !ok {
 				return err
@@ -222,7 +222,7 @@ func (s *Server) reportProblem(c *fiber.Ctx) error {
 		return refuse(fiber.StatusUnprocessableEntity, "error.report_too_fast")
 	}
 	throttle := auth.NewThrottle(s.db, s.clock)
-	key := "report:" + c.IP()
+	key := "report:" + clientIP(c)
 	if err := throttle.Reserve(ctx, key, reportLimit); err != nil { // counts the report
 		if _, ok := formErrors(c, f, err); !ok {
 			return err

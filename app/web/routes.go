@@ -53,7 +53,7 @@ func (s *Server) routeTable() []route {
 		// Operations.
 		{Method: "GET", Path: "/healthz", Perm: public, Handler: s.healthz},
 		{Method: "GET", Path: "/readyz", Perm: public, Handler: s.readyz},
-		{Method: "GET", Path: "/metrics", Perm: public, Handler: s.metricsHandler()},
+		{Method: "GET", Path: metricsPath, Perm: public, Handler: s.serveMetrics()}, // its own bearer token
 
 		// Sign-in.
 		{Method: "GET", Path: "/login", Perm: public, Handler: s.showLoginPage},

@@ -70,6 +70,7 @@ type Server struct {
 	users         *org.Store
 	audit         *audit.Store
 	metrics       *Metrics
+	metricsServer *http.Server // the internal listener, see ServeMetrics
 	app           *fiber.App
 	baseURL       *url.URL
 	secureCookies bool
@@ -95,6 +96,7 @@ func New(d Deps) (*Server, error) {
 		metrics: NewMetrics(d.DB.DB, d.Version), baseURL: base, secureCookies: base.Scheme == "https",
 		version: d.Version, outbox: notify.NewOutbox(d.DB, d.Clock),
 	}
+	s.metricsServer = newMetricsServer(s.metrics)
 	s.people = people.New(d.DB, d.Clock, people.Config{BaseURL: strings.TrimRight(d.Config.BaseURL, "/"),
 		InvitationTTL: d.Config.InvitationTTL}, d.Auth, d.I18n)
 	s.devices = device.New(d.DB, d.Clock, d.Auth.Hasher())
@@ -115,16 +117,20 @@ func New(d Deps) (*Server, error) {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
+		// Fiber's own helpers (c.Protocol, c.Hostname) believe X-Forwarded-*
+		// headers only from a trusted proxy, none when none is configured.
+		EnableTrustedProxyCheck: true,
 	}
-	if len(d.Config.TrustedProxies) > 0 {
-		fc.ProxyHeader = fiber.HeaderXForwardedFor
-		fc.EnableTrustedProxyCheck = true
-		fc.TrustedProxies = d.Config.TrustedProxies
-		fc.EnableIPValidation = true
+	for _, p := range d.Config.TrustedProxies {
+		fc.TrustedProxies = append(fc.TrustedProxies, p.String())
 	}
 	s.app = fiber.New(fc)
+	// During a graceful shutdown, answers to requests in flight say
+	// Connection: close, so keep-alive clients do not send another request
+	// into a connection that is about to close.
+	s.app.Server().CloseOnShutdown = true
 
-	s.app.Use(s.requestID, s.observe)
+	s.app.Use(s.requestID, s.resolveClient, s.observe)
 	s.app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	s.app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -132,8 +138,11 @@ func New(d Deps) (*Server, error) {
 		ReferrerPolicy:            "same-origin",
 		CrossOriginEmbedderPolicy: "unsafe-none",
 		PermissionPolicy:          "camera=(self), microphone=(self), geolocation=()",
-		HSTSMaxAge:                hstsAge(base),
 	}))
+	if base.Scheme == "https" {
+		s.app.Use(strictTransport)
+	}
+	s.app.Use(checkBody)
 	s.app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	s.app.Use("/static", s.staticCache, filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 0}))
 	s.app.Use(s.scanLimiter())
@@ -147,13 +156,6 @@ func New(d Deps) (*Server, error) {
 	return s, nil
 }
 
-func hstsAge(base *url.URL) int {
-	if base.Scheme == "https" {
-		return 31536000
-	}
-	return 0
-}
-
 // App returns the Fiber app, for tests (app.Test) and for serving.
 func (s *Server) App() *fiber.App { return s.app }
 
@@ -163,9 +165,12 @@ func (s *Server) Metrics() *Metrics { return s.metrics }
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 
-// Shutdown stops accepting connections and waits for in-flight requests
-// until ctx ends.
-func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+// Shutdown stops accepting connections, on the internal metrics listener
+// too, and waits for in-flight requests until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.app.ShutdownWithContext(ctx)
+	return errors.Join(err, s.metricsServer.Shutdown(ctx))
+}
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 
@@ -196,11 +201,11 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	switch {
 	case status >= 500:
 		level = slog.LevelError
-	case strings.HasPrefix(c.Path(), "/static/") || c.Path() == "/metrics" || c.Path() == "/healthz" || c.Path() == "/readyz":
+	case strings.HasPrefix(c.Path(), "/static/") || c.Path() == metricsPath || c.Path() == "/healthz" || c.Path() == "/readyz":
 		level = slog.LevelDebug
 	}
 	attrs := []any{"request_id", requestID(c), "method", c.Method(), "path", c.Path(), "status", status,
-		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", c.IP()}
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", clientIP(c)}
 	if u := currentUser(c); u != nil {
 		attrs = append(attrs, "user_id", u.ID)
 	}
@@ -233,6 +238,10 @@ func (s *Server) withTimeout(c *fiber.Ctx) error {
 // identify resolves the caller once: a bearer token, else the session
 // cookie. It also picks the language and time zone of the response.
 func (s *Server) identify(c *fiber.Ctx) error {
+	if c.Path() == metricsPath { // its bearer token is the metrics token, which serveMetrics checks
+		s.setTranslator(c, nil)
+		return c.Next()
+	}
 	ctx := c.UserContext()
 	if h := c.Get(fiber.HeaderAuthorization); h != "" {
 		scheme, token, _ := strings.Cut(h, " ")

@@ -134,6 +134,20 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		e.log.Error("listen", "addr", e.cfg.Addr, "err", err)
 		return 1
 	}
+	if e.cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", e.cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			e.log.Error("listen for metrics", "addr", e.cfg.MetricsAddr, "err", err)
+			return 1
+		}
+		go func() {
+			if err := srv.ServeMetrics(mln); err != nil {
+				e.log.Error("metrics listener stopped", "err", err)
+			}
+		}()
+		fmt.Fprintf(stdout, "Metrics are served without a token at http://%s/metrics.\n", mln.Addr())
+	}
 	bgCtx, stopBg := context.WithCancel(context.Background())
 	defer stopBg()
 	if worker != nil {

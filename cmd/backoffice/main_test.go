@@ -150,6 +150,7 @@ func (s *syncBuffer) String() string {
 
 var (
 	listening = regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)`)
+	metricsAt = regexp.MustCompile(`without a token at http://(127\.0\.0\.1:\d+)/metrics`)
 	demoLogin = regexp.MustCompile(`(?m)^\s+(\S+@\S+)\s+(\S+)\s+(provider_admin|provider_agent|administrator|moderator|member)\s`)
 )
 
@@ -189,14 +190,20 @@ func serve(t *testing.T, getenv func(string) string) (string, *syncBuffer, func(
 }
 
 // The newcomer's path: serve on an empty database prints demo logins, and
-// each of them signs in and lands in its area; readiness and metrics answer;
-// SIGINT stops the server cleanly.
+// each of them signs in and lands in its area; readiness answers, and
+// metrics on their own port only; SIGINT stops the server and that port
+// cleanly.
 func TestServeOnAnEmptyDatabase(t *testing.T) {
 	for _, d := range dbtest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
-			getenv := testEnv(t, d, map[string]string{"BACKOFFICE_ADDR": "127.0.0.1:0"})
+			getenv := testEnv(t, d, map[string]string{"BACKOFFICE_ADDR": "127.0.0.1:0", "BACKOFFICE_METRICS_ADDR": "127.0.0.1:0"})
 			addr, out, stop := serve(t, getenv)
 			base := "http://" + addr
+			m := metricsAt.FindStringSubmatch(out.String())
+			if m == nil {
+				t.Fatalf("metrics address not printed:\n%s", out.String())
+			}
+			metricsAddr := m[1]
 			logins := demoLogin.FindAllStringSubmatch(out.String(), -1)
 			if len(logins) < 5 {
 				t.Fatalf("demo logins not printed:\n%s", out.String())
@@ -216,10 +223,11 @@ func TestServeOnAnEmptyDatabase(t *testing.T) {
 			if len(roles) != 5 {
 				t.Errorf("demo logins cover roles %v, want all five", roles)
 			}
-			for _, path := range []string{"/readyz", "/healthz", "/metrics", "/login"} {
-				resp, err := http.Get(base + path)
-				if err != nil || resp.StatusCode != 200 {
-					t.Fatalf("GET %s: %v %v", path, resp, err)
+			for target, want := range map[string]int{base + "/readyz": 200, base + "/healthz": 200, base + "/login": 200,
+				base + "/metrics": 404, "http://" + metricsAddr + "/metrics": 200} {
+				resp, err := http.Get(target)
+				if err != nil || resp.StatusCode != want {
+					t.Fatalf("GET %s: %v %v, want %d", target, resp, err, want)
 				}
 				resp.Body.Close()
 			}
@@ -239,8 +247,10 @@ func TestServeOnAnEmptyDatabase(t *testing.T) {
 				t.Fatalf("serve exited with %d", code)
 			}
 			<-slow
-			if _, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-				t.Fatal("still listening after shutdown")
+			for _, a := range []string{addr, metricsAddr} {
+				if _, err := net.DialTimeout("tcp", a, time.Second); err == nil {
+					t.Fatalf("still listening on %s after shutdown", a)
+				}
 			}
 			// A second start on the same database loads no demo data again.
 			_, out2, stop2 := serve(t, getenv)
