@@ -492,11 +492,19 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 	if ch.Status != nil && indexOf(Statuses, *ch.Status) < 0 {
 		v.Add("status", "error.ticket_status", nil)
 	}
+	// A sent priority or type must be one: "" (or null in the API) is not
+	// "unchanged" but a value the database refuses.
+	if ch.Priority != nil && PriorityRank(*ch.Priority) < 0 {
+		v.Add("priority", "error.ticket_priority", nil)
+	}
+	if ch.Type != nil && !typeKey.MatchString(*ch.Type) {
+		v.Add("type", "error.ticket_type", nil)
+	}
 	var tags []string
 	if ch.Tags != nil {
 		tags = NormalizeTags(*ch.Tags)
+		checkTags(v, tags)
 	}
-	checkChoices(v, deref(ch.Priority), deref(ch.Type), tags)
 	if ch.Group != nil {
 		org.CheckText(v, "group", *ch.Group, false, maxGroup)
 	}
@@ -586,13 +594,6 @@ func (s *Store) deviceOf(ctx context.Context, t *Ticket, id int64) (int64, error
 		return 0, apperr.Invalid("device_id", "error.device_unknown")
 	}
 	return d.ID, nil
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
 
 // ErrNotRateable refuses a rating before the ticket is resolved or by
