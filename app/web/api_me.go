@@ -98,7 +98,7 @@ func (s *Server) apiChangePassword(c *fiber.Ctx) error {
 		return err
 	}
 	res, err := s.auth.ChangePassword(c.UserContext(), currentUser(c),
-		auth.PasswordChange{Current: body.CurrentPassword, New: body.NewPassword}, sessionID(c), c.IP())
+		auth.PasswordChange{Current: body.CurrentPassword, New: body.NewPassword}, keepOf(c), c.IP())
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ var (
 	docMe                 = &apiDoc{Summary: "The signed-in user", Tag: "profile", Status: 200, Response: "User"}
 	docUpdateMe           = &apiDoc{Summary: "Change name, language or time zone", Tag: "profile",
 		Request: "ProfileUpdate", Status: 200, Response: "User"}
-	docChangePassword = &apiDoc{Summary: "Change the password; ends other sessions and every API token", Tag: "profile",
+	docChangePassword = &apiDoc{Summary: "Change the password; ends every other session and API token (the token making the change stays valid)", Tag: "profile",
 		Request: "PasswordChange", Status: 200, Response: "PasswordChanged", Errors: []int{429}}
 	docSessions = &apiDoc{Summary: "Live browser sessions of the signed-in user", Tag: "profile",
 		Status: 200, Response: "SessionList", Query: []string{"limit", "cursor"}}
