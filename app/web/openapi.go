@@ -392,7 +392,7 @@ func (s *Server) openAPIDocument() map[string]any {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": integer})
 		}
 		for _, q := range d.Query {
-			sch := map[string]any{"type": "string"}
+			sch := map[string]any{"type": "string", "maxLength": maxQuery(q)}
 			if q == "limit" {
 				sch = map[string]any{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}
 			}
