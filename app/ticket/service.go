@@ -82,18 +82,39 @@ func New(db *bun.DB, c clock.Clock, mail Mail) *Service {
 // ScopeOf is the set of tickets u may see: a member whose company does not
 // let them see all company tickets sees only their own.
 func (s *Service) ScopeOf(ctx context.Context, u *org.User) (Scope, error) {
-	if u.IsStaff() {
-		return Scope{ProviderID: u.Organization.ScopeProviderID()}, nil
-	}
 	p, err := s.PermsOf(ctx, u)
 	if err != nil {
 		return Scope{}, err
+	}
+	return scopeOf(u, p), nil
+}
+
+// scopeOf is ScopeOf for u holding permissions p.
+func scopeOf(u *org.User, p Perms) Scope {
+	if u.IsStaff() {
+		return Scope{ProviderID: u.Organization.ScopeProviderID()}
 	}
 	sc := Scope{CustomerID: u.OrganizationID}
 	if !p.SeeAll {
 		sc.RequesterID = u.ID
 	}
-	return sc, nil
+	return sc
+}
+
+// VisibleFilter drops from a list's filter and sort the parameters p does not
+// let the caller see: which tickets come back, and in which order, would
+// reveal them.
+func (p Perms) VisibleFilter(f Filter, sort string) (Filter, string) {
+	if !p.ViewPriority {
+		f.Priority = ""
+		if strings.TrimPrefix(sort, "-") == "priority" {
+			sort = "-updated_at"
+		}
+	}
+	if !p.ViewType {
+		f.Type = ""
+	}
+	return f, sort
 }
 
 func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, st *Store) error) error {
@@ -255,12 +276,18 @@ func containsNUL(s string) bool {
 	return false
 }
 
-// List returns a page of the tickets u may see.
+// List returns a page of the tickets u may see; filters and sorts by
+// parameters hidden from u are ignored.
 func (s *Service) List(ctx context.Context, u *org.User, f Filter, sort string, after *Cursor, limit int) (Page, error) {
 	if sort == "" {
 		sort = "-updated_at"
 	}
-	err := CheckFilter(f, sort)
+	perms, err := s.PermsOf(ctx, u)
+	if err != nil {
+		return Page{}, err
+	}
+	f, sort = perms.VisibleFilter(f, sort)
+	err = CheckFilter(f, sort)
 	if f.Type != "" && typeKey.MatchString(f.Type) {
 		// Any type the provider has or had, retired ones included.
 		types, terr := s.Types(ctx, u)
@@ -283,11 +310,7 @@ func (s *Service) List(ctx context.Context, u *org.User, f Filter, sort string, 
 		f.AssigneeID, f.Unassigned, f.CustomerID = 0, false, 0
 	}
 	f.notes, f.providerID = u.IsStaff(), u.Organization.ScopeProviderID()
-	sc, err := s.ScopeOf(ctx, u)
-	if err != nil {
-		return Page{}, err
-	}
-	return s.store.List(ctx, sc, f, sort, after, limit)
+	return s.store.List(ctx, scopeOf(u, perms), f, sort, after, limit)
 }
 
 // Counts are the tickets u may see per status.
