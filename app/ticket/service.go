@@ -213,6 +213,10 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 	}
 	due := s.clock.Now().Add(Targets[t.Priority])
 	t.DueAt = &due
+	// The ticket is loaded back in the transaction: once it commits, the
+	// answer needs the database no more (a create answering an error after
+	// its commit is retried, and duplicated, by its client).
+	var created *Ticket
 	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
 		if err := st.Create(ctx, t); err != nil {
 			return err
@@ -221,12 +225,16 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 		if err := st.AddMessage(ctx, m); err != nil {
 			return err
 		}
-		return s.addAttachments(ctx, st.db, m, in.Files, types)
+		if err := s.addAttachments(ctx, st.db, m, in.Files, types); err != nil {
+			return err
+		}
+		created, err = st.Ticket(ctx, Scope{ProviderID: t.ProviderID}, t.ID)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.store.Ticket(ctx, Scope{ProviderID: t.ProviderID}, t.ID)
+	return created, nil
 }
 
 // Ticket loads a ticket u may see.
@@ -464,23 +472,28 @@ func (s *Service) setState(ctx context.Context, u *org.User, id int64, change fu
 }
 
 // withTicket runs fn on ticket id, locked for the transaction, if u may
-// see it, and returns the ticket as saved.
+// see it, and returns the ticket as saved (loaded in the transaction).
 func (s *Service) withTicket(ctx context.Context, u *org.User, id int64, fn func(ctx context.Context, st *Store, t *Ticket) error) (*Ticket, error) {
 	sc, err := s.ScopeOf(ctx, u)
 	if err != nil {
 		return nil, err
 	}
+	var saved *Ticket
 	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
 		t, err := st.TicketForUpdate(ctx, sc, id)
 		if err != nil {
 			return err
 		}
-		return fn(ctx, st, t)
+		if err := fn(ctx, st, t); err != nil {
+			return err
+		}
+		saved, err = st.Ticket(ctx, sc, id)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.store.Ticket(ctx, sc, id)
+	return saved, nil
 }
 
 // checkAssignee refuses anyone but an active staff user of the provider
