@@ -121,7 +121,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	cl := classify(err)
 	switch {
 	case cl.outage:
-		s.noteOutage(err)
+		s.noteOutage(requestID(c), err)
 	case cl.status == 503:
 		s.log.Warn("request timed out", "request_id", requestID(c), "path", c.Path(), "err", err)
 	case cl.status >= 500:
@@ -172,11 +172,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 // noteOutage logs the first request that finds the database unreachable and
 // pings the database until it answers, which is logged too: one line when an
 // outage starts and one when it ends, however many requests fail between.
-func (s *Server) noteOutage(err error) {
+func (s *Server) noteOutage(requestID string, err error) {
 	if !s.dbDown.CompareAndSwap(false, true) {
 		return
 	}
-	s.log.Error("database unreachable: answering 503 until it is back", "err", err)
+	s.log.Error("database unreachable: answering 503 until it is back", "request_id", requestID, "err", err)
 	go func() {
 		for {
 			time.Sleep(retryUnavailable)
