@@ -128,9 +128,10 @@ func (s *TokenStore) Delete(ctx context.Context, userID, id int64) (*APIToken, e
 	return t, nil
 }
 
-// DeleteForUser revokes every token of userID and returns how many.
-func (s *TokenStore) DeleteForUser(ctx context.Context, userID int64) (int, error) {
-	res, err := s.db.NewDelete().Model((*APIToken)(nil)).Where("user_id = ?", userID).Exec(ctx)
+// DeleteForUser revokes every token of userID but keepID (0 for none) and
+// returns how many.
+func (s *TokenStore) DeleteForUser(ctx context.Context, userID, keepID int64) (int, error) {
+	res, err := s.db.NewDelete().Model((*APIToken)(nil)).Where("user_id = ?", userID).Where("id <> ?", keepID).Exec(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("delete API tokens of user %d: %w", userID, err)
 	}

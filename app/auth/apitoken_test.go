@@ -235,7 +235,7 @@ func TestAPITokenDeleteForUser(t *testing.T) {
 		f.apiToken(u.ID, "a", time.Hour)
 		f.apiToken(u.ID, "b", time.Hour)
 		keep, _ := f.apiToken(other.ID, "c", time.Hour)
-		if n, err := f.tokens.DeleteForUser(f.ctx, u.ID); err != nil || n != 2 {
+		if n, err := f.tokens.DeleteForUser(f.ctx, u.ID, 0); err != nil || n != 2 {
 			t.Errorf("DeleteForUser = %d, %v; want 2", n, err)
 		}
 		if _, err := f.tokens.Authenticate(f.ctx, keep); err != nil {

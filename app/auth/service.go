@@ -270,10 +270,16 @@ type PasswordChanged struct {
 	Tokens   int
 }
 
+// Keep names the session and the API token a change is made through (0 for
+// none): "every other" session and token spares them.
+type Keep struct {
+	SessionID int64
+	TokenID   int64
+}
+
 // ChangePassword replaces u's password after checking the current one, and
-// ends every other session and every API token of u. keepSessionID is the
-// session making the change (0 from the API).
-func (s *Service) ChangePassword(ctx context.Context, u *org.User, in PasswordChange, keepSessionID int64, ip string) (PasswordChanged, error) {
+// ends every other session and API token of u: those of keep stay valid.
+func (s *Service) ChangePassword(ctx context.Context, u *org.User, in PasswordChange, keep Keep, ip string) (PasswordChanged, error) {
 	var res PasswordChanged
 	v := &apperr.ValidationError{}
 	if in.Current == "" {
@@ -314,10 +320,10 @@ func (s *Service) ChangePassword(ctx context.Context, u *org.User, in PasswordCh
 		if err := s.users.Tx(tx).SetPasswordHash(ctx, u.ID, hash); err != nil {
 			return err
 		}
-		if res.Sessions, err = s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, keepSessionID); err != nil {
+		if res.Sessions, err = s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, keep.SessionID); err != nil {
 			return err
 		}
-		if res.Tokens, err = s.tokens.Tx(tx).DeleteForUser(ctx, u.ID); err != nil {
+		if res.Tokens, err = s.tokens.Tx(tx).DeleteForUser(ctx, u.ID, keep.TokenID); err != nil {
 			return err
 		}
 		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "auth.password_changed", TargetType: "user", TargetID: u.ID, IP: ip,

@@ -373,7 +373,7 @@ func TestChangePasswordRefused(t *testing.T) {
 		}
 		hash := w.u.PasswordHash
 		for _, tt := range tests {
-			res, err := f.svc.ChangePassword(f.ctx, w.u, tt.in, w.keepID, "192.0.2.10")
+			res, err := f.svc.ChangePassword(f.ctx, w.u, tt.in, auth.Keep{SessionID: w.keepID}, "192.0.2.10")
 			if got := fieldErrors(t, err); strings.Join(got, " ") != strings.Join(tt.want, " ") {
 				t.Errorf("%s: field errors %q, want %q", tt.name, got, tt.want)
 			}
@@ -400,12 +400,12 @@ func TestChangePasswordThrottlesWrongCurrent(t *testing.T) {
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		wrong := auth.PasswordChange{Current: "Wrong-Horse-7-Battery", New: "Brand-New-Stapler-42"}
 		for i := range auth.AccountLimit.Max {
-			if _, err := f.svc.ChangePassword(f.ctx, u, wrong, 0, ""); err == nil {
+			if _, err := f.svc.ChangePassword(f.ctx, u, wrong, auth.Keep{}, ""); err == nil {
 				t.Fatalf("attempt %d accepted", i)
 			}
 		}
 		right := auth.PasswordChange{Current: testPassword, New: "Brand-New-Stapler-42"}
-		if _, err := f.svc.ChangePassword(f.ctx, u, right, 0, ""); !tooMany(err) {
+		if _, err := f.svc.ChangePassword(f.ctx, u, right, auth.Keep{}, ""); !tooMany(err) {
 			t.Errorf("after %d wrong current passwords: want TooManyRequests, got %v", auth.AccountLimit.Max, err)
 		}
 	})
@@ -418,7 +418,7 @@ func TestChangePassword(t *testing.T) {
 		const newPassword = "Brand-New-Stapler-42"
 
 		res, err := f.svc.ChangePassword(f.ctx, w.u, auth.PasswordChange{
-			Current: testPassword, New: newPassword, Confirm: newPassword, ConfirmRequired: true}, w.keepID, "192.0.2.10")
+			Current: testPassword, New: newPassword, Confirm: newPassword, ConfirmRequired: true}, auth.Keep{SessionID: w.keepID}, "192.0.2.10")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -451,13 +451,20 @@ func TestChangePassword(t *testing.T) {
 			t.Errorf("%d auth.password_changed entries, want 1", n)
 		}
 
-		// From the API (no session, no confirmation) every session ends.
-		res, err = f.svc.ChangePassword(f.ctx, w.u, auth.PasswordChange{Current: newPassword, New: "Third-Stapler-Of-2026", Confirm: "ignored"}, 0, "")
+		// From the API (no session, no confirmation) every session ends, and
+		// every token but the one making the change.
+		via, viaTok := f.apiToken(w.u.ID, "via", time.Hour)
+		other, _ := f.apiToken(w.u.ID, "other", time.Hour)
+		res, err = f.svc.ChangePassword(f.ctx, w.u, auth.PasswordChange{Current: newPassword, New: "Third-Stapler-Of-2026", Confirm: "ignored"},
+			auth.Keep{TokenID: viaTok.ID}, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if res.Sessions != 1 || f.live(w.keep) {
 			t.Errorf("API change: ended %d sessions, kept session live %v", res.Sessions, f.live(w.keep))
+		}
+		if res.Tokens != 1 || !f.tokenLive(via) || f.tokenLive(other) {
+			t.Errorf("API change: revoked %d tokens; calling token live %v, other token live %v", res.Tokens, f.tokenLive(via), f.tokenLive(other))
 		}
 	})
 }

@@ -91,3 +91,35 @@ func TestMigrateUpDownAndRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// Unreachable tells "the database is not there" (which the web shell answers
+// with 503 and Retry-After) from a statement that failed.
+func TestUnreachable(t *testing.T) {
+	ctx := context.Background()
+	// Nothing listens on port 1: the connection is refused.
+	if _, err := db.Open(ctx, "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"); err == nil || !db.Unreachable(err) {
+		t.Errorf("dead PostgreSQL: Unreachable(%v) = false", err)
+	}
+	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+		_, err := bdb.ExecContext(ctx, "SELECT * FROM no_such_table")
+		if err == nil || db.Unreachable(err) {
+			t.Errorf("a failed statement: Unreachable(%v) = true", err)
+		}
+		if db.IsPostgres(bdb) {
+			// What a restart tells connected clients: 57P01 admin_shutdown.
+			conn, err := bdb.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = conn.ExecContext(ctx, "SELECT pg_terminate_backend(pg_backend_pid())")
+			if err == nil || !db.Unreachable(err) {
+				t.Errorf("terminated backend: Unreachable(%v) = false", err)
+			}
+			conn.Close()
+		}
+		bdb.Close()
+		if err := bdb.PingContext(ctx); err == nil || !db.Unreachable(err) {
+			t.Errorf("closed pool: Unreachable(%v) = false", err)
+		}
+	})
+}

@@ -235,6 +235,10 @@ func (s *Service) Create(ctx context.Context, u *org.User, in Input) (*Device, e
 	}
 	d := &Device{ProviderID: providerID, Status: in.Status}
 	in.apply(d)
+	// Loaded back in the transaction: once it commits, the answer needs the
+	// database no more (a create answering an error after its commit is
+	// retried, and duplicated, by its client).
+	var created *Device
 	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
 		if err := st.Create(ctx, d); err != nil {
 			return err
@@ -244,13 +248,17 @@ func (s *Service) Create(ctx context.Context, u *org.User, in Input) (*Device, e
 			return err
 		}
 		d.Code = codes[0]
-		return st.Record(ctx, event(u, d, ActionCreated, "", "", d.Name),
-			codeEvent(u, d.Code, &d.ID, ActionPaired, "", d.Code.Token))
+		if err := st.Record(ctx, event(u, d, ActionCreated, "", "", d.Name),
+			codeEvent(u, d.Code, &d.ID, ActionPaired, "", d.Code.Token)); err != nil {
+			return err
+		}
+		created, err = st.Device(ctx, Scope{ProviderID: providerID}, d.ID)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.store.Device(ctx, Scope{ProviderID: providerID}, d.ID)
+	return created, nil
 }
 
 // CustomerFields are what customers' moderators and administrators may

@@ -121,7 +121,7 @@ func (s *Service) SetPassword(ctx context.Context, token, password, ip string) (
 		if _, err := s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, 0); err != nil {
 			return err
 		}
-		if _, err := s.tokens.Tx(tx).DeleteForUser(ctx, u.ID); err != nil {
+		if _, err := s.tokens.Tx(tx).DeleteForUser(ctx, u.ID, 0); err != nil {
 			return err
 		}
 		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "auth.password_" + map[string]string{

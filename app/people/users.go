@@ -248,7 +248,7 @@ func (s *Service) SetDisabled(ctx context.Context, a Actor, id int64, disabled b
 			if _, err := s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, 0); err != nil {
 				return err
 			}
-			if _, err := s.tokens.Tx(tx).DeleteForUser(ctx, u.ID); err != nil {
+			if _, err := s.tokens.Tx(tx).DeleteForUser(ctx, u.ID, 0); err != nil {
 				return err
 			}
 		}

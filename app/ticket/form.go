@@ -101,6 +101,10 @@ func checkChoices(v *apperr.ValidationError, priority, typ string, tags []string
 	if typ != "" && !typeKey.MatchString(typ) {
 		v.Add("type", "error.ticket_type", nil)
 	}
+	checkTags(v, tags)
+}
+
+func checkTags(v *apperr.ValidationError, tags []string) {
 	if len(tags) > maxTags {
 		v.Add("tags", "error.too_many_tags", map[string]any{"Max": maxTags})
 	}

@@ -82,18 +82,39 @@ func New(db *bun.DB, c clock.Clock, mail Mail) *Service {
 // ScopeOf is the set of tickets u may see: a member whose company does not
 // let them see all company tickets sees only their own.
 func (s *Service) ScopeOf(ctx context.Context, u *org.User) (Scope, error) {
-	if u.IsStaff() {
-		return Scope{ProviderID: u.Organization.ScopeProviderID()}, nil
-	}
 	p, err := s.PermsOf(ctx, u)
 	if err != nil {
 		return Scope{}, err
+	}
+	return scopeOf(u, p), nil
+}
+
+// scopeOf is ScopeOf for u holding permissions p.
+func scopeOf(u *org.User, p Perms) Scope {
+	if u.IsStaff() {
+		return Scope{ProviderID: u.Organization.ScopeProviderID()}
 	}
 	sc := Scope{CustomerID: u.OrganizationID}
 	if !p.SeeAll {
 		sc.RequesterID = u.ID
 	}
-	return sc, nil
+	return sc
+}
+
+// VisibleFilter drops from a list's filter and sort the parameters p does not
+// let the caller see: which tickets come back, and in which order, would
+// reveal them.
+func (p Perms) VisibleFilter(f Filter, sort string) (Filter, string) {
+	if !p.ViewPriority {
+		f.Priority = ""
+		if strings.TrimPrefix(sort, "-") == "priority" {
+			sort = "-updated_at"
+		}
+	}
+	if !p.ViewType {
+		f.Type = ""
+	}
+	return f, sort
 }
 
 func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, st *Store) error) error {
@@ -192,6 +213,10 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 	}
 	due := s.clock.Now().Add(Targets[t.Priority])
 	t.DueAt = &due
+	// The ticket is loaded back in the transaction: once it commits, the
+	// answer needs the database no more (a create answering an error after
+	// its commit is retried, and duplicated, by its client).
+	var created *Ticket
 	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
 		if err := st.Create(ctx, t); err != nil {
 			return err
@@ -200,12 +225,16 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 		if err := st.AddMessage(ctx, m); err != nil {
 			return err
 		}
-		return s.addAttachments(ctx, st.db, m, in.Files, types)
+		if err := s.addAttachments(ctx, st.db, m, in.Files, types); err != nil {
+			return err
+		}
+		created, err = st.Ticket(ctx, Scope{ProviderID: t.ProviderID}, t.ID)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.store.Ticket(ctx, Scope{ProviderID: t.ProviderID}, t.ID)
+	return created, nil
 }
 
 // Ticket loads a ticket u may see.
@@ -255,12 +284,18 @@ func containsNUL(s string) bool {
 	return false
 }
 
-// List returns a page of the tickets u may see.
+// List returns a page of the tickets u may see; filters and sorts by
+// parameters hidden from u are ignored.
 func (s *Service) List(ctx context.Context, u *org.User, f Filter, sort string, after *Cursor, limit int) (Page, error) {
 	if sort == "" {
 		sort = "-updated_at"
 	}
-	err := CheckFilter(f, sort)
+	perms, err := s.PermsOf(ctx, u)
+	if err != nil {
+		return Page{}, err
+	}
+	f, sort = perms.VisibleFilter(f, sort)
+	err = CheckFilter(f, sort)
 	if f.Type != "" && typeKey.MatchString(f.Type) {
 		// Any type the provider has or had, retired ones included.
 		types, terr := s.Types(ctx, u)
@@ -283,11 +318,7 @@ func (s *Service) List(ctx context.Context, u *org.User, f Filter, sort string, 
 		f.AssigneeID, f.Unassigned, f.CustomerID = 0, false, 0
 	}
 	f.notes, f.providerID = u.IsStaff(), u.Organization.ScopeProviderID()
-	sc, err := s.ScopeOf(ctx, u)
-	if err != nil {
-		return Page{}, err
-	}
-	return s.store.List(ctx, sc, f, sort, after, limit)
+	return s.store.List(ctx, scopeOf(u, perms), f, sort, after, limit)
 }
 
 // Counts are the tickets u may see per status.
@@ -441,23 +472,28 @@ func (s *Service) setState(ctx context.Context, u *org.User, id int64, change fu
 }
 
 // withTicket runs fn on ticket id, locked for the transaction, if u may
-// see it, and returns the ticket as saved.
+// see it, and returns the ticket as saved (loaded in the transaction).
 func (s *Service) withTicket(ctx context.Context, u *org.User, id int64, fn func(ctx context.Context, st *Store, t *Ticket) error) (*Ticket, error) {
 	sc, err := s.ScopeOf(ctx, u)
 	if err != nil {
 		return nil, err
 	}
+	var saved *Ticket
 	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
 		t, err := st.TicketForUpdate(ctx, sc, id)
 		if err != nil {
 			return err
 		}
-		return fn(ctx, st, t)
+		if err := fn(ctx, st, t); err != nil {
+			return err
+		}
+		saved, err = st.Ticket(ctx, sc, id)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.store.Ticket(ctx, sc, id)
+	return saved, nil
 }
 
 // checkAssignee refuses anyone but an active staff user of the provider
@@ -492,11 +528,19 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 	if ch.Status != nil && indexOf(Statuses, *ch.Status) < 0 {
 		v.Add("status", "error.ticket_status", nil)
 	}
+	// A sent priority or type must be one: "" (or null in the API) is not
+	// "unchanged" but a value the database refuses.
+	if ch.Priority != nil && PriorityRank(*ch.Priority) < 0 {
+		v.Add("priority", "error.ticket_priority", nil)
+	}
+	if ch.Type != nil && !typeKey.MatchString(*ch.Type) {
+		v.Add("type", "error.ticket_type", nil)
+	}
 	var tags []string
 	if ch.Tags != nil {
 		tags = NormalizeTags(*ch.Tags)
+		checkTags(v, tags)
 	}
-	checkChoices(v, deref(ch.Priority), deref(ch.Type), tags)
 	if ch.Group != nil {
 		org.CheckText(v, "group", *ch.Group, false, maxGroup)
 	}
@@ -586,13 +630,6 @@ func (s *Store) deviceOf(ctx context.Context, t *Ticket, id int64) (int64, error
 		return 0, apperr.Invalid("device_id", "error.device_unknown")
 	}
 	return d.ID, nil
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
 
 // ErrNotRateable refuses a rating before the ticket is resolved or by

@@ -5,8 +5,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -91,6 +93,38 @@ func parsePaging(c *fiber.Ctx) (paging, error) {
 	return p, v.Err()
 }
 
+// Limits of query parameter values, for every parameter an API route
+// declares: valid UTF-8 without NUL (no database takes one) and short.
+const (
+	maxQueryValue  = 256  // characters of a filter or search; an email address has at most 254
+	maxCursorValue = 2048 // a cursor carries a sort key of up to 200 characters, JSON-escaped and base64-encoded
+)
+
+// maxQuery is the longest value query parameter name may have.
+func maxQuery(name string) int {
+	if name == "cursor" {
+		return maxCursorValue
+	}
+	return maxQueryValue
+}
+
+// checkQuery checks the values of the query parameters names before any
+// handler reads them, so that no list hands the store what it cannot query;
+// each problem is a 422 at its parameter.
+func checkQuery(c *fiber.Ctx, names []string) error {
+	v := &apperr.ValidationError{}
+	for _, name := range names {
+		s, max := c.Query(name), maxQuery(name)
+		switch {
+		case !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0:
+			v.Add(name, "error.invalid_chars", nil)
+		case utf8.RuneCountInString(s) > max:
+			v.Add(name, "error.too_long", map[string]any{"Max": max})
+		}
+	}
+	return v.Err()
+}
+
 // parseLimit reads ?limit=, recording a problem in v.
 func parseLimit(c *fiber.Ctx, v *apperr.ValidationError) int {
 	s := c.Query("limit")
@@ -120,11 +154,30 @@ func parseKeyCursor(c *fiber.Ctx, v *apperr.ValidationError, dst any) bool {
 		return false
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || !bytes.HasPrefix(raw, []byte("k:")) || json.Unmarshal(raw[2:], dst) != nil {
+	if err != nil || !bytes.HasPrefix(raw, []byte("k:")) || decodeKey(raw[2:], dst) != nil {
 		v.Add("cursor", "error.cursor_invalid", nil)
 		return false
 	}
 	return true
+}
+
+// decodeKey decodes a keyset position made by keyCursor or encodePageKey. It
+// is client input: a NUL in a string (JSON \u0000), which no database takes,
+// makes it invalid.
+func decodeKey(raw []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return json.Unmarshal(raw, dst)
+		}
+		if err != nil {
+			return err
+		}
+		if s, ok := tok.(string); ok && strings.IndexByte(s, 0) >= 0 {
+			return errors.New("NUL in a keyset position")
+		}
+	}
 }
 
 func cursorFor(id int64) *string {

@@ -101,7 +101,7 @@ func (s *Server) apiChangePassword(c *fiber.Ctx) error {
 		return err
 	}
 	res, err := s.auth.ChangePassword(c.UserContext(), currentUser(c),
-		auth.PasswordChange{Current: body.CurrentPassword, New: body.NewPassword}, sessionID(c), clientIP(c))
+		auth.PasswordChange{Current: body.CurrentPassword, New: body.NewPassword}, keepOf(c), clientIP(c))
 	if err != nil {
 		return err
 	}

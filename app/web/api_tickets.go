@@ -44,17 +44,19 @@ func (s *Server) ticketPerms(c *fiber.Ctx) (ticket.Perms, error) {
 	return s.tickets.PermsOf(c.UserContext(), currentUser(c))
 }
 
-// sendTicket answers t as the signed-in user may see it.
-func (s *Server) sendTicket(c *fiber.Ctx, status int, t *ticket.Ticket) error {
+// ticketView loads what the signed-in user may see of tickets and returns
+// the function that shows one so. Handlers that change a ticket call it
+// before the change, so that the answer needs no database after the commit.
+func (s *Server) ticketView(c *fiber.Ctx) (func(*ticket.Ticket) apiTicket, error) {
 	perms, err := s.ticketPerms(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	visible, err := s.tickets.FieldFilter(c.UserContext(), currentUser(c))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return c.Status(status).JSON(toAPITicket(perms, visible(t), t))
+	return func(t *ticket.Ticket) apiTicket { return toAPITicket(perms, visible(t), t) }, nil
 }
 
 // toAPITicket shows t as someone with permissions p may see it: parameters hidden by the customer
@@ -154,22 +156,17 @@ func (s *Server) apiTickets(c *fiber.Ctx) error {
 	if has {
 		after = &cur
 	}
-	u := currentUser(c)
-	page, err := s.tickets.List(c.UserContext(), u, f, sort, after, limit)
+	page, err := s.tickets.List(c.UserContext(), currentUser(c), f, sort, after, limit)
 	if err != nil {
 		return err
 	}
-	perms, err := s.ticketPerms(c)
-	if err != nil {
-		return err
-	}
-	visible, err := s.tickets.FieldFilter(c.UserContext(), u)
+	view, err := s.ticketView(c)
 	if err != nil {
 		return err
 	}
 	out := list[apiTicket]{Items: make([]apiTicket, 0, len(page.Items))}
 	for _, t := range page.Items {
-		out.Items = append(out.Items, toAPITicket(perms, visible(t), t))
+		out.Items = append(out.Items, view(t))
 	}
 	if page.Next != nil {
 		out.NextCursor = keyCursor(page.Next)
@@ -242,12 +239,16 @@ func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 	if u.IsStaff() {
 		in.CustomerID, in.RequesterID, in.Channel = idOrInvalid(b.CustomerID), idOrInvalid(b.RequesterID), b.Channel
 	}
+	view, err := s.ticketView(c)
+	if err != nil {
+		return err
+	}
 	t, err := s.tickets.Create(c.UserContext(), u, in)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/tickets/"+itoa64(t.ID))
-	return s.sendTicket(c, fiber.StatusCreated, t)
+	return c.Status(fiber.StatusCreated).JSON(view(t))
 }
 
 func (s *Server) pathTicket(c *fiber.Ctx) (*ticket.Ticket, error) {
@@ -263,7 +264,11 @@ func (s *Server) apiTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.sendTicket(c, fiber.StatusOK, t)
+	view, err := s.ticketView(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(view(t))
 }
 
 func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
@@ -326,11 +331,14 @@ func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	u := currentUser(c)
-	if t, err = s.tickets.Update(c.UserContext(), u, t.ID, ch); err != nil {
+	view, err := s.ticketView(c)
+	if err != nil {
 		return err
 	}
-	return s.sendTicket(c, fiber.StatusOK, t)
+	if t, err = s.tickets.Update(c.UserContext(), currentUser(c), t.ID, ch); err != nil {
+		return err
+	}
+	return c.JSON(view(t))
 }
 
 type apiMessage struct {
@@ -409,6 +417,10 @@ func (s *Server) apiTicketState(close bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		view, err := s.ticketView(c)
+		if err != nil {
+			return err
+		}
 		u := currentUser(c)
 		var t *ticket.Ticket
 		if close {
@@ -419,7 +431,7 @@ func (s *Server) apiTicketState(close bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return s.sendTicket(c, fiber.StatusOK, t)
+		return c.JSON(view(t))
 	}
 }
 
@@ -438,12 +450,15 @@ func (s *Server) apiRateTicket(c *fiber.Ctx) error {
 	if b.Score == nil {
 		return apperr.Invalid("score", "error.rating_range")
 	}
-	u := currentUser(c)
-	t, err := s.tickets.Rate(c.UserContext(), u, id, *b.Score, b.Comment)
+	view, err := s.ticketView(c)
 	if err != nil {
 		return err
 	}
-	return s.sendTicket(c, fiber.StatusOK, t)
+	t, err := s.tickets.Rate(c.UserContext(), currentUser(c), id, *b.Score, b.Comment)
+	if err != nil {
+		return err
+	}
+	return c.JSON(view(t))
 }
 
 type apiAttachment struct {

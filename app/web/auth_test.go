@@ -290,6 +290,42 @@ func TestCSRFProtectsEveryUnsafeForm(t *testing.T) {
 	})
 }
 
+// A signed-in browser's CSRF token belongs to its session: a token taken
+// from the attacker's session is refused in the victim's, even when the
+// attacker also plants their CSRF cookie there (cookie tossing beat the
+// cookie-bound token). Sign-in keeps its cookie-bound token.
+func TestCSRFTokenIsBoundToTheSession(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		attacker, victim := h.loggedIn("b_member"), h.loggedIn("a_member")
+		stolen := attacker.csrf("/profile")
+		planted := h.browser()
+		for k, v := range victim.cookies {
+			planted.cookies[k] = v
+		}
+		planted.cookies[cookieCSRF] = attacker.cookies[cookieCSRF]
+		form := url.Values{"_csrf": {stolen}, "first_name": {"Forged"}, "last_name": {"X"}, "language": {"en"}, "time_zone": {"UTC"}}
+		for name, b := range map[string]*browser{"victim's cookies": victim, "attacker's CSRF cookie planted": planted} {
+			resp, body := b.post("/profile", "/profile", form)
+			if resp.StatusCode != 403 {
+				t.Fatalf("%s: status %d, want 403\n%s", name, resp.StatusCode, body)
+			}
+			req := httptest.NewRequest("PATCH", "/api/v1/me", strings.NewReader(`{"first_name":"Forged"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-CSRF-Token", stolen)
+			if resp, body := b.send(req); resp.StatusCode != 403 {
+				t.Fatalf("%s, API: status %d, want 403\n%s", name, resp.StatusCode, body)
+			}
+		}
+		if u, err := h.srv.users.User(context.Background(), h.users["a_member"].ID); err != nil || u.FirstName == "Forged" {
+			t.Fatalf("the victim's profile changed: %v %v", u, err)
+		}
+		// The victim's own token works; so does signing in afresh.
+		resp, body := victim.post("/profile", "/profile", url.Values{"first_name": {"Own"}, "last_name": {"X"}, "language": {"en"}, "time_zone": {"UTC"}})
+		wantStatus(t, resp, 303, body)
+		h.loggedIn("a_member")
+	})
+}
+
 func TestLanguageFollowsUserThenCookieThenBrowser(t *testing.T) {
 	eachDB(t, func(t *testing.T, h *harness) {
 		b := h.browser()

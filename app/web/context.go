@@ -58,6 +58,16 @@ func clientIP(c *fiber.Ctx) string {
 	return ip
 }
 
+// keepOf names the session and API token the request came with, which a
+// password change leaves valid.
+func keepOf(c *fiber.Ctx) auth.Keep {
+	k := auth.Keep{SessionID: sessionID(c)}
+	if t := currentToken(c); t != nil {
+		k.TokenID = t.ID
+	}
+	return k
+}
+
 // sessionID is the id of the request's browser session, or 0.
 func sessionID(c *fiber.Ctx) int64 {
 	if s := currentSession(c); s != nil {

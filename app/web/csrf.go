@@ -3,17 +3,20 @@ package web
 import (
 	"crypto/subtle"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
 
-// CSRF protection is the signed double-submit pattern: the browser holds a
-// random HttpOnly cookie, and every unsafe form carries an HMAC of it under
-// the application secret. It needs no server-side storage, so any instance
-// can check any form, and it protects the sign-in form too. The cookie is
-// renewed at sign-in. API requests authenticated with a bearer token, or with
-// no credentials at all, carry nothing a forged request could use and are
+// CSRF protection needs no server-side storage, so any instance can check
+// any form. A signed-in browser's forms carry an HMAC of its session's id
+// under the application secret: a token taken from one session is worth
+// nothing in another, even with that session's CSRF cookie planted beside
+// it. Before sign-in (the sign-in and password-link forms) the token is the
+// signed double submit of a random HttpOnly cookie, renewed at sign-in and
+// sign-out. API requests authenticated with a bearer token, or with no
+// credentials at all, carry nothing a forged request could use and are
 // exempt; API requests made with the session cookie send X-CSRF-Token.
 
 const csrfCookieAge = 24 * time.Hour
@@ -21,9 +24,13 @@ const csrfCookieAge = 24 * time.Hour
 // ErrCSRF is returned for an unsafe request without a valid token.
 var ErrCSRF = &fiber.Error{Code: fiber.StatusForbidden, Message: "csrf"}
 
-// csrfToken returns the token for the browser's CSRF cookie, setting the
-// cookie first when the browser has none.
+// csrfToken returns the token of the request's session or, before sign-in,
+// of the browser's CSRF cookie, setting the cookie first when the browser
+// has none.
 func (s *Server) csrfToken(c *fiber.Ctx) string {
+	if sess := currentSession(c); sess != nil {
+		return s.sessionCSRF(sess.ID)
+	}
 	v, _ := c.Locals("bo.csrf").(string)
 	if v == "" {
 		v = c.Cookies(cookieCSRF)
@@ -64,15 +71,25 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	if origin := c.Get(fiber.HeaderOrigin); origin != "" && origin != "null" && !s.sameOrigin(origin) {
 		return ErrCSRF
 	}
-	cookie := c.Cookies(cookieCSRF)
 	sent := c.Get("X-CSRF-Token")
 	if sent == "" {
 		sent = c.FormValue("_csrf")
 	}
-	if cookie == "" || sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(s.sign("csrf", cookie))) != 1 {
+	want := ""
+	if sess := currentSession(c); sess != nil {
+		want = s.sessionCSRF(sess.ID)
+	} else if cookie := c.Cookies(cookieCSRF); cookie != "" {
+		want = s.sign("csrf", cookie)
+	}
+	if want == "" || sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(want)) != 1 {
 		return ErrCSRF
 	}
 	return c.Next()
+}
+
+// sessionCSRF is the CSRF token of session id.
+func (s *Server) sessionCSRF(id int64) string {
+	return s.sign("csrf-session", strconv.FormatInt(id, 10))
 }
 
 func (s *Server) sameOrigin(origin string) bool {

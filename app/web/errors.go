@@ -7,11 +7,13 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/apperr"
 	"backoffice/app/auth"
+	"backoffice/app/db"
 	"backoffice/views"
 )
 
@@ -39,8 +41,13 @@ type classified struct {
 	detail  string // message id of the detail
 	data    map[string]any
 	fields  []apperr.FieldError
-	retry   int // seconds, for 429
+	retry   int  // seconds, for 429 and 503
+	outage  bool // the database is unreachable
 }
+
+// retryUnavailable is how long clients are asked to wait while the database
+// is unreachable, and how often it is pinged meanwhile.
+const retryUnavailable = 5 * time.Second
 
 func classify(err error) classified {
 	var (
@@ -99,21 +106,30 @@ func classify(err error) classified {
 		if fe.Code >= 400 && fe.Code < 500 {
 			return classified{status: fe.Code, titleID: "error.bad_request_title", detail: "error.bad_request"}
 		}
+	case db.Unreachable(err):
+		return classified{status: 503, titleID: "error.unavailable_title", detail: "error.db_unavailable",
+			retry: int(retryUnavailable / time.Second), outage: true}
 	case errors.Is(err, context.DeadlineExceeded):
-		return classified{status: 503, titleID: "error.unavailable_title", detail: "error.unavailable"}
+		return classified{status: 503, titleID: "error.unavailable_title", detail: "error.unavailable",
+			retry: int(retryUnavailable / time.Second)}
 	}
 	return classified{status: 500, titleID: "error.internal_title", detail: "error.internal"}
 }
 
 // handleError is the one place where errors become responses: a problem
 // document under /api/, a friendly page elsewhere. A 500 is logged with the
-// request id, and the visitor sees only that id.
+// request id, and the visitor sees only that id. While the database is
+// unreachable every request answers 503 with Retry-After, and the outage is
+// logged once.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	cl := classify(err)
-	if cl.status >= 500 && cl.status != 503 {
-		s.log.Error("request failed", "request_id", requestID(c), "method", c.Method(), "path", c.Path(), "err", err)
-	} else if cl.status == 503 {
+	switch {
+	case cl.outage:
+		s.noteOutage(requestID(c), err)
+	case cl.status == 503:
 		s.log.Warn("request timed out", "request_id", requestID(c), "path", c.Path(), "err", err)
+	case cl.status >= 500:
+		s.log.Error("request failed", "request_id", requestID(c), "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	if c.Locals(localTr) == nil {
 		s.setTranslator(c, nil)
@@ -162,6 +178,29 @@ func (s *Server) problem(c *fiber.Ctx, cl classified) error {
 	c.Status(cl.status)
 	c.Set(fiber.HeaderContentType, "application/problem+json")
 	return c.JSON(p, "application/problem+json")
+}
+
+// noteOutage logs the first request that finds the database unreachable and
+// pings the database until it answers, which is logged too: one line when an
+// outage starts and one when it ends, however many requests fail between.
+func (s *Server) noteOutage(requestID string, err error) {
+	if !s.dbDown.CompareAndSwap(false, true) {
+		return
+	}
+	s.log.Error("database unreachable: answering 503 until it is back", "request_id", requestID, "err", err)
+	go func() {
+		for {
+			time.Sleep(retryUnavailable)
+			ctx, cancel := context.WithTimeout(context.Background(), retryUnavailable)
+			err := s.db.PingContext(ctx)
+			cancel()
+			if err == nil {
+				s.log.Info("database reachable again")
+				s.dbDown.Store(false)
+				return
+			}
+		}
+	}()
 }
 
 func isAPI(c *fiber.Ctx) bool {

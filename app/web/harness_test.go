@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,7 +41,7 @@ type harness struct {
 	db       *bun.DB
 	srv      *Server
 	clock    *clock.Fake
-	logs     *bytes.Buffer
+	logs     *syncBuffer
 	provider *org.Organization
 	custA    *org.Organization
 	custB    *org.Organization
@@ -102,7 +103,7 @@ func newHarnessEnv(t *testing.T, bdb *bun.DB, env map[string]string) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, db: bdb, clock: fc, logs: &bytes.Buffer{}, users: map[string]*org.User{}}
+	h := &harness{t: t, db: bdb, clock: fc, logs: &syncBuffer{}, users: map[string]*org.User{}}
 	t.Cleanup(func() {
 		if t.Failed() {
 			for _, line := range strings.Split(h.logs.String(), "\n") {
@@ -149,6 +150,25 @@ func newHarnessEnv(t *testing.T, bdb *bun.DB, env map[string]string) *harness {
 		h.users[f.name] = u
 	}
 	return h
+}
+
+// syncBuffer holds the log; the server may write to it from a goroutine of
+// its own while a test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func must(t testing.TB, err error) {

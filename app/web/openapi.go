@@ -27,7 +27,7 @@ var (
 	docMe                 = &apiDoc{Summary: "The signed-in user", Tag: "profile", Status: 200, Response: "User"}
 	docUpdateMe           = &apiDoc{Summary: "Change name, language or time zone", Tag: "profile",
 		Request: "ProfileUpdate", Status: 200, Response: "User"}
-	docChangePassword = &apiDoc{Summary: "Change the password; ends other sessions and every API token", Tag: "profile",
+	docChangePassword = &apiDoc{Summary: "Change the password; ends every other session and API token (the token making the change stays valid)", Tag: "profile",
 		Request: "PasswordChange", Status: 200, Response: "PasswordChanged", Errors: []int{429}}
 	docSessions = &apiDoc{Summary: "Live browser sessions of the signed-in user", Tag: "profile",
 		Status: 200, Response: "SessionList", Query: []string{"limit", "cursor"}}
@@ -395,7 +395,7 @@ func (s *Server) openAPIDocument() map[string]any {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": integer})
 		}
 		for _, q := range d.Query {
-			sch := map[string]any{"type": "string"}
+			sch := map[string]any{"type": "string", "maxLength": maxQuery(q)}
 			if q == "limit" {
 				sch = map[string]any{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}
 			}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,10 +21,7 @@ func (s *Server) showCustomers(c *fiber.Ctx) error {
 			return c.Redirect("/customers", fiber.StatusSeeOther)
 		}
 	}
-	q := strings.TrimSpace(c.Query("q"))
-	if len(q) > 200 {
-		q = q[:200]
-	}
+	q := pageSearch(c)
 	page, err := s.people.Customers(c.UserContext(), actor(c), q, cur.Name, cur.ID, pageSize)
 	if err != nil {
 		return err
@@ -229,6 +227,20 @@ func (s *Server) deleteInvitation(c *fiber.Ctx) error {
 	}
 	s.flash(c, "success", "flash.invitation_deleted", nil)
 	return c.Redirect(back, fiber.StatusSeeOther)
+}
+
+// pageSearch is a list page's ?q=, trimmed and cut to 200 characters. Pages
+// drop what they cannot use: a value no database takes (a NUL, broken UTF-8)
+// lists everything, as no search does.
+func pageSearch(c *fiber.Ctx) string {
+	q := strings.TrimSpace(c.Query("q"))
+	if !utf8.ValidString(q) || strings.IndexByte(q, 0) >= 0 {
+		return ""
+	}
+	if r := []rune(q); len(r) > 200 {
+		q = string(r[:200])
+	}
+	return q
 }
 
 // userCursorQuery reads ?after= of a user list page; anything odd starts over.

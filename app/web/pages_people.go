@@ -1,8 +1,6 @@
 package web
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/org"
@@ -33,10 +31,7 @@ func rolesOf(o *org.Organization) []string {
 func (s *Server) showPeople(c *fiber.Ctx) error {
 	u, t := currentUser(c), tr(c)
 	after := userCursorQuery(c)
-	q := strings.TrimSpace(c.Query("q"))
-	if len(q) > 200 {
-		q = q[:200]
-	}
+	q := pageSearch(c)
 	users, next, err := s.people.OwnUsers(c.UserContext(), actor(c), q, after, pageSize)
 	if err != nil {
 		return err

@@ -76,7 +76,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	f := views.NewForm()
 	in := auth.PasswordChange{Current: c.FormValue("current_password"), New: c.FormValue("new_password"),
 		Confirm: c.FormValue("confirm_password"), ConfirmRequired: true}
-	res, err := s.auth.ChangePassword(c.UserContext(), currentUser(c), in, sessionID(c), clientIP(c))
+	res, err := s.auth.ChangePassword(c.UserContext(), currentUser(c), in, keepOf(c), clientIP(c))
 	if err != nil {
 		status, ok := formErrors(c, f, err)
 		if !ok {

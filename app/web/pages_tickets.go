@@ -42,7 +42,11 @@ func pageTicketFilter(c *fiber.Ctx) (ticket.Filter, string) {
 
 func (s *Server) showTickets(c *fiber.Ctx) error {
 	ctx, u := c.UserContext(), currentUser(c)
-	f, sort := pageTicketFilter(c)
+	perms, err := s.ticketPerms(c)
+	if err != nil {
+		return err
+	}
+	f, sort := perms.VisibleFilter(pageTicketFilter(c))
 	var after *ticket.Cursor
 	if v := c.Query("after"); v != "" {
 		after = new(ticket.Cursor)
@@ -55,10 +59,6 @@ func (s *Server) showTickets(c *fiber.Ctx) error {
 		return err
 	}
 	counts, err := s.tickets.Counts(ctx, u)
-	if err != nil {
-		return err
-	}
-	perms, err := s.ticketPerms(c)
 	if err != nil {
 		return err
 	}

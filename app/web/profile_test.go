@@ -88,6 +88,31 @@ func TestChangePasswordEndsOtherSessionsAndTokens(t *testing.T) {
 	})
 }
 
+// A password change through the API keeps the token making it, as the README
+// promises ("ends every other session and API token"); the user's other
+// tokens and sessions end.
+func TestAPIPasswordChangeKeepsTheCallingToken(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		b := h.loggedIn("a_admin")
+		calling, other := h.token("a_admin"), h.token("a_admin")
+		resp, m := h.api("POST", "/api/v1/me/password", calling, map[string]string{"current_password": testPassword,
+			"new_password": "Another-Good-Pass-42"})
+		wantStatus(t, resp, 200, "")
+		if m["revoked_tokens"] != float64(1) || m["ended_sessions"] != float64(1) {
+			t.Fatalf("answer %v, want 1 revoked token and 1 ended session", m)
+		}
+		if resp, _ := h.api("GET", "/api/v1/me", calling, nil); resp.StatusCode != 200 {
+			t.Fatalf("the calling token after the change: %d", resp.StatusCode)
+		}
+		if resp, _ := h.api("GET", "/api/v1/me", other, nil); resp.StatusCode != 401 {
+			t.Fatalf("another token of the user after the change: %d", resp.StatusCode)
+		}
+		if resp, _ := b.get("/"); resp.StatusCode != 303 {
+			t.Fatalf("the user's session after the change: %d", resp.StatusCode)
+		}
+	})
+}
+
 var tokenShown = regexp.MustCompile(`value="(bo_[A-Za-z0-9_-]{43})"`)
 
 func TestProfileTokensAndSessions(t *testing.T) {

@@ -144,7 +144,7 @@ func decodePageKey(s string, dst any) error {
 	if err != nil {
 		return err
 	}
-	return json.Unmarshal(b, dst)
+	return decodeKey(b, dst)
 }
 
 // formHas reports whether the submitted form (URL-encoded or multipart)

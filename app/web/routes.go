@@ -266,7 +266,8 @@ func (s *Server) routeTable() []route {
 
 // guard enforces a route's permission: a visitor is sent to sign in (401 in
 // the API); a role without the permission gets 403, or 404 when the resource
-// is one customers never see, so its existence is not revealed.
+// is one customers never see, so its existence is not revealed. Then it
+// checks the query parameters an API route declares (422).
 func (s *Server) guard(r route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		c.Locals(localRoute, r.Path)
@@ -285,6 +286,11 @@ func (s *Server) guard(r route) fiber.Handler {
 				return apperr.ErrNotFound
 			}
 			return apperr.ErrForbidden
+		}
+		if r.Doc != nil {
+			if err := checkQuery(c, r.Doc.Query); err != nil {
+				return err
+			}
 		}
 		return c.Next()
 	}

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -76,6 +77,7 @@ type Server struct {
 	secureCookies bool
 	routes        []route
 	version       string
+	dbDown        atomic.Bool // an outage of the database is being reported (see noteOutage)
 }
 
 // Request limits.
@@ -199,6 +201,8 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	status := c.Response().StatusCode()
 	level := slog.LevelInfo
 	switch {
+	case status == fiber.StatusServiceUnavailable:
+		level = slog.LevelWarn // an outage of the database is reported once as an error (noteOutage)
 	case status >= 500:
 		level = slog.LevelError
 	case strings.HasPrefix(c.Path(), "/static/") || c.Path() == metricsPath || c.Path() == "/healthz" || c.Path() == "/readyz":

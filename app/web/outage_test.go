@@ -1,0 +1,218 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/db"
+	"backoffice/app/db/dbtest"
+)
+
+// closeAfterCommit closes the database right after the commit of the first
+// transaction that inserted into table: the write is durable, and whatever
+// comes after it fails, as when PostgreSQL restarts at that moment.
+type closeAfterCommit struct {
+	db    *bun.DB
+	table string
+	armed atomic.Bool
+}
+
+func (h *closeAfterCommit) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
+	if strings.HasPrefix(e.Query, `INSERT INTO "`+h.table+`"`) {
+		h.armed.Store(true)
+	}
+	return ctx
+}
+
+func (h *closeAfterCommit) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	if e.Query == "COMMIT" && h.armed.Load() {
+		h.db.Close()
+	}
+}
+
+// A create whose transaction committed answers 201 with what it wrote even
+// when the database goes away right after the commit: an error there made
+// clients send it again and duplicate it.
+func TestCreateAnswersFromWhatItWroteWhenTheDatabaseGoesAwayAfterCommit(t *testing.T) {
+	for _, c := range []struct {
+		name, user, table, path string
+		body                    func(h *harness) map[string]any
+	}{
+		{"ticket by staff", "agent", "tickets", "/api/v1/tickets", func(h *harness) map[string]any {
+			return map[string]any{"subject": "Press stops", "description": "D", "customer_id": h.custA.ID}
+		}},
+		{"ticket by a customer", "a_member", "tickets", "/api/v1/tickets", func(h *harness) map[string]any {
+			return map[string]any{"subject": "Press stops", "description": "D"}
+		}},
+		{"device", "agent", "devices", "/api/v1/devices", func(h *harness) map[string]any {
+			return map[string]any{"customer_id": h.custA.ID, "name": "Press", "serial_number": "PR-1"}
+		}},
+		{"customer", "admin", "organizations", "/api/v1/customers", func(h *harness) map[string]any {
+			return map[string]any{"name": "Customer C", "email_domains": []string{"c.test"}}
+		}},
+		{"user", "a_admin", "users", "/api/v1/users", func(h *harness) map[string]any {
+			return map[string]any{"first_name": "New", "last_name": "Colleague", "email": "new@a.test", "role": "member"}
+		}},
+		{"invitation", "agent", "invitations", "", func(h *harness) map[string]any {
+			return map[string]any{"first_name": "In", "last_name": "Vited", "email": "invited@a.test", "role": "member"}
+		}},
+		{"API token", "agent", "api_tokens", "/api/v1/me/tokens", func(h *harness) map[string]any {
+			return map[string]any{"name": "CI", "expires_in_days": 30}
+		}},
+		{"reply", "agent", "ticket_messages", "", func(h *harness) map[string]any { return map[string]any{"body": "On my way"} }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			eachDB(t, func(t *testing.T, h *harness) {
+				token, path := h.token(c.user), c.path
+				switch c.table {
+				case "invitations":
+					path = "/api/v1/customers/" + itoa64(h.custA.ID) + "/invitations"
+				case "ticket_messages":
+					tk := tkCreate(t, h, token, map[string]any{"subject": "S", "description": "D", "customer_id": h.custA.ID})
+					path = tkPath(tk, "/messages")
+				}
+				h.db.AddQueryHook(&closeAfterCommit{db: h.db, table: c.table})
+				resp, got := h.api("POST", path, token, c.body(h))
+				if resp.StatusCode != http.StatusCreated || idOf(got) == 0 {
+					t.Fatalf("POST %s after its commit: %d %v", path, resp.StatusCode, got)
+				}
+				if err := h.db.PingContext(context.Background()); err == nil {
+					t.Fatal("the database was not closed after the commit")
+				}
+			})
+		})
+	}
+}
+
+// While the database is unreachable every request answers 503 with
+// Retry-After, in the API and on the pages, and the outage is logged once,
+// not once per request.
+func TestUnreachableDatabaseAnswers503AndIsLoggedOnce(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		token, b := h.token("agent"), h.loggedIn("agent")
+		must(t, h.db.Close())
+		for i := 0; i < 10; i++ {
+			resp, p := h.api("GET", "/api/v1/tickets", token, nil)
+			wantProblem(t, resp, p, 503)
+			if resp.Header.Get("Retry-After") != "5" {
+				t.Fatalf("API: Retry-After %q", resp.Header.Get("Retry-After"))
+			}
+			resp, body := b.get("/tickets")
+			wantStatus(t, resp, 503, body)
+			wantContains(t, body, "The service is briefly unavailable.")
+			if resp.Header.Get("Retry-After") != "5" {
+				t.Fatalf("page: Retry-After %q", resp.Header.Get("Retry-After"))
+			}
+		}
+		logs := h.logs.String()
+		if n := strings.Count(logs, "database unreachable"); n != 1 {
+			t.Fatalf("%d lines about the outage for 20 requests, want 1:\n%s", n, logs)
+		}
+		if strings.Contains(logs, "request failed") {
+			t.Fatalf("an outage was logged as a failed request:\n%s", logs)
+		}
+	})
+}
+
+// tcpProxy forwards connections to target; stopped, it refuses them as a
+// PostgreSQL that is down does, and started again it serves on its address.
+type tcpProxy struct {
+	target string
+	mu     sync.Mutex
+	addr   string
+	ln     net.Listener
+	conns  []net.Conn
+}
+
+func (p *tcpProxy) start(t *testing.T) {
+	t.Helper()
+	ln, err := net.Listen("tcp", p.addr)
+	must(t, err)
+	p.mu.Lock()
+	p.ln, p.addr = ln, ln.Addr().String()
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", p.target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go io.Copy(up, c)
+			go io.Copy(c, up)
+		}
+	}()
+}
+
+func (p *tcpProxy) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.ln.Close()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// A PostgreSQL that goes down and comes back: one line when the outage
+// starts, one when the database answers again, and the next outage is
+// reported anew.
+func TestPostgreSQLOutageIsLoggedWhenItStartsAndWhenItEnds(t *testing.T) {
+	if len(dbtest.Dialects(t)) < 2 {
+		t.Skip("needs TEST_POSTGRES_URL")
+	}
+	u, err := url.Parse(dbtest.URL(t, dbtest.Postgres))
+	must(t, err)
+	p := &tcpProxy{target: u.Host, addr: "127.0.0.1:0"}
+	p.start(t)
+	defer p.stop()
+	u.Host = p.addr
+	bdb, err := db.Open(context.Background(), u.String())
+	must(t, err)
+	t.Cleanup(func() { bdb.Close() })
+	_, err = db.Migrate(context.Background(), bdb)
+	must(t, err)
+	h := newHarness(t, bdb)
+	token := h.token("agent")
+	waitFor := func(what string, n int) {
+		t.Helper()
+		for deadline := time.Now().Add(3 * retryUnavailable); strings.Count(h.logs.String(), what) < n; time.Sleep(100 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d lines %q, want %d:\n%s", strings.Count(h.logs.String(), what), what, n, h.logs.String())
+			}
+		}
+	}
+
+	for outage := 1; outage <= 2; outage++ {
+		p.stop()
+		for i := 0; i < 5; i++ {
+			resp, body := h.api("GET", "/api/v1/tickets", token, nil)
+			wantProblem(t, resp, body, 503)
+		}
+		if n := strings.Count(h.logs.String(), "database unreachable"); n != outage {
+			t.Fatalf("outage %d: %d lines about it, want %d:\n%s", outage, n, outage, h.logs.String())
+		}
+		p.start(t)
+		waitFor("database reachable again", outage)
+		if resp, _ := h.api("GET", "/api/v1/tickets", token, nil); resp.StatusCode != 200 {
+			t.Fatalf("after outage %d: %d", outage, resp.StatusCode)
+		}
+	}
+}

@@ -1,0 +1,46 @@
+package web
+
+import (
+	"net/url"
+	"reflect"
+	"testing"
+)
+
+// A change that sends an empty or null choice is refused at its field: ""
+// and null are not "unchanged" but values the database's CHECK constraints
+// refuse, which used to surface as a 500.
+func TestTicketPatchRefusesEmptyAndNullChoices(t *testing.T) {
+	eachDB(t, func(t *testing.T, h *harness) {
+		agent, mod := h.token("agent"), h.token("a_moderator")
+		tk := tkCreate(t, h, agent, map[string]any{"subject": "Press stops", "description": "D", "customer_id": h.custA.ID, "priority": "high"})
+		tkCall(t, h, "PUT", "/api/v1/customers/"+itoa64(h.custA.ID)+"/ticket-permissions", h.token("admin"),
+			map[string]any{"edit_priority": "allow", "edit_type": "allow"}, 200)
+		keep := tkGet(t, h, agent, tk)
+		values := map[string][]string{
+			"priority": {`""`, `null`, `"asap"`},
+			"type":     {`""`, `null`, `"rant"`},
+			"status":   {`""`, `null`, `"done"`},
+			"subject":  {`""`, `null`},
+		}
+		for _, token := range []string{agent, mod} {
+			for field, vals := range values {
+				for _, v := range vals {
+					resp, p := h.api("PATCH", tkPath(tk, ""), token, `{"`+field+`": `+v+`}`)
+					wantProblem(t, resp, p, 422, field)
+				}
+			}
+		}
+		if now := tkGet(t, h, agent, tk); !reflect.DeepEqual(now, keep) {
+			t.Errorf("refused changes altered the ticket:\n%v\n%v", keep, now)
+		}
+
+		// The page's form: an emptied select is a field error, not a 500.
+		b := h.loggedIn("agent")
+		page := "/tickets/" + sid(tk)
+		for _, field := range []string{"priority", "type", "status"} {
+			resp, body := b.post(page, page, url.Values{field: {""}})
+			wantStatus(t, resp, 422, body)
+			wantContains(t, body, `id="f-`+field+`"`, "field-error")
+		}
+	})
+}
