@@ -63,9 +63,13 @@ func TestSessionLookupRefuses(t *testing.T) {
 		f := newFixture(t, bdb)
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		token, _ := f.session(u)
+		other := "x"
+		if token[0] == 'x' { // one token in 64 starts with it
+			other = "y"
+		}
 		for name, tok := range map[string]string{
 			"empty":         "",
-			"unknown":       "x" + token[1:],
+			"unknown":       other + token[1:],
 			"its hash":      auth.HashToken(token),
 			"with a suffix": token + "x",
 			"too long":      token + strings.Repeat("x", 100),
