@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,7 +40,59 @@ func chromium(t *testing.T) context.Context {
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	failOnConsoleErrors(t, ctx)
 	return ctx
+}
+
+// failOnConsoleErrors fails the test, when it ends, for every error the pages
+// wrote to the console: script errors, uncaught exceptions, refused content
+// (CSP) and assets that did not load. Answers of the pages themselves that
+// are errors on purpose (a 404 page, a refused form) are not.
+func failOnConsoleErrors(t *testing.T, ctx context.Context) {
+	t.Helper()
+	must(t, chromedp.Do(ctx)) // open the tab, so that no message is missed
+	var mu sync.Mutex
+	var errs []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for m, err := range chromedp.Console(ctx) {
+			if err != nil {
+				return
+			}
+			page := m.Source == "network" && !strings.Contains(m.URL, "/static/")
+			if (m.Type == chromedp.ConsoleError || m.IsException()) && !page {
+				mu.Lock()
+				errs = append(errs, fmt.Sprintf("%s (%s:%d)", m, m.URL, m.Line))
+				mu.Unlock()
+			}
+		}
+	}()
+	// Registered after the context's cleanup, so it runs before it: the
+	// messages are read while the browser still runs.
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range errs {
+			t.Errorf("browser console: %s", e)
+		}
+	})
+}
+
+// noSidewaysScroll fails the test when the page is wider than the window.
+func noSidewaysScroll(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	over, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+	must(t, err)
+	if over > 0 {
+		// Name the elements that stick out, innermost first, to find the culprit.
+		culprits, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("body *"))
+			.filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+			.reverse().slice(0, 5)
+			.map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).trim().split(/\s+/).join(".") : ""))`))
+		must(t, err)
+		t.Errorf("%s: the page is %d px wider than the window; sticking out: %v", name, over, culprits)
+	}
 }
 
 // servedHarness builds a harness on SQLite served on a real port, with
@@ -55,10 +109,12 @@ func servedHarness(t *testing.T) (*harness, string) {
 	return h, base
 }
 
-// shoot saves a full-page screenshot when SCREENSHOT_DIR is set, so pages
-// can be looked at after a run.
+// shoot checks that the page does not scroll sideways, and saves a
+// full-page screenshot when SCREENSHOT_DIR is set, so pages can be looked at
+// after a run.
 func shoot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	noSidewaysScroll(t, ctx, name)
 	dir := os.Getenv("SCREENSHOT_DIR")
 	if dir == "" {
 		return
