@@ -3,7 +3,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null)
 
-.PHONY: help run build test test-race test-race-concurrent test-postgres generate fmt check-fmt vet screenshots clean
+.PHONY: help run build bench test test-race test-race-concurrent test-postgres generate fmt check-fmt vet screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ test-race-concurrent: ## the race detector on the tests that run things in paral
 
 test-postgres: ## run every test on SQLite and the local PostgreSQL
 	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable} go test -count=1 ./...
+
+bench: ## measure the pages beside ../shared/perf-floor on PostgreSQL with 1M tickets (needs wrk; BENCH_FLAGS for more)
+	go run ./cmd/bench $(BENCH_FLAGS)
 
 generate: ## regenerate the templ components after editing views/*.templ
 	go tool templ generate -path views
