@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -114,7 +115,15 @@ func (s *Server) serveMetrics() fiber.Handler {
 func newMetricsServer(m *Metrics) *http.Server {
 	mux := http.NewServeMux()
 	mux.Handle("GET "+metricsPath, m.handler())
-	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+	// Profiles of the running server, on the internal listener only:
+	// go tool pprof http://ADDR/debug/pprof/profile?seconds=20
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	// A CPU profile takes its seconds (30 by default) to write.
+	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 2 * time.Minute}
 }
 
 // ServeMetrics serves /metrics without a token on ln, the internal listener

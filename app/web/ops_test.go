@@ -139,6 +139,20 @@ func TestMetricsListener(t *testing.T) {
 		resp, err = http.Get(base + "/healthz")
 		must(t, err)
 		wantStatus(t, resp, 404, readBody(t, resp))
+		// Profiles are there too, and only there.
+		resp, err = http.Get(base + "/debug/pprof/heap?debug=1")
+		must(t, err)
+		body = readBody(t, resp)
+		wantStatus(t, resp, 200, body)
+		wantContains(t, body, "heap profile")
+		resp, err = http.Get(base + "/debug/pprof/profile?seconds=1")
+		must(t, err)
+		wantStatus(t, resp, 200, "")
+		if b := readBody(t, resp); len(b) == 0 {
+			t.Error("empty CPU profile")
+		}
+		resp, body = h.browser().get("/debug/pprof/")
+		wantStatus(t, resp, 404, body)
 		// The main port still keeps it to itself.
 		resp, body = getMetrics(h, "")
 		wantStatus(t, resp, 404, body)
