@@ -1,8 +1,10 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"math/rand/v2"
 	"time"
 
@@ -13,9 +15,13 @@ import (
 	"backoffice/app/ticket"
 )
 
-// Scale adds n generated tickets, each with a first message, spread over
-// the customers of the first provider and two years, for measuring lists
-// on a large data set. Counts and numbers are kept right.
+// Scale adds n generated tickets, each with a first message, over two years,
+// for measuring lists on a large data set. Like a real provider's, the
+// customers differ in size: half the tickets go to the first customer (the
+// one the benchmarks sign in to), the rest to the other demo customer and to
+// generated customers (one per thousand tickets, at most a thousand) with
+// Zipf-distributed sizes, a few large and many small. Counts and numbers are
+// kept right, and the planner's statistics are updated at the end.
 func Scale(ctx context.Context, db *bun.DB, c clock.Clock, n int, progress func(done int)) error {
 	orgs := org.NewStore(db, c)
 	provider, err := orgs.FirstProvider(ctx)
@@ -28,6 +34,14 @@ func Scale(ctx context.Context, db *bun.DB, c clock.Clock, n int, progress func(
 	}
 	if len(customers) == 0 {
 		return fmt.Errorf("scale: the provider has no customers")
+	}
+	slices.SortFunc(customers, func(a, b *org.Organization) int { return cmp.Compare(a.ID, b.ID) })
+	for i := range min(n/1000, 1000) {
+		cu := &org.Organization{Name: fmt.Sprintf("Generated customer %04d", i+1), ProviderID: &provider.ID}
+		if err := orgs.CreateOrganization(ctx, cu, []string{fmt.Sprintf("customer-%04d.example", i+1)}); err != nil {
+			return fmt.Errorf("scale: create customer: %w", err)
+		}
+		customers = append(customers, cu)
 	}
 	requesters := map[int64][]*org.User{}
 	for _, cu := range customers {
@@ -45,13 +59,23 @@ func Scale(ctx context.Context, db *bun.DB, c clock.Clock, n int, progress func(
 	channels := []string{"web", "web", "email", "phone", "messenger", "qr"}
 	words := []string{"pump", "valve", "display", "sensor", "compressor", "filter", "door", "alarm", "leak", "noise", "update", "calibration"}
 	r := rand.New(rand.NewPCG(1, 2))
+	customerOf := func() *org.Organization { return customers[0] }
+	if len(customers) > 1 {
+		zipf := rand.NewZipf(r, 1.2, 1, uint64(len(customers)-2))
+		customerOf = func() *org.Organization {
+			if r.IntN(2) == 0 {
+				return customers[0]
+			}
+			return customers[1+zipf.Uint64()]
+		}
+	}
 	now := c.Now()
 	const batch = 2000
 	for done := 0; done < n; {
 		size := min(batch, n-done)
 		tickets := make([]*ticket.Ticket, size)
 		for i := range tickets {
-			cu := customers[r.IntN(len(customers))]
+			cu := customerOf()
 			created := now.Add(-time.Duration(r.Int64N(int64(730 * 24 * time.Hour))))
 			updated := created.Add(time.Duration(r.Int64N(int64(10 * 24 * time.Hour))))
 			if updated.After(now) {
@@ -91,7 +115,7 @@ func Scale(ctx context.Context, db *bun.DB, c clock.Clock, n int, progress func(
 		}
 	}
 	// Counts and the next number, as the application keeps them.
-	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewRaw("DELETE FROM ticket_status_counts WHERE provider_id = ?", provider.ID).Exec(ctx); err != nil {
 			return err
 		}
@@ -104,4 +128,11 @@ func Scale(ctx context.Context, db *bun.DB, c clock.Clock, n int, progress func(
 			ON CONFLICT (provider_id) DO UPDATE SET next_number = EXCLUDED.next_number`, provider.ID, next, now, now).Exec(ctx)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("scale: analyze: %w", err)
+	}
+	return nil
 }

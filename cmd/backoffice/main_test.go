@@ -361,6 +361,16 @@ func TestSeedScaleGeneratesTickets(t *testing.T) {
 			if tickets < 3000 || counted != tickets || distinct != tickets {
 				t.Fatalf("%d tickets, %d counted, %d distinct numbers", tickets, counted, distinct)
 			}
+			// Customers of different sizes: half the generated tickets at the
+			// first, two generated customers for the first 2,500.
+			var sizes []int
+			if err := bdb.NewRaw(`SELECT count(*) FROM tickets t JOIN organizations o ON o.id = t.customer_id
+				GROUP BY o.id ORDER BY o.id`).Scan(context.Background(), &sizes); err != nil {
+				t.Fatal(err)
+			}
+			if len(sizes) != 4 || sizes[0] < 1300 || sizes[0] > 1800 {
+				t.Errorf("tickets per customer %v: want 4 customers, the first with about half of 3,000", sizes)
+			}
 			if code, _, _ := runCmd(t, getenv, "seed", "--scale", "-1"); code != 2 {
 				t.Fatalf("--scale -1: exit %d", code)
 			}
