@@ -202,7 +202,9 @@ func dataSet(o options, bin string) (string, error) {
 	return dsn, nil
 }
 
-func redact(dsn string) string { return regexp.MustCompile(`//[^@/]*@`).ReplaceAllString(dsn, "//…@") }
+func redact(dsn string) string {
+	return regexp.MustCompile(`//[^@/]*@`).ReplaceAllString(dsn, "//…@")
+}
 
 // countTickets returns the tickets in the data set, 0 when it has no schema yet.
 func countTickets(dsn string) int {
@@ -534,5 +536,6 @@ func printTable(w io.Writer, o options, rows []result, peak string) {
 	fmt.Fprintf(w, "\nPeak resident memory of the product: %s\n", peak)
 }
 
-func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + " ms" }
-
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + " ms"
+}
