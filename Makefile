@@ -3,7 +3,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null)
 
-.PHONY: help run build bench test test-race test-race-concurrent test-postgres generate fmt check-fmt vet screenshots clean
+.PHONY: help run build bench bench-go test test-race test-race-concurrent test-postgres generate fmt check-fmt vet screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test-postgres: ## run every test on SQLite and the local PostgreSQL
 
 bench: ## measure the pages beside ../shared/perf-floor on PostgreSQL with 1M tickets (needs wrk; BENCH_FLAGS for more)
 	go run ./cmd/bench $(BENCH_FLAGS)
+
+bench-go: ## Go benchmarks of the request path's hot spots: permission, session lookup, list query, 25-row render
+	go test -run '^$$' -bench . -benchmem ./rbac/ ./app/auth/ ./app/ticket/ ./views/
 
 generate: ## regenerate the templ components after editing views/*.templ
 	go tool templ generate -path views

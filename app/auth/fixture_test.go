@@ -34,7 +34,7 @@ const (
 // fixture is a migrated database with a provider, one of its customers and
 // the auth stores on a fake clock.
 type fixture struct {
-	t        *testing.T
+	t        testing.TB
 	ctx      context.Context
 	db       *bun.DB
 	clock    *clock.Fake
@@ -55,7 +55,7 @@ func eachDB(t *testing.T, fn func(t *testing.T, bdb *bun.DB)) {
 	dbtest.Run(t, fn)
 }
 
-func newFixture(t *testing.T, bdb *bun.DB) *fixture {
+func newFixture(t testing.TB, bdb *bun.DB) *fixture {
 	t.Helper()
 	fc := clock.NewFake(start)
 	h := auth.NewHasher(cheapParams, 4)

@@ -33,7 +33,7 @@ var start = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 //	provider "Provider Two"    staff2
 //	  customer "Customer 2A"   member2A; device dev2
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	db    *bun.DB
 	clock *clock.Fake
@@ -56,7 +56,7 @@ func eachDB(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) { fn(t, newFixture(t, bdb)) })
 }
 
-func newFixture(t *testing.T, bdb *bun.DB) *fixture {
+func newFixture(t testing.TB, bdb *bun.DB) *fixture {
 	t.Helper()
 	fc := clock.NewFake(start)
 	f := &fixture{t: t, ctx: context.Background(), db: bdb, clock: fc, orgs: org.NewStore(bdb, fc),
