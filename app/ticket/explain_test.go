@@ -1,0 +1,107 @@
+package ticket_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"backoffice/app/db/dbtest"
+	"backoffice/app/org"
+	"backoffice/app/ticket"
+)
+
+// listQueries records the list queries (a SELECT of tickets with a LIMIT)
+// that run on a database.
+type listQueries struct {
+	mu      sync.Mutex
+	queries []string
+}
+
+func (h *listQueries) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+
+func (h *listQueries) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	if strings.HasPrefix(e.Query, "SELECT") && strings.Contains(e.Query, `FROM "tickets" AS "t"`) && strings.Contains(e.Query, " LIMIT ") {
+		h.mu.Lock()
+		h.queries = append(h.queries, e.Query)
+		h.mu.Unlock()
+	}
+}
+
+func (h *listQueries) take() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	q := h.queries
+	h.queries = nil
+	return q
+}
+
+var seqScanOrSort = regexp.MustCompile(`Seq Scan on tickets|(?m)^\s*(->\s*)?Sort\s`)
+
+// Every ticket list, for every kind of caller, filter and order, is served
+// by an index on PostgreSQL: with sequential scans and sorts priced out, a
+// plan that still scans the table or sorts it has no index to use, and
+// would read or sort more than the page on a large data set.
+func TestListQueriesUseIndexes(t *testing.T) {
+	if !slices.Contains(dbtest.Dialects(t), dbtest.Postgres) {
+		t.Skip("plans are checked on PostgreSQL: set TEST_POSTGRES_URL")
+	}
+	t.Parallel()
+	bdb := dbtest.New(t, dbtest.Postgres)
+	f := newFixture(t, bdb)
+	for i := range 3 {
+		f.web(f.member, fmt.Sprintf("Pump %d", i))
+	}
+	// Customer B's members see only their own tickets (another scope).
+	if _, err := f.svc.SetCompanyPerms(f.ctx, f.staff, f.customerB.ID, ticket.PermChoices{"see_all": "deny"}); err != nil {
+		t.Fatal(err)
+	}
+	hook := &listQueries{}
+	bdb.AddQueryHook(hook)
+	sorts := []string{"updated_at", "-updated_at", "created_at", "-created_at", "priority", "-priority", "status", "-status", "rating", "-rating"}
+	callers := map[string]*org.User{"provider admin": f.staff, "agent": f.agent, "customer admin": f.admin, "moderator": f.mod, "member": f.member,
+		"member of own tickets": f.memberB}
+	plans := map[string]string{} // query: the caller, filter and order that made it
+	for name, u := range callers {
+		filters := map[string]ticket.Filter{"none": {}, "status": {Status: "open"}, "priority": {Priority: "high"}, "type": {Type: "question"},
+			"device": {DeviceID: f.devA.ID}, "requester": {RequesterID: u.ID}, "rated": {Rating: 5}}
+		if u.IsStaff() {
+			filters["assignee"] = ticket.Filter{AssigneeID: f.agent.ID}
+			filters["unassigned"] = ticket.Filter{Unassigned: true}
+			filters["customer"] = ticket.Filter{CustomerID: f.customerA.ID}
+		}
+		for fname, filter := range filters {
+			for _, sort := range sorts {
+				if _, err := f.svc.List(f.ctx, u, filter, sort, nil, 25); err != nil {
+					t.Fatalf("%s, filter %s, sort %s: %v", name, fname, sort, err)
+				}
+				for _, q := range hook.take() {
+					plans[q] = fmt.Sprintf("%s, filter %s, sort %s", name, fname, sort)
+				}
+			}
+		}
+	}
+	failed := 0
+	for q, what := range plans {
+		var lines []string
+		err := bdb.RunInTx(f.ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off"); err != nil {
+				return err
+			}
+			return tx.NewRaw("EXPLAIN "+q).Scan(ctx, &lines)
+		})
+		if err != nil {
+			t.Fatalf("EXPLAIN %s: %v", q, err)
+		}
+		if plan := strings.Join(lines, "\n"); seqScanOrSort.MatchString(plan) {
+			failed++
+			t.Errorf("%s: the list has no index to use\n%s\n%s", what, q, plan)
+		}
+	}
+	t.Logf("%d list query shapes explained, %d without an index", len(plans), failed)
+}
