@@ -1,47 +1,15 @@
 package ticket_test
 
 import (
-	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/uptrace/bun"
 
 	"backoffice/app/db/dbtest"
 	"backoffice/app/org"
 	"backoffice/app/ticket"
 )
-
-// listQueries records the list queries (a SELECT of tickets with a LIMIT)
-// that run on a database.
-type listQueries struct {
-	mu      sync.Mutex
-	queries []string
-}
-
-func (h *listQueries) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
-
-func (h *listQueries) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	if strings.HasPrefix(e.Query, "SELECT") && strings.Contains(e.Query, `FROM "tickets" AS "t"`) && strings.Contains(e.Query, " LIMIT ") {
-		h.mu.Lock()
-		h.queries = append(h.queries, e.Query)
-		h.mu.Unlock()
-	}
-}
-
-func (h *listQueries) take() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	q := h.queries
-	h.queries = nil
-	return q
-}
-
-var seqScanOrSort = regexp.MustCompile(`Seq Scan on tickets|(?m)^\s*(->\s*)?Sort\s`)
 
 // Every ticket list, for every kind of caller, filter and order, is served
 // by an index on PostgreSQL: with sequential scans and sorts priced out, a
@@ -61,8 +29,9 @@ func TestListQueriesUseIndexes(t *testing.T) {
 	if _, err := f.svc.SetCompanyPerms(f.ctx, f.staff, f.customerB.ID, ticket.PermChoices{"see_all": "deny"}); err != nil {
 		t.Fatal(err)
 	}
-	hook := &listQueries{}
-	bdb.AddQueryHook(hook)
+	hook := dbtest.Record(bdb, func(q string) bool {
+		return strings.HasPrefix(q, "SELECT") && strings.Contains(q, `FROM "tickets" AS "t"`) && strings.Contains(q, " LIMIT ")
+	})
 	sorts := []string{"updated_at", "-updated_at", "created_at", "-created_at", "priority", "-priority", "status", "-status", "rating", "-rating"}
 	callers := map[string]*org.User{"provider admin": f.staff, "agent": f.agent, "customer admin": f.admin, "moderator": f.mod, "member": f.member,
 		"member of own tickets": f.memberB}
@@ -80,7 +49,7 @@ func TestListQueriesUseIndexes(t *testing.T) {
 				if _, err := f.svc.List(f.ctx, u, filter, sort, nil, 25); err != nil {
 					t.Fatalf("%s, filter %s, sort %s: %v", name, fname, sort, err)
 				}
-				for _, q := range hook.take() {
+				for _, q := range hook.Take() {
 					plans[q] = fmt.Sprintf("%s, filter %s, sort %s", name, fname, sort)
 				}
 			}
@@ -88,17 +57,11 @@ func TestListQueriesUseIndexes(t *testing.T) {
 	}
 	failed := 0
 	for q, what := range plans {
-		var lines []string
-		err := bdb.RunInTx(f.ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off"); err != nil {
-				return err
-			}
-			return tx.NewRaw("EXPLAIN "+q).Scan(ctx, &lines)
-		})
+		plan, err := dbtest.Unindexed(f.ctx, bdb, "tickets", q)
 		if err != nil {
 			t.Fatalf("EXPLAIN %s: %v", q, err)
 		}
-		if plan := strings.Join(lines, "\n"); seqScanOrSort.MatchString(plan) {
+		if plan != "" {
 			failed++
 			t.Errorf("%s: the list has no index to use\n%s\n%s", what, q, plan)
 		}
