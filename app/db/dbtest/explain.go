@@ -55,13 +55,13 @@ func Unindexed(ctx context.Context, bdb *bun.DB, table, query string) (string, e
 		if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off"); err != nil {
 			return err
 		}
-		return tx.NewRaw("EXPLAIN " + query).Scan(ctx, &lines)
+		return tx.NewRaw("EXPLAIN "+query).Scan(ctx, &lines)
 	})
 	if err != nil {
 		return "", err
 	}
 	plan := strings.Join(lines, "\n")
-	if regexp.MustCompile(`Seq Scan on `+regexp.QuoteMeta(table)+`\b|(?m)^\s*(->\s*)?Sort\s`).MatchString(plan) {
+	if regexp.MustCompile(`Seq Scan on ` + regexp.QuoteMeta(table) + `\b|(?m)^\s*(->\s*)?Sort\s`).MatchString(plan) {
 		return plan, nil
 	}
 	return "", nil
