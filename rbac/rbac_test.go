@@ -141,6 +141,9 @@ func TestPolicyChangesPersist(t *testing.T) {
 		if e.Can(rbac.Member, "audit", "read") {
 			t.Fatal("member can read audit before grant")
 		}
+		if !e.Can(rbac.ProviderAgent, "template", "delete") {
+			t.Fatal("agent cannot delete templates before the revocation")
+		}
 		if err := e.Grant(rbac.Member, "audit", "read"); err != nil {
 			t.Fatal(err)
 		}
@@ -149,6 +152,10 @@ func TestPolicyChangesPersist(t *testing.T) {
 		}
 		if e.StaffOnly("audit") {
 			t.Fatal("audit still staff-only after granting it to members")
+		}
+		// Answers given before a change are not kept past it.
+		if !e.Can(rbac.Member, "audit", "read") || e.Can(rbac.ProviderAgent, "template", "delete") {
+			t.Fatal("the enforcer answers from before the grant and the revocation")
 		}
 
 		// A second instance on the same database sees the change and does not reseed.
