@@ -16,6 +16,9 @@ build: ## build a static binary into bin/
 
 test: check-fmt vet ## run every test (PostgreSQL too when TEST_POSTGRES_URL is set)
 	go test -count=1 ./...
+	@if [ -z "$$TEST_POSTGRES_URL" ]; then echo; \
+		echo "Note: the PostgreSQL half of the tests was skipped (TEST_POSTGRES_URL is not set)."; \
+		echo "      With a local server: make test-postgres"; fi
 
 test-race: ## run every test with the race detector (needs cgo)
 	CGO_ENABLED=1 go test -count=1 -race ./...

@@ -4,6 +4,7 @@
 //	backoffice migrate up|down|status   apply, roll back one step, or list migrations
 //	backoffice seed [--password P]      load demo data into an empty database
 //	backoffice user create --email E --password P --name N --role provider_admin|provider_agent
+//	backoffice user set-password --email E --password P
 //	backoffice version                  print the version
 //
 // Configuration comes from the environment; see README.md.
@@ -37,6 +38,8 @@ Commands:
   seed [--password P]               load demo data into an empty database
   user create --email E --password P --name N --role provider_admin|provider_agent [--organization O]
                                     create a provider user (and the provider organization if none exists)
+  user set-password --email E --password P
+                                    give any user a new password (ends their sessions and API tokens)
   version                           print the version
 
 Configuration is read from the environment: BACKOFFICE_ADDR, DATABASE_URL, BASE_URL,

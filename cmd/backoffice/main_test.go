@@ -116,6 +116,40 @@ func TestMigrateSeedAndUserCreate(t *testing.T) {
 			if code == 0 || !strings.Contains(stderr, "already in use") {
 				t.Fatalf("duplicate email: %d %q", code, stderr)
 			}
+			// user set-password replaces any user's password and ends their sessions.
+			bdb, err := db.Open(context.Background(), getenv("DATABASE_URL"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer bdb.Close()
+			if _, err := bdb.NewRaw(`INSERT INTO sessions (user_id, token_hash, ip, user_agent, expires_at, last_seen_at)
+				SELECT id, 'h', '', '', ?, ? FROM users WHERE email = 'boss@example.com'`, time.Now().Add(time.Hour), time.Now()).Exec(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			code, _, stderr = runCmd(t, getenv, "user", "set-password", "--email", "nobody@example.com", "--password", "Another-Pass-42")
+			if code != 1 || !strings.Contains(stderr, "no user has the address nobody@example.com") {
+				t.Errorf("set-password of an unknown user: %d %q", code, stderr)
+			}
+			if code, _, stderr = runCmd(t, getenv, "user", "set-password", "--email", "boss@example.com", "--password", "short"); code != 2 ||
+				!strings.Contains(stderr, "--password") {
+				t.Errorf("set-password with a weak password: %d %q", code, stderr)
+			}
+			code, out, stderr = runCmd(t, getenv, "user", "set-password", "--email", "Boss@Example.com", "--password", "Another-Pass-42")
+			if code != 0 || !strings.Contains(out, "New password set for boss@example.com; 1 sessions") {
+				t.Fatalf("set-password: %d %q %q", code, out, stderr)
+			}
+			var hash string
+			if err := bdb.NewRaw("SELECT password_hash FROM users WHERE email = 'boss@example.com'").Scan(context.Background(), &hash); err != nil {
+				t.Fatal(err)
+			}
+			if ok, _, err := newHasher().Verify(context.Background(), "Another-Pass-42", hash); err != nil || !ok {
+				t.Errorf("the new password does not verify: %v %v", ok, err)
+			}
+			var left int
+			if err := bdb.NewRaw("SELECT count(*) FROM sessions").Scan(context.Background(), &left); err != nil || left != 0 {
+				t.Errorf("%d sessions left after set-password (%v)", left, err)
+			}
+
 			// seed refuses a database that holds data.
 			if code, _, stderr = runCmd(t, getenv, "seed"); code != 1 || !strings.Contains(stderr, "empty database") {
 				t.Fatalf("seed on a used database: %d %q", code, stderr)
