@@ -12,6 +12,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"backoffice/app/apperr"
 	"backoffice/app/auth"
 	"backoffice/app/clock"
 	"backoffice/app/org"
@@ -27,7 +28,55 @@ type Login struct {
 	Role     rbac.Role
 	Org      string
 	Area     string
+	Language string // the account's language, as its pages and mail speak
 	Password string
+}
+
+// languageNames name the languages of the demo accounts in the logins table.
+var languageNames = map[string]string{"en": "English", "de": "Deutsch", "ru": "Русский"}
+
+// areaOf names the area a demo account works in.
+func areaOf(r rbac.Role) string {
+	if r.IsStaff() {
+		return "staff"
+	}
+	return "back office"
+}
+
+// Emails are the demo accounts, in the order the logins table lists them.
+var Emails = []string{"admin@nordlicht-service.example", "agent@nordlicht-service.example", "admin@hafenbraeu.example",
+	"moderator@hafenbraeu.example", "member@hafenbraeu.example", "admin@kliniken-sued.example", "member@kliniken-sued.example"}
+
+// Logins returns the demo accounts that still sign in with password, for
+// printing them again at a later start, and how many demo accounts there are
+// in all. Accounts whose password was changed are left out.
+func Logins(ctx context.Context, db bun.IDB, c clock.Clock, h *auth.Hasher, password string) ([]Login, int, error) {
+	users := org.NewStore(db, c)
+	var logins []Login
+	found := 0
+	for _, email := range Emails {
+		u, err := users.UserByEmail(ctx, email)
+		if errors.Is(err, apperr.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		found++
+		ok, _, err := h.Verify(ctx, password, u.PasswordHash)
+		if err != nil {
+			return nil, 0, err
+		}
+		if ok && !u.Disabled() {
+			o, err := users.Organization(ctx, u.OrganizationID)
+			if err != nil {
+				return nil, 0, err
+			}
+			logins = append(logins, Login{Email: u.Email, Role: u.Role, Org: o.Name, Area: areaOf(u.Role),
+				Language: languageNames[u.Language], Password: password})
+		}
+	}
+	return logins, found, nil
 }
 
 type person struct {
@@ -74,19 +123,18 @@ func Seed(ctx context.Context, db *bun.DB, c clock.Clock, h *auth.Hasher, passwo
 		}
 		groups := []struct {
 			o      *org.Organization
-			area   string
 			people []person
 		}{
-			{provider, "staff", []person{
+			{provider, []person{
 				{"admin@nordlicht-service.example", "Anna", "Berger", rbac.ProviderAdmin, "en", "Europe/Berlin"},
 				{"agent@nordlicht-service.example", "Jonas", "Keller", rbac.ProviderAgent, "de", "Europe/Berlin"},
 			}},
-			{brewery, "back office", []person{
+			{brewery, []person{
 				{"admin@hafenbraeu.example", "Marta", "Vogel", rbac.Administrator, "de", "Europe/Berlin"},
 				{"moderator@hafenbraeu.example", "Lukas", "Brandt", rbac.Moderator, "en", "Europe/Berlin"},
 				{"member@hafenbraeu.example", "Sofia", "Richter", rbac.Member, "en", "Europe/Vienna"},
 			}},
-			{clinic, "back office", []person{
+			{clinic, []person{
 				{"admin@kliniken-sued.example", "Elena", "Wolkowa", rbac.Administrator, "ru", "Europe/Moscow"},
 				{"member@kliniken-sued.example", "Paul", "Hartmann", rbac.Member, "de", "Europe/Zurich"},
 			}},
@@ -103,7 +151,8 @@ func Seed(ctx context.Context, db *bun.DB, c clock.Clock, h *auth.Hasher, passwo
 					return err
 				}
 				byEmail[p.email] = u
-				logins = append(logins, Login{Email: p.email, Role: p.role, Org: g.o.Name, Area: g.area, Password: password})
+				logins = append(logins, Login{Email: p.email, Role: p.role, Org: g.o.Name, Area: areaOf(p.role),
+					Language: languageNames[p.lang], Password: password})
 			}
 		}
 		return seedTickets(ctx, tx, c, provider.ID, byEmail)

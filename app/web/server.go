@@ -199,14 +199,17 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	}
 	s.metrics.observe(c, start)
 	status := c.Response().StatusCode()
-	level := slog.LevelInfo
+	// Answers that went well are debug lines (LOG_LEVEL=debug shows every
+	// request), so that a terminal shows what needs attention and the
+	// printed sign-in accounts stay in view; /metrics counts them all.
+	level := slog.LevelDebug
 	switch {
 	case status == fiber.StatusServiceUnavailable:
 		level = slog.LevelWarn // an outage of the database is reported once as an error (noteOutage)
 	case status >= 500:
 		level = slog.LevelError
-	case strings.HasPrefix(c.Path(), "/static/") || c.Path() == metricsPath || c.Path() == "/healthz" || c.Path() == "/readyz":
-		level = slog.LevelDebug
+	case status >= 400 && !strings.HasPrefix(c.Path(), "/static/"):
+		level = slog.LevelInfo
 	}
 	attrs := []any{"request_id", requestID(c), "method", c.Method(), "path", c.Path(), "status", status,
 		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", clientIP(c)}

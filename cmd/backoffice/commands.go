@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"text/tabwriter"
@@ -98,7 +100,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 				e.log.Error("load demo data", "err", err)
 				return 1
 			}
-			printLogins(stdout, e.cfg.BaseURL, logins)
+			if err := keepDemoPassword(e.cfg.DataDir, logins[0].Password); err != nil {
+				e.log.Warn("keep the demo password for later starts", "err", err)
+			}
+			printLogins(stdout, "Demo data loaded. Sign in at "+e.cfg.BaseURL+"/login with one of these accounts:", logins)
+		} else if err := reprintLogins(ctx, e, hasher, getenv("BACKOFFICE_DEMO_PASSWORD")); err != nil {
+			e.log.Warn("list the demo accounts", "err", err)
 		}
 	}
 
@@ -205,17 +212,62 @@ func every(ctx context.Context, d time.Duration, fn func()) {
 	}
 }
 
-func printLogins(w io.Writer, baseURL string, logins []demo.Login) {
+// printLogins prints the demo accounts under title.
+func printLogins(w io.Writer, title string, logins []demo.Login) {
 	fmt.Fprintln(w, "")
-	fmt.Fprintln(w, "Demo data loaded. Sign in at "+baseURL+"/login with one of these accounts:")
+	fmt.Fprintln(w, title)
 	fmt.Fprintln(w, "")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  EMAIL\tPASSWORD\tROLE\tORGANIZATION\tAREA")
+	fmt.Fprintln(tw, "  EMAIL\tPASSWORD\tROLE\tORGANIZATION\tAREA\tLANGUAGE")
 	for _, l := range logins {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", l.Email, l.Password, l.Role, l.Org, l.Area)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", l.Email, l.Password, l.Role, l.Org, l.Area, l.Language)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "")
+}
+
+// demoPasswordFile keeps the demo password under the data folder, so that a
+// later start can print the sign-in accounts again.
+const demoPasswordFile = "demo-password"
+
+func keepDemoPassword(dataDir, password string) error {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dataDir, demoPasswordFile), []byte(password+"\n"), 0o600)
+}
+
+// reprintLogins prints, at a start on a database that already holds data,
+// the demo accounts that still have the demo password (BACKOFFICE_DEMO_PASSWORD
+// or the one kept at the first start), or says that they no longer do.
+func reprintLogins(ctx context.Context, e *env, hasher *auth.Hasher, password string) error {
+	if password == "" {
+		b, err := os.ReadFile(filepath.Join(e.cfg.DataDir, demoPasswordFile))
+		if errors.Is(err, os.ErrNotExist) {
+			return nil // not a database the demo was loaded into here
+		}
+		if err != nil {
+			return err
+		}
+		password = strings.TrimSpace(string(b))
+	}
+	logins, found, err := demo.Logins(ctx, e.db, e.clock, hasher, password)
+	if err != nil || found == 0 {
+		return err
+	}
+	if len(logins) == 0 {
+		fmt.Fprintln(e.stdout, "\nThe demo accounts no longer have the demo password. To give one a new password:")
+		fmt.Fprintln(e.stdout, "  backoffice user set-password --email "+demo.Emails[0]+" --password NEW-PASSWORD")
+		fmt.Fprintln(e.stdout, "")
+		return nil
+	}
+	title := "Demo accounts with the demo password. Sign in at " + e.cfg.BaseURL + "/login:"
+	if len(logins) < found {
+		title = fmt.Sprintf("Demo accounts still with the demo password (%d of %d; the others were changed). Sign in at %s/login:",
+			len(logins), found, e.cfg.BaseURL)
+	}
+	printLogins(e.stdout, title, logins)
+	return nil
 }
 
 func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
@@ -293,7 +345,7 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 	logins, err := demo.Seed(ctx, e.db, e.clock, newHasher(), *password)
 	switch {
 	case err == nil:
-		printLogins(stdout, e.cfg.BaseURL, logins)
+		printLogins(stdout, "Demo data loaded. Sign in at "+e.cfg.BaseURL+"/login with one of these accounts:", logins)
 	case errors.Is(err, demo.ErrNotEmpty) && *scale > 0:
 		// Adding tickets to existing data.
 	default:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -286,12 +287,27 @@ func TestServeOnAnEmptyDatabase(t *testing.T) {
 					t.Fatalf("still listening on %s after shutdown", a)
 				}
 			}
-			// A second start on the same database loads no demo data again.
+			// A second start on the same database loads no demo data again,
+			// but prints the accounts that still have the demo password.
 			_, out2, stop2 := serve(t, getenv)
 			if strings.Contains(out2.String(), "Demo data loaded") {
 				t.Fatal("demo data loaded into a database that holds data")
 			}
+			again := demoLogin.FindAllStringSubmatch(out2.String(), -1)
+			if !strings.Contains(out2.String(), "Demo accounts with the demo password") || len(again) != len(logins) || again[0][2] != logins[0][2] {
+				t.Fatalf("second start: the demo logins are not printed again:\n%s", out2.String())
+			}
 			stop2()
+			// One account's password changed: the others are still listed.
+			if code, _, stderr := runCmd(t, getenv, "user", "set-password", "--email", logins[0][1], "--password", "Changed-Pass-2026"); code != 0 {
+				t.Fatalf("set-password: %s", stderr)
+			}
+			_, out3, stop3 := serve(t, getenv)
+			stop3()
+			if listed := demoLogin.FindAllStringSubmatch(out3.String(), -1); len(listed) != len(logins)-1 ||
+				!strings.Contains(out3.String(), fmt.Sprintf("(%d of %d; the others were changed)", len(logins)-1, len(logins))) {
+				t.Fatalf("third start: %d accounts listed\n%s", len(listed), out3.String())
+			}
 		})
 	}
 }
