@@ -81,6 +81,17 @@ func (p *Page) AreaLabel() string {
 	return ""
 }
 
+// CurrentSection names the section of the navigation the page is in, or
+// the page's title when it is in none.
+func (p *Page) CurrentSection() string {
+	for _, item := range p.Nav {
+		if item.Active {
+			return p.T(item.Label)
+		}
+	}
+	return p.Title
+}
+
 // OrgName is the user's organization name, if known.
 func (p *Page) OrgName() string {
 	if p.User != nil && p.User.Organization != nil {

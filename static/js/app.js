@@ -3,13 +3,13 @@
   "use strict";
   // Close open menus when clicking elsewhere or pressing Escape.
   document.addEventListener("click", function (e) {
-    document.querySelectorAll("details.user-menu[open]").forEach(function (d) {
+    document.querySelectorAll("details.user-menu[open], details.nav-drawer[open]").forEach(function (d) {
       if (!d.contains(e.target)) d.removeAttribute("open");
     });
   });
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Escape") return;
-    document.querySelectorAll("details.user-menu[open]").forEach(function (d) {
+    document.querySelectorAll("details.user-menu[open], details.nav-drawer[open]").forEach(function (d) {
       d.removeAttribute("open");
     });
   });
