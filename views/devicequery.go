@@ -87,3 +87,17 @@ func FileSize(n int64) string {
 	}
 	return strconv.FormatFloat(float64(n)/(1024*1024), 'f', 1, 64) + " MB"
 }
+
+// ActiveFilters counts the filters in use besides the search and the
+// status tabs, for the phones' "Filters" button.
+func (d TicketsData) ActiveFilters() int {
+	f := d.Filter
+	n := 0
+	for _, on := range []bool{f.Priority != "", f.Type != "", d.Requester != "", d.Assignee != "", f.DeviceID != 0,
+		f.CustomerID != 0, f.CreatedWithin > 0, f.Rating > 0} {
+		if on {
+			n++
+		}
+	}
+	return n
+}

@@ -30,6 +30,18 @@ func TestBrowserPhoneNavigation(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS(".nav-drawer summary")),
 		))
 		waitText(t, ctx, ".nav-drawer .nav-current", sections[lang][0])
+		// The filters wait behind their button, so the first screen shows tickets.
+		shown := func(sel string) bool {
+			v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){var e=document.querySelector(`+"`"+sel+"`"+`);return !!e && e.offsetParent !== null})()`))
+			must(t, err)
+			return v
+		}
+		if shown("#customer_id") || !shown("#q") || !shown(".filter-toggle") {
+			t.Errorf("%s: on a phone the filters show before they are asked for", lang)
+		}
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".filter-toggle")), chromedp.WaitVisible(chromedp.CSS("#customer_id"))))
+		shoot(t, ctx, "ticket-filters-open-"+lang+"-phone")
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".filter-toggle")), chromedp.WaitNotVisible(chromedp.CSS("#customer_id"))))
 		visible, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector(".sidebar")).display !== "none"`))
 		must(t, err)
 		if visible {
@@ -46,11 +58,12 @@ func TestBrowserPhoneNavigation(t *testing.T) {
 		))
 		waitText(t, ctx, ".nav-drawer .nav-current", sections[lang][1])
 
-		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1366, 900), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(".sidebar a.active"))))
-		shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector(".nav-drawer")).display !== "none"`))
-		must(t, err)
-		if shown {
-			t.Errorf("%s: the phone drawer shows on a laptop", lang)
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1366, 900), chromedp.Navigate(base+"/tickets"), chromedp.WaitVisible(chromedp.CSS(".sidebar a.active"))))
+		if !shown("#customer_id") {
+			t.Errorf("%s: on a laptop the filters are hidden", lang)
+		}
+		if shown(".nav-drawer") || shown(".filter-toggle") {
+			t.Errorf("%s: the phone drawer or filter button shows on a laptop", lang)
 		}
 		shoot(t, ctx, "nav-sidebar-"+lang+"-laptop")
 	}

@@ -1,6 +1,16 @@
 // Small enhancements; every page works without them.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+  // Show and hide a list's filters on phones.
+  document.querySelectorAll("[data-filter-toggle]").forEach(function (b) {
+    var form = document.getElementById(b.getAttribute("data-filter-toggle"));
+    if (!form) return;
+    b.addEventListener("click", function () {
+      var open = form.classList.toggle("open");
+      b.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  });
   // Close open menus when clicking elsewhere or pressing Escape.
   document.addEventListener("click", function (e) {
     document.querySelectorAll("details.user-menu[open], details.nav-drawer[open]").forEach(function (d) {
