@@ -4,6 +4,10 @@
 // placeholders {{.PK}} (identity primary key) and {{.TS}} (timestamp with time
 // zone) are filled per dialect by app/db. Everything else is SQL that SQLite
 // and PostgreSQL read alike. Files named *.tx.up.sql run in a transaction.
+//
+// Released migrations are append-only: migrations_test.go holds the SHA-256
+// of every released file and fails when one changes or disappears. A fix or
+// a change of the schema is a new migration, named after the last one.
 package migrations
 
 import (

@@ -13,9 +13,65 @@ import (
 //go:embed ticketperm.conf ticketperm.csv
 var ticketPermFiles embed.FS
 
-// TicketPerms are the customer permissions on tickets.
-var TicketPerms = []string{"see_all", "view_priority", "edit_priority", "view_type", "edit_type", "view_tags", "edit_tags",
-	"see_assignee", "edit_assignee", "close", "see_group", "edit_group"}
+// TicketPerm is one customer permission on tickets.
+type TicketPerm struct {
+	// Name names the permission everywhere: in the policy, in the API's and
+	// the forms' settings, and in the catalog (message "perm.<name>").
+	Name string
+	// Default is the least role holding the permission while no one changed
+	// a setting (the roles above it inherit it); "" when no role does.
+	Default Role
+	// Needs is the permission this one is void without: changing what one
+	// may not see makes no sense.
+	Needs string
+}
+
+// TicketPermTable declares the customer permissions on tickets, in the
+// order of the permission pages. The enforcer's role defaults, the list of
+// names and the domain's defaults all come from it.
+var TicketPermTable = []TicketPerm{
+	{Name: "see_all", Default: Member},
+	{Name: "view_priority", Default: Member},
+	{Name: "edit_priority", Needs: "view_priority"},
+	{Name: "view_type", Default: Member},
+	{Name: "edit_type", Needs: "view_type"},
+	{Name: "view_tags", Default: Member},
+	{Name: "edit_tags", Needs: "view_tags"},
+	{Name: "see_assignee", Default: Member},
+	{Name: "edit_assignee", Needs: "see_assignee"},
+	{Name: "close", Default: Member},
+	{Name: "see_group"},
+	{Name: "edit_group", Needs: "see_group"},
+}
+
+// TicketPerms are the names of the customer permissions on tickets, in the
+// order of TicketPermTable.
+var TicketPerms = ticketPermNames()
+
+func ticketPermNames() []string {
+	out := make([]string, len(TicketPermTable))
+	for i, p := range TicketPermTable {
+		out[i] = p.Name
+	}
+	return out
+}
+
+// ticketPermPolicy is the policy of the role defaults: the role hierarchy
+// of ticketperm.csv and one rule per default of TicketPermTable.
+func ticketPermPolicy(csv string) string {
+	var lines []string
+	for _, l := range strings.Split(csv, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			lines = append(lines, l)
+		}
+	}
+	for _, p := range TicketPermTable {
+		if p.Default != "" {
+			lines = append(lines, "p, "+string(p.Default)+", "+p.Name)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
 
 // Setting values of a customer permission at company or user level.
 const (
@@ -31,7 +87,8 @@ type TicketPermEnforcer struct {
 	e *casbin.SyncedEnforcer
 }
 
-// NewTicketPermEnforcer loads the embedded model and role defaults.
+// NewTicketPermEnforcer loads the embedded model with the role hierarchy
+// and the role defaults of TicketPermTable.
 func NewTicketPermEnforcer() (*TicketPermEnforcer, error) {
 	conf, err := ticketPermFiles.ReadFile("ticketperm.conf")
 	if err != nil {
@@ -45,13 +102,7 @@ func NewTicketPermEnforcer() (*TicketPermEnforcer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ticket permission model: %w", err)
 	}
-	var lines []string
-	for _, l := range strings.Split(string(csv), "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			lines = append(lines, l)
-		}
-	}
-	e, err := casbin.NewSyncedEnforcer(m, fileadapter.NewAdapter(strings.Join(lines, "\n")))
+	e, err := casbin.NewSyncedEnforcer(m, fileadapter.NewAdapter(ticketPermPolicy(string(csv))))
 	if err != nil {
 		return nil, fmt.Errorf("ticket permission enforcer: %w", err)
 	}

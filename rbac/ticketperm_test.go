@@ -49,3 +49,47 @@ func TestTicketPermsLayers(t *testing.T) {
 		}
 	}
 }
+
+// The table of customer permissions is well formed, and the enforcer's role
+// defaults are the table's: a role holds a permission by default exactly
+// when it is the permission's default role or above it.
+func TestTicketPermTable(t *testing.T) {
+	e, err := NewTicketPermEnforcer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rank := map[Role]int{Member: 1, Moderator: 2, Administrator: 3}
+	seen := map[string]TicketPerm{}
+	for _, p := range TicketPermTable {
+		if _, dup := seen[p.Name]; dup || p.Name == "" {
+			t.Errorf("permission %q is declared twice or has no name", p.Name)
+		}
+		if p.Default != "" && rank[p.Default] == 0 {
+			t.Errorf("%s: default role %q is not a customer role", p.Name, p.Default)
+		}
+		if p.Needs != "" {
+			needed, ok := seen[p.Needs]
+			switch {
+			case !ok:
+				t.Errorf("%s needs %q, which is not declared before it", p.Name, p.Needs)
+			case p.Default != "" && (needed.Default == "" || rank[needed.Default] > rank[p.Default]):
+				t.Errorf("%s is a default of %s, but %s, which it needs, is not", p.Name, p.Default, p.Needs)
+			}
+		}
+		seen[p.Name] = p
+		for _, r := range CustomerRoles {
+			want := p.Default != "" && rank[r] >= rank[p.Default]
+			if got := e.Allowed(r, p.Name, Inherit, Inherit, Inherit); got != want {
+				t.Errorf("%s by default for %s: %v, want %v", p.Name, r, got, want)
+			}
+		}
+		for _, r := range StaffRoles {
+			if e.Allowed(r, p.Name, Inherit, Inherit, Inherit) {
+				t.Errorf("%s: staff role %s holds a customer permission", p.Name, r)
+			}
+		}
+	}
+	if len(TicketPerms) != len(TicketPermTable) {
+		t.Errorf("TicketPerms has %d names, the table %d", len(TicketPerms), len(TicketPermTable))
+	}
+}

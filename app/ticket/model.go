@@ -141,11 +141,3 @@ var Targets = map[string]time.Duration{
 	"normal": 3 * 24 * time.Hour,
 	"low":    7 * 24 * time.Hour,
 }
-
-// Map lists the permissions by their names (those of rbac.TicketPerms).
-func (p Perms) Map() map[string]bool {
-	return map[string]bool{"see_all": p.SeeAll, "view_priority": p.ViewPriority, "edit_priority": p.EditPriority,
-		"view_type": p.ViewType, "edit_type": p.EditType, "view_tags": p.ViewTags, "edit_tags": p.EditTags,
-		"see_assignee": p.SeeAssignee, "edit_assignee": p.EditAssignee, "close": p.Close, "see_group": p.SeeGroup,
-		"edit_group": p.EditGroup}
-}

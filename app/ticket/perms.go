@@ -37,33 +37,50 @@ type PermSettings struct {
 	UpdatedAt    time.Time
 }
 
-// field is the setting of perm (one of rbac.TicketPerms).
+// permFields binds each permission of rbac.TicketPermTable to its field in
+// Perms and in PermSettings; everything else about a permission comes from
+// the table.
+var permFields = map[string]struct {
+	perm    func(*Perms) *bool
+	setting func(*PermSettings) **bool
+}{
+	"see_all":       {func(p *Perms) *bool { return &p.SeeAll }, func(s *PermSettings) **bool { return &s.SeeAll }},
+	"view_priority": {func(p *Perms) *bool { return &p.ViewPriority }, func(s *PermSettings) **bool { return &s.ViewPriority }},
+	"edit_priority": {func(p *Perms) *bool { return &p.EditPriority }, func(s *PermSettings) **bool { return &s.EditPriority }},
+	"view_type":     {func(p *Perms) *bool { return &p.ViewType }, func(s *PermSettings) **bool { return &s.ViewType }},
+	"edit_type":     {func(p *Perms) *bool { return &p.EditType }, func(s *PermSettings) **bool { return &s.EditType }},
+	"view_tags":     {func(p *Perms) *bool { return &p.ViewTags }, func(s *PermSettings) **bool { return &s.ViewTags }},
+	"edit_tags":     {func(p *Perms) *bool { return &p.EditTags }, func(s *PermSettings) **bool { return &s.EditTags }},
+	"see_assignee":  {func(p *Perms) *bool { return &p.SeeAssignee }, func(s *PermSettings) **bool { return &s.SeeAssignee }},
+	"edit_assignee": {func(p *Perms) *bool { return &p.EditAssignee }, func(s *PermSettings) **bool { return &s.EditAssignee }},
+	"close":         {func(p *Perms) *bool { return &p.Close }, func(s *PermSettings) **bool { return &s.CloseTickets }},
+	"see_group":     {func(p *Perms) *bool { return &p.SeeGroup }, func(s *PermSettings) **bool { return &s.SeeGroup }},
+	"edit_group":    {func(p *Perms) *bool { return &p.EditGroup }, func(s *PermSettings) **bool { return &s.EditGroup }},
+}
+
+// of is the field of permission perm (one of rbac.TicketPerms).
+func (p *Perms) of(perm string) *bool {
+	f, ok := permFields[perm]
+	if !ok {
+		panic("ticket: permission " + perm + " of rbac.TicketPermTable has no field in permFields")
+	}
+	return f.perm(p)
+}
+
+// Map lists the permissions by their names (those of rbac.TicketPerms).
+func (p Perms) Map() map[string]bool {
+	out := make(map[string]bool, len(rbac.TicketPermTable))
+	for _, tp := range rbac.TicketPermTable {
+		out[tp.Name] = *p.of(tp.Name)
+	}
+	return out
+}
+
+// field is the setting of perm (one of rbac.TicketPerms), nil for another
+// name.
 func (p *PermSettings) field(perm string) **bool {
-	switch perm {
-	case "see_all":
-		return &p.SeeAll
-	case "view_priority":
-		return &p.ViewPriority
-	case "edit_priority":
-		return &p.EditPriority
-	case "view_type":
-		return &p.ViewType
-	case "edit_type":
-		return &p.EditType
-	case "view_tags":
-		return &p.ViewTags
-	case "edit_tags":
-		return &p.EditTags
-	case "see_assignee":
-		return &p.SeeAssignee
-	case "edit_assignee":
-		return &p.EditAssignee
-	case "edit_group":
-		return &p.EditGroup
-	case "close":
-		return &p.CloseTickets
-	case "see_group":
-		return &p.SeeGroup
+	if f, ok := permFields[perm]; ok {
+		return f.setting(p)
 	}
 	return nil
 }
@@ -145,8 +162,16 @@ func (s *Store) SavePermSettings(ctx context.Context, p *PermSettings) error {
 }
 
 // staffPerms are what staff may do: everything.
-var staffPerms = Perms{SeeAll: true, ViewPriority: true, EditPriority: true, ViewType: true, EditType: true, ViewTags: true,
-	EditTags: true, SeeAssignee: true, EditAssignee: true, Close: true, SeeGroup: true, EditGroup: true}
+var staffPerms = permsWhere(func(rbac.TicketPerm) bool { return true })
+
+// permsWhere are the permissions of rbac.TicketPermTable for which has holds.
+func permsWhere(has func(rbac.TicketPerm) bool) Perms {
+	var p Perms
+	for _, tp := range rbac.TicketPermTable {
+		*p.of(tp.Name) = has(tp)
+	}
+	return p
+}
 
 // PermsOf are u's customer permissions, decided by the Casbin enforcer from
 // u's role with the provider's switches of its standard fields, the
@@ -166,21 +191,19 @@ func (s *Service) PermsOf(ctx context.Context, u *org.User) (Perms, error) {
 	return s.decide(u.Role, provider.layer(), company, user), nil
 }
 
-// decide asks the enforcer for every permission. Editing needs seeing:
-// what is hidden from a user is not theirs to change.
+// decide asks the enforcer for every permission. A permission is void
+// without the one it needs (editing needs seeing: what is hidden from a
+// user is not theirs to change).
 func (s *Service) decide(role rbac.Role, provider map[string]string, company, user *PermSettings) Perms {
 	allowed := func(perm string) bool {
 		return s.perms.Allowed(role, perm, provider[perm], company.Get(perm), user.Get(perm))
 	}
-	p := Perms{SeeAll: allowed("see_all"), ViewPriority: allowed("view_priority"), EditPriority: allowed("edit_priority"),
-		ViewType: allowed("view_type"), EditType: allowed("edit_type"), ViewTags: allowed("view_tags"),
-		EditTags: allowed("edit_tags"), SeeAssignee: allowed("see_assignee"), EditAssignee: allowed("edit_assignee"),
-		Close: allowed("close"), SeeGroup: allowed("see_group"), EditGroup: allowed("edit_group")}
-	p.EditPriority = p.EditPriority && p.ViewPriority
-	p.EditType = p.EditType && p.ViewType
-	p.EditTags = p.EditTags && p.ViewTags
-	p.EditAssignee = p.EditAssignee && p.SeeAssignee
-	p.EditGroup = p.EditGroup && p.SeeGroup
+	p := permsWhere(func(tp rbac.TicketPerm) bool { return allowed(tp.Name) })
+	for _, tp := range rbac.TicketPermTable {
+		if tp.Needs != "" && !*p.of(tp.Needs) {
+			*p.of(tp.Name) = false
+		}
+	}
 	return p
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"backoffice/rbac"
 )
 
 // apiDoc describes one API route for the OpenAPI document.
@@ -314,7 +316,7 @@ var schemas = map[string]any{
 		"attachments": map[string]any{"type": "array", "items": ref("Attachment")},
 		"created_at":  dateTime}),
 	"MessageList": listOf("Message"),
-	"PermissionSettings": map[string]any{"type": "object", "description": "permission → allow, deny or inherit; permissions: see_all, view_priority, edit_priority, view_type, edit_type, view_tags, edit_tags, see_assignee, edit_assignee, close, see_group, edit_group",
+	"PermissionSettings": map[string]any{"type": "object", "description": "permission → allow, deny or inherit; permissions: " + strings.Join(rbac.TicketPerms, ", "),
 		"additionalProperties": map[string]any{"type": "string", "enum": []string{"allow", "deny", "inherit"}}},
 	"CompanyPermissions": obj([]string{"settings", "effective"}, map[string]any{"settings": ref("PermissionSettings"),
 		"effective": map[string]any{"type": "object", "description": "role → permission → allowed"}}),
