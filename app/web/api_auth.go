@@ -7,6 +7,7 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/auth"
+	"backoffice/app/web/httpx"
 )
 
 type tokenRequest struct {
@@ -22,10 +23,10 @@ type tokenResponse struct {
 // apiIssueToken exchanges an email and password for a bearer token.
 func (s *Server) apiIssueToken(c *fiber.Ctx) error {
 	var body tokenRequest
-	if err := decodeJSON(c, &body); err != nil {
+	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	plain, t, err := s.auth.IssueToken(c.UserContext(), auth.Credentials{Email: body.Email, Password: body.Password, IP: clientIP(c)})
+	plain, t, err := s.auth.IssueToken(c.UserContext(), auth.Credentials{Email: body.Email, Password: body.Password, IP: httpx.ClientIP(c)})
 	if err != nil {
 		return err
 	}
@@ -34,11 +35,11 @@ func (s *Server) apiIssueToken(c *fiber.Ctx) error {
 
 // apiRevokeCurrentToken revokes the bearer token the request came with.
 func (s *Server) apiRevokeCurrentToken(c *fiber.Ctx) error {
-	t := currentToken(c)
+	t := httpx.CurrentToken(c)
 	if t == nil {
 		return apperr.Invalid("authorization", "error.bearer_required")
 	}
-	if err := s.auth.DeleteToken(c.UserContext(), currentUser(c), t.ID, clientIP(c)); err != nil {
+	if err := s.auth.DeleteToken(c.UserContext(), httpx.CurrentUser(c), t.ID, httpx.ClientIP(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

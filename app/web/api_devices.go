@@ -11,6 +11,7 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/device"
+	"backoffice/app/web/httpx"
 )
 
 type apiDevice struct {
@@ -63,9 +64,9 @@ func (s *Server) toAPIDevice(d *device.Device) apiDevice {
 func (s *Server) apiDevices(c *fiber.Ctx) error {
 	v := &apperr.ValidationError{}
 	f, sort := deviceFilter(c, v)
-	limit := parseLimit(c, v)
+	limit := httpx.ParseLimit(c, v)
 	var cur device.Cursor
-	has := parseKeyCursor(c, v, &cur)
+	has := httpx.ParseKeyCursor(c, v, &cur)
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -73,16 +74,16 @@ func (s *Server) apiDevices(c *fiber.Ctx) error {
 	if has {
 		after = &cur
 	}
-	page, err := s.devices.List(c.UserContext(), currentUser(c), f, sort, after, limit)
+	page, err := s.devices.List(c.UserContext(), httpx.CurrentUser(c), f, sort, after, limit)
 	if err != nil {
 		return err
 	}
-	out := list[apiDevice]{Items: make([]apiDevice, 0, len(page.Items))}
+	out := httpx.List[apiDevice]{Items: make([]apiDevice, 0, len(page.Items))}
 	for _, d := range page.Items {
 		out.Items = append(out.Items, s.toAPIDevice(d))
 	}
 	if page.Next != nil {
-		out.NextCursor = keyCursor(page.Next)
+		out.NextCursor = httpx.KeyCursor(page.Next)
 	}
 	return c.JSON(out)
 }
@@ -110,7 +111,7 @@ type deviceBody struct {
 
 func decodeDeviceBody(c *fiber.Ctx) (*deviceBody, error) {
 	b := &deviceBody{}
-	if err := decodeJSON(c, b); err != nil {
+	if err := httpx.DecodeJSON(c, b); err != nil {
 		return nil, err
 	}
 	var raw map[string]json.RawMessage
@@ -161,11 +162,11 @@ func (s *Server) apiCreateDevice(c *fiber.Ctx) error {
 	}
 	var in device.Input
 	b.apply(&in)
-	d, err := s.devices.Create(c.UserContext(), currentUser(c), in)
+	d, err := s.devices.Create(c.UserContext(), httpx.CurrentUser(c), in)
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderLocation, "/api/v1/devices/"+itoa64(d.ID))
+	c.Set(fiber.HeaderLocation, "/api/v1/devices/"+strconv.FormatInt(d.ID, 10))
 	return c.Status(fiber.StatusCreated).JSON(s.toAPIDevice(d))
 }
 
@@ -187,13 +188,13 @@ func (s *Server) apiUpdateDevice(c *fiber.Ctx) error {
 		return err
 	}
 	in := device.InputOf(d)
-	if currentUser(c).IsStaff() {
+	if httpx.CurrentUser(c).IsStaff() {
 		b.apply(&in)
 	} else {
 		b.CustomerID, b.present["customer_id"] = nil, false // not theirs to set
 		b.apply(&in)
 	}
-	if d, err = s.devices.Update(c.UserContext(), currentUser(c), d.ID, in); err != nil {
+	if d, err = s.devices.Update(c.UserContext(), httpx.CurrentUser(c), d.ID, in); err != nil {
 		return err
 	}
 	return c.JSON(s.toAPIDevice(d))
@@ -204,7 +205,7 @@ func (s *Server) apiDeleteDevice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.devices.Delete(c.UserContext(), currentUser(c), d.ID); err != nil {
+	if err := s.devices.Delete(c.UserContext(), httpx.CurrentUser(c), d.ID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -239,7 +240,7 @@ func utcPtr(t *time.Time) *time.Time {
 }
 
 func (s *Server) apiCodes(c *fiber.Ctx) error {
-	p, err := parsePaging(c)
+	p, err := httpx.ParsePaging(c)
 	if err != nil {
 		return err
 	}
@@ -251,16 +252,16 @@ func (s *Server) apiCodes(c *fiber.Ctx) error {
 		}
 		f.DeviceID = id
 	}
-	codes, more, err := s.devices.Codes(c.UserContext(), currentUser(c), f, p.After, p.Limit)
+	codes, more, err := s.devices.Codes(c.UserContext(), httpx.CurrentUser(c), f, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
-	out := list[apiCode]{Items: make([]apiCode, 0, len(codes))}
+	out := httpx.List[apiCode]{Items: make([]apiCode, 0, len(codes))}
 	for _, cd := range codes {
 		out.Items = append(out.Items, s.toAPICode(cd))
 	}
 	if more {
-		out.NextCursor = cursorFor(codes[len(codes)-1].ID)
+		out.NextCursor = httpx.CursorFor(codes[len(codes)-1].ID)
 	}
 	return c.JSON(out)
 }
@@ -269,17 +270,17 @@ func (s *Server) apiCreateCodes(c *fiber.Ctx) error {
 	var body struct {
 		Count *int `json:"count"`
 	}
-	if err := decodeJSON(c, &body); err != nil {
+	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	if body.Count == nil {
 		return apperr.Invalid("count", "error.required")
 	}
-	codes, err := s.devices.CreateCodes(c.UserContext(), currentUser(c), *body.Count)
+	codes, err := s.devices.CreateCodes(c.UserContext(), httpx.CurrentUser(c), *body.Count)
 	if err != nil {
 		return err
 	}
-	out := list[apiCode]{Items: make([]apiCode, 0, len(codes))}
+	out := httpx.List[apiCode]{Items: make([]apiCode, 0, len(codes))}
 	for _, cd := range codes {
 		out.Items = append(out.Items, s.toAPICode(cd))
 	}
@@ -289,12 +290,12 @@ func (s *Server) apiCreateCodes(c *fiber.Ctx) error {
 // apiUpdateCode changes a code: {"active": bool, "pin": "1234" or null to
 // remove, "device_id": id to pair or null to unpair}; absent fields stay.
 func (s *Server) apiUpdateCode(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	var raw map[string]json.RawMessage
-	if err := decodeJSON(c, &raw); err != nil {
+	if err := httpx.DecodeJSON(c, &raw); err != nil {
 		return err
 	}
 	var ch device.CodeChange
@@ -333,7 +334,7 @@ func (s *Server) apiUpdateCode(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	code, err := s.devices.UpdateCode(c.UserContext(), currentUser(c), id, ch)
+	code, err := s.devices.UpdateCode(c.UserContext(), httpx.CurrentUser(c), id, ch)
 	if err != nil {
 		return err
 	}
@@ -345,7 +346,7 @@ func (s *Server) apiRegenerateCode(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	code, err := s.devices.Regenerate(c.UserContext(), currentUser(c), d.ID)
+	code, err := s.devices.Regenerate(c.UserContext(), httpx.CurrentUser(c), d.ID)
 	if err != nil {
 		return err
 	}
@@ -365,25 +366,25 @@ type apiEvent struct {
 }
 
 func (s *Server) apiDeviceHistory(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := parsePaging(c)
+	p, err := httpx.ParsePaging(c)
 	if err != nil {
 		return err
 	}
-	events, more, err := s.devices.History(c.UserContext(), currentUser(c), id, p.After, p.Limit)
+	events, more, err := s.devices.History(c.UserContext(), httpx.CurrentUser(c), id, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
-	out := list[apiEvent]{Items: make([]apiEvent, 0, len(events))}
+	out := httpx.List[apiEvent]{Items: make([]apiEvent, 0, len(events))}
 	for _, e := range events {
 		out.Items = append(out.Items, apiEvent{ID: e.ID, Action: e.Action, Field: e.Field, From: e.FromValue, To: e.ToValue,
 			CodeID: e.CodeID, ActorID: e.ActorID, ActorName: e.ActorName, CreatedAt: e.CreatedAt.UTC()})
 	}
 	if more {
-		out.NextCursor = cursorFor(events[len(events)-1].ID)
+		out.NextCursor = httpx.CursorFor(events[len(events)-1].ID)
 	}
 	return c.JSON(out)
 }
@@ -402,13 +403,13 @@ func (s *Server) apiImportDevices(c *fiber.Ctx) error {
 			return err
 		}
 		defer f.Close()
-		devices, err := s.devices.Import(c.UserContext(), currentUser(c), f)
+		devices, err := s.devices.Import(c.UserContext(), httpx.CurrentUser(c), f)
 		if err != nil {
 			return err
 		}
 		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"imported": len(devices)})
 	}
-	devices, err := s.devices.Import(c.UserContext(), currentUser(c), bytes.NewReader(body))
+	devices, err := s.devices.Import(c.UserContext(), httpx.CurrentUser(c), bytes.NewReader(body))
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"backoffice/app/audit"
 	"backoffice/app/auth"
 	"backoffice/app/org"
+	"backoffice/app/web/httpx"
 )
 
 // apiUser is a user in the API.
@@ -58,7 +59,7 @@ type apiSession struct {
 }
 
 func (s *Server) apiMe(c *fiber.Ctx) error {
-	return c.JSON(toAPIUser(currentUser(c)))
+	return c.JSON(toAPIUser(httpx.CurrentUser(c)))
 }
 
 type meUpdate struct {
@@ -70,10 +71,10 @@ type meUpdate struct {
 
 func (s *Server) apiUpdateMe(c *fiber.Ctx) error {
 	var body meUpdate
-	if err := decodeJSON(c, &body); err != nil {
+	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	in := org.ProfileInput{FirstName: u.FirstName, LastName: u.LastName, Language: u.Language, TimeZone: u.TimeZone}
 	set := func(dst *string, v *string) {
 		if v != nil {
@@ -84,7 +85,7 @@ func (s *Server) apiUpdateMe(c *fiber.Ctx) error {
 	set(&in.LastName, body.LastName)
 	set(&in.Language, body.Language)
 	set(&in.TimeZone, body.TimeZone)
-	if err := s.auth.UpdateProfile(c.UserContext(), u, in, clientIP(c)); err != nil {
+	if err := s.auth.UpdateProfile(c.UserContext(), u, in, httpx.ClientIP(c)); err != nil {
 		return err
 	}
 	return c.JSON(toAPIUser(u))
@@ -97,11 +98,11 @@ type passwordBody struct {
 
 func (s *Server) apiChangePassword(c *fiber.Ctx) error {
 	var body passwordBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	res, err := s.auth.ChangePassword(c.UserContext(), currentUser(c),
-		auth.PasswordChange{Current: body.CurrentPassword, New: body.NewPassword}, keepOf(c), clientIP(c))
+	res, err := s.auth.ChangePassword(c.UserContext(), httpx.CurrentUser(c),
+		auth.PasswordChange{Current: body.CurrentPassword, New: body.NewPassword}, httpx.KeepOf(c), httpx.ClientIP(c))
 	if err != nil {
 		return err
 	}
@@ -109,51 +110,51 @@ func (s *Server) apiChangePassword(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiSessions(c *fiber.Ctx) error {
-	p, err := parsePaging(c)
+	p, err := httpx.ParsePaging(c)
 	if err != nil {
 		return err
 	}
-	sessions, more, err := s.auth.Sessions().ForUser(c.UserContext(), currentUser(c).ID, p.After, p.Limit)
+	sessions, more, err := s.auth.Sessions().ForUser(c.UserContext(), httpx.CurrentUser(c).ID, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
-	out := list[apiSession]{Items: make([]apiSession, 0, len(sessions))}
+	out := httpx.List[apiSession]{Items: make([]apiSession, 0, len(sessions))}
 	for _, x := range sessions {
-		out.Items = append(out.Items, apiSession{ID: x.ID, IP: x.IP, UserAgent: x.UserAgent, Current: x.ID == sessionID(c),
+		out.Items = append(out.Items, apiSession{ID: x.ID, IP: x.IP, UserAgent: x.UserAgent, Current: x.ID == httpx.SessionID(c),
 			LastSeenAt: x.LastSeenAt, ExpiresAt: x.ExpiresAt, CreatedAt: x.CreatedAt})
 	}
 	if more {
-		out.NextCursor = cursorFor(sessions[len(sessions)-1].ID)
+		out.NextCursor = httpx.CursorFor(sessions[len(sessions)-1].ID)
 	}
 	return c.JSON(out)
 }
 
 func (s *Server) apiEndSession(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.auth.EndSession(c.UserContext(), currentUser(c), id, clientIP(c)); err != nil {
+	if err := s.auth.EndSession(c.UserContext(), httpx.CurrentUser(c), id, httpx.ClientIP(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (s *Server) apiTokens(c *fiber.Ctx) error {
-	p, err := parsePaging(c)
+	p, err := httpx.ParsePaging(c)
 	if err != nil {
 		return err
 	}
-	tokens, more, err := s.auth.Tokens().ForUser(c.UserContext(), currentUser(c).ID, p.After, p.Limit)
+	tokens, more, err := s.auth.Tokens().ForUser(c.UserContext(), httpx.CurrentUser(c).ID, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
-	out := list[apiToken]{Items: make([]apiToken, 0, len(tokens))}
+	out := httpx.List[apiToken]{Items: make([]apiToken, 0, len(tokens))}
 	for _, t := range tokens {
 		out.Items = append(out.Items, toAPIToken(t))
 	}
 	if more {
-		out.NextCursor = cursorFor(tokens[len(tokens)-1].ID)
+		out.NextCursor = httpx.CursorFor(tokens[len(tokens)-1].ID)
 	}
 	return c.JSON(out)
 }
@@ -165,10 +166,10 @@ type tokenBody struct {
 
 func (s *Server) apiCreateToken(c *fiber.Ctx) error {
 	var body tokenBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	plain, t, err := s.auth.CreateToken(c.UserContext(), currentUser(c), auth.TokenInput{Name: body.Name, ExpiresInDays: body.ExpiresInDays}, clientIP(c))
+	plain, t, err := s.auth.CreateToken(c.UserContext(), httpx.CurrentUser(c), auth.TokenInput{Name: body.Name, ExpiresInDays: body.ExpiresInDays}, httpx.ClientIP(c))
 	if err != nil {
 		return err
 	}
@@ -178,11 +179,11 @@ func (s *Server) apiCreateToken(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiDeleteToken(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.auth.DeleteToken(c.UserContext(), currentUser(c), id, clientIP(c)); err != nil {
+	if err := s.auth.DeleteToken(c.UserContext(), httpx.CurrentUser(c), id, httpx.ClientIP(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -207,20 +208,20 @@ func toAPIAudit(e *audit.Entry) apiAuditEntry {
 }
 
 func (s *Server) apiAudit(c *fiber.Ctx) error {
-	p, err := parsePaging(c)
+	p, err := httpx.ParsePaging(c)
 	if err != nil {
 		return err
 	}
-	entries, more, err := s.audit.List(c.UserContext(), currentUser(c).Organization.ScopeProviderID(), p.After, p.Limit)
+	entries, more, err := s.audit.List(c.UserContext(), httpx.CurrentUser(c).Organization.ScopeProviderID(), p.After, p.Limit)
 	if err != nil {
 		return err
 	}
-	out := list[apiAuditEntry]{Items: make([]apiAuditEntry, 0, len(entries))}
+	out := httpx.List[apiAuditEntry]{Items: make([]apiAuditEntry, 0, len(entries))}
 	for _, e := range entries {
 		out.Items = append(out.Items, toAPIAudit(e))
 	}
 	if more {
-		out.NextCursor = cursorFor(entries[len(entries)-1].ID)
+		out.NextCursor = httpx.CursorFor(entries[len(entries)-1].ID)
 	}
 	return c.JSON(out)
 }

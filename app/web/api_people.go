@@ -9,13 +9,9 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/org"
 	"backoffice/app/people"
+	"backoffice/app/web/httpx"
 	"backoffice/rbac"
 )
-
-// actor is the signed-in user making the request, for the people service.
-func actor(c *fiber.Ctx) people.Actor {
-	return people.Actor{User: currentUser(c), IP: clientIP(c)}
-}
 
 type apiCustomer struct {
 	ID            int64      `json:"id"`
@@ -41,22 +37,22 @@ type customerCursor struct {
 
 func (s *Server) apiCustomers(c *fiber.Ctx) error {
 	v := &apperr.ValidationError{}
-	limit := parseLimit(c, v)
+	limit := httpx.ParseLimit(c, v)
 	var cur customerCursor
-	parseKeyCursor(c, v, &cur)
+	httpx.ParseKeyCursor(c, v, &cur)
 	if err := v.Err(); err != nil {
 		return err
 	}
-	page, err := s.people.Customers(c.UserContext(), actor(c), c.Query("q"), cur.Name, cur.ID, limit)
+	page, err := s.people.Customers(c.UserContext(), httpx.Actor(c), c.Query("q"), cur.Name, cur.ID, limit)
 	if err != nil {
 		return err
 	}
-	out := list[apiCustomer]{Items: make([]apiCustomer, 0, len(page.Items))}
+	out := httpx.List[apiCustomer]{Items: make([]apiCustomer, 0, len(page.Items))}
 	for _, o := range page.Items {
 		out.Items = append(out.Items, toAPICustomer(o))
 	}
 	if page.NextID > 0 {
-		out.NextCursor = keyCursor(customerCursor{Name: page.NextName, ID: page.NextID})
+		out.NextCursor = httpx.KeyCursor(customerCursor{Name: page.NextName, ID: page.NextID})
 	}
 	return c.JSON(out)
 }
@@ -87,12 +83,12 @@ func (b *customerBody) apply(in *org.CustomerInput) {
 
 func (s *Server) apiCreateCustomer(c *fiber.Ctx) error {
 	var body customerBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	var in org.CustomerInput
 	body.apply(&in)
-	o, err := s.people.CreateCustomer(c.UserContext(), actor(c), in)
+	o, err := s.people.CreateCustomer(c.UserContext(), httpx.Actor(c), in)
 	if err != nil {
 		return err
 	}
@@ -114,12 +110,12 @@ func (s *Server) apiUpdateCustomer(c *fiber.Ctx) error {
 		return err
 	}
 	var body customerBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	in := customerInputOf(o)
 	body.apply(&in)
-	if o, err = s.people.UpdateCustomer(c.UserContext(), actor(c), o.ID, in); err != nil {
+	if o, err = s.people.UpdateCustomer(c.UserContext(), httpx.Actor(c), o.ID, in); err != nil {
 		return err
 	}
 	return c.JSON(toAPICustomer(o))
@@ -131,22 +127,22 @@ func customerInputOf(o *org.Organization) org.CustomerInput {
 }
 
 func (s *Server) apiDeleteCustomer(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.people.DeleteCustomer(c.UserContext(), actor(c), id); err != nil {
+	if err := s.people.DeleteCustomer(c.UserContext(), httpx.Actor(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (s *Server) apiMakeIndependent(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	o, err := s.people.MakeIndependent(c.UserContext(), actor(c), id)
+	o, err := s.people.MakeIndependent(c.UserContext(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -180,24 +176,24 @@ func (s *Server) toAPIInvitation(inv *org.Invitation) apiInvitation {
 }
 
 func (s *Server) apiInvitations(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := parsePaging(c)
+	p, err := httpx.ParsePaging(c)
 	if err != nil {
 		return err
 	}
-	invs, more, err := s.people.Invitations(c.UserContext(), actor(c), id, p.After, p.Limit)
+	invs, more, err := s.people.Invitations(c.UserContext(), httpx.Actor(c), id, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
-	out := list[apiInvitation]{Items: make([]apiInvitation, 0, len(invs))}
+	out := httpx.List[apiInvitation]{Items: make([]apiInvitation, 0, len(invs))}
 	for _, inv := range invs {
 		out.Items = append(out.Items, s.toAPIInvitation(inv))
 	}
 	if more {
-		out.NextCursor = cursorFor(invs[len(invs)-1].ID)
+		out.NextCursor = httpx.CursorFor(invs[len(invs)-1].ID)
 	}
 	return c.JSON(out)
 }
@@ -225,10 +221,10 @@ func (s *Server) apiInvite(c *fiber.Ctx) error {
 	}
 	id := o.ID
 	var body personBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	inv, err := s.people.Invite(c.UserContext(), actor(c), id, body.input())
+	inv, err := s.people.Invite(c.UserContext(), httpx.Actor(c), id, body.input())
 	if err != nil {
 		return err
 	}
@@ -236,11 +232,11 @@ func (s *Server) apiInvite(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiResendInvitation(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	inv, err := s.people.ResendInvitation(c.UserContext(), actor(c), id)
+	inv, err := s.people.ResendInvitation(c.UserContext(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -248,11 +244,11 @@ func (s *Server) apiResendInvitation(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiDeleteInvitation(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.people.DeleteInvitation(c.UserContext(), actor(c), id); err != nil {
+	if err := s.people.DeleteInvitation(c.UserContext(), httpx.Actor(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -267,13 +263,13 @@ type acceptBody struct {
 // user, who can then sign in (or get a token from POST /api/v1/auth/token).
 func (s *Server) apiAcceptInvitation(c *fiber.Ctx) error {
 	var body acceptBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	if body.Token == "" {
 		return apperr.Invalid("token", "error.required")
 	}
-	u, err := s.people.AcceptInvitation(c.UserContext(), body.Token, body.Password, clientIP(c))
+	u, err := s.people.AcceptInvitation(c.UserContext(), body.Token, body.Password, httpx.ClientIP(c))
 	if err != nil {
 		return err
 	}
@@ -282,10 +278,10 @@ func (s *Server) apiAcceptInvitation(c *fiber.Ctx) error {
 
 func (s *Server) apiUsers(c *fiber.Ctx) error {
 	v := &apperr.ValidationError{}
-	limit := parseLimit(c, v)
+	limit := httpx.ParseLimit(c, v)
 	var cur org.UserCursor
 	after := &cur
-	if !parseKeyCursor(c, v, &cur) {
+	if !httpx.ParseKeyCursor(c, v, &cur) {
 		after = nil
 	}
 	var q people.UserQuery
@@ -300,32 +296,32 @@ func (s *Server) apiUsers(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	users, next, err := s.people.Users(c.UserContext(), actor(c), q, after, limit)
+	users, next, err := s.people.Users(c.UserContext(), httpx.Actor(c), q, after, limit)
 	if err != nil {
 		return err
 	}
-	out := list[apiUser]{Items: make([]apiUser, 0, len(users))}
+	out := httpx.List[apiUser]{Items: make([]apiUser, 0, len(users))}
 	for _, u := range users {
 		out.Items = append(out.Items, toAPIUser(u))
 	}
 	if next != nil {
-		out.NextCursor = keyCursor(next)
+		out.NextCursor = httpx.KeyCursor(next)
 	}
 	return c.JSON(out)
 }
 
 func (s *Server) apiCreateUser(c *fiber.Ctx) error {
 	var body personBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	u, warnings, err := s.people.CreateUser(c.UserContext(), actor(c), body.OrganizationID, body.input())
+	u, warnings, err := s.people.CreateUser(c.UserContext(), httpx.Actor(c), body.OrganizationID, body.input())
 	if err != nil {
 		return err
 	}
 	out := toAPIUser(u)
 	for _, w := range warnings {
-		out.Warnings = append(out.Warnings, problemField{Field: w.Field, Message: tr(c).T(w.Message, w.Data)})
+		out.Warnings = append(out.Warnings, problemField{Field: w.Field, Message: httpx.Tr(c).T(w.Message, w.Data)})
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/users/"+strconv.FormatInt(u.ID, 10))
 	return c.Status(fiber.StatusCreated).JSON(out)
@@ -354,7 +350,7 @@ func (s *Server) apiUpdateUser(c *fiber.Ctx) error {
 	}
 	id := target.ID
 	var body userUpdateBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	up := org.UserUpdate{FirstName: body.FirstName, LastName: body.LastName, Language: body.Language, TimeZone: body.TimeZone}
@@ -362,7 +358,7 @@ func (s *Server) apiUpdateUser(c *fiber.Ctx) error {
 		r := rbac.Role(*body.Role)
 		up.Role = &r
 	}
-	u, err := s.people.UpdateUser(c.UserContext(), actor(c), id, up)
+	u, err := s.people.UpdateUser(c.UserContext(), httpx.Actor(c), id, up)
 	if err != nil {
 		return err
 	}
@@ -370,11 +366,11 @@ func (s *Server) apiUpdateUser(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiDeleteUser(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.people.DeleteUser(c.UserContext(), actor(c), id); err != nil {
+	if err := s.people.DeleteUser(c.UserContext(), httpx.Actor(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -382,11 +378,11 @@ func (s *Server) apiDeleteUser(c *fiber.Ctx) error {
 
 func (s *Server) apiSetDisabled(disabled bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c, "id")
+		id, err := httpx.PathID(c, "id")
 		if err != nil {
 			return err
 		}
-		u, err := s.people.SetDisabled(c.UserContext(), actor(c), id, disabled)
+		u, err := s.people.SetDisabled(c.UserContext(), httpx.Actor(c), id, disabled)
 		if err != nil {
 			return err
 		}
@@ -409,7 +405,7 @@ func (s *Server) apiEmailCheck(c *fiber.Ctx) error {
 	org.CheckEmail(v, "email", email)
 	out := apiEmailCheck{Email: email, Valid: v.Err() == nil}
 	if out.Valid {
-		res, err := s.people.CheckEmail(c.UserContext(), actor(c), email)
+		res, err := s.people.CheckEmail(c.UserContext(), httpx.Actor(c), email)
 		if err != nil {
 			return err
 		}
@@ -426,25 +422,25 @@ func (s *Server) apiEmailCheck(c *fiber.Ctx) error {
 // pathCustomer, pathUser and pathInvitation load the record named by :id as
 // the caller may see it; anything else (or a malformed id) is 404.
 func (s *Server) pathCustomer(c *fiber.Ctx) (*org.Organization, error) {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	return s.people.Customer(c.UserContext(), actor(c), id)
+	return s.people.Customer(c.UserContext(), httpx.Actor(c), id)
 }
 
 func (s *Server) pathUser(c *fiber.Ctx) (*org.User, error) {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	return s.people.User(c.UserContext(), actor(c), id)
+	return s.people.User(c.UserContext(), httpx.Actor(c), id)
 }
 
 func (s *Server) pathInvitation(c *fiber.Ctx) (*org.Invitation, *org.Organization, error) {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.people.Invitation(c.UserContext(), actor(c), id)
+	return s.people.Invitation(c.UserContext(), httpx.Actor(c), id)
 }

@@ -13,6 +13,7 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/org"
 	"backoffice/app/ticket"
+	"backoffice/app/web/httpx"
 )
 
 type apiTicket struct {
@@ -41,7 +42,7 @@ type apiTicket struct {
 
 // ticketPerms are the signed-in user's customer permissions on tickets.
 func (s *Server) ticketPerms(c *fiber.Ctx) (ticket.Perms, error) {
-	return s.tickets.PermsOf(c.UserContext(), currentUser(c))
+	return s.tickets.PermsOf(c.UserContext(), httpx.CurrentUser(c))
 }
 
 // ticketView loads what the signed-in user may see of tickets and returns
@@ -52,7 +53,7 @@ func (s *Server) ticketView(c *fiber.Ctx) (func(*ticket.Ticket) apiTicket, error
 	if err != nil {
 		return nil, err
 	}
-	visible, err := s.tickets.FieldFilter(c.UserContext(), currentUser(c))
+	visible, err := s.tickets.FieldFilter(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +94,7 @@ func toAPITicket(p ticket.Perms, values ticket.FieldValues, t *ticket.Ticket) ap
 
 // ticketFilter reads a ticket list's filter and sort from the query.
 func ticketFilter(c *fiber.Ctx, v *apperr.ValidationError) (ticket.Filter, string) {
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	f := ticket.Filter{Status: c.Query("status"), Priority: c.Query("priority"), Type: c.Query("type"),
 		Query: strings.TrimSpace(c.Query("q"))}
 	id := func(name string) int64 {
@@ -146,9 +147,9 @@ func ticketFilter(c *fiber.Ctx, v *apperr.ValidationError) (ticket.Filter, strin
 func (s *Server) apiTickets(c *fiber.Ctx) error {
 	v := &apperr.ValidationError{}
 	f, sort := ticketFilter(c, v)
-	limit := parseLimit(c, v)
+	limit := httpx.ParseLimit(c, v)
 	var cur ticket.Cursor
-	has := parseKeyCursor(c, v, &cur)
+	has := httpx.ParseKeyCursor(c, v, &cur)
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -156,7 +157,7 @@ func (s *Server) apiTickets(c *fiber.Ctx) error {
 	if has {
 		after = &cur
 	}
-	page, err := s.tickets.List(c.UserContext(), currentUser(c), f, sort, after, limit)
+	page, err := s.tickets.List(c.UserContext(), httpx.CurrentUser(c), f, sort, after, limit)
 	if err != nil {
 		return err
 	}
@@ -164,12 +165,12 @@ func (s *Server) apiTickets(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := list[apiTicket]{Items: make([]apiTicket, 0, len(page.Items))}
+	out := httpx.List[apiTicket]{Items: make([]apiTicket, 0, len(page.Items))}
 	for _, t := range page.Items {
 		out.Items = append(out.Items, view(t))
 	}
 	if page.Next != nil {
-		out.NextCursor = keyCursor(page.Next)
+		out.NextCursor = httpx.KeyCursor(page.Next)
 	}
 	return c.JSON(out)
 }
@@ -216,7 +217,7 @@ func fieldStrings(in map[string]any) (map[string]string, error) {
 
 func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 	var b ticketBody
-	if err := decodeJSON(c, &b); err != nil {
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
 	in := ticket.NewTicket{Subject: b.Subject, Description: b.Description, Priority: b.Priority, Type: b.Type, Tags: b.Tags, Group: b.Group}
@@ -235,7 +236,7 @@ func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 		return err
 	}
 	in.FieldValues = fv
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	if u.IsStaff() {
 		in.CustomerID, in.RequesterID, in.Channel = idOrInvalid(b.CustomerID), idOrInvalid(b.RequesterID), b.Channel
 	}
@@ -247,16 +248,16 @@ func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderLocation, "/api/v1/tickets/"+itoa64(t.ID))
+	c.Set(fiber.HeaderLocation, "/api/v1/tickets/"+strconv.FormatInt(t.ID, 10))
 	return c.Status(fiber.StatusCreated).JSON(view(t))
 }
 
 func (s *Server) pathTicket(c *fiber.Ctx) (*ticket.Ticket, error) {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	return s.tickets.Ticket(c.UserContext(), currentUser(c), id)
+	return s.tickets.Ticket(c.UserContext(), httpx.CurrentUser(c), id)
 }
 
 func (s *Server) apiTicket(c *fiber.Ctx) error {
@@ -277,7 +278,7 @@ func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
 		return err
 	}
 	var raw map[string]json.RawMessage
-	if err := decodeJSON(c, &raw); err != nil {
+	if err := httpx.DecodeJSON(c, &raw); err != nil {
 		return err
 	}
 	var ch ticket.Change
@@ -335,7 +336,7 @@ func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if t, err = s.tickets.Update(c.UserContext(), currentUser(c), t.ID, ch); err != nil {
+	if t, err = s.tickets.Update(c.UserContext(), httpx.CurrentUser(c), t.ID, ch); err != nil {
 		return err
 	}
 	return c.JSON(view(t))
@@ -362,31 +363,31 @@ func toAPIMessage(u *org.User, m *ticket.Message) apiMessage {
 }
 
 func (s *Server) apiTicketMessages(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := parsePaging(c)
+	p, err := httpx.ParsePaging(c)
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	msgs, more, err := s.tickets.Messages(c.UserContext(), u, id, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
-	out := list[apiMessage]{Items: make([]apiMessage, 0, len(msgs))}
+	out := httpx.List[apiMessage]{Items: make([]apiMessage, 0, len(msgs))}
 	for _, m := range msgs {
 		out.Items = append(out.Items, toAPIMessage(u, m))
 	}
 	if more {
-		out.NextCursor = cursorFor(msgs[len(msgs)-1].ID)
+		out.NextCursor = httpx.CursorFor(msgs[len(msgs)-1].ID)
 	}
 	return c.JSON(out)
 }
 
 func (s *Server) apiReplyTicket(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -400,10 +401,10 @@ func (s *Server) apiReplyTicket(c *fiber.Ctx) error {
 		if files, err = uploads(c); err != nil {
 			return err
 		}
-	} else if err := decodeJSON(c, &b); err != nil {
+	} else if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	m, err := s.tickets.ReplyWithFiles(c.UserContext(), u, id, b.Body, b.Internal, files)
 	if err != nil {
 		return err
@@ -413,7 +414,7 @@ func (s *Server) apiReplyTicket(c *fiber.Ctx) error {
 
 func (s *Server) apiTicketState(close bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c, "id")
+		id, err := httpx.PathID(c, "id")
 		if err != nil {
 			return err
 		}
@@ -421,7 +422,7 @@ func (s *Server) apiTicketState(close bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		u := currentUser(c)
+		u := httpx.CurrentUser(c)
 		var t *ticket.Ticket
 		if close {
 			t, err = s.tickets.Close(c.UserContext(), u, id)
@@ -436,7 +437,7 @@ func (s *Server) apiTicketState(close bool) fiber.Handler {
 }
 
 func (s *Server) apiRateTicket(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -444,7 +445,7 @@ func (s *Server) apiRateTicket(c *fiber.Ctx) error {
 		Score   *int   `json:"score"`
 		Comment string `json:"comment"`
 	}
-	if err := decodeJSON(c, &b); err != nil {
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
 	if b.Score == nil {
@@ -454,7 +455,7 @@ func (s *Server) apiRateTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.tickets.Rate(c.UserContext(), currentUser(c), id, *b.Score, b.Comment)
+	t, err := s.tickets.Rate(c.UserContext(), httpx.CurrentUser(c), id, *b.Score, b.Comment)
 	if err != nil {
 		return err
 	}
@@ -473,7 +474,7 @@ func attachmentsJSON(m *ticket.Message) []apiAttachment {
 	out := make([]apiAttachment, 0, len(m.Attachments))
 	for _, a := range m.Attachments {
 		out = append(out, apiAttachment{ID: a.ID, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size,
-			URL: "/api/v1/tickets/" + itoa64(a.TicketID) + "/attachments/" + itoa64(a.ID)})
+			URL: "/api/v1/tickets/" + strconv.FormatInt(a.TicketID, 10) + "/attachments/" + strconv.FormatInt(a.ID, 10)})
 	}
 	return out
 }
@@ -518,11 +519,11 @@ func (s *Server) sendAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c, "attachment_id")
+	id, err := httpx.PathID(c, "attachment_id")
 	if err != nil {
 		return err
 	}
-	a, err := s.tickets.Attachment(c.UserContext(), currentUser(c), t, id)
+	a, err := s.tickets.Attachment(c.UserContext(), httpx.CurrentUser(c), t, id)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"backoffice/app/org"
+	"backoffice/app/web/httpx"
 )
 
 func TestLoginShowsAreaAndNavigationByRole(t *testing.T) {
@@ -302,7 +303,7 @@ func TestCSRFTokenIsBoundToTheSession(t *testing.T) {
 		for k, v := range victim.cookies {
 			planted.cookies[k] = v
 		}
-		planted.cookies[cookieCSRF] = attacker.cookies[cookieCSRF]
+		planted.cookies[httpx.CookieCSRF] = attacker.cookies[httpx.CookieCSRF]
 		form := url.Values{"_csrf": {stolen}, "first_name": {"Forged"}, "last_name": {"X"}, "language": {"en"}, "time_zone": {"UTC"}}
 		for name, b := range map[string]*browser{"victim's cookies": victim, "attacker's CSRF cookie planted": planted} {
 			resp, body := b.post("/profile", "/profile", form)

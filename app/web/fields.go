@@ -8,6 +8,7 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/ticket"
+	"backoffice/app/web/httpx"
 	"backoffice/views"
 )
 
@@ -64,11 +65,11 @@ func (b fieldBody) apply(in *ticket.FieldInput) {
 }
 
 func (s *Server) apiFields(c *fiber.Ctx) error {
-	fields, err := s.tickets.Fields(c.UserContext(), currentUser(c))
+	fields, err := s.tickets.Fields(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
-	out := list[apiField]{Items: make([]apiField, 0, len(fields))}
+	out := httpx.List[apiField]{Items: make([]apiField, 0, len(fields))}
 	for _, f := range fields {
 		out.Items = append(out.Items, toAPIField(f))
 	}
@@ -80,21 +81,21 @@ func (s *Server) apiSaveField(c *fiber.Ctx) error {
 	in := ticket.FieldInput{Shown: true}
 	if c.Params("id") != "" {
 		var err error
-		if id, err = pathID(c, "id"); err != nil {
+		if id, err = httpx.PathID(c, "id"); err != nil {
 			return err
 		}
-		f, err := s.tickets.Field(c.UserContext(), currentUser(c), id)
+		f, err := s.tickets.Field(c.UserContext(), httpx.CurrentUser(c), id)
 		if err != nil {
 			return err
 		}
 		in = ticket.FieldInput{Label: f.Label, Kind: f.Kind, Options: f.Options, Shown: f.Shown, Editable: f.Editable, Position: f.Position}
 	}
 	var b fieldBody
-	if err := decodeJSON(c, &b); err != nil {
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
 	b.apply(&in)
-	f, err := s.tickets.SaveField(c.UserContext(), currentUser(c), id, in)
+	f, err := s.tickets.SaveField(c.UserContext(), httpx.CurrentUser(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -106,11 +107,11 @@ func (s *Server) apiSaveField(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiDeleteField(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.tickets.DeleteField(c.UserContext(), currentUser(c), id); err != nil {
+	if err := s.tickets.DeleteField(c.UserContext(), httpx.CurrentUser(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -122,7 +123,7 @@ func (s *Server) showFields(c *fiber.Ctx) error {
 	f.Values["kind"] = "text"
 	var editing int64
 	if id, err := strconv.ParseInt(c.Query("edit"), 10, 64); err == nil {
-		fd, err := s.tickets.Field(c.UserContext(), currentUser(c), id)
+		fd, err := s.tickets.Field(c.UserContext(), httpx.CurrentUser(c), id)
 		if err != nil {
 			return err
 		}
@@ -139,23 +140,23 @@ func (s *Server) showFields(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderFields(c *fiber.Ctx, status int, f *views.Form, editing int64) error {
-	fields, err := s.tickets.Fields(c.UserContext(), currentUser(c))
+	fields, err := s.tickets.Fields(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
-	standard, err := s.tickets.StandardFields(c.UserContext(), currentUser(c))
+	standard, err := s.tickets.StandardFields(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
-	types, err := s.tickets.Types(c.UserContext(), currentUser(c))
+	types, err := s.tickets.Types(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
-	return s.render(c, status, views.FieldsPage(s.page(c, tr(c).T("fields.title")), standard, types, fields, f, editing))
+	return httpx.Render(c, status, views.FieldsPage(s.kit.Page(c, httpx.Tr(c).T("fields.title")), standard, types, fields, f, editing))
 }
 
 func (s *Server) saveField(c *fiber.Ctx) error {
-	f := formFrom(c, "label", "kind", "options", "shown", "editable", "position")
+	f := httpx.FormFrom(c, "label", "kind", "options", "shown", "editable", "position")
 	id, _ := strconv.ParseInt(c.FormValue("id"), 10, 64)
 	pos, err := strconv.Atoi(f.Value("position"))
 	if err != nil {
@@ -163,26 +164,26 @@ func (s *Server) saveField(c *fiber.Ctx) error {
 	}
 	in := ticket.FieldInput{Label: f.Value("label"), Kind: f.Value("kind"), Options: f.Value("options"),
 		Shown: f.Value("shown") == "1", Editable: f.Value("editable") == "1", Position: pos}
-	if _, err := s.tickets.SaveField(c.UserContext(), currentUser(c), id, in); err != nil {
-		status, ok := formErrors(c, f, err)
+	if _, err := s.tickets.SaveField(c.UserContext(), httpx.CurrentUser(c), id, in); err != nil {
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
 		return s.renderFields(c, status, f, id)
 	}
-	s.flash(c, "success", "flash.field_saved", nil)
+	s.kit.Flash(c, "success", "flash.field_saved", nil)
 	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
 }
 
 func (s *Server) deleteField(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.tickets.DeleteField(c.UserContext(), currentUser(c), id); err != nil {
+	if err := s.tickets.DeleteField(c.UserContext(), httpx.CurrentUser(c), id); err != nil {
 		return err
 	}
-	s.flash(c, "success", "flash.field_deleted", nil)
+	s.kit.Flash(c, "success", "flash.field_deleted", nil)
 	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
 }
 
@@ -192,7 +193,7 @@ func (s *Server) saveTicketFields(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fields, err := s.tickets.Fields(c.UserContext(), currentUser(c))
+	fields, err := s.tickets.Fields(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
@@ -204,11 +205,11 @@ func (s *Server) saveTicketFields(c *fiber.Ctx) error {
 			values[f.Key()] = c.FormValue(f.Key())
 		}
 	}
-	if _, err := s.tickets.Update(c.UserContext(), currentUser(c), t.ID, ticket.Change{Fields: values}); err != nil {
-		return s.flashError(c, err, "/tickets/"+itoa64(t.ID))
+	if _, err := s.tickets.Update(c.UserContext(), httpx.CurrentUser(c), t.ID, ticket.Change{Fields: values}); err != nil {
+		return s.kit.FlashError(c, err, "/tickets/"+strconv.FormatInt(t.ID, 10))
 	}
-	s.flash(c, "success", "flash.ticket_saved", nil)
-	return c.Redirect("/tickets/"+itoa64(t.ID), fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.ticket_saved", nil)
+	return c.Redirect("/tickets/"+strconv.FormatInt(t.ID, 10), fiber.StatusSeeOther)
 }
 
 // Standard fields: the provider administrator switches whether customers
@@ -226,11 +227,11 @@ func toAPIStandardField(f *ticket.StandardField) apiStandardField {
 }
 
 func (s *Server) apiStandardFields(c *fiber.Ctx) error {
-	fields, err := s.tickets.StandardFields(c.UserContext(), currentUser(c))
+	fields, err := s.tickets.StandardFields(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
-	out := list[apiStandardField]{Items: make([]apiStandardField, 0, len(fields))}
+	out := httpx.List[apiStandardField]{Items: make([]apiStandardField, 0, len(fields))}
 	for _, f := range fields {
 		out.Items = append(out.Items, toAPIStandardField(f))
 	}
@@ -238,7 +239,7 @@ func (s *Server) apiStandardFields(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiSetStandardField(c *fiber.Ctx) error {
-	ctx, u := c.UserContext(), currentUser(c)
+	ctx, u := c.UserContext(), httpx.CurrentUser(c)
 	fields, err := s.tickets.StandardFields(ctx, u)
 	if err != nil {
 		return err
@@ -256,7 +257,7 @@ func (s *Server) apiSetStandardField(c *fiber.Ctx) error {
 		Shown    *bool `json:"shown"`
 		Editable *bool `json:"editable"`
 	}
-	if err := decodeJSON(c, &b); err != nil {
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
 	shown, editable := cur.Shown, cur.Editable
@@ -276,13 +277,13 @@ func (s *Server) apiSetStandardField(c *fiber.Ctx) error {
 // saveStandardFields stores the switches of all standard fields from the
 // settings page (a checkbox left out is off).
 func (s *Server) saveStandardFields(c *fiber.Ctx) error {
-	ctx, u := c.UserContext(), currentUser(c)
+	ctx, u := c.UserContext(), httpx.CurrentUser(c)
 	for _, name := range ticket.StandardFieldNames {
 		if _, err := s.tickets.SetStandardField(ctx, u, name, c.FormValue(name+"_shown") == "1", c.FormValue(name+"_editable") == "1"); err != nil {
 			return err
 		}
 	}
-	s.flash(c, "success", "flash.standard_fields_saved", nil)
+	s.kit.Flash(c, "success", "flash.standard_fields_saved", nil)
 	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
 }
 
@@ -298,16 +299,16 @@ type apiTicketType struct {
 }
 
 func (s *Server) toAPIType(c *fiber.Ctx, types ticket.TypeList, t *ticket.TypeDef) apiTicketType {
-	return apiTicketType{Key: t.Key, Label: t.Label, Name: views.TypeLabel(&views.Page{Tr: tr(c)}, types, t.Key), Active: t.Active,
+	return apiTicketType{Key: t.Key, Label: t.Label, Name: views.TypeLabel(&views.Page{Tr: httpx.Tr(c)}, types, t.Key), Active: t.Active,
 		Builtin: ticket.BuiltinType(t.Key), Position: t.Position}
 }
 
 func (s *Server) apiTypes(c *fiber.Ctx) error {
-	types, err := s.tickets.Types(c.UserContext(), currentUser(c))
+	types, err := s.tickets.Types(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
-	out := list[apiTicketType]{Items: make([]apiTicketType, 0, len(types))}
+	out := httpx.List[apiTicketType]{Items: make([]apiTicketType, 0, len(types))}
 	for _, t := range types {
 		out.Items = append(out.Items, s.toAPIType(c, types, t))
 	}
@@ -321,14 +322,14 @@ type typeBody struct {
 
 func (s *Server) apiAddType(c *fiber.Ctx) error {
 	var b typeBody
-	if err := decodeJSON(c, &b); err != nil {
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
 	label := ""
 	if b.Label != nil {
 		label = *b.Label
 	}
-	t, err := s.tickets.AddType(c.UserContext(), currentUser(c), label)
+	t, err := s.tickets.AddType(c.UserContext(), httpx.CurrentUser(c), label)
 	if err != nil {
 		return err
 	}
@@ -337,10 +338,10 @@ func (s *Server) apiAddType(c *fiber.Ctx) error {
 
 func (s *Server) apiUpdateType(c *fiber.Ctx) error {
 	var b typeBody
-	if err := decodeJSON(c, &b); err != nil {
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
-	t, err := s.tickets.UpdateType(c.UserContext(), currentUser(c), c.Params("key"), ticket.TypeInput{Label: b.Label, Active: b.Active})
+	t, err := s.tickets.UpdateType(c.UserContext(), httpx.CurrentUser(c), c.Params("key"), ticket.TypeInput{Label: b.Label, Active: b.Active})
 	if err != nil {
 		return err
 	}
@@ -349,10 +350,10 @@ func (s *Server) apiUpdateType(c *fiber.Ctx) error {
 
 // addType adds a type from the settings page.
 func (s *Server) addType(c *fiber.Ctx) error {
-	if _, err := s.tickets.AddType(c.UserContext(), currentUser(c), c.FormValue("type_label")); err != nil {
-		return s.flashError(c, err, "/settings/fields")
+	if _, err := s.tickets.AddType(c.UserContext(), httpx.CurrentUser(c), c.FormValue("type_label")); err != nil {
+		return s.kit.FlashError(c, err, "/settings/fields")
 	}
-	s.flash(c, "success", "flash.type_saved", nil)
+	s.kit.Flash(c, "success", "flash.type_saved", nil)
 	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
 }
 
@@ -360,17 +361,17 @@ func (s *Server) addType(c *fiber.Ctx) error {
 // page: the form sends a label, or active=0/1.
 func (s *Server) updateType(c *fiber.Ctx) error {
 	var in ticket.TypeInput
-	if formHas(c, "label") {
+	if httpx.FormHas(c, "label") {
 		label := c.FormValue("label")
 		in.Label = &label
 	}
-	if formHas(c, "active") {
+	if httpx.FormHas(c, "active") {
 		active := c.FormValue("active") == "1"
 		in.Active = &active
 	}
-	if _, err := s.tickets.UpdateType(c.UserContext(), currentUser(c), c.Params("key"), in); err != nil {
-		return s.flashError(c, err, "/settings/fields")
+	if _, err := s.tickets.UpdateType(c.UserContext(), httpx.CurrentUser(c), c.Params("key"), in); err != nil {
+		return s.kit.FlashError(c, err, "/settings/fields")
 	}
-	s.flash(c, "success", "flash.type_saved", nil)
+	s.kit.Flash(c, "success", "flash.type_saved", nil)
 	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
 }

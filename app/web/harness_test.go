@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -373,3 +374,7 @@ func wantNotContains(t testing.TB, body string, subs ...string) {
 }
 
 func newSQLite(t *testing.T) *bun.DB { return dbtest.New(t, dbtest.SQLite) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

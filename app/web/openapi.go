@@ -1,147 +1,137 @@
 package web
 
 import (
+	"backoffice/app/web/httpx"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 )
 
-// apiDoc describes one API route for the OpenAPI document.
-type apiDoc struct {
-	Summary  string
-	Tag      string
-	Request  string         // schema name of the JSON body, if any
-	Status   int            // success status
-	Response string         // schema name of the success body, if any
-	Query    []string       // query parameters
-	Errors   []int          // error statuses besides 401 (and 422 with a body)
-	Extra    map[string]any // anything else for the operation
-}
-
 var (
-	docOpenAPI    = &apiDoc{Summary: "This OpenAPI document", Tag: "meta", Status: 200, Response: "OpenAPI"}
-	docIssueToken = &apiDoc{Summary: "Exchange email and password for a bearer token", Tag: "auth",
+	docOpenAPI    = &httpx.APIDoc{Summary: "This OpenAPI document", Tag: "meta", Status: 200, Response: "OpenAPI"}
+	docIssueToken = &httpx.APIDoc{Summary: "Exchange email and password for a bearer token", Tag: "auth",
 		Request: "TokenRequest", Status: 201, Response: "TokenResponse", Errors: []int{403, 429}}
-	docRevokeCurrentToken = &apiDoc{Summary: "Revoke the bearer token of this request", Tag: "auth", Status: 204}
-	docMe                 = &apiDoc{Summary: "The signed-in user", Tag: "profile", Status: 200, Response: "User"}
-	docUpdateMe           = &apiDoc{Summary: "Change name, language or time zone", Tag: "profile",
+	docRevokeCurrentToken = &httpx.APIDoc{Summary: "Revoke the bearer token of this request", Tag: "auth", Status: 204}
+	docMe                 = &httpx.APIDoc{Summary: "The signed-in user", Tag: "profile", Status: 200, Response: "User"}
+	docUpdateMe           = &httpx.APIDoc{Summary: "Change name, language or time zone", Tag: "profile",
 		Request: "ProfileUpdate", Status: 200, Response: "User"}
-	docChangePassword = &apiDoc{Summary: "Change the password; ends every other session and API token (the token making the change stays valid)", Tag: "profile",
+	docChangePassword = &httpx.APIDoc{Summary: "Change the password; ends every other session and API token (the token making the change stays valid)", Tag: "profile",
 		Request: "PasswordChange", Status: 200, Response: "PasswordChanged", Errors: []int{429}}
-	docSessions = &apiDoc{Summary: "Live browser sessions of the signed-in user", Tag: "profile",
+	docSessions = &httpx.APIDoc{Summary: "Live browser sessions of the signed-in user", Tag: "profile",
 		Status: 200, Response: "SessionList", Query: []string{"limit", "cursor"}}
-	docEndSession  = &apiDoc{Summary: "End one of your sessions", Tag: "profile", Status: 204, Errors: []int{404}}
-	docTokens      = &apiDoc{Summary: "Your API tokens", Tag: "profile", Status: 200, Response: "TokenList", Query: []string{"limit", "cursor"}}
-	docCreateToken = &apiDoc{Summary: "Create an API token; the token is shown only in this response", Tag: "profile",
+	docEndSession  = &httpx.APIDoc{Summary: "End one of your sessions", Tag: "profile", Status: 204, Errors: []int{404}}
+	docTokens      = &httpx.APIDoc{Summary: "Your API tokens", Tag: "profile", Status: 200, Response: "TokenList", Query: []string{"limit", "cursor"}}
+	docCreateToken = &httpx.APIDoc{Summary: "Create an API token; the token is shown only in this response", Tag: "profile",
 		Request: "TokenCreate", Status: 201, Response: "Token"}
-	docDeleteToken = &apiDoc{Summary: "Revoke one of your API tokens", Tag: "profile", Status: 204, Errors: []int{404}}
-	docAudit       = &apiDoc{Summary: "Audit log of the provider organization, newest first", Tag: "audit",
+	docDeleteToken = &httpx.APIDoc{Summary: "Revoke one of your API tokens", Tag: "profile", Status: 204, Errors: []int{404}}
+	docAudit       = &httpx.APIDoc{Summary: "Audit log of the provider organization, newest first", Tag: "audit",
 		Status: 200, Response: "AuditList", Query: []string{"limit", "cursor"}, Errors: []int{403, 404}}
 
-	docCustomers = &apiDoc{Summary: "Corporate customers you serve, by name; q searches names and email domains", Tag: "customers",
+	docCustomers = &httpx.APIDoc{Summary: "Corporate customers you serve, by name; q searches names and email domains", Tag: "customers",
 		Status: 200, Response: "CustomerList", Query: []string{"q", "limit", "cursor"}, Errors: []int{403, 404}}
-	docCreateCustomer = &apiDoc{Summary: "Create a corporate customer", Tag: "customers",
+	docCreateCustomer = &httpx.APIDoc{Summary: "Create a corporate customer", Tag: "customers",
 		Request: "CustomerInput", Status: 201, Response: "Customer", Errors: []int{403, 404, 409}}
-	docCustomer       = &apiDoc{Summary: "One customer", Tag: "customers", Status: 200, Response: "Customer", Errors: []int{403, 404}}
-	docUpdateCustomer = &apiDoc{Summary: "Change a customer; fields left out stay as they are", Tag: "customers",
+	docCustomer       = &httpx.APIDoc{Summary: "One customer", Tag: "customers", Status: 200, Response: "Customer", Errors: []int{403, 404}}
+	docUpdateCustomer = &httpx.APIDoc{Summary: "Change a customer; fields left out stay as they are", Tag: "customers",
 		Request: "CustomerInput", Status: 200, Response: "Customer", Errors: []int{403, 404, 409}}
-	docDeleteCustomer = &apiDoc{Summary: "Delete a customer with its users and invitations (not an independent one)", Tag: "customers",
+	docDeleteCustomer = &httpx.APIDoc{Summary: "Delete a customer with its users and invitations (not an independent one)", Tag: "customers",
 		Status: 204, Errors: []int{403, 404}}
-	docMakeIndependent = &apiDoc{Summary: "Make a customer an independent organization that manages its own users", Tag: "customers",
+	docMakeIndependent = &httpx.APIDoc{Summary: "Make a customer an independent organization that manages its own users", Tag: "customers",
 		Status: 200, Response: "Customer", Errors: []int{403, 404, 409}}
-	docInvitations = &apiDoc{Summary: "Invitations of a customer, newest first", Tag: "invitations",
+	docInvitations = &httpx.APIDoc{Summary: "Invitations of a customer, newest first", Tag: "invitations",
 		Status: 200, Response: "InvitationList", Query: []string{"limit", "cursor"}, Errors: []int{403, 404}}
-	docInvite = &apiDoc{Summary: "Invite a person to a customer; the invitation email goes out in their language", Tag: "invitations",
+	docInvite = &httpx.APIDoc{Summary: "Invite a person to a customer; the invitation email goes out in their language", Tag: "invitations",
 		Request: "InvitationInput", Status: 201, Response: "Invitation", Errors: []int{403, 404, 409}}
-	docAcceptInvitation = &apiDoc{Summary: "Accept an invitation: set the password with the token from the email", Tag: "invitations",
+	docAcceptInvitation = &httpx.APIDoc{Summary: "Accept an invitation: set the password with the token from the email", Tag: "invitations",
 		Request: "AcceptInvitation", Status: 200, Response: "User", Errors: []int{404}}
-	docResendInvitation = &apiDoc{Summary: "Send an invitation again with a new link; the old link stops working", Tag: "invitations",
+	docResendInvitation = &httpx.APIDoc{Summary: "Send an invitation again with a new link; the old link stops working", Tag: "invitations",
 		Status: 200, Response: "Invitation", Errors: []int{403, 404, 409}}
-	docDeleteInvitation = &apiDoc{Summary: "Delete an invitation and the user created from it, with their sessions and tokens", Tag: "invitations",
+	docDeleteInvitation = &httpx.APIDoc{Summary: "Delete an invitation and the user created from it, with their sessions and tokens", Tag: "invitations",
 		Status: 204, Errors: []int{403, 404}}
-	docEmailCheck = &apiDoc{Summary: "Whether an email is in use, and which customer its domain proposes", Tag: "users",
+	docEmailCheck = &httpx.APIDoc{Summary: "Whether an email is in use, and which customer its domain proposes", Tag: "users",
 		Status: 200, Response: "EmailCheck", Query: []string{"email"}, Errors: []int{403, 404}}
-	docUsers = &apiDoc{Summary: "Users you may see: your company's; for staff the provider's and its customers' (customer_id filters)", Tag: "users",
+	docUsers = &httpx.APIDoc{Summary: "Users you may see: your company's; for staff the provider's and its customers' (customer_id filters)", Tag: "users",
 		Status: 200, Response: "UserList", Query: []string{"customer_id", "q", "limit", "cursor"}, Errors: []int{403, 404}}
-	docCreateUser = &apiDoc{Summary: "Create a user directly (no invitation); they get a set-password email valid 24 hours. " +
+	docCreateUser = &httpx.APIDoc{Summary: "Create a user directly (no invitation); they get a set-password email valid 24 hours. " +
 		"Customers cannot use an address in another organization's email domains (422); one outside their own domains comes back with warnings", Tag: "users",
 		Request: "UserInput", Status: 201, Response: "User", Errors: []int{403, 404, 409}}
-	docUser       = &apiDoc{Summary: "One user", Tag: "users", Status: 200, Response: "User", Errors: []int{403, 404}}
-	docUpdateUser = &apiDoc{Summary: "Change a user's name, role, language or time zone", Tag: "users",
+	docUser       = &httpx.APIDoc{Summary: "One user", Tag: "users", Status: 200, Response: "User", Errors: []int{403, 404}}
+	docUpdateUser = &httpx.APIDoc{Summary: "Change a user's name, role, language or time zone", Tag: "users",
 		Request: "UserUpdate", Status: 200, Response: "User", Errors: []int{403, 404, 409}}
-	docDeleteUser  = &apiDoc{Summary: "Delete a user with their sessions and tokens", Tag: "users", Status: 204, Errors: []int{403, 404, 409}}
-	docDisableUser = &apiDoc{Summary: "Disable a user: every session and token ends at once; data is kept", Tag: "users",
+	docDeleteUser  = &httpx.APIDoc{Summary: "Delete a user with their sessions and tokens", Tag: "users", Status: 204, Errors: []int{403, 404, 409}}
+	docDisableUser = &httpx.APIDoc{Summary: "Disable a user: every session and token ends at once; data is kept", Tag: "users",
 		Status: 200, Response: "User", Errors: []int{403, 404, 409}}
-	docEnableUser = &apiDoc{Summary: "Enable a disabled user", Tag: "users", Status: 200, Response: "User", Errors: []int{403, 404}}
+	docEnableUser = &httpx.APIDoc{Summary: "Enable a disabled user", Tag: "users", Status: 200, Response: "User", Errors: []int{403, 404}}
 
-	docOrganization = &apiDoc{Summary: "Your provider organization: name, email domains, and the phone and address scan pages show", Tag: "organization",
+	docOrganization = &httpx.APIDoc{Summary: "Your provider organization: name, email domains, and the phone and address scan pages show", Tag: "organization",
 		Status: 200, Response: "Customer", Errors: []int{403, 404}}
-	docUpdateOrganization = &apiDoc{Summary: "Change your provider organization's details; fields left out stay", Tag: "organization",
+	docUpdateOrganization = &httpx.APIDoc{Summary: "Change your provider organization's details; fields left out stay", Tag: "organization",
 		Request: "CustomerInput", Status: 200, Response: "Customer", Errors: []int{403, 404, 409}}
-	docTickets = &apiDoc{Summary: "Tickets you may see (your company's, or your own when your company limits it; for staff the provider's queue), newest change first", Tag: "tickets",
+	docTickets = &httpx.APIDoc{Summary: "Tickets you may see (your company's, or your own when your company limits it; for staff the provider's queue), newest change first", Tag: "tickets",
 		Status: 200, Response: "TicketList", Query: []string{"status", "priority", "type", "device_id", "requester", "assignee", "customer_id", "created_within", "rating", "q", "sort", "limit", "cursor"}, Errors: []int{403}}
-	docCreateTicket = &apiDoc{Summary: "Open a ticket; staff open one on behalf of a customer (customer_id, requester_id, channel)", Tag: "tickets",
+	docCreateTicket = &httpx.APIDoc{Summary: "Open a ticket; staff open one on behalf of a customer (customer_id, requester_id, channel)", Tag: "tickets",
 		Request: "TicketInput", Status: 201, Response: "Ticket", Errors: []int{403}}
-	docTicket       = &apiDoc{Summary: "One ticket, with the parameters you may see", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
-	docUpdateTicket = &apiDoc{Summary: "Change a ticket's parameters; customers change only what their permissions allow (the rest is ignored)", Tag: "tickets",
+	docTicket       = &httpx.APIDoc{Summary: "One ticket, with the parameters you may see", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
+	docUpdateTicket = &httpx.APIDoc{Summary: "Change a ticket's parameters; customers change only what their permissions allow (the rest is ignored)", Tag: "tickets",
 		Request: "TicketUpdate", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
-	docTicketMessages = &apiDoc{Summary: "The correspondence, oldest first; internal notes only for staff", Tag: "tickets",
+	docTicketMessages = &httpx.APIDoc{Summary: "The correspondence, oldest first; internal notes only for staff", Tag: "tickets",
 		Status: 200, Response: "MessageList", Query: []string{"limit", "cursor"}, Errors: []int{403, 404}}
-	docReplyTicket = &apiDoc{Summary: "Reply; staff may add an internal note (internal: true). Customers reply to web and email tickets only", Tag: "tickets",
+	docReplyTicket = &httpx.APIDoc{Summary: "Reply; staff may add an internal note (internal: true). Customers reply to web and email tickets only", Tag: "tickets",
 		Request: "MessageInput", Status: 201, Response: "Message", Errors: []int{403, 404}}
-	docCloseTicket  = &apiDoc{Summary: "Close a ticket (customers: web and email tickets)", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404, 409}}
-	docReopenTicket = &apiDoc{Summary: "Reopen a closed or resolved ticket (customers: web and email tickets)", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404, 409}}
-	docCompanyPerms = &apiDoc{Summary: "A customer company's ticket permissions (allow, deny or inherit the role default) and what each role gets", Tag: "permissions",
+	docCloseTicket  = &httpx.APIDoc{Summary: "Close a ticket (customers: web and email tickets)", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404, 409}}
+	docReopenTicket = &httpx.APIDoc{Summary: "Reopen a closed or resolved ticket (customers: web and email tickets)", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404, 409}}
+	docCompanyPerms = &httpx.APIDoc{Summary: "A customer company's ticket permissions (allow, deny or inherit the role default) and what each role gets", Tag: "permissions",
 		Status: 200, Response: "CompanyPermissions", Errors: []int{403, 404}}
-	docSetCompanyPerms = &apiDoc{Summary: "Change a customer company's ticket permissions; those left out stay", Tag: "permissions",
+	docSetCompanyPerms = &httpx.APIDoc{Summary: "Change a customer company's ticket permissions; those left out stay", Tag: "permissions",
 		Request: "PermissionSettings", Status: 200, Response: "CompanyPermissions", Errors: []int{403, 404}}
-	docUserPerms = &apiDoc{Summary: "One customer user's ticket permissions: their settings (which win), the company's, and the effect", Tag: "permissions",
+	docUserPerms = &httpx.APIDoc{Summary: "One customer user's ticket permissions: their settings (which win), the company's, and the effect", Tag: "permissions",
 		Status: 200, Response: "UserPermissions", Errors: []int{403, 404}}
-	docSetUserPerms = &apiDoc{Summary: "Override ticket permissions for one customer user; those left out stay", Tag: "permissions",
+	docSetUserPerms = &httpx.APIDoc{Summary: "Override ticket permissions for one customer user; those left out stay", Tag: "permissions",
 		Request: "PermissionSettings", Status: 200, Response: "UserPermissions", Errors: []int{403, 404}}
-	docAttachment = &apiDoc{Summary: "A file attached to a ticket's message, as a download (files of internal notes only for staff)", Tag: "tickets",
+	docAttachment = &httpx.APIDoc{Summary: "A file attached to a ticket's message, as a download (files of internal notes only for staff)", Tag: "tickets",
 		Status: 200, Response: "File", Errors: []int{403, 404}}
-	docTemplates      = &apiDoc{Summary: "Reply templates of your provider, by name (staff only)", Tag: "templates", Status: 200, Response: "TemplateList", Errors: []int{403, 404}}
-	docCreateTemplate = &apiDoc{Summary: "Add a reply template", Tag: "templates", Request: "TemplateInput", Status: 201, Response: "Template", Errors: []int{403, 404}}
-	docTemplate       = &apiDoc{Summary: "One reply template", Tag: "templates", Status: 200, Response: "Template", Errors: []int{403, 404}}
-	docUpdateTemplate = &apiDoc{Summary: "Change a reply template; fields left out stay", Tag: "templates", Request: "TemplateInput", Status: 200, Response: "Template", Errors: []int{403, 404}}
-	docDeleteTemplate = &apiDoc{Summary: "Delete a reply template", Tag: "templates", Status: 204, Errors: []int{403, 404}}
-	docFields         = &apiDoc{Summary: "The provider's data fields of tickets, in order", Tag: "fields", Status: 200, Response: "FieldList", Errors: []int{403, 404}}
-	docCreateField    = &apiDoc{Summary: "Define a data field (text, number, date, select, checkbox), shown in the back office and editable by customers or not", Tag: "fields", Request: "FieldInput", Status: 201, Response: "Field", Errors: []int{403, 404}}
-	docUpdateField    = &apiDoc{Summary: "Change a data field; properties left out stay", Tag: "fields", Request: "FieldInput", Status: 200, Response: "Field", Errors: []int{403, 404}}
-	docStandardFields = &apiDoc{Summary: "The switches of the standard fields priority, assignee and group: shown in the back office, editable by customers (the default of every customer; a company's or user's permission wins)", Tag: "fields", Status: 200, Response: "StandardFieldList", Errors: []int{403, 404}}
-	docSetStandard    = &apiDoc{Summary: "Switch a standard field (priority, assignee, group); properties left out stay", Tag: "fields", Request: "StandardFieldInput", Status: 200, Response: "StandardField", Errors: []int{403, 404, 422}}
-	docTypes          = &apiDoc{Summary: "The provider's ticket types in order, retired ones included (customers: of the provider serving them)", Tag: "fields", Status: 200, Response: "TicketTypeList", Errors: []int{403}}
-	docAddType        = &apiDoc{Summary: "Add a ticket type; its key is made from the label", Tag: "fields", Request: "TicketTypeInput", Status: 201, Response: "TicketType", Errors: []int{403, 404, 422}}
-	docUpdateType     = &apiDoc{Summary: "Rename a ticket type (\"\" gives a built-in type its translated name back) or retire it (active false; tickets keep it); one type stays offered", Tag: "fields", Request: "TicketTypeInput", Status: 200, Response: "TicketType", Errors: []int{403, 404, 422}}
-	docDeleteField    = &apiDoc{Summary: "Delete a data field; its values are no longer shown", Tag: "fields", Status: 204, Errors: []int{403, 404}}
-	docRateTicket     = &apiDoc{Summary: "Rate a resolved or closed ticket you requested: score 1-5 and an optional comment; rating again replaces it", Tag: "tickets",
+	docTemplates      = &httpx.APIDoc{Summary: "Reply templates of your provider, by name (staff only)", Tag: "templates", Status: 200, Response: "TemplateList", Errors: []int{403, 404}}
+	docCreateTemplate = &httpx.APIDoc{Summary: "Add a reply template", Tag: "templates", Request: "TemplateInput", Status: 201, Response: "Template", Errors: []int{403, 404}}
+	docTemplate       = &httpx.APIDoc{Summary: "One reply template", Tag: "templates", Status: 200, Response: "Template", Errors: []int{403, 404}}
+	docUpdateTemplate = &httpx.APIDoc{Summary: "Change a reply template; fields left out stay", Tag: "templates", Request: "TemplateInput", Status: 200, Response: "Template", Errors: []int{403, 404}}
+	docDeleteTemplate = &httpx.APIDoc{Summary: "Delete a reply template", Tag: "templates", Status: 204, Errors: []int{403, 404}}
+	docFields         = &httpx.APIDoc{Summary: "The provider's data fields of tickets, in order", Tag: "fields", Status: 200, Response: "FieldList", Errors: []int{403, 404}}
+	docCreateField    = &httpx.APIDoc{Summary: "Define a data field (text, number, date, select, checkbox), shown in the back office and editable by customers or not", Tag: "fields", Request: "FieldInput", Status: 201, Response: "Field", Errors: []int{403, 404}}
+	docUpdateField    = &httpx.APIDoc{Summary: "Change a data field; properties left out stay", Tag: "fields", Request: "FieldInput", Status: 200, Response: "Field", Errors: []int{403, 404}}
+	docStandardFields = &httpx.APIDoc{Summary: "The switches of the standard fields priority, assignee and group: shown in the back office, editable by customers (the default of every customer; a company's or user's permission wins)", Tag: "fields", Status: 200, Response: "StandardFieldList", Errors: []int{403, 404}}
+	docSetStandard    = &httpx.APIDoc{Summary: "Switch a standard field (priority, assignee, group); properties left out stay", Tag: "fields", Request: "StandardFieldInput", Status: 200, Response: "StandardField", Errors: []int{403, 404, 422}}
+	docTypes          = &httpx.APIDoc{Summary: "The provider's ticket types in order, retired ones included (customers: of the provider serving them)", Tag: "fields", Status: 200, Response: "TicketTypeList", Errors: []int{403}}
+	docAddType        = &httpx.APIDoc{Summary: "Add a ticket type; its key is made from the label", Tag: "fields", Request: "TicketTypeInput", Status: 201, Response: "TicketType", Errors: []int{403, 404, 422}}
+	docUpdateType     = &httpx.APIDoc{Summary: "Rename a ticket type (\"\" gives a built-in type its translated name back) or retire it (active false; tickets keep it); one type stays offered", Tag: "fields", Request: "TicketTypeInput", Status: 200, Response: "TicketType", Errors: []int{403, 404, 422}}
+	docDeleteField    = &httpx.APIDoc{Summary: "Delete a data field; its values are no longer shown", Tag: "fields", Status: 204, Errors: []int{403, 404}}
+	docRateTicket     = &httpx.APIDoc{Summary: "Rate a resolved or closed ticket you requested: score 1-5 and an optional comment; rating again replaces it", Tag: "tickets",
 		Request: "Rating", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
-	docDevices = &apiDoc{Summary: "Devices you may see (your company's; for staff the provider's), filtered, sorted and paged", Tag: "devices",
+	docDevices = &httpx.APIDoc{Summary: "Devices you may see (your company's; for staff the provider's), filtered, sorted and paged", Tag: "devices",
 		Status: 200, Response: "DeviceList", Query: []string{"status", "site", "category", "q", "due", "customer_id", "sort", "limit", "cursor"}, Errors: []int{403}}
-	docCreateDevice = &apiDoc{Summary: "Register a device; it gets a fresh QR code", Tag: "devices",
+	docCreateDevice = &httpx.APIDoc{Summary: "Register a device; it gets a fresh QR code", Tag: "devices",
 		Request: "DeviceInput", Status: 201, Response: "Device", Errors: []int{403, 404, 409}}
-	docImportDevices = &apiDoc{Summary: "Import devices from a CSV body (text/csv): every row or none; problems by line and column", Tag: "devices",
+	docImportDevices = &httpx.APIDoc{Summary: "Import devices from a CSV body (text/csv): every row or none; problems by line and column", Tag: "devices",
 		Status: 201, Response: "ImportResult", Errors: []int{403, 404, 409, 413, 422},
 		Extra: map[string]any{"requestBody": map[string]any{"required": true, "content": map[string]any{"text/csv": map[string]any{"schema": str}}}}}
-	docExportDevices = &apiDoc{Summary: "The filtered device list as CSV (formula-like cells neutralised)", Tag: "devices",
+	docExportDevices = &httpx.APIDoc{Summary: "The filtered device list as CSV (formula-like cells neutralised)", Tag: "devices",
 		Status: 200, Response: "CSV", Query: []string{"status", "site", "category", "q", "due", "customer_id", "sort"}, Errors: []int{403}}
-	docDevice       = &apiDoc{Summary: "One device", Tag: "devices", Status: 200, Response: "Device", Errors: []int{403, 404}}
-	docUpdateDevice = &apiDoc{Summary: "Change a device; fields left out stay. Customers change name, site, location, notes and status only", Tag: "devices",
+	docDevice       = &httpx.APIDoc{Summary: "One device", Tag: "devices", Status: 200, Response: "Device", Errors: []int{403, 404}}
+	docUpdateDevice = &httpx.APIDoc{Summary: "Change a device; fields left out stay. Customers change name, site, location, notes and status only", Tag: "devices",
 		Request: "DeviceInput", Status: 200, Response: "Device", Errors: []int{403, 404, 409}}
-	docDeleteDevice   = &apiDoc{Summary: "Delete a device; its code goes back to stock unpaired", Tag: "devices", Status: 204, Errors: []int{403, 404}}
-	docRegenerateCode = &apiDoc{Summary: "Give a device a new QR code; the old one stops working at once", Tag: "codes",
+	docDeleteDevice   = &httpx.APIDoc{Summary: "Delete a device; its code goes back to stock unpaired", Tag: "devices", Status: 204, Errors: []int{403, 404}}
+	docRegenerateCode = &httpx.APIDoc{Summary: "Give a device a new QR code; the old one stops working at once", Tag: "codes",
 		Status: 201, Response: "Code", Errors: []int{403, 404}}
-	docDeviceHistory = &apiDoc{Summary: "Every change of a device and its codes, newest first", Tag: "devices",
+	docDeviceHistory = &httpx.APIDoc{Summary: "Every change of a device and its codes, newest first", Tag: "devices",
 		Status: 200, Response: "DeviceEventList", Query: []string{"limit", "cursor"}, Errors: []int{403, 404}}
-	docDeviceQR = &apiDoc{Summary: "The device's QR code as PNG (size 64-1024 px, default 256); cacheable with ETag", Tag: "devices",
+	docDeviceQR = &httpx.APIDoc{Summary: "The device's QR code as PNG (size 64-1024 px, default 256); cacheable with ETag", Tag: "devices",
 		Status: 200, Response: "PNG", Query: []string{"size"}, Errors: []int{403, 404}}
-	docCodes = &apiDoc{Summary: "QR codes of the provider, newest first; state filters unpaired, paired, disabled or retired", Tag: "codes",
+	docCodes = &httpx.APIDoc{Summary: "QR codes of the provider, newest first; state filters unpaired, paired, disabled or retired", Tag: "codes",
 		Status: 200, Response: "CodeList", Query: []string{"state", "device_id", "limit", "cursor"}, Errors: []int{403, 404}}
-	docCreateCodes = &apiDoc{Summary: "Make a batch of unpaired codes ({\"count\": N}, 1-500) to print in advance", Tag: "codes",
+	docCreateCodes = &httpx.APIDoc{Summary: "Make a batch of unpaired codes ({\"count\": N}, 1-500) to print in advance", Tag: "codes",
 		Request: "CodeBatch", Status: 201, Response: "CodeList", Errors: []int{403, 404}}
-	docUpdateCode = &apiDoc{Summary: "Enable or disable a code, set or remove its PIN, pair it (device_id) or unpair it (null)", Tag: "codes",
+	docUpdateCode = &httpx.APIDoc{Summary: "Enable or disable a code, set or remove its PIN, pair it (device_id) or unpair it (null)", Tag: "codes",
 		Request: "CodeUpdate", Status: 200, Response: "Code", Errors: []int{403, 404, 409}}
 )
 
@@ -369,9 +359,9 @@ func (s *Server) openAPIDocument() map[string]any {
 			}
 			okResp["content"] = map[string]any{mime: map[string]any{"schema": ref(d.Response)}}
 		}
-		responses[itoa(d.Status)] = okResp
+		responses[strconv.Itoa(d.Status)] = okResp
 		errs := append([]int{}, d.Errors...)
-		if r.Perm != public {
+		if r.Perm != httpx.Public {
 			errs = append(errs, 401)
 		}
 		if d.Request != "" {
@@ -383,7 +373,7 @@ func (s *Server) openAPIDocument() map[string]any {
 			errs = append(errs, 422)
 		}
 		for _, code := range errs {
-			responses[itoa(code)] = map[string]any{"description": statusText[code],
+			responses[strconv.Itoa(code)] = map[string]any{"description": statusText[code],
 				"content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
 		}
 		op["responses"] = responses
@@ -397,14 +387,14 @@ func (s *Server) openAPIDocument() map[string]any {
 		for _, q := range d.Query {
 			sch := map[string]any{"type": "string", "maxLength": maxQuery(q)}
 			if q == "limit" {
-				sch = map[string]any{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}
+				sch = map[string]any{"type": "integer", "minimum": 1, "maximum": httpx.MaxLimit, "default": httpx.DefaultLimit}
 			}
 			params = append(params, map[string]any{"name": q, "in": "query", "required": false, "schema": sch})
 		}
 		if len(params) > 0 {
 			op["parameters"] = params
 		}
-		if r.Perm == public {
+		if r.Perm == httpx.Public {
 			op["security"] = []any{}
 		}
 		p := openAPIPath(r.Path)

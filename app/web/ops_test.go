@@ -16,6 +16,7 @@ import (
 
 	"backoffice/app/db"
 	"backoffice/app/org"
+	"backoffice/app/web/httpx"
 	"backoffice/rbac"
 	"backoffice/views"
 )
@@ -241,7 +242,7 @@ func TestEveryRouteEnforcesTheRoleMatrix(t *testing.T) {
 			rbac.Administrator: "a_admin", rbac.Moderator: "a_moderator", rbac.Member: "a_member"}
 		checked := 0
 		for _, r := range h.srv.routes {
-			if r.Perm == public {
+			if r.Perm == httpx.Public {
 				continue
 			}
 			for role, user := range roles {
@@ -265,7 +266,7 @@ func TestEveryRouteEnforcesTheRoleMatrix(t *testing.T) {
 					}
 				}
 				allowed := h.srv.rbac.Can(role, r.Perm.Obj, r.Perm.Act)
-				wrongArea := r.Area != "" && r.Area != map[bool]string{true: areaStaff, false: areaOffice}[role.IsStaff()]
+				wrongArea := r.Area != "" && r.Area != map[bool]string{true: httpx.AreaStaff, false: httpx.AreaOffice}[role.IsStaff()]
 				switch {
 				case wrongArea:
 					if status != 404 {

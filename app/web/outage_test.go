@@ -16,6 +16,7 @@ import (
 
 	"backoffice/app/db"
 	"backoffice/app/db/dbtest"
+	"backoffice/app/web/httpx"
 )
 
 // closeAfterCommit closes the database right after the commit of the first
@@ -193,7 +194,7 @@ func TestPostgreSQLOutageIsLoggedWhenItStartsAndWhenItEnds(t *testing.T) {
 	token := h.token("agent")
 	waitFor := func(what string, n int) {
 		t.Helper()
-		for deadline := time.Now().Add(3 * retryUnavailable); strings.Count(h.logs.String(), what) < n; time.Sleep(100 * time.Millisecond) {
+		for deadline := time.Now().Add(3 * httpx.RetryUnavailable); strings.Count(h.logs.String(), what) < n; time.Sleep(100 * time.Millisecond) {
 			if time.Now().After(deadline) {
 				t.Fatalf("%d lines %q, want %d:\n%s", strings.Count(h.logs.String(), what), what, n, h.logs.String())
 			}

@@ -5,13 +5,14 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"backoffice/app/web/httpx"
 	"backoffice/views"
 )
 
 const auditPageSize = 50
 
 func (s *Server) showAuditPage(c *fiber.Ctx) error {
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	before, err := strconv.ParseInt(c.Query("before", "0"), 10, 64)
 	if err != nil || before < 0 {
 		before = 0
@@ -24,5 +25,5 @@ func (s *Server) showAuditPage(c *fiber.Ctx) error {
 	if more {
 		older = "/audit?before=" + strconv.FormatInt(entries[len(entries)-1].ID, 10)
 	}
-	return s.render(c, fiber.StatusOK, views.AuditPage(s.page(c, tr(c).T("audit.title")), entries, older, before == 0))
+	return httpx.Render(c, fiber.StatusOK, views.AuditPage(s.kit.Page(c, httpx.Tr(c).T("audit.title")), entries, older, before == 0))
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/device"
+	"backoffice/app/web/httpx"
 	"backoffice/views"
 )
 
@@ -22,40 +23,40 @@ func (s *Server) renderCodes(c *fiber.Ctx, status int, f *views.Form) error {
 	default:
 		state = ""
 	}
-	before := parseBefore(c)
-	codes, more, err := s.devices.Codes(c.UserContext(), currentUser(c), device.CodeFilter{State: state}, before, 50)
+	before := httpx.ParseBefore(c)
+	codes, more, err := s.devices.Codes(c.UserContext(), httpx.CurrentUser(c), device.CodeFilter{State: state}, before, 50)
 	if err != nil {
 		return err
 	}
 	d := views.CodesData{Items: codes, State: state, IsFirst: before == 0, Form: f}
 	if more {
-		d.NextHref = "/codes?state=" + state + "&before=" + itoa64(codes[len(codes)-1].ID)
+		d.NextHref = "/codes?state=" + state + "&before=" + strconv.FormatInt(codes[len(codes)-1].ID, 10)
 	}
-	return s.render(c, status, views.CodesPage(s.page(c, tr(c).T("codes.title")), d))
+	return httpx.Render(c, status, views.CodesPage(s.kit.Page(c, httpx.Tr(c).T("codes.title")), d))
 }
 
 func (s *Server) createCodes(c *fiber.Ctx) error {
-	f := formFrom(c, "count")
+	f := httpx.FormFrom(c, "count")
 	n, err := strconv.Atoi(f.Value("count"))
 	if err != nil {
 		n = 0
 	}
-	codes, err := s.devices.CreateCodes(c.UserContext(), currentUser(c), n)
+	codes, err := s.devices.CreateCodes(c.UserContext(), httpx.CurrentUser(c), n)
 	if err != nil {
-		status, ok := formErrors(c, f, err)
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
 		return s.renderCodes(c, status, f)
 	}
-	s.flash(c, "success", "flash.codes_created", map[string]any{"Count": len(codes)})
-	return c.Redirect("/codes/labels?from="+itoa64(codes[0].ID)+"&to="+itoa64(codes[len(codes)-1].ID), fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.codes_created", map[string]any{"Count": len(codes)})
+	return c.Redirect("/codes/labels?from="+strconv.FormatInt(codes[0].ID, 10)+"&to="+strconv.FormatInt(codes[len(codes)-1].ID, 10), fiber.StatusSeeOther)
 }
 
 // codeLabels prints labels of codes chosen by ?id= or by the id range
 // ?from=&to= of a batch.
 func (s *Server) codeLabels(c *fiber.Ctx) error {
-	ctx, u, t := c.UserContext(), currentUser(c), tr(c)
+	ctx, u, t := c.UserContext(), httpx.CurrentUser(c), httpx.Tr(c)
 	f := device.CodeFilter{IDs: queryIDs(c, maxCodeLabels)}
 	var codes []*device.Code
 	from, _ := strconv.ParseInt(c.Query("from"), 10, 64)
@@ -86,15 +87,15 @@ func (s *Server) codeLabels(c *fiber.Ctx) error {
 		}
 		labels = append(labels, l)
 	}
-	return s.render(c, fiber.StatusOK, views.LabelSheet(s.page(c, t.T("labels.title")), t.T("labels.title"), "/codes", labels))
+	return httpx.Render(c, fiber.StatusOK, views.LabelSheet(s.kit.Page(c, t.T("labels.title")), t.T("labels.title"), "/codes", labels))
 }
 
 func (s *Server) codeQR(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	code, err := s.devices.Code(c.UserContext(), currentUser(c), id)
+	code, err := s.devices.Code(c.UserContext(), httpx.CurrentUser(c), id)
 	if err != nil {
 		return err
 	}
@@ -104,8 +105,8 @@ func (s *Server) codeQR(c *fiber.Ctx) error {
 // updateCode enables, disables, unpairs a code or sets its PIN, then
 // returns to the page the form was on.
 func (s *Server) updateCode(c *fiber.Ctx) error {
-	ctx, u := c.UserContext(), currentUser(c)
-	id, err := pathID(c, "id")
+	ctx, u := c.UserContext(), httpx.CurrentUser(c)
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -133,8 +134,8 @@ func (s *Server) updateCode(c *fiber.Ctx) error {
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
 	if _, err := s.devices.UpdateCode(ctx, u, id, ch); err != nil {
-		return s.flashError(c, err, back)
+		return s.kit.FlashError(c, err, back)
 	}
-	s.flash(c, "success", flash, nil)
+	s.kit.Flash(c, "success", flash, nil)
 	return c.Redirect(back, fiber.StatusSeeOther)
 }

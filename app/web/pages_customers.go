@@ -1,13 +1,14 @@
 package web
 
 import (
+	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/org"
 	"backoffice/app/people"
+	"backoffice/app/web/httpx"
 	"backoffice/rbac"
 	"backoffice/views"
 )
@@ -17,24 +18,24 @@ const pageSize = 25
 func (s *Server) showCustomers(c *fiber.Ctx) error {
 	var cur customerCursor
 	if v := c.Query("after"); v != "" {
-		if err := decodePageKey(v, &cur); err != nil {
+		if err := httpx.DecodePageKey(v, &cur); err != nil {
 			return c.Redirect("/customers", fiber.StatusSeeOther)
 		}
 	}
-	q := pageSearch(c)
-	page, err := s.people.Customers(c.UserContext(), actor(c), q, cur.Name, cur.ID, pageSize)
+	q := httpx.PageSearch(c)
+	page, err := s.people.Customers(c.UserContext(), httpx.Actor(c), q, cur.Name, cur.ID, pageSize)
 	if err != nil {
 		return err
 	}
 	d := views.CustomersData{Items: page.Items, Query: q, IsFirst: cur.ID == 0}
 	if page.NextID > 0 {
-		d.NextHref = "/customers?q=" + views.QueryEscape(q) + "&after=" + encodePageKey(customerCursor{Name: page.NextName, ID: page.NextID})
+		d.NextHref = "/customers?q=" + views.QueryEscape(q) + "&after=" + httpx.EncodePageKey(customerCursor{Name: page.NextName, ID: page.NextID})
 	}
-	return s.render(c, fiber.StatusOK, views.CustomersPage(s.page(c, tr(c).T("customers.title")), d))
+	return httpx.Render(c, fiber.StatusOK, views.CustomersPage(s.kit.Page(c, httpx.Tr(c).T("customers.title")), d))
 }
 
 func (s *Server) showNewCustomer(c *fiber.Ctx) error {
-	return s.render(c, fiber.StatusOK, views.CustomerFormPage(s.page(c, tr(c).T("customers.new")), 0, views.NewForm()))
+	return httpx.Render(c, fiber.StatusOK, views.CustomerFormPage(s.kit.Page(c, httpx.Tr(c).T("customers.new")), 0, views.NewForm()))
 }
 
 var customerFields = []string{"name", "email_domains", "address", "phone", "notes"}
@@ -45,17 +46,17 @@ func customerInput(f *views.Form) org.CustomerInput {
 }
 
 func (s *Server) createCustomer(c *fiber.Ctx) error {
-	f := formFrom(c, customerFields...)
-	o, err := s.people.CreateCustomer(c.UserContext(), actor(c), customerInput(f))
+	f := httpx.FormFrom(c, customerFields...)
+	o, err := s.people.CreateCustomer(c.UserContext(), httpx.Actor(c), customerInput(f))
 	if err != nil {
-		status, ok := formErrors(c, f, err)
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
-		return s.render(c, status, views.CustomerFormPage(s.page(c, tr(c).T("customers.new")), 0, f))
+		return httpx.Render(c, status, views.CustomerFormPage(s.kit.Page(c, httpx.Tr(c).T("customers.new")), 0, f))
 	}
-	s.flash(c, "success", "flash.customer_created", map[string]any{"Name": o.Name})
-	return c.Redirect("/customers/"+itoa64(o.ID)+"/invitations", fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.customer_created", map[string]any{"Name": o.Name})
+	return c.Redirect("/customers/"+strconv.FormatInt(o.ID, 10)+"/invitations", fiber.StatusSeeOther)
 }
 
 func (s *Server) showEditCustomer(c *fiber.Ctx) error {
@@ -66,25 +67,25 @@ func (s *Server) showEditCustomer(c *fiber.Ctx) error {
 	f := views.NewForm()
 	f.Values = map[string]string{"name": o.Name, "email_domains": strings.Join(o.DomainNames(), ", "),
 		"address": o.Address, "phone": o.Phone, "notes": o.Notes}
-	return s.render(c, fiber.StatusOK, views.CustomerFormPage(s.page(c, tr(c).T("customers.edit")), o.ID, f))
+	return httpx.Render(c, fiber.StatusOK, views.CustomerFormPage(s.kit.Page(c, httpx.Tr(c).T("customers.edit")), o.ID, f))
 }
 
 func (s *Server) updateCustomer(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	f := formFrom(c, customerFields...)
-	o, err := s.people.UpdateCustomer(c.UserContext(), actor(c), id, customerInput(f))
+	f := httpx.FormFrom(c, customerFields...)
+	o, err := s.people.UpdateCustomer(c.UserContext(), httpx.Actor(c), id, customerInput(f))
 	if err != nil {
-		status, ok := formErrors(c, f, err)
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
-		return s.render(c, status, views.CustomerFormPage(s.page(c, tr(c).T("customers.edit")), id, f))
+		return httpx.Render(c, status, views.CustomerFormPage(s.kit.Page(c, httpx.Tr(c).T("customers.edit")), id, f))
 	}
-	s.flash(c, "success", "flash.customer_saved", map[string]any{"Name": o.Name})
-	return c.Redirect("/customers/"+itoa64(o.ID), fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.customer_saved", map[string]any{"Name": o.Name})
+	return c.Redirect("/customers/"+strconv.FormatInt(o.ID, 10), fiber.StatusSeeOther)
 }
 
 func (s *Server) deleteCustomer(c *fiber.Ctx) error {
@@ -92,45 +93,29 @@ func (s *Server) deleteCustomer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.people.DeleteCustomer(c.UserContext(), actor(c), o.ID); err != nil {
-		return s.flashError(c, err, "/customers/"+itoa64(o.ID))
+	if err := s.people.DeleteCustomer(c.UserContext(), httpx.Actor(c), o.ID); err != nil {
+		return s.kit.FlashError(c, err, "/customers/"+strconv.FormatInt(o.ID, 10))
 	}
-	s.flash(c, "success", "flash.customer_deleted", map[string]any{"Name": o.Name})
+	s.kit.Flash(c, "success", "flash.customer_deleted", map[string]any{"Name": o.Name})
 	return c.Redirect("/customers", fiber.StatusSeeOther)
 }
 
 func (s *Server) makeIndependent(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	o, err := s.people.MakeIndependent(c.UserContext(), actor(c), id)
+	o, err := s.people.MakeIndependent(c.UserContext(), httpx.Actor(c), id)
 	if err != nil {
-		return s.flashError(c, err, "/customers/"+itoa64(id))
+		return s.kit.FlashError(c, err, "/customers/"+strconv.FormatInt(id, 10))
 	}
-	s.flash(c, "success", "flash.customer_independent", map[string]any{"Name": o.Name})
-	return c.Redirect("/customers/"+itoa64(id), fiber.StatusSeeOther)
-}
-
-// flashError shows a refusal (403/409), or the first problem of bad input
-// (422), as a message on the page the user came from; other errors go to
-// the error handler.
-func (s *Server) flashError(c *fiber.Ctx, err error, back string) error {
-	cl := classify(err)
-	switch {
-	case cl.status == fiber.StatusUnprocessableEntity && len(cl.fields) > 0:
-		s.flash(c, "error", cl.fields[0].Message, cl.fields[0].Data)
-	case cl.status == fiber.StatusForbidden || cl.status == fiber.StatusConflict:
-		s.flash(c, "error", cl.detail, cl.data)
-	default:
-		return err
-	}
-	return c.Redirect(back, fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.customer_independent", map[string]any{"Name": o.Name})
+	return c.Redirect("/customers/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
 }
 
 // customerPage loads a customer and renders its page with the given tab.
 func (s *Server) showCustomer(c *fiber.Ctx) error {
-	ctx, a := c.UserContext(), actor(c)
+	ctx, a := c.UserContext(), httpx.Actor(c)
 	o, err := s.pathCustomer(c)
 	if err != nil {
 		return err
@@ -142,27 +127,27 @@ func (s *Server) showCustomer(c *fiber.Ctx) error {
 	}
 	d.Users = users
 	if next != nil {
-		d.NextHref = "/customers/" + itoa64(o.ID) + "?after=" + encodePageKey(next)
+		d.NextHref = "/customers/" + strconv.FormatInt(o.ID, 10) + "?after=" + httpx.EncodePageKey(next)
 	}
-	return s.render(c, fiber.StatusOK, views.CustomerPage(s.page(c, o.Name), d))
+	return httpx.Render(c, fiber.StatusOK, views.CustomerPage(s.kit.Page(c, o.Name), d))
 }
 
 func (s *Server) showInvitations(c *fiber.Ctx) error {
-	ctx, a := c.UserContext(), actor(c)
+	ctx, a := c.UserContext(), httpx.Actor(c)
 	o, err := s.pathCustomer(c)
 	if err != nil {
 		return err
 	}
-	before := parseBefore(c)
+	before := httpx.ParseBefore(c)
 	invs, more, err := s.people.Invitations(ctx, a, o.ID, before, pageSize)
 	if err != nil {
 		return err
 	}
 	d := views.CustomerData{Customer: o, Tab: "invitations", Invitations: invs, CanManage: !o.Independent, InvitationOK: !o.Independent}
 	if more {
-		d.NextHref = "/customers/" + itoa64(o.ID) + "/invitations?before=" + itoa64(invs[len(invs)-1].ID)
+		d.NextHref = "/customers/" + strconv.FormatInt(o.ID, 10) + "/invitations?before=" + strconv.FormatInt(invs[len(invs)-1].ID, 10)
 	}
-	return s.render(c, fiber.StatusOK, views.CustomerPage(s.page(c, o.Name), d))
+	return httpx.Render(c, fiber.StatusOK, views.CustomerPage(s.kit.Page(c, o.Name), d))
 }
 
 func (s *Server) showNewInvitation(c *fiber.Ctx) error {
@@ -174,8 +159,8 @@ func (s *Server) showNewInvitation(c *fiber.Ctx) error {
 		return people.ErrIndependent
 	}
 	f := views.NewForm()
-	f.Values = map[string]string{"language": tr(c).Lang, "role": string(rbac.Member), "email": c.Query("email")}
-	return s.render(c, fiber.StatusOK, views.InvitationFormPage(s.page(c, tr(c).T("invitations.add")), o, f))
+	f.Values = map[string]string{"language": httpx.Tr(c).Lang, "role": string(rbac.Member), "email": c.Query("email")}
+	return httpx.Render(c, fiber.StatusOK, views.InvitationFormPage(s.kit.Page(c, httpx.Tr(c).T("invitations.add")), o, f))
 }
 
 var personFields = []string{"first_name", "last_name", "email", "language", "role"}
@@ -190,17 +175,17 @@ func (s *Server) createInvitation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := formFrom(c, personFields...)
-	inv, err := s.people.Invite(c.UserContext(), actor(c), o.ID, personInput(f))
+	f := httpx.FormFrom(c, personFields...)
+	inv, err := s.people.Invite(c.UserContext(), httpx.Actor(c), o.ID, personInput(f))
 	if err != nil {
-		status, ok := formErrors(c, f, err)
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
-		return s.render(c, status, views.InvitationFormPage(s.page(c, tr(c).T("invitations.add")), o, f))
+		return httpx.Render(c, status, views.InvitationFormPage(s.kit.Page(c, httpx.Tr(c).T("invitations.add")), o, f))
 	}
-	s.flash(c, "success", "flash.invitation_sent", map[string]any{"Email": inv.User.Email})
-	return c.Redirect("/customers/"+itoa64(o.ID)+"/invitations", fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.invitation_sent", map[string]any{"Email": inv.User.Email})
+	return c.Redirect("/customers/"+strconv.FormatInt(o.ID, 10)+"/invitations", fiber.StatusSeeOther)
 }
 
 func (s *Server) resendInvitation(c *fiber.Ctx) error {
@@ -208,11 +193,11 @@ func (s *Server) resendInvitation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	back := "/customers/" + itoa64(o.ID) + "/invitations"
-	if _, err := s.people.ResendInvitation(c.UserContext(), actor(c), inv.ID); err != nil {
-		return s.flashError(c, err, back)
+	back := "/customers/" + strconv.FormatInt(o.ID, 10) + "/invitations"
+	if _, err := s.people.ResendInvitation(c.UserContext(), httpx.Actor(c), inv.ID); err != nil {
+		return s.kit.FlashError(c, err, back)
 	}
-	s.flash(c, "success", "flash.invitation_resent", map[string]any{"Email": inv.User.Email})
+	s.kit.Flash(c, "success", "flash.invitation_resent", map[string]any{"Email": inv.User.Email})
 	return c.Redirect(back, fiber.StatusSeeOther)
 }
 
@@ -221,26 +206,12 @@ func (s *Server) deleteInvitation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	back := "/customers/" + itoa64(o.ID) + "/invitations"
-	if err := s.people.DeleteInvitation(c.UserContext(), actor(c), inv.ID); err != nil {
-		return s.flashError(c, err, back)
+	back := "/customers/" + strconv.FormatInt(o.ID, 10) + "/invitations"
+	if err := s.people.DeleteInvitation(c.UserContext(), httpx.Actor(c), inv.ID); err != nil {
+		return s.kit.FlashError(c, err, back)
 	}
-	s.flash(c, "success", "flash.invitation_deleted", nil)
+	s.kit.Flash(c, "success", "flash.invitation_deleted", nil)
 	return c.Redirect(back, fiber.StatusSeeOther)
-}
-
-// pageSearch is a list page's ?q=, trimmed and cut to 200 characters. Pages
-// drop what they cannot use: a value no database takes (a NUL, broken UTF-8)
-// lists everything, as no search does.
-func pageSearch(c *fiber.Ctx) string {
-	q := strings.TrimSpace(c.Query("q"))
-	if !utf8.ValidString(q) || strings.IndexByte(q, 0) >= 0 {
-		return ""
-	}
-	if r := []rune(q); len(r) > 200 {
-		q = string(r[:200])
-	}
-	return q
 }
 
 // userCursorQuery reads ?after= of a user list page; anything odd starts over.
@@ -250,7 +221,7 @@ func userCursorQuery(c *fiber.Ctx) *org.UserCursor {
 		return nil
 	}
 	after := new(org.UserCursor)
-	if decodePageKey(v, after) != nil {
+	if httpx.DecodePageKey(v, after) != nil {
 		return nil
 	}
 	return after

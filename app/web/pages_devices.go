@@ -16,6 +16,7 @@ import (
 	"backoffice/app/device"
 	"backoffice/app/people"
 	"backoffice/app/ticket"
+	"backoffice/app/web/httpx"
 	"backoffice/views"
 )
 
@@ -36,7 +37,7 @@ func deviceFilter(c *fiber.Ctx, v *apperr.ValidationError) (device.Filter, strin
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id <= 0 {
 			v.Add("customer_id", "error.customer_unknown", nil)
-		} else if currentUser(c).IsStaff() {
+		} else if httpx.CurrentUser(c).IsStaff() {
 			f.CustomerID = id
 		}
 	}
@@ -77,16 +78,16 @@ func pageDeviceFilter(c *fiber.Ctx) (device.Filter, string) {
 }
 
 func (s *Server) today(c *fiber.Ctx) device.Date {
-	return device.DateOf(s.clock.Now().In(currentUser(c).Location()))
+	return device.DateOf(s.clock.Now().In(httpx.CurrentUser(c).Location()))
 }
 
 func (s *Server) showDevices(c *fiber.Ctx) error {
-	ctx, u := c.UserContext(), currentUser(c)
+	ctx, u := c.UserContext(), httpx.CurrentUser(c)
 	f, sort := pageDeviceFilter(c)
 	var after *device.Cursor
 	if v := c.Query("after"); v != "" {
 		after = new(device.Cursor)
-		if err := decodePageKey(v, after); err != nil {
+		if err := httpx.DecodePageKey(v, after); err != nil {
 			return c.Redirect("/devices", fiber.StatusSeeOther)
 		}
 	}
@@ -108,19 +109,19 @@ func (s *Server) showDevices(c *fiber.Ctx) error {
 		d.Total += n
 	}
 	if page.Next != nil {
-		d.NextHref = "/devices?" + joinQuery(d.Query, "after="+encodePageKey(page.Next))
+		d.NextHref = "/devices?" + joinQuery(d.Query, "after="+httpx.EncodePageKey(page.Next))
 	}
 	if after != nil {
 		d.FirstHref = "/devices?" + d.Query
 	}
 	if u.IsStaff() {
-		cs, err := s.people.Customers(ctx, actor(c), "", "", 0, 200)
+		cs, err := s.people.Customers(ctx, httpx.Actor(c), "", "", 0, 200)
 		if err != nil {
 			return err
 		}
 		d.Customers = cs.Items
 	}
-	return s.render(c, fiber.StatusOK, views.DevicesPage(s.page(c, tr(c).T("devices.title")), d))
+	return httpx.Render(c, fiber.StatusOK, views.DevicesPage(s.kit.Page(c, httpx.Tr(c).T("devices.title")), d))
 }
 
 func joinQuery(a, b string) string {
@@ -133,11 +134,11 @@ func joinQuery(a, b string) string {
 // pathDevice loads the device named by :id for the caller; one of another
 // customer is 404.
 func (s *Server) pathDevice(c *fiber.Ctx) (*device.Device, error) {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	return s.devices.Device(c.UserContext(), currentUser(c), id)
+	return s.devices.Device(c.UserContext(), httpx.CurrentUser(c), id)
 }
 
 func (s *Server) scanURL(token string) string {
@@ -155,12 +156,12 @@ func (s *Server) showDevice(c *fiber.Ctx) error {
 // renderDevice shows the device page, with a pairing or PIN form that
 // failed (nil for fresh forms).
 func (s *Server) renderDevice(c *fiber.Ctx, status int, d *device.Device, pairForm, pinForm *views.Form) error {
-	before := parseBefore(c)
-	history, more, err := s.devices.History(c.UserContext(), currentUser(c), d.ID, before, 50)
+	before := httpx.ParseBefore(c)
+	history, more, err := s.devices.History(c.UserContext(), httpx.CurrentUser(c), d.ID, before, 50)
 	if err != nil {
 		return err
 	}
-	data := views.DeviceData{Device: d, History: history, Today: s.today(c), Staff: currentUser(c).IsStaff(),
+	data := views.DeviceData{Device: d, History: history, Today: s.today(c), Staff: httpx.CurrentUser(c).IsStaff(),
 		StatusForm: views.NewForm(), PairForm: pairForm, PINForm: pinForm}
 	data.StatusForm.Values["status"] = d.Status
 	if d.Code != nil {
@@ -173,16 +174,16 @@ func (s *Server) renderDevice(c *fiber.Ctx, status int, d *device.Device, pairFo
 		data.PINForm = views.NewForm()
 	}
 	if more {
-		data.HistoryMore = "/devices/" + itoa64(d.ID) + "?before=" + itoa64(history[len(history)-1].ID)
+		data.HistoryMore = "/devices/" + strconv.FormatInt(d.ID, 10) + "?before=" + strconv.FormatInt(history[len(history)-1].ID, 10)
 	}
-	if s.rbac.Can(people.Subject(currentUser(c)), "ticket", "read") {
-		page, err := s.tickets.List(c.UserContext(), currentUser(c), ticket.Filter{DeviceID: d.ID}, "-updated_at", nil, 5)
+	if s.rbac.Can(people.Subject(httpx.CurrentUser(c)), "ticket", "read") {
+		page, err := s.tickets.List(c.UserContext(), httpx.CurrentUser(c), ticket.Filter{DeviceID: d.ID}, "-updated_at", nil, 5)
 		if err != nil {
 			return err
 		}
 		data.Tickets = page.Items
 	}
-	return s.render(c, status, views.DevicePage(s.page(c, d.Name), data))
+	return httpx.Render(c, status, views.DevicePage(s.kit.Page(c, d.Name), data))
 }
 
 var deviceFields = []string{"customer_id", "name", "serial_number", "manufacturer", "model", "category", "site", "location",
@@ -211,26 +212,26 @@ func deviceForm(d *device.Device) *views.Form {
 		"installed_on": in.InstalledOn, "warranty_until": in.WarrantyUntil, "last_service_on": in.LastServiceOn,
 		"next_service_due": in.NextServiceDue, "notes": in.Notes}
 	if in.CustomerID != 0 {
-		f.Values["customer_id"] = itoa64(in.CustomerID)
+		f.Values["customer_id"] = strconv.FormatInt(in.CustomerID, 10)
 	}
 	return f
 }
 
 func (s *Server) deviceFormPage(c *fiber.Ctx, status int, id int64, name string, f *views.Form) error {
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	d := views.DeviceFormData{ID: id, Form: f, Staff: u.IsStaff(), Name: name}
 	if u.IsStaff() {
-		cs, err := s.people.Customers(c.UserContext(), actor(c), "", "", 0, 500)
+		cs, err := s.people.Customers(c.UserContext(), httpx.Actor(c), "", "", 0, 500)
 		if err != nil {
 			return err
 		}
 		d.Customers = cs.Items
 	}
-	title := tr(c).T("devices.new")
+	title := httpx.Tr(c).T("devices.new")
 	if id != 0 {
-		title = tr(c).T("devices.edit")
+		title = httpx.Tr(c).T("devices.edit")
 	}
-	return s.render(c, status, views.DeviceFormPage(s.page(c, title), d))
+	return httpx.Render(c, status, views.DeviceFormPage(s.kit.Page(c, title), d))
 }
 
 func (s *Server) showNewDevice(c *fiber.Ctx) error {
@@ -241,17 +242,17 @@ func (s *Server) showNewDevice(c *fiber.Ctx) error {
 }
 
 func (s *Server) createDevice(c *fiber.Ctx) error {
-	f := formFrom(c, deviceFields...)
-	d, err := s.devices.Create(c.UserContext(), currentUser(c), deviceInput(f))
+	f := httpx.FormFrom(c, deviceFields...)
+	d, err := s.devices.Create(c.UserContext(), httpx.CurrentUser(c), deviceInput(f))
 	if err != nil {
-		status, ok := formErrors(c, f, err)
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
 		return s.deviceFormPage(c, status, 0, "", f)
 	}
-	s.flash(c, "success", "flash.device_created", map[string]any{"Name": d.Name})
-	return c.Redirect("/devices/"+itoa64(d.ID), fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.device_created", map[string]any{"Name": d.Name})
+	return c.Redirect("/devices/"+strconv.FormatInt(d.ID, 10), fiber.StatusSeeOther)
 }
 
 func (s *Server) showEditDevice(c *fiber.Ctx) error {
@@ -267,21 +268,21 @@ func (s *Server) updateDevice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := formFrom(c, deviceFields...)
+	f := httpx.FormFrom(c, deviceFields...)
 	in := deviceInput(f)
-	if !currentUser(c).IsStaff() {
+	if !httpx.CurrentUser(c).IsStaff() {
 		in.CustomerID = 0 // not theirs to set; the service keeps the device's
 	}
-	updated, err := s.devices.Update(c.UserContext(), currentUser(c), d.ID, in)
+	updated, err := s.devices.Update(c.UserContext(), httpx.CurrentUser(c), d.ID, in)
 	if err != nil {
-		status, ok := formErrors(c, f, err)
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
 		return s.deviceFormPage(c, status, d.ID, d.Name, f)
 	}
-	s.flash(c, "success", "flash.device_saved", map[string]any{"Name": updated.Name})
-	return c.Redirect("/devices/"+itoa64(d.ID), fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.device_saved", map[string]any{"Name": updated.Name})
+	return c.Redirect("/devices/"+strconv.FormatInt(d.ID, 10), fiber.StatusSeeOther)
 }
 
 func (s *Server) setDeviceStatus(c *fiber.Ctx) error {
@@ -289,12 +290,12 @@ func (s *Server) setDeviceStatus(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	back := "/devices/" + itoa64(d.ID)
-	updated, err := s.devices.SetStatus(c.UserContext(), currentUser(c), d.ID, c.FormValue("status"))
+	back := "/devices/" + strconv.FormatInt(d.ID, 10)
+	updated, err := s.devices.SetStatus(c.UserContext(), httpx.CurrentUser(c), d.ID, c.FormValue("status"))
 	if err != nil {
-		return s.flashError(c, err, back)
+		return s.kit.FlashError(c, err, back)
 	}
-	s.flash(c, "success", "flash.device_status", map[string]any{"Status": tr(c).T("device_status." + updated.Status)})
+	s.kit.Flash(c, "success", "flash.device_status", map[string]any{"Status": httpx.Tr(c).T("device_status." + updated.Status)})
 	return c.Redirect(back, fiber.StatusSeeOther)
 }
 
@@ -303,10 +304,10 @@ func (s *Server) deleteDevice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.devices.Delete(c.UserContext(), currentUser(c), d.ID); err != nil {
-		return s.flashError(c, err, "/devices/"+itoa64(d.ID))
+	if err := s.devices.Delete(c.UserContext(), httpx.CurrentUser(c), d.ID); err != nil {
+		return s.kit.FlashError(c, err, "/devices/"+strconv.FormatInt(d.ID, 10))
 	}
-	s.flash(c, "success", "flash.device_deleted", map[string]any{"Name": d.Name})
+	s.kit.Flash(c, "success", "flash.device_deleted", map[string]any{"Name": d.Name})
 	return c.Redirect("/devices", fiber.StatusSeeOther)
 }
 
@@ -315,11 +316,11 @@ func (s *Server) regenerateCode(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.devices.Regenerate(c.UserContext(), currentUser(c), d.ID); err != nil {
-		return s.flashError(c, err, "/devices/"+itoa64(d.ID))
+	if _, err := s.devices.Regenerate(c.UserContext(), httpx.CurrentUser(c), d.ID); err != nil {
+		return s.kit.FlashError(c, err, "/devices/"+strconv.FormatInt(d.ID, 10))
 	}
-	s.flash(c, "success", "flash.code_regenerated", nil)
-	return c.Redirect("/devices/"+itoa64(d.ID), fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.code_regenerated", nil)
+	return c.Redirect("/devices/"+strconv.FormatInt(d.ID, 10), fiber.StatusSeeOther)
 }
 
 // tokenFrom accepts a code token or a scan URL ending in /c/<token>.
@@ -334,23 +335,23 @@ func tokenFrom(s string) string {
 // pairDevice pairs the label whose code (or scanned URL) staff typed with
 // the device.
 func (s *Server) pairDevice(c *fiber.Ctx) error {
-	ctx, u := c.UserContext(), currentUser(c)
+	ctx, u := c.UserContext(), httpx.CurrentUser(c)
 	d, err := s.pathDevice(c)
 	if err != nil {
 		return err
 	}
-	f := formFrom(c, "code")
+	f := httpx.FormFrom(c, "code")
 	token := tokenFrom(f.Value("code"))
 	codes, _, err := s.devices.Codes(ctx, u, device.CodeFilter{Token: token}, 0, 1)
 	if err != nil {
 		return err
 	}
 	if token == "" || len(codes) == 0 {
-		f.Errors["code"] = tr(c).T("error.code_unknown")
+		f.Errors["code"] = httpx.Tr(c).T("error.code_unknown")
 		return s.renderDevice(c, fiber.StatusUnprocessableEntity, d, f, nil)
 	}
 	if _, err := s.devices.UpdateCode(ctx, u, codes[0].ID, device.CodeChange{Pair: true, DeviceID: d.ID}); err != nil {
-		status, ok := formErrors(c, f, err)
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
@@ -359,8 +360,8 @@ func (s *Server) pairDevice(c *fiber.Ctx) error {
 		}
 		return s.renderDevice(c, status, d, f, nil)
 	}
-	s.flash(c, "success", "flash.code_paired", map[string]any{"Name": d.Name})
-	return c.Redirect("/devices/"+itoa64(d.ID), fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.code_paired", map[string]any{"Name": d.Name})
+	return c.Redirect("/devices/"+strconv.FormatInt(d.ID, 10), fiber.StatusSeeOther)
 }
 
 // sendQR answers a QR code PNG of url, cacheable and revalidated by ETag.
@@ -420,9 +421,9 @@ func queryIDs(c *fiber.Ctx, max int) []int64 {
 const maxLabels = 210
 
 func (s *Server) deviceLabels(c *fiber.Ctx) error {
-	ctx, u := c.UserContext(), currentUser(c)
+	ctx, u := c.UserContext(), httpx.CurrentUser(c)
 	var labels []views.Label
-	t := tr(c)
+	t := httpx.Tr(c)
 	for _, id := range queryIDs(c, maxLabels) {
 		d, err := s.devices.Device(ctx, u, id)
 		if errors.Is(err, apperr.ErrNotFound) {
@@ -441,7 +442,7 @@ func (s *Server) deviceLabels(c *fiber.Ctx) error {
 		labels = append(labels, views.Label{Title: d.Name, Sub: t.T("labels.serial", map[string]any{"Serial": d.SerialNumber}),
 			Note: t.T("labels.scan_note"), QR: qr})
 	}
-	return s.render(c, fiber.StatusOK, views.LabelSheet(s.page(c, t.T("labels.title")), t.T("labels.title"), "/devices", labels))
+	return httpx.Render(c, fiber.StatusOK, views.LabelSheet(s.kit.Page(c, t.T("labels.title")), t.T("labels.title"), "/devices", labels))
 }
 
 func (s *Server) exportDevices(c *fiber.Ctx) error {
@@ -450,7 +451,7 @@ func (s *Server) exportDevices(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	list, err := s.devices.Export(c.UserContext(), currentUser(c), f, sort, maxExport)
+	list, err := s.devices.Export(c.UserContext(), httpx.CurrentUser(c), f, sort, maxExport)
 	if err != nil {
 		return err
 	}
@@ -473,38 +474,38 @@ func importExample() string {
 }
 
 func (s *Server) showImportDevices(c *fiber.Ctx) error {
-	return s.render(c, fiber.StatusOK, views.DeviceImportPage(s.page(c, tr(c).T("devices.import")),
+	return httpx.Render(c, fiber.StatusOK, views.DeviceImportPage(s.kit.Page(c, httpx.Tr(c).T("devices.import")),
 		views.ImportData{Form: views.NewForm(), Example: importExample()}))
 }
 
 func (s *Server) importDevices(c *fiber.Ctx) error {
-	t := tr(c)
+	t := httpx.Tr(c)
 	d := views.ImportData{Form: views.NewForm(), Example: importExample()}
 	fh, err := c.FormFile("file")
 	if err != nil {
 		d.Form.Errors["file"] = t.T("error.import_no_file")
-		return s.render(c, fiber.StatusUnprocessableEntity, views.DeviceImportPage(s.page(c, t.T("devices.import")), d))
+		return httpx.Render(c, fiber.StatusUnprocessableEntity, views.DeviceImportPage(s.kit.Page(c, t.T("devices.import")), d))
 	}
 	file, err := fh.Open()
 	if err != nil {
 		return err
 	}
 	defer file.Close()
-	imported, err := s.devices.Import(c.UserContext(), currentUser(c), file)
+	imported, err := s.devices.Import(c.UserContext(), httpx.CurrentUser(c), file)
 	if err != nil {
 		var ve *apperr.ValidationError
 		if !errors.As(err, &ve) {
-			if _, ok := formErrors(c, d.Form, err); !ok {
+			if _, ok := httpx.FormErrors(c, d.Form, err); !ok {
 				return err
 			}
-			return s.render(c, fiber.StatusConflict, views.DeviceImportPage(s.page(c, t.T("devices.import")), d))
+			return httpx.Render(c, fiber.StatusConflict, views.DeviceImportPage(s.kit.Page(c, t.T("devices.import")), d))
 		}
 		d.Form.Error = t.N("devices.import_failed", len(ve.Fields))
 		for _, fe := range ve.Fields {
 			d.Problems = append(d.Problems, views.ImportProblem{Line: fe.Line, Column: fe.Field, Message: t.T(fe.Message, fe.Data)})
 		}
-		return s.render(c, fiber.StatusUnprocessableEntity, views.DeviceImportPage(s.page(c, t.T("devices.import")), d))
+		return httpx.Render(c, fiber.StatusUnprocessableEntity, views.DeviceImportPage(s.kit.Page(c, t.T("devices.import")), d))
 	}
-	s.flash(c, "success", "flash.devices_imported", map[string]any{"Count": len(imported)})
+	s.kit.Flash(c, "success", "flash.devices_imported", map[string]any{"Count": len(imported)})
 	return c.Redirect("/devices?sort=-status_changed_at", fiber.StatusSeeOther)
 }

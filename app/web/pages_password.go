@@ -8,6 +8,7 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/auth"
 	"backoffice/app/people"
+	"backoffice/app/web/httpx"
 	"backoffice/views"
 )
 
@@ -15,7 +16,7 @@ import (
 // consumes the token.
 
 func (s *Server) linkInvalid(c *fiber.Ctx) error {
-	return s.render(c, fiber.StatusNotFound, views.LinkInvalidPage(s.page(c, tr(c).T("password.link_invalid_title"))))
+	return httpx.Render(c, fiber.StatusNotFound, views.LinkInvalidPage(s.kit.Page(c, httpx.Tr(c).T("password.link_invalid_title"))))
 }
 
 func (s *Server) showAcceptInvitation(c *fiber.Ctx) error {
@@ -31,8 +32,8 @@ func (s *Server) showAcceptInvitation(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderAccept(c *fiber.Ctx, status int, f *views.Form, token, email, company string) error {
-	t := tr(c)
-	return s.render(c, status, views.SetPasswordPage(s.page(c, t.T("password.accept_title")), f, "/accept-invitation", token,
+	t := httpx.Tr(c)
+	return httpx.Render(c, status, views.SetPasswordPage(s.kit.Page(c, t.T("password.accept_title")), f, "/accept-invitation", token,
 		t.T("password.accept_title"), t.T("password.accept_lead", map[string]any{"Company": company}), email))
 }
 
@@ -47,15 +48,15 @@ func (s *Server) acceptInvitation(c *fiber.Ctx) error {
 	}
 	f := views.NewForm()
 	if password != c.FormValue("confirm_password") {
-		f.Errors["confirm_password"] = tr(c).T("error.password_mismatch")
+		f.Errors["confirm_password"] = httpx.Tr(c).T("error.password_mismatch")
 		return s.renderAccept(c, fiber.StatusUnprocessableEntity, f, token, inv.User.Email, inv.User.Organization.Name)
 	}
-	u, err := s.people.AcceptInvitation(c.UserContext(), token, password, clientIP(c))
+	u, err := s.people.AcceptInvitation(c.UserContext(), token, password, httpx.ClientIP(c))
 	if errors.Is(err, people.ErrLinkInvalid) {
 		return s.linkInvalid(c)
 	}
 	if err != nil {
-		status, ok := formErrors(c, f, err)
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
@@ -66,37 +67,37 @@ func (s *Server) acceptInvitation(c *fiber.Ctx) error {
 
 // signInAfterLink starts a session with the password just set.
 func (s *Server) signInAfterLink(c *fiber.Ctx, email, password, flash string) error {
-	token, u, err := s.auth.Login(c.UserContext(), auth.Credentials{Email: email, Password: password, IP: clientIP(c),
+	token, u, err := s.auth.Login(c.UserContext(), auth.Credentials{Email: email, Password: password, IP: httpx.ClientIP(c),
 		KnownDevice: s.knownDevice(c, email)}, c.Get(fiber.HeaderUserAgent), c.Cookies(cookieSession))
 	if err != nil {
-		s.flash(c, "info", "flash.password_set_sign_in", nil)
+		s.kit.Flash(c, "info", "flash.password_set_sign_in", nil)
 		return c.Redirect("/login", fiber.StatusSeeOther)
 	}
-	s.setCookie(c, cookieSession, token, s.cfg.SessionMax)
+	s.kit.SetCookie(c, cookieSession, token, s.cfg.SessionMax)
 	s.rememberDevice(c, u.Email)
-	s.renewCSRF(c)
-	s.flash(c, "success", flash, nil)
+	s.kit.RenewCSRF(c)
+	s.kit.Flash(c, "success", flash, nil)
 	return c.Redirect("/", fiber.StatusSeeOther)
 }
 
 func (s *Server) showPasswordLinkRequest(c *fiber.Ctx) error {
 	f := views.NewForm()
 	f.Values["email"] = c.Query("email")
-	return s.render(c, fiber.StatusOK, views.PasswordLinkRequestPage(s.page(c, tr(c).T("password.forgot_title")), f, c.Query("new") != "", false))
+	return httpx.Render(c, fiber.StatusOK, views.PasswordLinkRequestPage(s.kit.Page(c, httpx.Tr(c).T("password.forgot_title")), f, c.Query("new") != "", false))
 }
 
 func (s *Server) requestPasswordLink(c *fiber.Ctx) error {
-	f := formFrom(c, "email")
+	f := httpx.FormFrom(c, "email")
 	newLink := c.FormValue("new") != ""
-	err := s.people.RequestPasswordLink(c.UserContext(), f.Value("email"), clientIP(c))
+	err := s.people.RequestPasswordLink(c.UserContext(), f.Value("email"), httpx.ClientIP(c))
 	status := fiber.StatusOK
 	if err != nil {
 		var ok bool
-		if status, ok = formErrors(c, f, err); !ok {
+		if status, ok = httpx.FormErrors(c, f, err); !ok {
 			return err
 		}
 	}
-	return s.render(c, status, views.PasswordLinkRequestPage(s.page(c, tr(c).T("password.forgot_title")), f, newLink, err == nil))
+	return httpx.Render(c, status, views.PasswordLinkRequestPage(s.kit.Page(c, httpx.Tr(c).T("password.forgot_title")), f, newLink, err == nil))
 }
 
 func (s *Server) showSetPassword(c *fiber.Ctx) error {
@@ -112,12 +113,12 @@ func (s *Server) showSetPassword(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderSetPassword(c *fiber.Ctx, status int, f *views.Form, token, email string, first bool) error {
-	t := tr(c)
+	t := httpx.Tr(c)
 	title, lead := t.T("password.reset_title"), t.T("password.reset_lead")
 	if first {
 		title, lead = t.T("password.set_title"), t.T("password.set_lead")
 	}
-	return s.render(c, status, views.SetPasswordPage(s.page(c, title), f, "/password/set", token, title, lead, email))
+	return httpx.Render(c, status, views.SetPasswordPage(s.kit.Page(c, title), f, "/password/set", token, title, lead, email))
 }
 
 func (s *Server) setPassword(c *fiber.Ctx) error {
@@ -132,14 +133,14 @@ func (s *Server) setPassword(c *fiber.Ctx) error {
 	f := views.NewForm()
 	first := u.PasswordHash == ""
 	if password != c.FormValue("confirm_password") {
-		f.Errors["confirm_password"] = tr(c).T("error.password_mismatch")
+		f.Errors["confirm_password"] = httpx.Tr(c).T("error.password_mismatch")
 		return s.renderSetPassword(c, fiber.StatusUnprocessableEntity, f, token, u.Email, first)
 	}
-	if _, err := s.people.SetPassword(c.UserContext(), token, password, clientIP(c)); err != nil {
+	if _, err := s.people.SetPassword(c.UserContext(), token, password, httpx.ClientIP(c)); err != nil {
 		if errors.Is(err, apperr.ErrNotFound) {
 			return s.linkInvalid(c)
 		}
-		status, ok := formErrors(c, f, err)
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}

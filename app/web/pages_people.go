@@ -1,10 +1,13 @@
 package web
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/org"
 	"backoffice/app/people"
+	"backoffice/app/web/httpx"
 	"backoffice/rbac"
 	"backoffice/views"
 )
@@ -14,7 +17,7 @@ import (
 // own organization; staff reach customers' users from the customer page.
 
 func peopleBase(c *fiber.Ctx) string {
-	if currentUser(c).IsStaff() {
+	if httpx.CurrentUser(c).IsStaff() {
 		return "/users"
 	}
 	return "/employees"
@@ -29,10 +32,10 @@ func rolesOf(o *org.Organization) []string {
 }
 
 func (s *Server) showPeople(c *fiber.Ctx) error {
-	u, t := currentUser(c), tr(c)
+	u, t := httpx.CurrentUser(c), httpx.Tr(c)
 	after := userCursorQuery(c)
-	q := pageSearch(c)
-	users, next, err := s.people.OwnUsers(c.UserContext(), actor(c), q, after, pageSize)
+	q := httpx.PageSearch(c)
+	users, next, err := s.people.OwnUsers(c.UserContext(), httpx.Actor(c), q, after, pageSize)
 	if err != nil {
 		return err
 	}
@@ -44,54 +47,54 @@ func (s *Server) showPeople(c *fiber.Ctx) error {
 		d.Title, d.Subtitle = t.T("people.employees_title"), t.T("people.employees_subtitle", map[string]any{"Company": u.Organization.Name})
 	}
 	if next != nil {
-		d.NextHref = base + "?q=" + views.QueryEscape(q) + "&after=" + encodePageKey(next)
+		d.NextHref = base + "?q=" + views.QueryEscape(q) + "&after=" + httpx.EncodePageKey(next)
 	}
-	return s.render(c, fiber.StatusOK, views.PeoplePage(s.page(c, d.Title), d))
+	return httpx.Render(c, fiber.StatusOK, views.PeoplePage(s.kit.Page(c, d.Title), d))
 }
 
 func (s *Server) showNewPerson(c *fiber.Ctx) error {
 	f := views.NewForm()
-	f.Values = map[string]string{"language": tr(c).Lang, "email": c.Query("email")}
+	f.Values = map[string]string{"language": httpx.Tr(c).Lang, "email": c.Query("email")}
 	return s.renderNewPerson(c, fiber.StatusOK, f)
 }
 
 func (s *Server) renderNewPerson(c *fiber.Ctx, status int, f *views.Form) error {
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	roles := rolesOf(u.Organization)
 	if f.Value("role") == "" {
 		f.Values["role"] = roles[len(roles)-1]
 	}
-	return s.render(c, status, views.PersonFormPage(s.page(c, tr(c).T("people.new")), peopleBase(c), f, roles))
+	return httpx.Render(c, status, views.PersonFormPage(s.kit.Page(c, httpx.Tr(c).T("people.new")), peopleBase(c), f, roles))
 }
 
 func (s *Server) createPerson(c *fiber.Ctx) error {
-	f := formFrom(c, personFields...)
-	nu, warnings, err := s.people.CreateUser(c.UserContext(), actor(c), 0, personInput(f))
+	f := httpx.FormFrom(c, personFields...)
+	nu, warnings, err := s.people.CreateUser(c.UserContext(), httpx.Actor(c), 0, personInput(f))
 	if err != nil {
-		status, ok := formErrors(c, f, err)
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
 		return s.renderNewPerson(c, status, f)
 	}
-	s.flash(c, "success", "flash.user_created", map[string]any{"Email": nu.Email})
+	s.kit.Flash(c, "success", "flash.user_created", map[string]any{"Email": nu.Email})
 	for _, w := range warnings {
-		s.flash(c, "warning", w.Message, w.Data)
+		s.kit.Flash(c, "warning", w.Message, w.Data)
 	}
-	return c.Redirect(peopleBase(c)+"/"+itoa64(nu.ID), fiber.StatusSeeOther)
+	return c.Redirect(peopleBase(c)+"/"+strconv.FormatInt(nu.ID, 10), fiber.StatusSeeOther)
 }
 
 // personData builds a user's page; the base for actions is where the
 // viewer manages people, and the way back is the target's list.
 func (s *Server) personData(c *fiber.Ctx, target *org.User, f *views.Form) views.PersonData {
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	base := peopleBase(c)
 	d := views.PersonData{Base: base, Back: base, User: target, Roles: rolesOf(target.Organization), Self: target.ID == u.ID}
 	if target.OrganizationID != u.OrganizationID {
-		d.Back = "/customers/" + itoa64(target.OrganizationID)
+		d.Back = "/customers/" + strconv.FormatInt(target.OrganizationID, 10)
 	}
-	if err := people.CanManage(actor(c), target); err != nil {
-		d.Locked = tr(c).T("error.customer_independent")
+	if err := people.CanManage(httpx.Actor(c), target); err != nil {
+		d.Locked = httpx.Tr(c).T("error.customer_independent")
 	} else {
 		d.Editable = true
 	}
@@ -111,7 +114,7 @@ func (s *Server) showPerson(c *fiber.Ctx) error {
 	}
 	// Customer users are managed from their own area: back-office users see
 	// only their company (the store made sure of that).
-	return s.render(c, fiber.StatusOK, views.PersonPage(s.page(c, target.Name()), s.personData(c, target, nil)))
+	return httpx.Render(c, fiber.StatusOK, views.PersonPage(s.kit.Page(c, target.Name()), s.personData(c, target, nil)))
 }
 
 func (s *Server) updatePerson(c *fiber.Ctx) error {
@@ -119,37 +122,37 @@ func (s *Server) updatePerson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := formFrom(c, "first_name", "last_name", "role", "language")
+	f := httpx.FormFrom(c, "first_name", "last_name", "role", "language")
 	first, last, lang := f.Value("first_name"), f.Value("last_name"), f.Value("language")
 	role := rbac.Role(f.Value("role"))
 	up := org.UserUpdate{FirstName: &first, LastName: &last, Language: &lang, Role: &role}
-	if _, err := s.people.UpdateUser(c.UserContext(), actor(c), target.ID, up); err != nil {
-		status, ok := formErrors(c, f, err)
+	if _, err := s.people.UpdateUser(c.UserContext(), httpx.Actor(c), target.ID, up); err != nil {
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
-		return s.render(c, status, views.PersonPage(s.page(c, target.Name()), s.personData(c, target, f)))
+		return httpx.Render(c, status, views.PersonPage(s.kit.Page(c, target.Name()), s.personData(c, target, f)))
 	}
-	s.flash(c, "success", "flash.user_saved", map[string]any{"Email": target.Email})
-	return c.Redirect(peopleBase(c)+"/"+itoa64(target.ID), fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.user_saved", map[string]any{"Email": target.Email})
+	return c.Redirect(peopleBase(c)+"/"+strconv.FormatInt(target.ID, 10), fiber.StatusSeeOther)
 }
 
 func (s *Server) setPersonDisabled(disabled bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c, "id")
+		id, err := httpx.PathID(c, "id")
 		if err != nil {
 			return err
 		}
-		back := peopleBase(c) + "/" + itoa64(id)
-		u, err := s.people.SetDisabled(c.UserContext(), actor(c), id, disabled)
+		back := peopleBase(c) + "/" + strconv.FormatInt(id, 10)
+		u, err := s.people.SetDisabled(c.UserContext(), httpx.Actor(c), id, disabled)
 		if err != nil {
-			return s.flashError(c, err, back)
+			return s.kit.FlashError(c, err, back)
 		}
 		msg := "flash.user_enabled"
 		if disabled {
 			msg = "flash.user_disabled"
 		}
-		s.flash(c, "success", msg, map[string]any{"Email": u.Email})
+		s.kit.Flash(c, "success", msg, map[string]any{"Email": u.Email})
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
 }
@@ -160,12 +163,12 @@ func (s *Server) deletePerson(c *fiber.Ctx) error {
 		return err
 	}
 	back := peopleBase(c)
-	if target.OrganizationID != currentUser(c).OrganizationID {
-		back = "/customers/" + itoa64(target.OrganizationID)
+	if target.OrganizationID != httpx.CurrentUser(c).OrganizationID {
+		back = "/customers/" + strconv.FormatInt(target.OrganizationID, 10)
 	}
-	if err := s.people.DeleteUser(c.UserContext(), actor(c), target.ID); err != nil {
-		return s.flashError(c, err, peopleBase(c)+"/"+itoa64(target.ID))
+	if err := s.people.DeleteUser(c.UserContext(), httpx.Actor(c), target.ID); err != nil {
+		return s.kit.FlashError(c, err, peopleBase(c)+"/"+strconv.FormatInt(target.ID, 10))
 	}
-	s.flash(c, "success", "flash.user_deleted", map[string]any{"Email": target.Email})
+	s.kit.Flash(c, "success", "flash.user_deleted", map[string]any{"Email": target.Email})
 	return c.Redirect(back, fiber.StatusSeeOther)
 }

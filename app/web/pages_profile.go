@@ -7,6 +7,7 @@ import (
 
 	"backoffice/app/auth"
 	"backoffice/app/org"
+	"backoffice/app/web/httpx"
 	"backoffice/views"
 )
 
@@ -14,7 +15,7 @@ import (
 // for fresh ones).
 func (s *Server) profileData(c *fiber.Ctx, profile, password, token *views.Form) (views.ProfileData, error) {
 	ctx := c.UserContext()
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	if profile == nil {
 		profile = views.NewForm()
 		profile.Values = map[string]string{"first_name": u.FirstName, "last_name": u.LastName, "language": u.Language, "time_zone": u.TimeZone}
@@ -34,14 +35,14 @@ func (s *Server) profileData(c *fiber.Ctx, profile, password, token *views.Form)
 	if d.Tokens, _, err = s.auth.Tokens().ForUser(ctx, u.ID, 0, 100); err != nil {
 		return d, err
 	}
-	if sess := currentSession(c); sess != nil {
+	if sess := httpx.CurrentSession(c); sess != nil {
 		d.CurrentSessionID = sess.ID
 	}
 	return d, nil
 }
 
 func (s *Server) renderProfile(c *fiber.Ctx, status int, d views.ProfileData) error {
-	return s.render(c, status, views.ProfilePage(s.page(c, tr(c).T("profile.title")), d))
+	return httpx.Render(c, status, views.ProfilePage(s.kit.Page(c, httpx.Tr(c).T("profile.title")), d))
 }
 
 func (s *Server) showProfilePage(c *fiber.Ctx) error {
@@ -53,12 +54,12 @@ func (s *Server) showProfilePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) saveProfile(c *fiber.Ctx) error {
-	f := formFrom(c, "first_name", "last_name", "language", "time_zone")
+	f := httpx.FormFrom(c, "first_name", "last_name", "language", "time_zone")
 	in := org.ProfileInput{FirstName: f.Value("first_name"), LastName: f.Value("last_name"),
 		Language: f.Value("language"), TimeZone: f.Value("time_zone")}
-	u := currentUser(c)
-	if err := s.auth.UpdateProfile(c.UserContext(), u, in, clientIP(c)); err != nil {
-		status, ok := formErrors(c, f, err)
+	u := httpx.CurrentUser(c)
+	if err := s.auth.UpdateProfile(c.UserContext(), u, in, httpx.ClientIP(c)); err != nil {
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
@@ -68,7 +69,7 @@ func (s *Server) saveProfile(c *fiber.Ctx) error {
 		}
 		return s.renderProfile(c, status, d)
 	}
-	s.flash(c, "success", "flash.profile_saved", nil)
+	s.kit.Flash(c, "success", "flash.profile_saved", nil)
 	return c.Redirect("/profile", fiber.StatusSeeOther)
 }
 
@@ -76,9 +77,9 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	f := views.NewForm()
 	in := auth.PasswordChange{Current: c.FormValue("current_password"), New: c.FormValue("new_password"),
 		Confirm: c.FormValue("confirm_password"), ConfirmRequired: true}
-	res, err := s.auth.ChangePassword(c.UserContext(), currentUser(c), in, keepOf(c), clientIP(c))
+	res, err := s.auth.ChangePassword(c.UserContext(), httpx.CurrentUser(c), in, httpx.KeepOf(c), httpx.ClientIP(c))
 	if err != nil {
-		status, ok := formErrors(c, f, err)
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
@@ -88,7 +89,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		}
 		return s.renderProfile(c, status, d)
 	}
-	s.flash(c, "success", "flash.password_changed", map[string]any{"Sessions": res.Sessions, "Tokens": res.Tokens})
+	s.kit.Flash(c, "success", "flash.password_changed", map[string]any{"Sessions": res.Sessions, "Tokens": res.Tokens})
 	return c.Redirect("/profile", fiber.StatusSeeOther)
 }
 
@@ -97,34 +98,34 @@ func (s *Server) endSession(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	if sess := currentSession(c); sess != nil && sess.ID == id {
+	if sess := httpx.CurrentSession(c); sess != nil && sess.ID == id {
 		return fiber.ErrNotFound // signing out is done with the sign-out button
 	}
-	if err := s.auth.EndSession(c.UserContext(), currentUser(c), id, clientIP(c)); err != nil {
+	if err := s.auth.EndSession(c.UserContext(), httpx.CurrentUser(c), id, httpx.ClientIP(c)); err != nil {
 		return err
 	}
-	s.flash(c, "success", "flash.session_ended", nil)
+	s.kit.Flash(c, "success", "flash.session_ended", nil)
 	return c.Redirect("/profile#security", fiber.StatusSeeOther)
 }
 
 func (s *Server) endOtherSessions(c *fiber.Ctx) error {
-	n, err := s.auth.EndOtherSessions(c.UserContext(), currentUser(c), sessionID(c), clientIP(c))
+	n, err := s.auth.EndOtherSessions(c.UserContext(), httpx.CurrentUser(c), httpx.SessionID(c), httpx.ClientIP(c))
 	if err != nil {
 		return err
 	}
-	s.flash(c, "success", "flash.sessions_ended", map[string]any{"Count": n})
+	s.kit.Flash(c, "success", "flash.sessions_ended", map[string]any{"Count": n})
 	return c.Redirect("/profile#security", fiber.StatusSeeOther)
 }
 
 func (s *Server) createToken(c *fiber.Ctx) error {
-	f := formFrom(c, "name", "expires_in_days")
+	f := httpx.FormFrom(c, "name", "expires_in_days")
 	days, _ := strconv.Atoi(f.Value("expires_in_days"))
 	if days == 0 {
 		days = -1 // not a number: let validation say so
 	}
-	plain, _, err := s.auth.CreateToken(c.UserContext(), currentUser(c), auth.TokenInput{Name: f.Value("name"), ExpiresInDays: days}, clientIP(c))
+	plain, _, err := s.auth.CreateToken(c.UserContext(), httpx.CurrentUser(c), auth.TokenInput{Name: f.Value("name"), ExpiresInDays: days}, httpx.ClientIP(c))
 	if err != nil {
-		status, ok := formErrors(c, f, err)
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
@@ -148,9 +149,9 @@ func (s *Server) deleteToken(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	if err := s.auth.DeleteToken(c.UserContext(), currentUser(c), id, clientIP(c)); err != nil {
+	if err := s.auth.DeleteToken(c.UserContext(), httpx.CurrentUser(c), id, httpx.ClientIP(c)); err != nil {
 		return err
 	}
-	s.flash(c, "success", "flash.token_deleted", nil)
+	s.kit.Flash(c, "success", "flash.token_deleted", nil)
 	return c.Redirect("/profile#security", fiber.StatusSeeOther)
 }

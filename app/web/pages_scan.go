@@ -13,6 +13,7 @@ import (
 	"backoffice/app/auth"
 	"backoffice/app/device"
 	"backoffice/app/ticket"
+	"backoffice/app/web/httpx"
 	"backoffice/views"
 )
 
@@ -26,7 +27,7 @@ func (s *Server) scanLimiter() fiber.Handler {
 		Next:         func(c *fiber.Ctx) bool { return !strings.HasPrefix(c.Path(), "/c/") },
 		Max:          scanRateLimit,
 		Expiration:   time.Minute,
-		KeyGenerator: func(c *fiber.Ctx) string { return clientIP(c) },
+		KeyGenerator: func(c *fiber.Ctx) string { return httpx.ClientIP(c) },
 		LimitReached: func(c *fiber.Ctx) error { return fiber.ErrTooManyRequests },
 	})
 }
@@ -48,12 +49,12 @@ func (s *Server) scan(c *fiber.Ctx) (*device.Code, views.ScanData, error) {
 }
 
 func (s *Server) renderScan(c *fiber.Ctx, status int, d views.ScanData) error {
-	title := tr(c).T("scan.title")
+	title := httpx.Tr(c).T("scan.title")
 	if d.State == views.ScanDevice && d.Device != nil {
 		title = d.Device.Name
 	}
 	c.Set("X-Robots-Tag", "noindex")
-	return s.render(c, status, views.ScanPage(s.page(c, title), d))
+	return httpx.Render(c, status, views.ScanPage(s.kit.Page(c, title), d))
 }
 
 func (s *Server) scanError(c *fiber.Ctx, err error, d views.ScanData) error {
@@ -67,7 +68,7 @@ func (s *Server) scanError(c *fiber.Ctx, err error, d views.ScanData) error {
 // canPair reports whether the signed-in user may pair codes of the
 // provider providerID.
 func (s *Server) canPair(c *fiber.Ctx, providerID int64) bool {
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	return u != nil && u.IsStaff() && u.Organization.ScopeProviderID() == providerID &&
 		s.rbac.Can(u.Role, "code", "update")
 }
@@ -80,7 +81,7 @@ func (s *Server) showScan(c *fiber.Ctx) error {
 	if err != nil {
 		return s.scanError(c, err, d)
 	}
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	switch {
 	case !code.Active:
 		d.State = views.ScanInactive
@@ -99,7 +100,7 @@ func (s *Server) showScan(c *fiber.Ctx) error {
 			}
 		}
 	case u != nil && s.mayOpenDevice(c, code.Device):
-		return c.Redirect("/devices/"+itoa64(code.Device.ID), fiber.StatusSeeOther)
+		return c.Redirect("/devices/"+strconv.FormatInt(code.Device.ID, 10), fiber.StatusSeeOther)
 	case code.HasPIN():
 		d.State = views.ScanPIN
 	default:
@@ -112,7 +113,7 @@ func (s *Server) showScan(c *fiber.Ctx) error {
 // mayOpenDevice reports whether the signed-in user sees dev in the
 // application: staff of its provider, or a user of its customer.
 func (s *Server) mayOpenDevice(c *fiber.Ctx, dev *device.Device) bool {
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	if u.IsStaff() {
 		return u.Organization.ScopeProviderID() == dev.ProviderID
 	}
@@ -128,8 +129,8 @@ func (s *Server) unlockScan(c *fiber.Ctx) error {
 	if !code.Active || code.Device == nil || !code.HasPIN() {
 		return c.Redirect("/c/"+d.Token, fiber.StatusSeeOther)
 	}
-	if err := s.devices.CheckPIN(c.UserContext(), code, c.FormValue("pin"), clientIP(c)); err != nil {
-		status, ok := formErrors(c, d.Form, err)
+	if err := s.devices.CheckPIN(c.UserContext(), code, c.FormValue("pin"), httpx.ClientIP(c)); err != nil {
+		status, ok := httpx.FormErrors(c, d.Form, err)
 		if !ok {
 			return err
 		}
@@ -151,9 +152,9 @@ func (s *Server) pairScanned(c *fiber.Ctx) error {
 	if err != nil || id <= 0 {
 		id = -1
 	}
-	updated, err := s.devices.UpdateCode(c.UserContext(), currentUser(c), code.ID, device.CodeChange{Pair: true, DeviceID: id})
+	updated, err := s.devices.UpdateCode(c.UserContext(), httpx.CurrentUser(c), code.ID, device.CodeChange{Pair: true, DeviceID: id})
 	if err != nil {
-		status, ok := formErrors(c, d.Form, err)
+		status, ok := httpx.FormErrors(c, d.Form, err)
 		if !ok {
 			return err
 		}
@@ -163,8 +164,8 @@ func (s *Server) pairScanned(c *fiber.Ctx) error {
 		d.State, d.CanPair = views.ScanUnpaired, true
 		return s.renderScan(c, status, d)
 	}
-	s.flash(c, "success", "flash.code_paired", map[string]any{"Name": updated.Device.Name})
-	return c.Redirect("/devices/"+itoa64(updated.Device.ID), fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.code_paired", map[string]any{"Name": updated.Device.Name})
+	return c.Redirect("/devices/"+strconv.FormatInt(updated.Device.ID, 10), fiber.StatusSeeOther)
 }
 
 // Limits of problem reports from scan pages.
@@ -180,7 +181,7 @@ var (
 func (s *Server) reportForm(d *views.ScanData, f *views.Form, pin string) {
 	d.Report, d.PIN = f, pin
 	d.ReportT = strconv.FormatInt(s.clock.Now().Unix(), 10)
-	d.ReportSig = s.sign("report:"+d.Token, d.ReportT)
+	d.ReportSig = s.kit.Sign("report:"+d.Token, d.ReportT)
 }
 
 // reportProblem opens a ticket of channel qr for the scanned device.
@@ -193,25 +194,25 @@ func (s *Server) reportProblem(c *fiber.Ctx) error {
 	if !code.Active || code.Device == nil || code.Device.CustomerID == nil {
 		return c.Redirect("/c/"+d.Token, fiber.StatusSeeOther)
 	}
-	f := formFrom(c, "name", "email", "description")
+	f := httpx.FormFrom(c, "name", "email", "description")
 	pin := c.FormValue("pin")
 	d.State = views.ScanDevice
 	refuse := func(status int, msg string) error {
-		f.Error = tr(c).T(msg)
+		f.Error = httpx.Tr(c).T(msg)
 		s.reportForm(&d, f, pin)
 		return s.renderScan(c, status, d)
 	}
 	if code.HasPIN() {
-		if err := s.devices.CheckPIN(ctx, code, pin, clientIP(c)); err != nil {
+		if err := s.devices.CheckPIN(ctx, code, pin, httpx.ClientIP(c)); err != nil {
 			d.State = views.ScanPIN
-			if _, ok := formErrors(c, d.Form, err); !ok {
+			if _, ok := httpx.FormErrors(c, d.Form, err); !ok {
 				return err
 			}
 			return s.renderScan(c, fiber.StatusForbidden, d)
 		}
 	}
 	shown, err := strconv.ParseInt(c.FormValue("t"), 10, 64)
-	if err != nil || !s.verify("report:"+d.Token, c.FormValue("t"), c.FormValue("sig")) {
+	if err != nil || !s.kit.Verify("report:"+d.Token, c.FormValue("t"), c.FormValue("sig")) {
 		return refuse(fiber.StatusUnprocessableEntity, "error.report_form_stale")
 	}
 	age := s.clock.Now().Sub(time.Unix(shown, 0))
@@ -222,9 +223,9 @@ func (s *Server) reportProblem(c *fiber.Ctx) error {
 		return refuse(fiber.StatusUnprocessableEntity, "error.report_too_fast")
 	}
 	throttle := auth.NewThrottle(s.db, s.clock)
-	key := "report:" + clientIP(c)
+	key := "report:" + httpx.ClientIP(c)
 	if err := throttle.Reserve(ctx, key, reportLimit); err != nil { // counts the report
-		if _, ok := formErrors(c, f, err); !ok {
+		if _, ok := httpx.FormErrors(c, f, err); !ok {
 			return err
 		}
 		s.reportForm(&d, f, pin)
@@ -236,7 +237,7 @@ func (s *Server) reportProblem(c *fiber.Ctx) error {
 		if err := throttle.Release(ctx, key); err != nil { // no report made
 			return err
 		}
-		status, ok := formErrors(c, f, err)
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"backoffice/app/web/httpx"
 	"backoffice/views"
 )
 
@@ -12,31 +13,31 @@ import (
 // address shown to anyone who scans one of its labels.
 
 func (s *Server) showOrganizationSettings(c *fiber.Ctx) error {
-	o, err := s.people.Organization(c.UserContext(), actor(c))
+	o, err := s.people.Organization(c.UserContext(), httpx.Actor(c))
 	if err != nil {
 		return err
 	}
 	f := views.NewForm()
 	f.Values = map[string]string{"name": o.Name, "email_domains": strings.Join(o.DomainNames(), ", "),
 		"address": o.Address, "phone": o.Phone, "notes": o.Notes}
-	return s.render(c, fiber.StatusOK, views.OrganizationSettingsPage(s.page(c, tr(c).T("settings.title")), f))
+	return httpx.Render(c, fiber.StatusOK, views.OrganizationSettingsPage(s.kit.Page(c, httpx.Tr(c).T("settings.title")), f))
 }
 
 func (s *Server) saveOrganizationSettings(c *fiber.Ctx) error {
-	f := formFrom(c, customerFields...)
-	if _, err := s.people.UpdateOrganization(c.UserContext(), actor(c), customerInput(f)); err != nil {
-		status, ok := formErrors(c, f, err)
+	f := httpx.FormFrom(c, customerFields...)
+	if _, err := s.people.UpdateOrganization(c.UserContext(), httpx.Actor(c), customerInput(f)); err != nil {
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
-		return s.render(c, status, views.OrganizationSettingsPage(s.page(c, tr(c).T("settings.title")), f))
+		return httpx.Render(c, status, views.OrganizationSettingsPage(s.kit.Page(c, httpx.Tr(c).T("settings.title")), f))
 	}
-	s.flash(c, "success", "flash.settings_saved", nil)
+	s.kit.Flash(c, "success", "flash.settings_saved", nil)
 	return c.Redirect("/settings/organization", fiber.StatusSeeOther)
 }
 
 func (s *Server) apiOrganization(c *fiber.Ctx) error {
-	o, err := s.people.Organization(c.UserContext(), actor(c))
+	o, err := s.people.Organization(c.UserContext(), httpx.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -44,17 +45,17 @@ func (s *Server) apiOrganization(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiUpdateOrganization(c *fiber.Ctx) error {
-	o, err := s.people.Organization(c.UserContext(), actor(c))
+	o, err := s.people.Organization(c.UserContext(), httpx.Actor(c))
 	if err != nil {
 		return err
 	}
 	var body customerBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	in := customerInputOf(o)
 	body.apply(&in)
-	if o, err = s.people.UpdateOrganization(c.UserContext(), actor(c), in); err != nil {
+	if o, err = s.people.UpdateOrganization(c.UserContext(), httpx.Actor(c), in); err != nil {
 		return err
 	}
 	return c.JSON(toAPICustomer(o))

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/ticket"
+	"backoffice/app/web/httpx"
 	"backoffice/views"
 )
 
@@ -16,32 +17,32 @@ func (s *Server) showTemplates(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderTemplates(c *fiber.Ctx, status int, f *views.Form, editing int64) error {
-	ts, err := s.tickets.Templates(c.UserContext(), currentUser(c))
+	ts, err := s.tickets.Templates(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
-	return s.render(c, status, views.TemplatesPage(s.page(c, tr(c).T("templates.title")), ts, f, editing))
+	return httpx.Render(c, status, views.TemplatesPage(s.kit.Page(c, httpx.Tr(c).T("templates.title")), ts, f, editing))
 }
 
 func (s *Server) createTemplate(c *fiber.Ctx) error {
-	f := formFrom(c, "name", "body")
-	if _, err := s.tickets.CreateTemplate(c.UserContext(), currentUser(c), ticket.TemplateInput{Name: f.Value("name"), Body: f.Value("body")}); err != nil {
-		status, ok := formErrors(c, f, err)
+	f := httpx.FormFrom(c, "name", "body")
+	if _, err := s.tickets.CreateTemplate(c.UserContext(), httpx.CurrentUser(c), ticket.TemplateInput{Name: f.Value("name"), Body: f.Value("body")}); err != nil {
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
 		return s.renderTemplates(c, status, f, 0)
 	}
-	s.flash(c, "success", "flash.template_saved", nil)
+	s.kit.Flash(c, "success", "flash.template_saved", nil)
 	return c.Redirect("/templates", fiber.StatusSeeOther)
 }
 
 func (s *Server) showTemplate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	t, err := s.tickets.Template(c.UserContext(), currentUser(c), id)
+	t, err := s.tickets.Template(c.UserContext(), httpx.CurrentUser(c), id)
 	if err != nil {
 		return err
 	}
@@ -51,31 +52,31 @@ func (s *Server) showTemplate(c *fiber.Ctx) error {
 }
 
 func (s *Server) updateTemplate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	f := formFrom(c, "name", "body")
-	if _, err := s.tickets.UpdateTemplate(c.UserContext(), currentUser(c), id, ticket.TemplateInput{Name: f.Value("name"), Body: f.Value("body")}); err != nil {
-		status, ok := formErrors(c, f, err)
+	f := httpx.FormFrom(c, "name", "body")
+	if _, err := s.tickets.UpdateTemplate(c.UserContext(), httpx.CurrentUser(c), id, ticket.TemplateInput{Name: f.Value("name"), Body: f.Value("body")}); err != nil {
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
 		return s.renderTemplates(c, status, f, id)
 	}
-	s.flash(c, "success", "flash.template_saved", nil)
+	s.kit.Flash(c, "success", "flash.template_saved", nil)
 	return c.Redirect("/templates", fiber.StatusSeeOther)
 }
 
 func (s *Server) deleteTemplate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.tickets.DeleteTemplate(c.UserContext(), currentUser(c), id); err != nil {
+	if err := s.tickets.DeleteTemplate(c.UserContext(), httpx.CurrentUser(c), id); err != nil {
 		return err
 	}
-	s.flash(c, "success", "flash.template_deleted", nil)
+	s.kit.Flash(c, "success", "flash.template_deleted", nil)
 	return c.Redirect("/templates", fiber.StatusSeeOther)
 }
 
@@ -91,11 +92,11 @@ func toAPITemplate(t *ticket.Template) apiTemplate {
 }
 
 func (s *Server) apiTemplates(c *fiber.Ctx) error {
-	ts, err := s.tickets.Templates(c.UserContext(), currentUser(c))
+	ts, err := s.tickets.Templates(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
-	out := list[apiTemplate]{Items: make([]apiTemplate, 0, len(ts))}
+	out := httpx.List[apiTemplate]{Items: make([]apiTemplate, 0, len(ts))}
 	for _, t := range ts {
 		out.Items = append(out.Items, toAPITemplate(t))
 	}
@@ -119,12 +120,12 @@ func (b templateBody) apply(in *ticket.TemplateInput) {
 
 func (s *Server) apiCreateTemplate(c *fiber.Ctx) error {
 	var b templateBody
-	if err := decodeJSON(c, &b); err != nil {
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
 	var in ticket.TemplateInput
 	b.apply(&in)
-	t, err := s.tickets.CreateTemplate(c.UserContext(), currentUser(c), in)
+	t, err := s.tickets.CreateTemplate(c.UserContext(), httpx.CurrentUser(c), in)
 	if err != nil {
 		return err
 	}
@@ -132,11 +133,11 @@ func (s *Server) apiCreateTemplate(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiTemplate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	t, err := s.tickets.Template(c.UserContext(), currentUser(c), id)
+	t, err := s.tickets.Template(c.UserContext(), httpx.CurrentUser(c), id)
 	if err != nil {
 		return err
 	}
@@ -144,32 +145,32 @@ func (s *Server) apiTemplate(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiUpdateTemplate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	t, err := s.tickets.Template(c.UserContext(), currentUser(c), id)
+	t, err := s.tickets.Template(c.UserContext(), httpx.CurrentUser(c), id)
 	if err != nil {
 		return err
 	}
 	var b templateBody
-	if err := decodeJSON(c, &b); err != nil {
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
 	in := ticket.TemplateInput{Name: t.Name, Body: t.Body}
 	b.apply(&in)
-	if t, err = s.tickets.UpdateTemplate(c.UserContext(), currentUser(c), id, in); err != nil {
+	if t, err = s.tickets.UpdateTemplate(c.UserContext(), httpx.CurrentUser(c), id, in); err != nil {
 		return err
 	}
 	return c.JSON(toAPITemplate(t))
 }
 
 func (s *Server) apiDeleteTemplate(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.tickets.DeleteTemplate(c.UserContext(), currentUser(c), id); err != nil {
+	if err := s.tickets.DeleteTemplate(c.UserContext(), httpx.CurrentUser(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

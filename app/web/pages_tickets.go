@@ -12,6 +12,7 @@ import (
 	"backoffice/app/device"
 	"backoffice/app/org"
 	"backoffice/app/ticket"
+	"backoffice/app/web/httpx"
 	"backoffice/views"
 )
 
@@ -41,7 +42,7 @@ func pageTicketFilter(c *fiber.Ctx) (ticket.Filter, string) {
 }
 
 func (s *Server) showTickets(c *fiber.Ctx) error {
-	ctx, u := c.UserContext(), currentUser(c)
+	ctx, u := c.UserContext(), httpx.CurrentUser(c)
 	perms, err := s.ticketPerms(c)
 	if err != nil {
 		return err
@@ -50,7 +51,7 @@ func (s *Server) showTickets(c *fiber.Ctx) error {
 	var after *ticket.Cursor
 	if v := c.Query("after"); v != "" {
 		after = new(ticket.Cursor)
-		if err := decodePageKey(v, after); err != nil {
+		if err := httpx.DecodePageKey(v, after); err != nil {
 			return c.Redirect("/tickets", fiber.StatusSeeOther)
 		}
 	}
@@ -77,13 +78,13 @@ func (s *Server) showTickets(c *fiber.Ctx) error {
 	}
 	d.Query = views.TicketQuery(d, f.Status)
 	if page.Next != nil {
-		d.NextHref = "/tickets?" + joinQuery(d.Query, "after="+encodePageKey(page.Next))
+		d.NextHref = "/tickets?" + joinQuery(d.Query, "after="+httpx.EncodePageKey(page.Next))
 	}
 	if after != nil {
 		d.FirstHref = "/tickets?" + d.Query
 	}
 	if u.IsStaff() {
-		cs, err := s.people.Customers(ctx, actor(c), "", "", 0, 200)
+		cs, err := s.people.Customers(ctx, httpx.Actor(c), "", "", 0, 200)
 		if err != nil {
 			return err
 		}
@@ -98,7 +99,7 @@ func (s *Server) showTickets(c *fiber.Ctx) error {
 		}
 		d.Devices = devs.Items
 	}
-	return s.render(c, fiber.StatusOK, views.TicketsPage(s.page(c, tr(c).T("tickets.title")), d))
+	return httpx.Render(c, fiber.StatusOK, views.TicketsPage(s.kit.Page(c, httpx.Tr(c).T("tickets.title")), d))
 }
 
 var ticketFields = []string{"subject", "description", "device_id", "priority", "type", "tags", "group", "assignee_id",
@@ -133,7 +134,7 @@ func formID(f *views.Form, name string) int64 {
 }
 
 func (s *Server) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error {
-	ctx, u := c.UserContext(), currentUser(c)
+	ctx, u := c.UserContext(), httpx.CurrentUser(c)
 	perms, err := s.ticketPerms(c)
 	if err != nil {
 		return err
@@ -157,13 +158,13 @@ func (s *Server) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error {
 		}
 	}
 	if u.IsStaff() {
-		cs, err := s.people.Customers(ctx, actor(c), "", "", 0, 500)
+		cs, err := s.people.Customers(ctx, httpx.Actor(c), "", "", 0, 500)
 		if err != nil {
 			return err
 		}
 		d.Customers = cs.Items
 		if id := formID(f, "customer_id"); id > 0 {
-			if _, err := s.people.Customer(ctx, actor(c), id); err != nil {
+			if _, err := s.people.Customer(ctx, httpx.Actor(c), id); err != nil {
 				f.Values["customer_id"] = ""
 			} else {
 				users, _, err := s.users.ListUsers(ctx, org.UserFilter{OrganizationID: id}, nil, 500)
@@ -185,7 +186,7 @@ func (s *Server) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error {
 		}
 		d.Devices = devs.Items
 	}
-	return s.render(c, status, views.NewTicketPage(s.page(c, tr(c).T("tickets.new")), d))
+	return httpx.Render(c, status, views.NewTicketPage(s.kit.Page(c, httpx.Tr(c).T("tickets.new")), d))
 }
 
 func (s *Server) showNewTicket(c *fiber.Ctx) error {
@@ -197,11 +198,11 @@ func (s *Server) showNewTicket(c *fiber.Ctx) error {
 }
 
 func (s *Server) createTicket(c *fiber.Ctx) error {
-	f := formFrom(c, ticketFields...)
+	f := httpx.FormFrom(c, ticketFields...)
 	in := ticket.NewTicket{Subject: f.Value("subject"), Description: f.Value("description"), DeviceID: formID(f, "device_id"),
 		Priority: f.Value("priority"), Type: f.Value("type"), Tags: strings.Split(f.Value("tags"), ","), Group: f.Value("group"),
 		AssigneeID: formID(f, "assignee_id")}
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	if u.IsStaff() {
 		in.CustomerID, in.RequesterID, in.Channel = formID(f, "customer_id"), formID(f, "requester_id"), f.Value("channel")
 	}
@@ -225,14 +226,14 @@ func (s *Server) createTicket(c *fiber.Ctx) error {
 	}
 	t, err := s.tickets.Create(c.UserContext(), u, in)
 	if err != nil {
-		status, ok := formErrors(c, f, err)
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
 		return s.newTicketPage(c, status, f)
 	}
-	s.flash(c, "success", "flash.ticket_created", map[string]any{"Number": views.TicketNumber(t)})
-	return c.Redirect("/tickets/"+itoa64(t.ID), fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.ticket_created", map[string]any{"Number": views.TicketNumber(t)})
+	return c.Redirect("/tickets/"+strconv.FormatInt(t.ID, 10), fiber.StatusSeeOther)
 }
 
 func (s *Server) showTicket(c *fiber.Ctx) error {
@@ -246,7 +247,7 @@ func (s *Server) showTicket(c *fiber.Ctx) error {
 // renderTicket shows the ticket page with a reply or parameter form that
 // failed (nil for fresh forms).
 func (s *Server) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply, params *views.Form) error {
-	ctx, u := c.UserContext(), currentUser(c)
+	ctx, u := c.UserContext(), httpx.CurrentUser(c)
 	msgs, _, err := s.tickets.Messages(ctx, u, t.ID, 0, 500)
 	if err != nil {
 		return err
@@ -258,7 +259,7 @@ func (s *Server) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply,
 	d := views.TicketData{Ticket: t, Messages: msgs, Perms: perms, Staff: u.IsStaff(), Reply: reply, Params: params,
 		CanWrite: u.IsStaff() || ticket.CustomerWritable(t.Channel)}
 	if !d.CanWrite {
-		d.ReadOnlyX = tr(c).T("error.ticket_channel_read_only")
+		d.ReadOnlyX = httpx.Tr(c).T("error.ticket_channel_read_only")
 	}
 	if d.Reply == nil {
 		d.Reply = views.NewForm()
@@ -274,7 +275,7 @@ func (s *Server) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply,
 		d.Params.Values = map[string]string{"status": t.Status, "priority": t.Priority, "type": t.Type,
 			"group": t.GroupName, "tags": strings.Join(t.TagList(), ", ")}
 		if t.AssigneeID != nil {
-			d.Params.Values["assignee_id"] = itoa64(*t.AssigneeID)
+			d.Params.Values["assignee_id"] = strconv.FormatInt(*t.AssigneeID, 10)
 		}
 	}
 	if d.Types, err = s.tickets.Types(ctx, u); err != nil {
@@ -303,7 +304,7 @@ func (s *Server) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply,
 			return err
 		}
 	}
-	return s.render(c, status, views.TicketPage(s.page(c, views.TicketNumber(t)+" "+t.Subject), d))
+	return httpx.Render(c, status, views.TicketPage(s.kit.Page(c, views.TicketNumber(t)+" "+t.Subject), d))
 }
 
 func (s *Server) replyTicket(c *fiber.Ctx) error {
@@ -311,20 +312,20 @@ func (s *Server) replyTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := formFrom(c, "body", "internal")
+	f := httpx.FormFrom(c, "body", "internal")
 	files, err := uploads(c)
 	if err != nil {
 		return err
 	}
-	if _, err := s.tickets.ReplyWithFiles(c.UserContext(), currentUser(c), t.ID, f.Value("body"), f.Value("internal") == "1", files); err != nil {
-		status, ok := formErrors(c, f, err)
+	if _, err := s.tickets.ReplyWithFiles(c.UserContext(), httpx.CurrentUser(c), t.ID, f.Value("body"), f.Value("internal") == "1", files); err != nil {
+		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
 		return s.renderTicket(c, status, t, f, nil)
 	}
-	s.flash(c, "success", "flash.ticket_replied", nil)
-	return c.Redirect("/tickets/"+itoa64(t.ID), fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.ticket_replied", nil)
+	return c.Redirect("/tickets/"+strconv.FormatInt(t.ID, 10), fiber.StatusSeeOther)
 }
 
 func (s *Server) ticketState(close bool) fiber.Handler {
@@ -333,18 +334,18 @@ func (s *Server) ticketState(close bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		back := "/tickets/" + itoa64(t.ID)
+		back := "/tickets/" + strconv.FormatInt(t.ID, 10)
 		flash := "flash.ticket_closed"
 		if close {
-			_, err = s.tickets.Close(c.UserContext(), currentUser(c), t.ID)
+			_, err = s.tickets.Close(c.UserContext(), httpx.CurrentUser(c), t.ID)
 		} else {
-			_, err = s.tickets.Reopen(c.UserContext(), currentUser(c), t.ID)
+			_, err = s.tickets.Reopen(c.UserContext(), httpx.CurrentUser(c), t.ID)
 			flash = "flash.ticket_reopened"
 		}
 		if err != nil {
-			return s.flashError(c, err, back)
+			return s.kit.FlashError(c, err, back)
 		}
-		s.flash(c, "success", flash, nil)
+		s.kit.Flash(c, "success", flash, nil)
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
 }
@@ -356,35 +357,35 @@ func (s *Server) updateTicket(c *fiber.Ctx) error {
 	}
 	// Only what the form sent changes: a customer's form carries the
 	// parameters they may edit, the staff form all of them.
-	f := formFrom(c, "status", "priority", "type", "assignee_id", "group", "tags")
+	f := httpx.FormFrom(c, "status", "priority", "type", "assignee_id", "group", "tags")
 	sent := func(name string) *string {
-		if !formHas(c, name) {
+		if !httpx.FormHas(c, name) {
 			return nil
 		}
 		v := f.Value(name)
 		return &v
 	}
 	ch := ticket.Change{Status: sent("status"), Priority: sent("priority"), Type: sent("type"), Group: sent("group")}
-	if formHas(c, "tags") {
+	if httpx.FormHas(c, "tags") {
 		tags := strings.Split(f.Value("tags"), ",")
 		ch.Tags = &tags
 	}
-	if formHas(c, "assignee_id") {
+	if httpx.FormHas(c, "assignee_id") {
 		var assignee *int64
 		if id := formID(f, "assignee_id"); id != 0 {
 			assignee = &id
 		}
 		ch.AssigneeID = &assignee
 	}
-	if _, err := s.tickets.Update(c.UserContext(), currentUser(c), t.ID, ch); err != nil {
-		st, ok := formErrors(c, f, err)
+	if _, err := s.tickets.Update(c.UserContext(), httpx.CurrentUser(c), t.ID, ch); err != nil {
+		st, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
 		return s.renderTicket(c, st, t, nil, f)
 	}
-	s.flash(c, "success", "flash.ticket_saved", nil)
-	return c.Redirect("/tickets/"+itoa64(t.ID), fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.ticket_saved", nil)
+	return c.Redirect("/tickets/"+strconv.FormatInt(t.ID, 10), fiber.StatusSeeOther)
 }
 
 func (s *Server) rateTicket(c *fiber.Ctx) error {
@@ -392,17 +393,17 @@ func (s *Server) rateTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	back := "/tickets/" + itoa64(t.ID)
+	back := "/tickets/" + strconv.FormatInt(t.ID, 10)
 	score, _ := strconv.Atoi(c.FormValue("score"))
-	if _, err := s.tickets.Rate(c.UserContext(), currentUser(c), t.ID, score, c.FormValue("comment")); err != nil {
+	if _, err := s.tickets.Rate(c.UserContext(), httpx.CurrentUser(c), t.ID, score, c.FormValue("comment")); err != nil {
 		f := views.NewForm()
 		f.Values["comment"] = c.FormValue("comment")
-		if st, ok := formErrors(c, f, err); ok && st == fiber.StatusUnprocessableEntity {
+		if st, ok := httpx.FormErrors(c, f, err); ok && st == fiber.StatusUnprocessableEntity {
 			return s.renderTicketRating(c, t, f)
 		}
-		return s.flashError(c, err, back)
+		return s.kit.FlashError(c, err, back)
 	}
-	s.flash(c, "success", "flash.ticket_rated", nil)
+	s.kit.Flash(c, "success", "flash.ticket_rated", nil)
 	return c.Redirect(back, fiber.StatusSeeOther)
 }
 
@@ -421,7 +422,7 @@ func (s *Server) exportTickets(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	list, err := s.tickets.Export(c.UserContext(), currentUser(c), f, sort, maxExport)
+	list, err := s.tickets.Export(c.UserContext(), httpx.CurrentUser(c), f, sort, maxExport)
 	if err != nil {
 		return err
 	}
@@ -476,13 +477,13 @@ func (s *Server) bulkTickets(c *fiber.Ctx) error {
 		})
 	}
 	if ch.Status == nil && ch.AssigneeID == nil {
-		s.flash(c, "error", "error.bulk_nothing", nil)
+		s.kit.Flash(c, "error", "error.bulk_nothing", nil)
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
-	n, err := s.tickets.BulkUpdate(c.UserContext(), currentUser(c), ids, ch)
+	n, err := s.tickets.BulkUpdate(c.UserContext(), httpx.CurrentUser(c), ids, ch)
 	if err != nil {
-		return s.flashError(c, err, back)
+		return s.kit.FlashError(c, err, back)
 	}
-	s.flash(c, "success", "flash.tickets_bulk", map[string]any{"Count": n})
+	s.kit.Flash(c, "success", "flash.tickets_bulk", map[string]any{"Count": n})
 	return c.Redirect(back, fiber.StatusSeeOther)
 }

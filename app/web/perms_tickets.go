@@ -1,10 +1,13 @@
 package web
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/people"
 	"backoffice/app/ticket"
+	"backoffice/app/web/httpx"
 	"backoffice/rbac"
 	"backoffice/views"
 )
@@ -18,7 +21,7 @@ type apiCompanyPerms struct {
 }
 
 func (s *Server) companyPermsJSON(c *fiber.Ctx, p *ticket.PermSettings) (apiCompanyPerms, error) {
-	sf, err := s.tickets.StandardFields(c.UserContext(), currentUser(c))
+	sf, err := s.tickets.StandardFields(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return apiCompanyPerms{}, err
 	}
@@ -30,11 +33,11 @@ func (s *Server) companyPermsJSON(c *fiber.Ctx, p *ticket.PermSettings) (apiComp
 }
 
 func (s *Server) apiCompanyPerms(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := s.tickets.CompanyPerms(c.UserContext(), currentUser(c), id)
+	p, err := s.tickets.CompanyPerms(c.UserContext(), httpx.CurrentUser(c), id)
 	if err != nil {
 		return err
 	}
@@ -46,15 +49,15 @@ func (s *Server) apiCompanyPerms(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiSetCompanyPerms(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	var ch ticket.PermChoices
-	if err := decodeJSON(c, &ch); err != nil {
+	if err := httpx.DecodeJSON(c, &ch); err != nil {
 		return err
 	}
-	p, err := s.tickets.SetCompanyPerms(c.UserContext(), currentUser(c), id, ch)
+	p, err := s.tickets.SetCompanyPerms(c.UserContext(), httpx.CurrentUser(c), id, ch)
 	if err != nil {
 		return err
 	}
@@ -72,8 +75,8 @@ type apiUserPerms struct {
 }
 
 func (s *Server) userPerms(c *fiber.Ctx, ch ticket.PermChoices) (apiUserPerms, error) {
-	ctx, u := c.UserContext(), currentUser(c)
-	id, err := pathID(c, "id")
+	ctx, u := c.UserContext(), httpx.CurrentUser(c)
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return apiUserPerms{}, err
 	}
@@ -104,7 +107,7 @@ func (s *Server) apiUserPerms(c *fiber.Ctx) error {
 
 func (s *Server) apiSetUserPerms(c *fiber.Ctx) error {
 	var ch ticket.PermChoices
-	if err := decodeJSON(c, &ch); err != nil {
+	if err := httpx.DecodeJSON(c, &ch); err != nil {
 		return err
 	}
 	if ch == nil {
@@ -133,25 +136,25 @@ func (s *Server) showCompanyPerms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.tickets.CompanyPerms(c.UserContext(), currentUser(c), o.ID)
+	p, err := s.tickets.CompanyPerms(c.UserContext(), httpx.CurrentUser(c), o.ID)
 	if err != nil {
 		return err
 	}
-	sf, err := s.tickets.StandardFields(c.UserContext(), currentUser(c))
+	sf, err := s.tickets.StandardFields(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
-	d := views.PermsData{Title: o.Name, Action: "/customers/" + itoa64(o.ID) + "/ticket-permissions", Back: "/customers/" + itoa64(o.ID),
+	d := views.PermsData{Title: o.Name, Action: "/customers/" + strconv.FormatInt(o.ID, 10) + "/ticket-permissions", Back: "/customers/" + strconv.FormatInt(o.ID, 10),
 		Settings: p.Choices(), Effective: map[string]map[string]bool{}, Company: true}
 	for _, r := range rbac.CustomerRoles {
 		d.Effective[string(r)] = s.tickets.Effective(r, sf, p, nil).Map()
 	}
-	users, _, err := s.people.Users(c.UserContext(), actor(c), people.UserQuery{CustomerID: o.ID}, nil, 200)
+	users, _, err := s.people.Users(c.UserContext(), httpx.Actor(c), people.UserQuery{CustomerID: o.ID}, nil, 200)
 	if err != nil {
 		return err
 	}
 	d.Users = users
-	return s.render(c, fiber.StatusOK, views.PermsPage(s.page(c, tr(c).T("perms.title")), d))
+	return httpx.Render(c, fiber.StatusOK, views.PermsPage(s.kit.Page(c, httpx.Tr(c).T("perms.title")), d))
 }
 
 func (s *Server) saveCompanyPerms(c *fiber.Ctx) error {
@@ -159,40 +162,40 @@ func (s *Server) saveCompanyPerms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.tickets.SetCompanyPerms(c.UserContext(), currentUser(c), o.ID, permChoicesFrom(c)); err != nil {
-		return s.flashError(c, err, "/customers/"+itoa64(o.ID)+"/ticket-permissions")
+	if _, err := s.tickets.SetCompanyPerms(c.UserContext(), httpx.CurrentUser(c), o.ID, permChoicesFrom(c)); err != nil {
+		return s.kit.FlashError(c, err, "/customers/"+strconv.FormatInt(o.ID, 10)+"/ticket-permissions")
 	}
-	s.flash(c, "success", "flash.perms_saved", nil)
-	return c.Redirect("/customers/"+itoa64(o.ID)+"/ticket-permissions", fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.perms_saved", nil)
+	return c.Redirect("/customers/"+strconv.FormatInt(o.ID, 10)+"/ticket-permissions", fiber.StatusSeeOther)
 }
 
 func (s *Server) showUserPerms(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	target, company, user, err := s.tickets.UserPerms(c.UserContext(), currentUser(c), id)
+	target, company, user, err := s.tickets.UserPerms(c.UserContext(), httpx.CurrentUser(c), id)
 	if err != nil {
 		return err
 	}
-	sf, err := s.tickets.StandardFields(c.UserContext(), currentUser(c))
+	sf, err := s.tickets.StandardFields(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
-	d := views.PermsData{Title: target.Name(), Action: "/users/" + itoa64(id) + "/ticket-permissions",
-		Back: "/customers/" + itoa64(target.OrganizationID) + "/ticket-permissions", Settings: user.Choices(),
+	d := views.PermsData{Title: target.Name(), Action: "/users/" + strconv.FormatInt(id, 10) + "/ticket-permissions",
+		Back: "/customers/" + strconv.FormatInt(target.OrganizationID, 10) + "/ticket-permissions", Settings: user.Choices(),
 		CompanySettings: company.Choices(), Effective: map[string]map[string]bool{string(target.Role): s.tickets.Effective(target.Role, sf, company, user).Map()}}
-	return s.render(c, fiber.StatusOK, views.PermsPage(s.page(c, tr(c).T("perms.title")), d))
+	return httpx.Render(c, fiber.StatusOK, views.PermsPage(s.kit.Page(c, httpx.Tr(c).T("perms.title")), d))
 }
 
 func (s *Server) saveUserPerms(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := s.tickets.SetUserPerms(c.UserContext(), currentUser(c), id, permChoicesFrom(c)); err != nil {
-		return s.flashError(c, err, "/users/"+itoa64(id)+"/ticket-permissions")
+	if _, err := s.tickets.SetUserPerms(c.UserContext(), httpx.CurrentUser(c), id, permChoicesFrom(c)); err != nil {
+		return s.kit.FlashError(c, err, "/users/"+strconv.FormatInt(id, 10)+"/ticket-permissions")
 	}
-	s.flash(c, "success", "flash.perms_saved", nil)
-	return c.Redirect("/users/"+itoa64(id)+"/ticket-permissions", fiber.StatusSeeOther)
+	s.kit.Flash(c, "success", "flash.perms_saved", nil)
+	return c.Redirect("/users/"+strconv.FormatInt(id, 10)+"/ticket-permissions", fiber.StatusSeeOther)
 }

@@ -13,6 +13,7 @@ import (
 	"backoffice/app/org"
 	"backoffice/app/people"
 	"backoffice/app/ticket"
+	"backoffice/app/web/httpx"
 	"backoffice/rbac"
 )
 
@@ -283,7 +284,7 @@ func TestSecurityMatrix(t *testing.T) {
 				// The caller's own records: reads for everyone; changes only
 				// where the guard refuses, so the fixture stays as it is.
 				if sp.name == "" {
-					if rt.Perm != public {
+					if rt.Perm != httpx.Public {
 						st, body := m.call(t, h, rt.Method, fill(rt.Path, &own))
 						check("visitor", st, body)
 						want := map[bool]int{true: 401, false: 303}[strings.HasPrefix(rt.Path, "/api/")]
@@ -294,7 +295,7 @@ func TestSecurityMatrix(t *testing.T) {
 					continue
 				}
 				u := h.users[sp.name]
-				allowed := rt.Perm == public || ((rt.Area == "" || rt.Area == areaOf(u)) && h.srv.rbac.Can(people.Subject(u), rt.Perm.Obj, rt.Perm.Act))
+				allowed := rt.Perm == httpx.Public || ((rt.Area == "" || rt.Area == httpx.AreaOf(u)) && h.srv.rbac.Can(people.Subject(u), rt.Perm.Obj, rt.Perm.Act))
 				if allowed && rt.Method != "GET" {
 					continue
 				}

@@ -36,6 +36,7 @@ import (
 	"backoffice/app/org"
 	"backoffice/app/people"
 	"backoffice/app/ticket"
+	"backoffice/app/web/httpx"
 	"backoffice/rbac"
 	"backoffice/static"
 )
@@ -70,12 +71,12 @@ type Server struct {
 	outbox        *notify.Outbox
 	users         *org.Store
 	audit         *audit.Store
+	kit           *httpx.Kit
 	metrics       *Metrics
 	metricsServer *http.Server // the internal listener, see ServeMetrics
 	app           *fiber.App
 	baseURL       *url.URL
-	secureCookies bool
-	routes        []route
+	routes        []httpx.Route
 	version       string
 	dbDown        atomic.Bool // an outage of the database is being reported (see noteOutage)
 }
@@ -95,12 +96,14 @@ func New(d Deps) (*Server, error) {
 	s := &Server{
 		cfg: d.Config, db: d.DB, log: d.Log, clock: d.Clock, rbac: d.Enforcer, i18n: d.I18n, auth: d.Auth,
 		users: org.NewStore(d.DB, d.Clock), audit: audit.NewStore(d.DB, d.Clock),
-		metrics: NewMetrics(d.DB.DB, d.Version), baseURL: base, secureCookies: base.Scheme == "https",
+		metrics: NewMetrics(d.DB.DB, d.Version), baseURL: base,
 		version: d.Version, outbox: notify.NewOutbox(d.DB, d.Clock),
 	}
 	s.metricsServer = newMetricsServer(s.metrics)
 	s.people = people.New(d.DB, d.Clock, people.Config{BaseURL: strings.TrimRight(d.Config.BaseURL, "/"),
 		InvitationTTL: d.Config.InvitationTTL}, d.Auth, d.I18n)
+	s.kit = &httpx.Kit{Clock: d.Clock, RBAC: d.Enforcer, Secret: d.Config.Secret, SecureCookies: base.Scheme == "https",
+		InvitationDays: int(s.people.InvitationTTL().Hours() / 24), Nav: s.navFor}
 	s.devices = device.New(d.DB, d.Clock, d.Auth.Hasher())
 	s.tickets = ticket.New(d.DB, d.Clock, ticket.Mail{BaseURL: d.Config.BaseURL, I18n: d.I18n,
 		FilesDir: filepath.Join(d.Config.DataDir, "attachments")})
@@ -151,7 +154,7 @@ func New(d Deps) (*Server, error) {
 	s.app.Use(s.withTimeout, s.identify, s.checkCSRF)
 	// Development aids show mail, links included, to administrators: once
 	// mail is sent they do not exist (404).
-	s.routes = slices.DeleteFunc(s.routeTable(), func(r route) bool { return r.DevAid && d.Config.SendsMail() })
+	s.routes = slices.DeleteFunc(s.routeTable(), func(r httpx.Route) bool { return r.DevAid && d.Config.SendsMail() })
 	for _, r := range s.routes {
 		s.app.Add(r.Method, r.Path, s.guard(r), r.Handler)
 	}
@@ -180,9 +183,9 @@ var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 func (s *Server) requestID(c *fiber.Ctx) error {
 	id := c.Get(fiber.HeaderXRequestID)
 	if !requestIDPattern.MatchString(id) {
-		id = randomString()[:20]
+		id = httpx.RandomString()[:20]
 	}
-	c.Locals(localRequestID, id)
+	c.Locals(httpx.LocalRequestID, id)
 	c.Set(fiber.HeaderXRequestID, id)
 	return c.Next()
 }
@@ -193,7 +196,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	start := time.Now()
 	if err := c.Next(); err != nil {
 		if herr := s.handleError(c, err); herr != nil {
-			s.log.Error("error handler failed", "request_id", requestID(c), "err", herr)
+			s.log.Error("error handler failed", "request_id", httpx.RequestID(c), "err", herr)
 			c.Status(fiber.StatusInternalServerError)
 		}
 	}
@@ -208,9 +211,9 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	case strings.HasPrefix(c.Path(), "/static/") || c.Path() == metricsPath || c.Path() == "/healthz" || c.Path() == "/readyz":
 		level = slog.LevelDebug
 	}
-	attrs := []any{"request_id", requestID(c), "method", c.Method(), "path", c.Path(), "status", status,
-		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", clientIP(c)}
-	if u := currentUser(c); u != nil {
+	attrs := []any{"request_id", httpx.RequestID(c), "method", c.Method(), "path", c.Path(), "status", status,
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", httpx.ClientIP(c)}
+	if u := httpx.CurrentUser(c); u != nil {
 		attrs = append(attrs, "user_id", u.ID)
 	}
 	s.log.Log(c.UserContext(), level, "request", attrs...)
@@ -218,7 +221,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 }
 
 func (s *Server) logPanic(c *fiber.Ctx, e any) {
-	s.log.Error("panic", "request_id", requestID(c), "path", c.Path(), "panic", e)
+	s.log.Error("panic", "request_id", httpx.RequestID(c), "path", c.Path(), "panic", e)
 }
 
 func (s *Server) staticCache(c *fiber.Ctx) error {
@@ -258,22 +261,22 @@ func (s *Server) identify(c *fiber.Ctx) error {
 			s.setTranslator(c, nil)
 			return err
 		}
-		c.Locals(localToken, t)
-		c.Locals(localUser, t.User)
+		c.Locals(httpx.LocalToken, t)
+		c.Locals(httpx.LocalUser, t.User)
 	} else if cookie := c.Cookies(cookieSession); cookie != "" {
 		sess, err := s.auth.Sessions().Lookup(ctx, cookie)
 		switch {
 		case err == nil:
-			c.Locals(localSession, sess)
-			c.Locals(localUser, sess.User)
+			c.Locals(httpx.LocalSession, sess)
+			c.Locals(httpx.LocalUser, sess.User)
 		case errors.Is(err, apperr.ErrUnauthorized):
-			s.clearCookie(c, cookieSession)
+			s.kit.ClearCookie(c, cookieSession)
 		default:
 			s.setTranslator(c, nil)
 			return err
 		}
 	}
-	s.setTranslator(c, currentUser(c))
+	s.setTranslator(c, httpx.CurrentUser(c))
 	return c.Next()
 }
 
@@ -281,17 +284,17 @@ func (s *Server) identify(c *fiber.Ctx) error {
 // in a cookie), else the language cookie, else Accept-Language.
 func (s *Server) setTranslator(c *fiber.Ctx, u *org.User) {
 	if u != nil {
-		c.Locals(localTr, s.i18n.Translator(u.Language, u.Location()))
+		c.Locals(httpx.LocalTr, s.i18n.Translator(u.Language, u.Location()))
 		return
 	}
 	lang := ""
 	if q := c.Query("lang"); i18n.Supported(q) {
 		lang = q
-		s.setCookie(c, cookieLang, q, 365*24*time.Hour)
+		s.kit.SetCookie(c, cookieLang, q, 365*24*time.Hour)
 	} else if ck := c.Cookies(cookieLang); i18n.Supported(ck) {
 		lang = ck
 	} else {
 		lang = s.i18n.Match(c.Get(fiber.HeaderAcceptLanguage))
 	}
-	c.Locals(localTr, s.i18n.Translator(lang, time.UTC))
+	c.Locals(httpx.LocalTr, s.i18n.Translator(lang, time.UTC))
 }

@@ -15,6 +15,7 @@ import (
 	"backoffice/app/device"
 	"backoffice/app/org"
 	"backoffice/app/ticket"
+	"backoffice/app/web/httpx"
 )
 
 // HTTP-level tests of the ticket API: creation, tenant isolation, internal
@@ -473,7 +474,7 @@ func TestTicketInternalNotesNeverReachCustomers(t *testing.T) {
 				t.Errorf("%s: messages answer %d leaks the note: %s", user, resp.StatusCode, raw)
 			}
 			// Nor through the cursor of a note.
-			resp, raw = rawCall(t, h, "GET", tkPath(tk, "/messages?cursor="+*cursorFor(idOf(note) - 1)), tok, "", nil)
+			resp, raw = rawCall(t, h, "GET", tkPath(tk, "/messages?cursor="+*httpx.CursorFor(idOf(note) - 1)), tok, "", nil)
 			if resp.StatusCode != 200 || strings.Contains(string(raw), "secret note") {
 				t.Errorf("%s: paged messages leak the note: %s", user, raw)
 			}

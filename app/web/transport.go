@@ -1,6 +1,7 @@
 package web
 
 import (
+	"backoffice/app/web/httpx"
 	"bytes"
 	"net/netip"
 	"slices"
@@ -58,7 +59,7 @@ func framedTwice(raw []byte) bool {
 func (s *Server) resolveClient(c *fiber.Ctx) error {
 	peer, _ := netip.AddrFromSlice(c.Context().RemoteIP())
 	forwarded := c.Request().Header.PeekAll(fiber.HeaderXForwardedFor)
-	c.Locals(localClientIP, clientAddr(peer.Unmap(), forwarded, s.cfg.TrustedProxies).String())
+	c.Locals(httpx.LocalClientIP, clientAddr(peer.Unmap(), forwarded, s.cfg.TrustedProxies).String())
 	return c.Next()
 }
 
