@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"bytes"
@@ -20,17 +20,18 @@ import (
 	"backoffice/app/device"
 	"backoffice/app/org"
 	"backoffice/app/people"
+	"backoffice/app/web/webtest"
 )
 
 // decodeQR reads the text of a QR code image.
 func decodeQR(t *testing.T, png []byte) string {
 	t.Helper()
 	img, _, err := image.Decode(bytes.NewReader(png))
-	must(t, err)
+	webtest.Must(t, err)
 	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	must(t, err)
+	webtest.Must(t, err)
 	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	must(t, err)
+	webtest.Must(t, err)
 	return res.GetText()
 }
 
@@ -40,44 +41,44 @@ var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
 // edits it, prints its label (one clean A4 page), and a phone scanning
 // that label reaches the device's page once signed in.
 func TestBrowserModeratorFindsEditsPrintsAndScansADevice(t *testing.T) {
-	ctx := chromium(t)
-	h, base := servedHarness(t)
+	ctx := webtest.Chromium(t)
+	h, base := webtest.Served(t)
 	bg := context.Background()
-	agent := h.users["agent"]
+	agent := h.Users["agent"]
 	var target *device.Device
 	for i, st := range []string{"operational", "needs_attention", "out_of_service", "in_maintenance", "operational", "retired",
 		"operational", "operational", "needs_attention", "operational", "operational", "operational"} {
-		d, err := h.srv.devices.Create(bg, agent, device.Input{CustomerID: h.custA.ID, Name: "Pump " + itoa(i+1),
-			SerialNumber: "SN-A-" + itoa(1000+i), Manufacturer: "Grundfos", Model: "CR 10", Category: "Pumps",
-			Site: []string{"Plant North", "Plant South"}[i%2], Location: "Hall " + itoa(i%3+1), Status: st,
-			NextServiceDue: "2026-12-0" + itoa(i%9+1)})
-		must(t, err)
+		d, err := h.Svc.Devices.Create(bg, agent, device.Input{CustomerID: h.CustA.ID, Name: "Pump " + webtest.Itoa(i+1),
+			SerialNumber: "SN-A-" + webtest.Itoa(1000+i), Manufacturer: "Grundfos", Model: "CR 10", Category: "Pumps",
+			Site: []string{"Plant North", "Plant South"}[i%2], Location: "Hall " + webtest.Itoa(i%3+1), Status: st,
+			NextServiceDue: "2026-12-0" + webtest.Itoa(i%9+1)})
+		webtest.Must(t, err)
 		if i == 7 {
 			target = d
 		}
 	}
-	_, err := h.srv.devices.Create(bg, agent, device.Input{CustomerID: h.custB.ID, Name: "Foreign pump", SerialNumber: "SN-B-1"})
-	must(t, err)
+	_, err := h.Svc.Devices.Create(bg, agent, device.Input{CustomerID: h.CustB.ID, Name: "Foreign pump", SerialNumber: "SN-B-1"})
+	webtest.Must(t, err)
 
-	must(t, chromedp.Do(ctx,
+	webtest.Must(t, chromedp.Do(ctx,
 		chromedp.EmulateViewport(1366, 900),
 		chromedp.Navigate(base+"/login"),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), h.users["a_moderator"].Email),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), h.Users["a_moderator"].Email),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), webtest.Password),
 		chromedp.Click(chromedp.CSS("button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".page-header h1")),
 		chromedp.Click(chromedp.CSS(`.sidebar a[href="/devices"]`)),
 		chromedp.WaitVisible(chromedp.CSS("table.device-table")),
 	))
-	waitText(t, ctx, ".status-pills", "12")
-	shoot(t, ctx, "devices-moderator-laptop")
+	webtest.WaitText(t, ctx, ".status-pills", "12")
+	webtest.Shoot(t, ctx, "devices-moderator-laptop")
 	body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
-	must(t, err)
+	webtest.Must(t, err)
 	if strings.Contains(body, "Foreign pump") {
 		t.Fatal("customer B's device is listed for customer A")
 	}
 	// Find it by serial number.
-	must(t, chromedp.Do(ctx,
+	webtest.Must(t, chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS("#q"), "sn-a-1007"),
 		chromedp.Submit(chromedp.CSS("#q")),
 	))
@@ -87,7 +88,7 @@ func TestBrowserModeratorFindsEditsPrintsAndScansADevice(t *testing.T) {
 		loc, _ := chromedp.Run(ctx, chromedp.Location())
 		if strings.Contains(loc, "q=sn-a-1007") {
 			rows, err = chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll("table.device-table tbody tr")))
-			must(t, err)
+			webtest.Must(t, err)
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -95,122 +96,122 @@ func TestBrowserModeratorFindsEditsPrintsAndScansADevice(t *testing.T) {
 	if len(rows) != 1 {
 		t.Fatalf("search by serial shows %d rows, want 1", len(rows))
 	}
-	must(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`a[href="/devices/`+itoa64(target.ID)+`"]`))))
+	webtest.Must(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`a[href="/devices/`+webtest.Itoa64(target.ID)+`"]`))))
 	// Open, edit, save.
-	must(t, chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`a[href="/devices/`+itoa64(target.ID)+`"]`)),
+	webtest.Must(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`a[href="/devices/`+webtest.Itoa64(target.ID)+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".qr-box img")),
-		chromedp.Click(chromedp.CSS(`a[href="/devices/`+itoa64(target.ID)+`/edit"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/devices/`+webtest.Itoa64(target.ID)+`/edit"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#f-location")),
 	))
 	if n, _ := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS("#f-serial_number"), chromedp.AtLeast(0))); len(n) != 0 {
 		t.Fatal("a moderator's edit form offers the serial number")
 	}
-	must(t, chromedp.Do(ctx,
+	webtest.Must(t, chromedp.Do(ctx,
 		chromedp.SetValue(chromedp.CSS("#f-location"), "Hall 9, bay 4"),
-		chromedp.Click(chromedp.CSS(`form[action="/devices/`+itoa64(target.ID)+`"] button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`form[action="/devices/`+webtest.Itoa64(target.ID)+`"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	))
-	waitText(t, ctx, ".facts", "Hall 9, bay 4")
-	waitText(t, ctx, "table.table", "Hall 9, bay 4")
-	shoot(t, ctx, "device-moderator-laptop")
+	webtest.WaitText(t, ctx, ".facts", "Hall 9, bay 4")
+	webtest.WaitText(t, ctx, "table.table", "Hall 9, bay 4")
+	webtest.Shoot(t, ctx, "device-moderator-laptop")
 
 	// Print its label: one A4 page whose QR code carries the scan URL.
-	must(t, chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`.page-header a[href="/devices/labels?id=`+itoa64(target.ID)+`"]`)),
+	webtest.Must(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.page-header a[href="/devices/labels?id=`+webtest.Itoa64(target.ID)+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".sheet .label")),
 	))
-	waitText(t, ctx, ".label", "SN-A-1007")
-	shoot(t, ctx, "labels-laptop")
+	webtest.WaitText(t, ctx, ".label", "SN-A-1007")
+	webtest.Shoot(t, ctx, "labels-laptop")
 	src, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(".label-qr"), "src"))
-	must(t, err)
+	webtest.Must(t, err)
 	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(src.Value, "data:image/png;base64,"))
-	must(t, err)
+	webtest.Must(t, err)
 	scanURL := decodeQR(t, raw)
-	d, err := h.srv.devices.Device(bg, agent, target.ID)
-	must(t, err)
+	d, err := h.Svc.Devices.Device(bg, agent, target.ID)
+	webtest.Must(t, err)
 	if scanURL != base+"/c/"+d.Code.Token {
 		t.Fatalf("label QR says %q, want the device's scan URL", scanURL)
 	}
 	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize(), chromedp.PDFPrintBackground()))
-	must(t, err)
+	webtest.Must(t, err)
 	if !bytes.HasPrefix(pdf, []byte("%PDF")) || len(pdfPage.FindAll(pdf, -1)) != 1 {
 		t.Fatalf("label sheet printed %d pages (%d bytes), want 1", len(pdfPage.FindAll(pdf, -1)), len(pdf))
 	}
 	// A full sheet of 21 labels is still one page; 22 need two.
 	ids := "/devices/labels?"
 	for i := 0; i < 12; i++ {
-		ids += "id=" + itoa64(target.ID-7+int64(i)) + "&"
+		ids += "id=" + webtest.Itoa64(target.ID-7+int64(i)) + "&"
 	}
-	must(t, chromedp.Do(ctx, chromedp.Navigate(base+ids), chromedp.WaitVisible(chromedp.CSS(".sheet .label"))))
+	webtest.Must(t, chromedp.Do(ctx, chromedp.Navigate(base+ids), chromedp.WaitVisible(chromedp.CSS(".sheet .label"))))
 	labels, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll(".sheet .label")))
-	must(t, err)
+	webtest.Must(t, err)
 	if len(labels) != 12 {
 		t.Fatalf("sheet of the company's 12 devices shows %d labels", len(labels))
 	}
-	shoot(t, ctx, "labels-sheet-laptop")
+	webtest.Shoot(t, ctx, "labels-sheet-laptop")
 
 	// A phone scans the label: a visitor sees the public page, the
 	// moderator signs in and lands on the device page.
-	phone := chromium(t)
-	must(t, chromedp.Do(phone,
+	phone := webtest.Chromium(t)
+	webtest.Must(t, chromedp.Do(phone,
 		chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(scanURL),
 		chromedp.WaitVisible(chromedp.CSS(".scan-card h1")),
 	))
-	waitText(t, phone, ".scan-card h1", "Pump 8")
-	waitText(t, phone, ".scan-card", "Provider Ltd")
-	shoot(t, phone, "scan-visitor-phone")
+	webtest.WaitText(t, phone, ".scan-card h1", "Pump 8")
+	webtest.WaitText(t, phone, ".scan-card", "Provider Ltd")
+	webtest.Shoot(t, phone, "scan-visitor-phone")
 	if txt, _ := chromedp.Run(phone, chromedp.Text(chromedp.CSS(".scan-card"))); strings.Contains(txt, "SN-A-1007") || strings.Contains(txt, "Customer A") {
 		t.Fatalf("the public page shows customer data: %q", txt)
 	}
-	must(t, chromedp.Do(phone,
+	webtest.Must(t, chromedp.Do(phone,
 		chromedp.Click(chromedp.CSS(`.scan-card a[href^="/login"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#f-email")),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), h.users["a_moderator"].Email),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), h.Users["a_moderator"].Email),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), webtest.Password),
 		chromedp.Click(chromedp.CSS("button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".qr-box")),
 	))
 	loc, err := chromedp.Run(phone, chromedp.Location())
-	must(t, err)
-	if loc != base+"/devices/"+itoa64(target.ID) {
+	webtest.Must(t, err)
+	if loc != base+"/devices/"+webtest.Itoa64(target.ID) {
 		t.Fatalf("scanning signed in lands on %s", loc)
 	}
-	shoot(t, phone, "device-moderator-phone")
-	must(t, chromedp.Do(phone, chromedp.Navigate(base+"/devices"), chromedp.WaitVisible(chromedp.CSS("table.device-table"))))
-	shoot(t, phone, "devices-moderator-phone")
+	webtest.Shoot(t, phone, "device-moderator-phone")
+	webtest.Must(t, chromedp.Do(phone, chromedp.Navigate(base+"/devices"), chromedp.WaitVisible(chromedp.CSS("table.device-table"))))
+	webtest.Shoot(t, phone, "devices-moderator-phone")
 }
 
 // The staff pages of devices and codes render at laptop and phone width.
 func TestBrowserStaffDevicePages(t *testing.T) {
-	ctx := chromium(t)
-	h, base := servedHarness(t)
+	ctx := webtest.Chromium(t)
+	h, base := webtest.Served(t)
 	bg := context.Background()
-	agent := h.users["agent"]
-	d, err := h.srv.devices.Create(bg, agent, device.Input{CustomerID: h.custA.ID, Name: "Compressor", SerialNumber: "C-1",
+	agent := h.Users["agent"]
+	d, err := h.Svc.Devices.Create(bg, agent, device.Input{CustomerID: h.CustA.ID, Name: "Compressor", SerialNumber: "C-1",
 		Manufacturer: "Kaeser", Model: "SFC 22", Site: "Plant North", Status: "needs_attention", NextServiceDue: "2026-11-30"})
-	must(t, err)
-	_, err = h.srv.devices.CreateCodes(bg, agent, 3)
-	must(t, err)
-	code, err := h.srv.devices.CreateCodes(bg, agent, 1)
-	must(t, err)
-	must(t, chromedp.Do(ctx,
+	webtest.Must(t, err)
+	_, err = h.Svc.Devices.CreateCodes(bg, agent, 3)
+	webtest.Must(t, err)
+	code, err := h.Svc.Devices.CreateCodes(bg, agent, 1)
+	webtest.Must(t, err)
+	webtest.Must(t, chromedp.Do(ctx,
 		chromedp.EmulateViewport(1366, 900),
 		chromedp.Navigate(base+"/login"),
 		chromedp.SendKeys(chromedp.CSS("#f-email"), agent.Email),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), webtest.Password),
 		chromedp.Click(chromedp.CSS("button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".page-header h1")),
 	))
 	pages := []struct{ path, sel string }{
 		{"/devices", "table.device-table"},
-		{"/devices/" + itoa64(d.ID), ".qr-box"},
+		{"/devices/" + webtest.Itoa64(d.ID), ".qr-box"},
 		{"/devices/new", "#f-serial_number"},
-		{"/devices/" + itoa64(d.ID) + "/edit", "#f-customer_id"},
+		{"/devices/" + webtest.Itoa64(d.ID) + "/edit", "#f-customer_id"},
 		{"/devices/import", "#f-file"},
 		{"/codes", "table.table"},
-		{"/codes/labels?from=" + itoa64(code[0].ID-3) + "&to=" + itoa64(code[0].ID), ".sheet .label"},
+		{"/codes/labels?from=" + webtest.Itoa64(code[0].ID-3) + "&to=" + webtest.Itoa64(code[0].ID), ".sheet .label"},
 		{"/c/" + code[0].Token, ".scan-card h1"}, // saved as staff-scan-unpaired
 	}
 	for _, w := range []struct {
@@ -218,37 +219,37 @@ func TestBrowserStaffDevicePages(t *testing.T) {
 		w, h int64
 	}{{"laptop", 1366, 900}, {"phone", 390, 844}} {
 		for _, pg := range pages {
-			must(t, chromedp.Do(ctx, chromedp.EmulateViewport(w.w, w.h), chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.sel))))
+			webtest.Must(t, chromedp.Do(ctx, chromedp.EmulateViewport(w.w, w.h), chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.sel))))
 			name := strings.NewReplacer("/", "-", "?", "-", "=", "-", "&", "-").Replace(pg.path)
 			if strings.HasPrefix(pg.path, "/c/") {
 				name = "-scan-unpaired"
 			}
-			shoot(t, ctx, "staff"+name+"-"+w.name)
+			webtest.Shoot(t, ctx, "staff"+name+"-"+w.name)
 		}
 	}
 	// A bad CSV file shows its problems by line and column.
 	bad := filepath.Join(t.TempDir(), "devices.csv")
-	must(t, os.WriteFile(bad, []byte("name,serial_number,colour\nPump,P-1,red\n,P-2,blue\n"), 0o644))
+	webtest.Must(t, os.WriteFile(bad, []byte("name,serial_number,colour\nPump,P-1,red\n,P-2,blue\n"), 0o644))
 	for _, w := range []struct {
 		name string
 		w, h int64
 	}{{"laptop", 1366, 900}, {"phone", 390, 844}} {
-		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(w.w, w.h), chromedp.Navigate(base+"/devices/import"),
+		webtest.Must(t, chromedp.Do(ctx, chromedp.EmulateViewport(w.w, w.h), chromedp.Navigate(base+"/devices/import"),
 			chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{bad})))
-		clickAndLoad(t, ctx, `form[action="/devices/import"] button[type=submit]`)
-		waitText(t, ctx, ".import-problems", "colour")
-		shoot(t, ctx, "staff-devices-import-problems-"+w.name)
+		webtest.ClickAndLoad(t, ctx, `form[action="/devices/import"] button[type=submit]`)
+		webtest.WaitText(t, ctx, ".import-problems", "colour")
+		webtest.Shoot(t, ctx, "staff-devices-import-problems-"+w.name)
 	}
 	// The agent pairs the scanned spare label with the compressor.
-	must(t, chromedp.Do(ctx,
+	webtest.Must(t, chromedp.Do(ctx,
 		chromedp.Navigate(base+"/c/"+code[0].Token+"?q=C-1"),
 		chromedp.WaitVisible(chromedp.CSS(".pair-list button")),
 		chromedp.Click(chromedp.CSS(".pair-list button")),
 		chromedp.WaitVisible(chromedp.CSS(".qr-box")),
 	))
-	waitText(t, ctx, ".flash", "Compressor")
-	got, err := h.srv.devices.Device(bg, agent, d.ID)
-	must(t, err)
+	webtest.WaitText(t, ctx, ".flash", "Compressor")
+	got, err := h.Svc.Devices.Device(bg, agent, d.ID)
+	webtest.Must(t, err)
 	if got.Code == nil || got.Code.Token != code[0].Token {
 		t.Fatal("pairing by scanning did not give the device the scanned code")
 	}
@@ -257,24 +258,24 @@ func TestBrowserStaffDevicePages(t *testing.T) {
 // The public scan page in each of its states, and the provider's settings,
 // render at laptop and phone width.
 func TestBrowserScanStatesAndSettings(t *testing.T) {
-	ctx := chromium(t)
-	h, base := servedHarness(t)
+	ctx := webtest.Chromium(t)
+	h, base := webtest.Served(t)
 	bg := context.Background()
-	agent := h.users["agent"]
+	agent := h.Users["agent"]
 	mk := func(name, serial string) *device.Device {
-		d, err := h.srv.devices.Create(bg, agent, device.Input{CustomerID: h.custA.ID, Name: name, SerialNumber: serial,
+		d, err := h.Svc.Devices.Create(bg, agent, device.Input{CustomerID: h.CustA.ID, Name: name, SerialNumber: serial,
 			Manufacturer: "Viessmann", Model: "Vitodens 200", Status: "needs_attention"})
-		must(t, err)
+		webtest.Must(t, err)
 		return d
 	}
 	plain, pinned, off := mk("Boiler hall 2", "B-2"), mk("Boiler hall 3", "B-3"), mk("Boiler hall 4", "B-4")
 	pin, no := "2468", false
-	_, err := h.srv.devices.UpdateCode(bg, agent, pinned.Code.ID, device.CodeChange{PIN: &pin})
-	must(t, err)
-	_, err = h.srv.devices.UpdateCode(bg, agent, off.Code.ID, device.CodeChange{Active: &no})
-	must(t, err)
-	_, err = h.srv.people.UpdateOrganization(bg, actorOf(h, "admin"), orgInput(h, "+49 40 555 0100", "Dock 4\nHamburg"))
-	must(t, err)
+	_, err := h.Svc.Devices.UpdateCode(bg, agent, pinned.Code.ID, device.CodeChange{PIN: &pin})
+	webtest.Must(t, err)
+	_, err = h.Svc.Devices.UpdateCode(bg, agent, off.Code.ID, device.CodeChange{Active: &no})
+	webtest.Must(t, err)
+	_, err = h.Svc.People.UpdateOrganization(bg, actorOf(h, "admin"), orgInput(h, "+49 40 555 0100", "Dock 4\nHamburg"))
+	webtest.Must(t, err)
 	pages := []struct{ name, path, sel string }{
 		{"device", "/c/" + plain.Code.Token, ".scan-report"},
 		{"pin", "/c/" + pinned.Code.Token, "#f-pin"},
@@ -286,12 +287,12 @@ func TestBrowserScanStatesAndSettings(t *testing.T) {
 		w, h int64
 	}{{"laptop", 1366, 900}, {"phone", 390, 844}} {
 		for _, pg := range pages {
-			must(t, chromedp.Do(ctx, chromedp.EmulateViewport(w.w, w.h), chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.sel))))
-			shoot(t, ctx, "scan-"+pg.name+"-"+w.name)
+			webtest.Must(t, chromedp.Do(ctx, chromedp.EmulateViewport(w.w, w.h), chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.sel))))
+			webtest.Shoot(t, ctx, "scan-"+pg.name+"-"+w.name)
 		}
 	}
 	// A visitor reports a problem.
-	must(t, chromedp.Do(ctx,
+	webtest.Must(t, chromedp.Do(ctx,
 		chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(base+"/c/"+plain.Code.Token),
 		chromedp.Click(chromedp.CSS(".scan-report summary")),
@@ -299,25 +300,25 @@ func TestBrowserScanStatesAndSettings(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-email"), "jo@example.com"),
 		chromedp.SendKeys(chromedp.CSS("#f-description"), "Water under the boiler"),
 	))
-	shoot(t, ctx, "scan-report-form-phone")
-	h.clock.Advance(10 * time.Second)
-	clickAndLoad(t, ctx, `form[action$="/report"] button[type=submit]`)
-	waitText(t, ctx, ".scan-card", "#1001")
-	shoot(t, ctx, "scan-reported-phone")
+	webtest.Shoot(t, ctx, "scan-report-form-phone")
+	h.Clock.Advance(10 * time.Second)
+	webtest.ClickAndLoad(t, ctx, `form[action$="/report"] button[type=submit]`)
+	webtest.WaitText(t, ctx, ".scan-card", "#1001")
+	webtest.Shoot(t, ctx, "scan-reported-phone")
 
-	browserLogin(t, ctx, base, h.users["admin"].Email)
+	webtest.BrowserLogin(t, ctx, base, h.Users["admin"].Email)
 	for _, w := range []struct {
 		name string
 		w, h int64
 	}{{"laptop", 1366, 900}, {"phone", 390, 844}} {
-		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(w.w, w.h), chromedp.Navigate(base+"/settings/organization"), chromedp.WaitVisible(chromedp.CSS("#f-phone"))))
-		shoot(t, ctx, "settings-organization-"+w.name)
+		webtest.Must(t, chromedp.Do(ctx, chromedp.EmulateViewport(w.w, w.h), chromedp.Navigate(base+"/settings/organization"), chromedp.WaitVisible(chromedp.CSS("#f-phone"))))
+		webtest.Shoot(t, ctx, "settings-organization-"+w.name)
 	}
 }
 
-func actorOf(h *harness, name string) people.Actor { return people.Actor{User: h.users[name]} }
+func actorOf(h *webtest.Harness, name string) people.Actor { return people.Actor{User: h.Users[name]} }
 
 // orgInput is the provider's details with the given phone and address.
-func orgInput(h *harness, phone, address string) org.CustomerInput {
-	return org.CustomerInput{Name: h.provider.Name, EmailDomains: []string{"provider.test"}, Phone: phone, Address: address}
+func orgInput(h *webtest.Harness, phone, address string) org.CustomerInput {
+	return org.CustomerInput{Name: h.Provider.Name, EmailDomains: []string{"provider.test"}, Phone: phone, Address: address}
 }

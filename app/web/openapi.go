@@ -422,3 +422,7 @@ func (s *Server) openAPI(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	return c.JSON(s.openAPIDocument())
 }
+
+// Schemas are the component schemas of the OpenAPI document, against which
+// tests check the API's answers.
+func Schemas() map[string]any { return schemas }

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"backoffice/app/device"
+	"backoffice/app/web/webtest"
 )
 
 var reportFields = regexp.MustCompile(`name="t" value="([0-9]+)".*?name="sig" value="([^"]+)"`)
@@ -18,16 +19,16 @@ var reportFields = regexp.MustCompile(`name="t" value="([0-9]+)".*?name="sig" va
 // at once, with the hidden field filled, replayed late or forged are
 // refused, and an address may report 5 times an hour.
 func TestScanPageReportsAProblem(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		ctx := context.Background()
-		d, err := h.srv.devices.Create(ctx, h.users["agent"], device.Input{CustomerID: h.custA.ID, Name: "Boiler", SerialNumber: "B-1"})
-		must(t, err)
+		d, err := h.Svc.Devices.Create(ctx, h.Users["agent"], device.Input{CustomerID: h.CustA.ID, Name: "Boiler", SerialNumber: "B-1"})
+		webtest.Must(t, err)
 		page := "/c/" + d.Code.Token
-		visitor := h.browser()
-		visitor.ip = "198.51.100.7"
+		visitor := h.Browser()
+		visitor.IP = "198.51.100.7"
 		form := func() url.Values {
-			_, body := visitor.get(page)
-			wantContains(t, body, `action="/c/`+d.Code.Token+`/report"`)
+			_, body := visitor.Get(page)
+			webtest.WantContains(t, body, `action="/c/`+d.Code.Token+`/report"`)
 			m := reportFields.FindStringSubmatch(body)
 			if m == nil {
 				t.Fatal("no signed time on the report form")
@@ -36,7 +37,7 @@ func TestScanPageReportsAProblem(t *testing.T) {
 				"description": {"Water under the boiler\nSince this morning."}}
 		}
 		post := func(v url.Values) (int, string) {
-			resp, body := visitor.post(page, page+"/report", v)
+			resp, body := visitor.Post(page, page+"/report", v)
 			return resp.StatusCode, body
 		}
 
@@ -44,28 +45,28 @@ func TestScanPageReportsAProblem(t *testing.T) {
 		if st, body := post(v); st != 422 || !strings.Contains(body, "very quick") {
 			t.Fatalf("an instant post: %d", st)
 		}
-		h.clock.Advance(5 * time.Second)
+		h.Clock.Advance(5 * time.Second)
 		hp := form()
-		h.clock.Advance(5 * time.Second)
+		h.Clock.Advance(5 * time.Second)
 		hp.Set("website", "http://spam")
 		if st, _ := post(hp); st != 422 {
 			t.Fatalf("honeypot filled: %d", st)
 		}
 		forged := form()
-		h.clock.Advance(5 * time.Second)
+		h.Clock.Advance(5 * time.Second)
 		forged.Set("t", "1")
 		if st, _ := post(forged); st != 422 {
 			t.Fatalf("forged time: %d", st)
 		}
 		bad := form()
-		h.clock.Advance(5 * time.Second)
+		h.Clock.Advance(5 * time.Second)
 		bad.Set("email", "not-an-email")
 		bad.Set("description", "")
 		st, body := post(bad)
 		if st != 422 || !strings.Contains(body, `id="err-email"`) || !strings.Contains(body, `id="err-description"`) {
 			t.Fatalf("bad input: %d", st)
 		}
-		if n, _ := h.db.NewSelect().Table("tickets").Count(ctx); n != 0 {
+		if n, _ := h.DB.NewSelect().Table("tickets").Count(ctx); n != 0 {
 			t.Fatalf("%d tickets after refused reports", n)
 		}
 
@@ -73,31 +74,31 @@ func TestScanPageReportsAProblem(t *testing.T) {
 		if st != 201 {
 			t.Fatalf("report: %d\n%s", st, body)
 		}
-		wantContains(t, body, "#1001")
-		resp, m := h.api("GET", "/api/v1/tickets?device_id="+itoa64(d.ID), h.token("agent"), nil)
-		wantStatus(t, resp, 200, "")
+		webtest.WantContains(t, body, "#1001")
+		resp, m := h.API("GET", "/api/v1/tickets?device_id="+webtest.Itoa64(d.ID), h.Token("agent"), nil)
+		webtest.WantStatus(t, resp, 200, "")
 		items := m["items"].([]any)
 		if len(items) != 1 {
 			t.Fatalf("the agent sees %d tickets", len(items))
 		}
 		tk := items[0].(map[string]any)
-		if tk["channel"] != "qr" || tk["subject"] != "Water under the boiler" || tk["customer_id"] != float64(h.custA.ID) ||
-			tk["requester_id"] != float64(h.users["a_member"].ID) {
+		if tk["channel"] != "qr" || tk["subject"] != "Water under the boiler" || tk["customer_id"] != float64(h.CustA.ID) ||
+			tk["requester_id"] != float64(h.Users["a_member"].ID) {
 			t.Fatalf("ticket %v", tk)
 		}
 		// The company reads it but continues it only through the provider.
-		id := itoa64(int64(tk["id"].(float64)))
-		resp, _ = h.api("GET", "/api/v1/tickets/"+id, h.token("a_admin"), nil)
-		wantStatus(t, resp, 200, "")
-		resp, _ = h.api("POST", "/api/v1/tickets/"+id+"/messages", h.token("a_admin"), map[string]any{"body": "hi"})
-		wantStatus(t, resp, 403, "")
-		resp, _ = h.api("GET", "/api/v1/tickets/"+id, h.token("b_admin"), nil)
-		wantStatus(t, resp, 404, "")
+		id := webtest.Itoa64(int64(tk["id"].(float64)))
+		resp, _ = h.API("GET", "/api/v1/tickets/"+id, h.Token("a_admin"), nil)
+		webtest.WantStatus(t, resp, 200, "")
+		resp, _ = h.API("POST", "/api/v1/tickets/"+id+"/messages", h.Token("a_admin"), map[string]any{"body": "hi"})
+		webtest.WantStatus(t, resp, 403, "")
+		resp, _ = h.API("GET", "/api/v1/tickets/"+id, h.Token("b_admin"), nil)
+		webtest.WantStatus(t, resp, 404, "")
 
 		// Four more reports pass, the sixth in the hour is refused.
 		for i := 0; i < 5; i++ {
 			f := form()
-			h.clock.Advance(5 * time.Second)
+			h.Clock.Advance(5 * time.Second)
 			st, _ := post(f)
 			if want := map[bool]int{true: 201, false: 429}[i < 4]; st != want {
 				t.Fatalf("report %d: %d, want %d", i+2, st, want)
@@ -105,7 +106,7 @@ func TestScanPageReportsAProblem(t *testing.T) {
 		}
 		// A form older than two hours is refused.
 		old := form()
-		h.clock.Advance(3 * time.Hour)
+		h.Clock.Advance(3 * time.Hour)
 		if st, _ := post(old); st != 422 {
 			t.Fatalf("stale form: %d", st)
 		}

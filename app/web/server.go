@@ -161,6 +161,25 @@ func New(d Deps) (*Server, error) {
 	return s, nil
 }
 
+// Services are the domain services the server was built with, for tests
+// that set up data as the handlers would.
+type Services struct {
+	Auth    *auth.Service
+	People  *people.Service
+	Devices *device.Service
+	Tickets *ticket.Service
+	Users   *org.Store
+	Outbox  *notify.Outbox
+	RBAC    *rbac.Enforcer
+	I18n    *i18n.Bundle
+}
+
+// Services returns the server's domain services.
+func (s *Server) Services() Services {
+	return Services{Auth: s.auth, People: s.people, Devices: s.devices, Tickets: s.tickets, Users: s.users,
+		Outbox: s.outbox, RBAC: s.rbac, I18n: s.i18n}
+}
+
 // App returns the Fiber app, for tests (app.Test) and for serving.
 func (s *Server) App() *fiber.App { return s.app }
 

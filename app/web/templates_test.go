@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -6,48 +6,49 @@ import (
 	"testing"
 
 	"backoffice/app/ticket"
+	"backoffice/app/web/webtest"
 )
 
 // Agents keep reply templates and insert them on a ticket; customers never
 // see templates (404), another provider's are 404 too, bad input is a
 // field error.
 func TestReplyTemplates(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		agent := h.token("agent")
-		resp, _ := h.api("POST", "/api/v1/templates", agent, map[string]any{"name": "", "body": ""})
-		wantStatus(t, resp, 422, "")
-		resp, m := h.api("POST", "/api/v1/templates", agent, map[string]any{"name": "Technician visit", "body": "A technician comes tomorrow at 9."})
-		wantStatus(t, resp, 201, "")
-		checkSchema(t, h, "Template", m)
-		path := "/api/v1/templates/" + itoa64(int64(m["id"].(float64)))
-		resp, m = h.api("PATCH", path, agent, map[string]any{"body": "A technician comes tomorrow at 8."})
-		wantStatus(t, resp, 200, "")
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		agent := h.Token("agent")
+		resp, _ := h.API("POST", "/api/v1/templates", agent, map[string]any{"name": "", "body": ""})
+		webtest.WantStatus(t, resp, 422, "")
+		resp, m := h.API("POST", "/api/v1/templates", agent, map[string]any{"name": "Technician visit", "body": "A technician comes tomorrow at 9."})
+		webtest.WantStatus(t, resp, 201, "")
+		webtest.CheckSchema(t, "Template", m)
+		path := "/api/v1/templates/" + webtest.Itoa64(int64(m["id"].(float64)))
+		resp, m = h.API("PATCH", path, agent, map[string]any{"body": "A technician comes tomorrow at 8."})
+		webtest.WantStatus(t, resp, 200, "")
 		if m["name"] != "Technician visit" || m["body"] != "A technician comes tomorrow at 8." {
 			t.Fatalf("PATCH: %v", m)
 		}
 		for _, name := range []string{"a_admin", "a_moderator", "a_member"} {
 			for _, p := range []string{"/api/v1/templates", path} {
-				resp, _ = h.api("GET", p, h.token(name), nil)
-				wantStatus(t, resp, 404, "")
+				resp, _ = h.API("GET", p, h.Token(name), nil)
+				webtest.WantStatus(t, resp, 404, "")
 			}
-			resp, body := h.loggedIn(name).get("/templates")
-			wantStatus(t, resp, 404, body)
+			resp, body := h.LoggedIn(name).Get("/templates")
+			webtest.WantStatus(t, resp, 404, body)
 		}
 		// The ticket page inserts it into the reply.
-		tk, err := h.srv.tickets.Create(context.Background(), h.users["a_member"], ticket.NewTicket{Subject: "Leak", Description: "Water."})
-		must(t, err)
-		b := h.loggedIn("agent")
-		_, body := b.get("/tickets/" + itoa64(tk.ID) + "?template=" + path[len("/api/v1/templates/"):])
-		wantContains(t, body, `name="template"`, ">A technician comes tomorrow at 8.</textarea>")
-		_, body = h.loggedIn("a_member").get("/tickets/" + itoa64(tk.ID) + "?template=" + path[len("/api/v1/templates/"):])
-		wantNotContains(t, body, "technician")
+		tk, err := h.Svc.Tickets.Create(context.Background(), h.Users["a_member"], ticket.NewTicket{Subject: "Leak", Description: "Water."})
+		webtest.Must(t, err)
+		b := h.LoggedIn("agent")
+		_, body := b.Get("/tickets/" + webtest.Itoa64(tk.ID) + "?template=" + path[len("/api/v1/templates/"):])
+		webtest.WantContains(t, body, `name="template"`, ">A technician comes tomorrow at 8.</textarea>")
+		_, body = h.LoggedIn("a_member").Get("/tickets/" + webtest.Itoa64(tk.ID) + "?template=" + path[len("/api/v1/templates/"):])
+		webtest.WantNotContains(t, body, "technician")
 		// Pages: create with an error, then delete.
-		resp, body = b.post("/templates", "/templates", url.Values{"name": {"x"}, "body": {""}})
-		wantStatus(t, resp, 422, body)
-		wantContains(t, body, `id="err-body"`)
-		resp, body = b.post("/templates", path[len("/api/v1"):]+"/delete", nil)
-		wantStatus(t, resp, 303, body)
-		resp, _ = h.api("GET", path, agent, nil)
-		wantStatus(t, resp, 404, "")
+		resp, body = b.Post("/templates", "/templates", url.Values{"name": {"x"}, "body": {""}})
+		webtest.WantStatus(t, resp, 422, body)
+		webtest.WantContains(t, body, `id="err-body"`)
+		resp, body = b.Post("/templates", path[len("/api/v1"):]+"/delete", nil)
+		webtest.WantStatus(t, resp, 303, body)
+		resp, _ = h.API("GET", path, agent, nil)
+		webtest.WantStatus(t, resp, 404, "")
 	})
 }

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"backoffice/app/org"
 	"backoffice/app/ticket"
 	"backoffice/app/web/httpx"
+	"backoffice/app/web/webtest"
 )
 
 // HTTP-level tests of the ticket API: creation, tenant isolation, internal
@@ -25,34 +26,36 @@ import (
 // Helpers (prefixed tk, the package's test files share one namespace)
 
 // tkDevice registers a device of customer cust as the agent.
-func tkDevice(t *testing.T, h *harness, cust *org.Organization, name, serial string) int64 {
+func tkDevice(t *testing.T, h *webtest.Harness, cust *org.Organization, name, serial string) int64 {
 	t.Helper()
-	d, err := h.srv.devices.Create(context.Background(), h.users["agent"], device.Input{CustomerID: cust.ID, Name: name, SerialNumber: serial})
-	must(t, err)
+	d, err := h.Svc.Devices.Create(context.Background(), h.Users["agent"], device.Input{CustomerID: cust.ID, Name: name, SerialNumber: serial})
+	webtest.Must(t, err)
 	return d.ID
 }
 
 // tkCreate opens a ticket through the API and checks the answer is a
 // Ticket created at its Location.
-func tkCreate(t *testing.T, h *harness, token string, body any) map[string]any {
+func tkCreate(t *testing.T, h *webtest.Harness, token string, body any) map[string]any {
 	t.Helper()
-	resp, tk := h.api("POST", "/api/v1/tickets", token, body)
+	resp, tk := h.API("POST", "/api/v1/tickets", token, body)
 	if resp.StatusCode != 201 {
 		t.Fatalf("create ticket %v: %d %v", body, resp.StatusCode, tk)
 	}
-	if loc := resp.Header.Get("Location"); loc != "/api/v1/tickets/"+sid(tk) {
-		t.Fatalf("create ticket: Location %q, want /api/v1/tickets/%s", loc, sid(tk))
+	if loc := resp.Header.Get("Location"); loc != "/api/v1/tickets/"+webtest.SID(tk) {
+		t.Fatalf("create ticket: Location %q, want /api/v1/tickets/%s", loc, webtest.SID(tk))
 	}
-	checkSchema(t, h, "Ticket", tk)
+	webtest.CheckSchema(t, "Ticket", tk)
 	return tk
 }
 
-func tkPath(tk map[string]any, suffix string) string { return "/api/v1/tickets/" + sid(tk) + suffix }
+func tkPath(tk map[string]any, suffix string) string {
+	return "/api/v1/tickets/" + webtest.SID(tk) + suffix
+}
 
 // tkCall sends a request and fails unless the status is want.
-func tkCall(t *testing.T, h *harness, method, path, token string, body any, want int) map[string]any {
+func tkCall(t *testing.T, h *webtest.Harness, method, path, token string, body any, want int) map[string]any {
 	t.Helper()
-	resp, m := h.api(method, path, token, body)
+	resp, m := h.API(method, path, token, body)
 	if resp.StatusCode != want {
 		t.Fatalf("%s %s: %d, want %d: %v", method, path, resp.StatusCode, want, m)
 	}
@@ -60,17 +63,17 @@ func tkCall(t *testing.T, h *harness, method, path, token string, body any, want
 }
 
 // tkGet is the ticket as the token's user sees it.
-func tkGet(t *testing.T, h *harness, token string, tk map[string]any) map[string]any {
+func tkGet(t *testing.T, h *webtest.Harness, token string, tk map[string]any) map[string]any {
 	t.Helper()
-	got := apiGet(t, h, tkPath(tk, ""), token)
-	checkSchema(t, h, "Ticket", got)
-	wantUTC(t, got, "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "due_at")
+	got := webtest.APIGet(t, h, tkPath(tk, ""), token)
+	webtest.CheckSchema(t, "Ticket", got)
+	webtest.WantUTC(t, got, "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "due_at")
 	return got
 }
 
 // tkMessages is the whole correspondence as the token's user reads it,
 // paged one message at a time.
-func tkMessages(t *testing.T, h *harness, token string, tk map[string]any) []map[string]any {
+func tkMessages(t *testing.T, h *webtest.Harness, token string, tk map[string]any) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	seen := map[int64]bool{}
@@ -80,19 +83,19 @@ func tkMessages(t *testing.T, h *harness, token string, tk map[string]any) []map
 		if cursor != "" {
 			path += "&cursor=" + url.QueryEscape(cursor)
 		}
-		list := apiGet(t, h, path, token)
-		checkSchema(t, h, "MessageList", list)
-		for _, m := range items(t, list) {
-			if seen[idOf(m)] {
-				t.Fatalf("GET %s: message %d twice", path, idOf(m))
+		list := webtest.APIGet(t, h, path, token)
+		webtest.CheckSchema(t, "MessageList", list)
+		for _, m := range webtest.Items(t, list) {
+			if seen[webtest.IDOf(m)] {
+				t.Fatalf("GET %s: message %d twice", path, webtest.IDOf(m))
 			}
-			seen[idOf(m)] = true
+			seen[webtest.IDOf(m)] = true
 			out = append(out, m)
 		}
 		next, _ := list["next_cursor"].(string)
 		if next == "" {
 			// Unpaged, the same messages in the same order.
-			all := items(t, apiGet(t, h, tkPath(tk, "/messages"), token))
+			all := webtest.Items(t, webtest.APIGet(t, h, tkPath(tk, "/messages"), token))
 			if !reflect.DeepEqual(all, out) {
 				t.Fatalf("messages paged %v differ from unpaged %v", out, all)
 			}
@@ -127,19 +130,19 @@ func tkTime(t *testing.T, v any) time.Time {
 
 // tkMessage is the English text of a message id, as the fixture users
 // read it.
-func tkMessage(h *harness, id string) string {
-	s := h.srv.i18n.Translator("en", time.UTC).T(id)
+func tkMessage(h *webtest.Harness, id string) string {
+	s := h.Svc.I18n.Translator("en", time.UTC).T(id)
 	if s == id || s == "" {
-		h.t.Fatalf("no English text for %s", id)
+		h.T.Fatalf("no English text for %s", id)
 	}
 	return s
 }
 
 // tkDenied checks a 403 or 409 whose detail is the given message.
-func tkDenied(t *testing.T, h *harness, method, path, token string, body any, status int, msgID string) {
+func tkDenied(t *testing.T, h *webtest.Harness, method, path, token string, body any, status int, msgID string) {
 	t.Helper()
-	resp, p := h.api(method, path, token, body)
-	wantProblem(t, resp, p, status)
+	resp, p := h.API(method, path, token, body)
+	webtest.WantProblem(t, resp, p, status)
 	if p["detail"] != tkMessage(h, msgID) {
 		t.Fatalf("%s %s: detail %q, want %q", method, path, p["detail"], tkMessage(h, msgID))
 	}
@@ -147,7 +150,7 @@ func tkDenied(t *testing.T, h *harness, method, path, token string, body any, st
 
 // tkWalk pages through /api/v1/tickets?query two at a time and returns
 // every ticket, checking that none comes twice.
-func tkWalk(t *testing.T, h *harness, token, query string) []map[string]any {
+func tkWalk(t *testing.T, h *webtest.Harness, token, query string) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	seen := map[int64]bool{}
@@ -157,20 +160,20 @@ func tkWalk(t *testing.T, h *harness, token, query string) []map[string]any {
 		if cursor != "" {
 			path += "&cursor=" + url.QueryEscape(cursor)
 		}
-		resp, list := h.api("GET", path, token, nil)
+		resp, list := h.API("GET", path, token, nil)
 		if resp.StatusCode != 200 {
 			t.Fatalf("GET %s: %d %v", path, resp.StatusCode, list)
 		}
-		checkSchema(t, h, "TicketList", list)
-		its := items(t, list)
+		webtest.CheckSchema(t, "TicketList", list)
+		its := webtest.Items(t, list)
 		if len(its) > 2 {
 			t.Fatalf("GET %s: %d items with limit=2", path, len(its))
 		}
 		for _, it := range its {
-			if seen[idOf(it)] {
-				t.Fatalf("GET %s: ticket %d on two pages", path, idOf(it))
+			if seen[webtest.IDOf(it)] {
+				t.Fatalf("GET %s: ticket %d on two pages", path, webtest.IDOf(it))
 			}
-			seen[idOf(it)] = true
+			seen[webtest.IDOf(it)] = true
 		}
 		out = append(out, its...)
 		next, _ := list["next_cursor"].(string)
@@ -190,7 +193,7 @@ func tkWalk(t *testing.T, h *harness, token, query string) []map[string]any {
 func tkIDs(tks ...map[string]any) string {
 	ids := make([]int64, 0, len(tks))
 	for _, tk := range tks {
-		ids = append(ids, idOf(tk))
+		ids = append(ids, webtest.IDOf(tk))
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return fmt.Sprint(ids)
@@ -199,7 +202,7 @@ func tkIDs(tks ...map[string]any) string {
 func tkOrder(tks []map[string]any) []int64 {
 	out := make([]int64, 0, len(tks))
 	for _, tk := range tks {
-		out = append(out, idOf(tk))
+		out = append(out, webtest.IDOf(tk))
 	}
 	return out
 }
@@ -207,20 +210,20 @@ func tkOrder(tks []map[string]any) []int64 {
 // ---------------------------------------------------------------------------
 
 func TestTicketAPICreateByACustomerUserAndBadInput(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		member := h.token("a_member")
-		devA := tkDevice(t, h, h.custA, "Press A1", "SN-A1")
-		devB := tkDevice(t, h, h.custB, "Press B1", "SN-B1")
-		created := h.clock.Now()
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		member := h.Token("a_member")
+		devA := tkDevice(t, h, h.CustA, "Press A1", "SN-A1")
+		devB := tkDevice(t, h, h.CustB, "Press B1", "SN-B1")
+		created := h.Clock.Now()
 
 		// Fields a member may not set are ignored: priority, type, tags,
 		// and everything staff-only or server-made.
 		tk := tkCreate(t, h, member, map[string]any{"subject": "  Pump leaks  ", "description": "Water on the floor\r\nnear the press",
 			"device_id": devA, "priority": "urgent", "type": "incident", "tags": []string{"vip", "x"},
-			"customer_id": h.custB.ID, "requester_id": h.users["a_admin"].ID, "channel": "phone",
-			"status": "closed", "number": 7, "id": 99, "assignee_id": h.users["agent"].ID, "group": "Elite"})
+			"customer_id": h.CustB.ID, "requester_id": h.Users["a_admin"].ID, "channel": "phone",
+			"status": "closed", "number": 7, "id": 99, "assignee_id": h.Users["agent"].ID, "group": "Elite"})
 		want := map[string]any{"number": float64(1001), "subject": "Pump leaks", "status": "new", "channel": "web",
-			"customer_id": float64(h.custA.ID), "device_id": float64(devA), "requester_id": float64(h.users["a_member"].ID),
+			"customer_id": float64(h.CustA.ID), "device_id": float64(devA), "requester_id": float64(h.Users["a_member"].ID),
 			"priority": "normal", "type": "question", "tags": []any{}, "assignee_id": nil, "rating": nil,
 			"first_response_at": nil, "resolved_at": nil, "closed_at": nil, "fields": map[string]any{}}
 		for k, v := range want {
@@ -231,31 +234,31 @@ func TestTicketAPICreateByACustomerUserAndBadInput(t *testing.T) {
 		if _, ok := tk["group"]; ok {
 			t.Errorf("created ticket shows the group to a member: %v", tk)
 		}
-		if idOf(tk) == 99 {
+		if webtest.IDOf(tk) == 99 {
 			t.Errorf("client-sent id was used")
 		}
 		if !tkTime(t, tk["created_at"]).Equal(created) || !tkTime(t, tk["due_at"]).Equal(created.Add(ticket.Targets["normal"])) {
 			t.Errorf("created_at %v, due_at %v: want %v and three days later", tk["created_at"], tk["due_at"], created)
 		}
-		wantUTC(t, tk, "created_at", "updated_at", "due_at")
+		webtest.WantUTC(t, tk, "created_at", "updated_at", "due_at")
 		if got := tkGet(t, h, member, tk); !reflect.DeepEqual(got, tk) {
 			t.Errorf("GET after create differs:\n%v\n%v", got, tk)
 		}
 		msgs := tkMessages(t, h, member, tk)
-		if len(msgs) != 1 || msgs[0]["body"] != "Water on the floor\nnear the press" || idOf(msgs[0], "author_id") != h.users["a_member"].ID {
+		if len(msgs) != 1 || msgs[0]["body"] != "Water on the floor\nnear the press" || webtest.IDOf(msgs[0], "author_id") != h.Users["a_member"].ID {
 			t.Errorf("the description is not the first message: %v", msgs)
 		}
 
 		// Numbers count up per provider, whoever opens the ticket.
-		tk2 := tkCreate(t, h, h.token("a_moderator"), map[string]any{"subject": "Second", "description": "Again"})
-		tk3 := tkCreate(t, h, h.token("b_member"), map[string]any{"subject": "Third", "description": "From B"})
+		tk2 := tkCreate(t, h, h.Token("a_moderator"), map[string]any{"subject": "Second", "description": "Again"})
+		tk3 := tkCreate(t, h, h.Token("b_member"), map[string]any{"subject": "Third", "description": "From B"})
 		if tk2["number"] != float64(1002) || tk3["number"] != float64(1003) || tk2["device_id"] != nil {
 			t.Errorf("numbers %v, %v (want 1002, 1003); device %v", tk2["number"], tk3["number"], tk2["device_id"])
 		}
 
 		count := func() int64 {
-			n, err := h.db.NewSelect().Model((*ticket.Ticket)(nil)).Count(context.Background())
-			must(t, err)
+			n, err := h.DB.NewSelect().Model((*ticket.Ticket)(nil)).Count(context.Background())
+			webtest.Must(t, err)
 			return n
 		}
 		before := count()
@@ -280,8 +283,8 @@ func TestTicketAPICreateByACustomerUserAndBadInput(t *testing.T) {
 			{"trailing garbage", `{"subject": "S", "description": "D"} {}`, 422, []string{"body"}},
 		}
 		for _, tc := range bad {
-			resp, p := h.api("POST", "/api/v1/tickets", member, tc.body)
-			errs := wantProblem(t, resp, p, tc.status, tc.fields...)
+			resp, p := h.API("POST", "/api/v1/tickets", member, tc.body)
+			errs := webtest.WantProblem(t, resp, p, tc.status, tc.fields...)
 			for _, e := range errs {
 				if msg, _ := e["message"].(string); msg == "" || strings.HasPrefix(msg, "error.") {
 					t.Errorf("%s: untranslated message %v", tc.name, e)
@@ -289,8 +292,8 @@ func TestTicketAPICreateByACustomerUserAndBadInput(t *testing.T) {
 			}
 		}
 		// The device error does not say whether B's device exists.
-		_, p1 := h.api("POST", "/api/v1/tickets", member, map[string]any{"subject": "S", "description": "D", "device_id": devB})
-		_, p2 := h.api("POST", "/api/v1/tickets", member, map[string]any{"subject": "S", "description": "D", "device_id": 987654})
+		_, p1 := h.API("POST", "/api/v1/tickets", member, map[string]any{"subject": "S", "description": "D", "device_id": devB})
+		_, p2 := h.API("POST", "/api/v1/tickets", member, map[string]any{"subject": "S", "description": "D", "device_id": 987654})
 		if !reflect.DeepEqual(p1["errors"], p2["errors"]) {
 			t.Errorf("foreign and missing device answer differently: %v / %v", p1["errors"], p2["errors"])
 		}
@@ -305,17 +308,17 @@ func TestTicketAPICreateByACustomerUserAndBadInput(t *testing.T) {
 		if xs["subject"] != script {
 			t.Errorf("subject %q, want %q", xs["subject"], script)
 		}
-		resp, raw := rawCall(t, h, "GET", tkPath(xs, ""), member, "", nil)
+		resp, raw := webtest.RawCall(t, h, "GET", tkPath(xs, ""), member, "", nil)
 		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 			t.Fatalf("GET: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
 		var got map[string]any
-		must(t, json.Unmarshal(raw, &got))
+		webtest.Must(t, json.Unmarshal(raw, &got))
 		if got["subject"] != script || strings.Contains(string(raw), "&amp;") || strings.Contains(string(raw), "&lt;script") {
 			t.Errorf("subject not returned verbatim: %s", raw)
 		}
 		var stored string
-		must(t, h.db.NewSelect().Model((*ticket.Ticket)(nil)).Column("subject").Where("id = ?", idOf(xs)).Scan(context.Background(), &stored))
+		webtest.Must(t, h.DB.NewSelect().Model((*ticket.Ticket)(nil)).Column("subject").Where("id = ?", webtest.IDOf(xs)).Scan(context.Background(), &stored))
 		if stored != script {
 			t.Errorf("stored subject %q, want %q", stored, script)
 		}
@@ -329,15 +332,15 @@ func TestTicketAPICreateByACustomerUserAndBadInput(t *testing.T) {
 }
 
 func TestTicketTenantIsolationOnEveryRoute(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		agent := h.token("agent")
-		devA := tkDevice(t, h, h.custA, "Press A1", "SN-A1")
-		tkA := tkCreate(t, h, h.token("a_member"), map[string]any{"subject": "A's secret trouble", "description": "A's details", "device_id": devA})
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		agent := h.Token("agent")
+		devA := tkDevice(t, h, h.CustA, "Press A1", "SN-A1")
+		tkA := tkCreate(t, h, h.Token("a_member"), map[string]any{"subject": "A's secret trouble", "description": "A's details", "device_id": devA})
 		tkCall(t, h, "POST", tkPath(tkA, "/messages"), agent, map[string]any{"body": "A's note", "internal": true}, 201)
 		tkCall(t, h, "POST", tkPath(tkA, "/messages"), agent, map[string]any{"body": "A's answer"}, 201)
-		tkB := tkCreate(t, h, h.token("b_member"), map[string]any{"subject": "B's own", "description": "B's details"})
-		_, rivalCust := otherProvider(t, h)
-		tkX := tkCreate(t, h, h.token("x_agent"), map[string]any{"subject": "Rival's", "description": "Rival's details", "customer_id": rivalCust.ID})
+		tkB := tkCreate(t, h, h.Token("b_member"), map[string]any{"subject": "B's own", "description": "B's details"})
+		_, rivalCust := webtest.OtherProvider(t, h)
+		tkX := tkCreate(t, h, h.Token("x_agent"), map[string]any{"subject": "Rival's", "description": "Rival's details", "customer_id": rivalCust.ID})
 		if tkX["number"] != float64(1001) {
 			t.Errorf("the second provider's first ticket is number %v, want 1001", tkX["number"])
 		}
@@ -359,15 +362,15 @@ func TestTicketTenantIsolationOnEveryRoute(t *testing.T) {
 		ghost := map[string]any{"id": float64(987654)}
 		probe := func(when string) {
 			for _, user := range []string{"b_member", "b_admin", "x_agent"} {
-				tok := h.token(user)
+				tok := h.Token(user)
 				for _, r := range routes {
-					resp, got := h.api(r.method, tkPath(tkA, r.path), tok, r.body)
-					gresp, gotGhost := h.api(r.method, tkPath(ghost, r.path), tok, r.body)
+					resp, got := h.API(r.method, tkPath(tkA, r.path), tok, r.body)
+					gresp, gotGhost := h.API(r.method, tkPath(ghost, r.path), tok, r.body)
 					if resp.StatusCode != 404 || gresp.StatusCode != 404 {
 						t.Errorf("%s: %s %s as %s: %d (missing id: %d), want 404: %v", when, r.method, r.path, user, resp.StatusCode, gresp.StatusCode, got)
 						continue
 					}
-					wantProblem(t, resp, got, 404)
+					webtest.WantProblem(t, resp, got, 404)
 					for _, k := range []string{"type", "title", "status", "detail", "errors"} {
 						if !reflect.DeepEqual(got[k], gotGhost[k]) {
 							t.Errorf("%s: %s %s as %s: %s %v differs from a missing id's %v", when, r.method, r.path, user, k, got[k], gotGhost[k])
@@ -379,9 +382,9 @@ func TestTicketTenantIsolationOnEveryRoute(t *testing.T) {
 				}
 				// Lists never hold A's ticket, however asked.
 				for _, q := range []string{"", "q=secret", "q=" + fmt.Sprint(tkA["number"]), "q=%23" + fmt.Sprint(tkA["number"]),
-					"customer_id=" + itoa64(h.custA.ID), "device_id=" + itoa64(devA), "sort=created_at", "status=new"} {
+					"customer_id=" + webtest.Itoa64(h.CustA.ID), "device_id=" + webtest.Itoa64(devA), "sort=created_at", "status=new"} {
 					for _, it := range tkWalk(t, h, tok, q) {
-						if it["customer_id"] == float64(h.custA.ID) || idOf(it) == idOf(tkA) {
+						if it["customer_id"] == float64(h.CustA.ID) || webtest.IDOf(it) == webtest.IDOf(tkA) {
 							t.Errorf("%s: list ?%s as %s holds A's ticket %v", when, q, user, it)
 						}
 					}
@@ -405,39 +408,39 @@ func TestTicketTenantIsolationOnEveryRoute(t *testing.T) {
 		}
 
 		// Each sees their own.
-		if got := tkWalk(t, h, h.token("b_admin"), ""); tkIDs(got...) != tkIDs(tkB) {
+		if got := tkWalk(t, h, h.Token("b_admin"), ""); tkIDs(got...) != tkIDs(tkB) {
 			t.Errorf("b_admin's list: %v, want only B's ticket", tkOrder(got))
 		}
-		if got := tkWalk(t, h, h.token("x_agent"), ""); tkIDs(got...) != tkIDs(tkX) {
+		if got := tkWalk(t, h, h.Token("x_agent"), ""); tkIDs(got...) != tkIDs(tkX) {
 			t.Errorf("x_agent's list: %v, want only the rival's ticket", tkOrder(got))
 		}
 		if got := tkWalk(t, h, agent, ""); tkIDs(got...) != tkIDs(tkA, tkB) {
 			t.Errorf("agent's list: %v, want A's and B's tickets", tkOrder(got))
 		}
-		if got := tkWalk(t, h, h.token("a_moderator"), ""); tkIDs(got...) != tkIDs(tkA) {
+		if got := tkWalk(t, h, h.Token("a_moderator"), ""); tkIDs(got...) != tkIDs(tkA) {
 			t.Errorf("a_moderator's list: %v, want A's ticket", tkOrder(got))
 		}
 		// The rival agent cannot open a ticket for A, nor the agent for the rival's customer.
-		resp, p := h.api("POST", "/api/v1/tickets", h.token("x_agent"), map[string]any{"subject": "S", "description": "D", "customer_id": h.custA.ID})
-		wantProblem(t, resp, p, 422, "customer_id")
-		resp, p = h.api("POST", "/api/v1/tickets", agent, map[string]any{"subject": "S", "description": "D", "customer_id": rivalCust.ID})
-		wantProblem(t, resp, p, 422, "customer_id")
+		resp, p := h.API("POST", "/api/v1/tickets", h.Token("x_agent"), map[string]any{"subject": "S", "description": "D", "customer_id": h.CustA.ID})
+		webtest.WantProblem(t, resp, p, 422, "customer_id")
+		resp, p = h.API("POST", "/api/v1/tickets", agent, map[string]any{"subject": "S", "description": "D", "customer_id": rivalCust.ID})
+		webtest.WantProblem(t, resp, p, 422, "customer_id")
 	})
 }
 
 func TestTicketInternalNotesNeverReachCustomers(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		agent, member := h.token("agent"), h.token("a_member")
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		agent, member := h.Token("agent"), h.Token("a_member")
 		tk := tkCreate(t, h, member, map[string]any{"subject": "Noisy pump", "description": "It rattles"})
 
-		h.clock.Advance(time.Minute)
+		h.Clock.Advance(time.Minute)
 		note := tkCall(t, h, "POST", tkPath(tk, "/messages"), agent, map[string]any{"body": "secret note", "internal": true}, 201)
 		// Not even the ticket's update time gives the note away.
 		if got := tkGet(t, h, member, tk); got["updated_at"] != tk["updated_at"] || got["status"] != "new" {
 			t.Errorf("a note changed what the customer sees: updated_at %v (was %v), status %v", got["updated_at"], tk["updated_at"], got["status"])
 		}
-		checkSchema(t, h, "Message", note)
-		if note["internal"] != true || idOf(note, "author_id") != h.users["agent"].ID {
+		webtest.CheckSchema(t, "Message", note)
+		if note["internal"] != true || webtest.IDOf(note, "author_id") != h.Users["agent"].ID {
 			t.Errorf("note as answered to the agent: %v", note)
 		}
 		reply := tkCall(t, h, "POST", tkPath(tk, "/messages"), agent, map[string]any{"body": "We are on it", "internal": false}, 201)
@@ -445,18 +448,18 @@ func TestTicketInternalNotesNeverReachCustomers(t *testing.T) {
 			t.Errorf("reply as answered to the agent: %v", reply)
 		}
 		for _, body := range []any{map[string]any{}, map[string]any{"body": " \n "}, map[string]any{"body": "a\x00b"}, map[string]any{"body": 5}} {
-			resp, p := h.api("POST", tkPath(tk, "/messages"), member, body)
-			wantProblem(t, resp, p, 422, "body")
+			resp, p := h.API("POST", tkPath(tk, "/messages"), member, body)
+			webtest.WantProblem(t, resp, p, 422, "body")
 		}
 		// A customer's "internal" is ignored: the message is public.
 		own := tkCall(t, h, "POST", tkPath(tk, "/messages"), member, map[string]any{"body": "Thanks, hidden?", "internal": true}, 201)
-		checkSchema(t, h, "Message", own)
+		webtest.CheckSchema(t, "Message", own)
 		if _, ok := own["internal"]; ok {
 			t.Errorf("a customer's answer has an internal property: %v", own)
 		}
 
 		for _, user := range []string{"a_member", "a_moderator", "a_admin"} {
-			tok := h.token(user)
+			tok := h.Token(user)
 			msgs := tkMessages(t, h, tok, tk)
 			if got := tkBodies(msgs); !reflect.DeepEqual(got, []string{"It rattles", "We are on it", "Thanks, hidden?"}) {
 				t.Errorf("%s reads %q", user, got)
@@ -465,16 +468,16 @@ func TestTicketInternalNotesNeverReachCustomers(t *testing.T) {
 				if _, ok := m["internal"]; ok {
 					t.Errorf("%s sees an internal property: %v", user, m)
 				}
-				if idOf(m) == idOf(note) {
+				if webtest.IDOf(m) == webtest.IDOf(note) {
 					t.Errorf("%s sees the note", user)
 				}
 			}
-			resp, raw := rawCall(t, h, "GET", tkPath(tk, "/messages"), tok, "", nil)
+			resp, raw := webtest.RawCall(t, h, "GET", tkPath(tk, "/messages"), tok, "", nil)
 			if resp.StatusCode != 200 || strings.Contains(string(raw), "secret note") || strings.Contains(string(raw), `"internal"`) {
 				t.Errorf("%s: messages answer %d leaks the note: %s", user, resp.StatusCode, raw)
 			}
 			// Nor through the cursor of a note.
-			resp, raw = rawCall(t, h, "GET", tkPath(tk, "/messages?cursor="+*httpx.CursorFor(idOf(note) - 1)), tok, "", nil)
+			resp, raw = webtest.RawCall(t, h, "GET", tkPath(tk, "/messages?cursor="+*httpx.CursorFor(webtest.IDOf(note) - 1)), tok, "", nil)
 			if resp.StatusCode != 200 || strings.Contains(string(raw), "secret note") {
 				t.Errorf("%s: paged messages leak the note: %s", user, raw)
 			}
@@ -497,14 +500,14 @@ func TestTicketInternalNotesNeverReachCustomers(t *testing.T) {
 }
 
 func TestTicketChannelRulesForCustomersAndStaffCreation(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		agent, member, mod := h.token("agent"), h.token("a_member"), h.token("a_moderator")
-		h.clock.Advance(time.Hour)
-		now := h.clock.Now()
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		agent, member, mod := h.Token("agent"), h.Token("a_member"), h.Token("a_moderator")
+		h.Clock.Advance(time.Hour)
+		now := h.Clock.Now()
 		for _, channel := range []string{"phone", "messenger"} {
 			tk := tkCreate(t, h, agent, map[string]any{"subject": "Called in: " + channel, "description": "Caller says the pump stopped",
-				"customer_id": h.custA.ID, "requester_id": h.users["a_member"].ID, "channel": channel, "priority": "urgent", "tags": []string{"Hotline"}})
-			if tk["channel"] != channel || tk["customer_id"] != float64(h.custA.ID) || idOf(tk, "requester_id") != h.users["a_member"].ID ||
+				"customer_id": h.CustA.ID, "requester_id": h.Users["a_member"].ID, "channel": channel, "priority": "urgent", "tags": []string{"Hotline"}})
+			if tk["channel"] != channel || tk["customer_id"] != float64(h.CustA.ID) || webtest.IDOf(tk, "requester_id") != h.Users["a_member"].ID ||
 				tk["status"] != "new" || tk["priority"] != "urgent" || !reflect.DeepEqual(tk["tags"], []any{"hotline"}) {
 				t.Errorf("staff-made ticket: %v", tk)
 			}
@@ -540,7 +543,7 @@ func TestTicketChannelRulesForCustomersAndStaffCreation(t *testing.T) {
 
 		// Email tickets are the customer's to continue.
 		em := tkCreate(t, h, agent, map[string]any{"subject": "Mailed in", "description": "From the mailbox",
-			"customer_id": h.custA.ID, "requester_id": h.users["a_member"].ID, "channel": "email"})
+			"customer_id": h.CustA.ID, "requester_id": h.Users["a_member"].ID, "channel": "email"})
 		if em["channel"] != "email" {
 			t.Fatalf("email ticket: %v", em)
 		}
@@ -556,18 +559,18 @@ func TestTicketChannelRulesForCustomersAndStaffCreation(t *testing.T) {
 		}
 
 		// The channel defaults to phone; the requester is optional.
-		def := tkCreate(t, h, agent, map[string]any{"subject": "S", "description": "D", "customer_id": h.custB.ID})
-		if def["channel"] != "phone" || def["requester_id"] != nil || def["customer_id"] != float64(h.custB.ID) {
+		def := tkCreate(t, h, agent, map[string]any{"subject": "S", "description": "D", "customer_id": h.CustB.ID})
+		if def["channel"] != "phone" || def["requester_id"] != nil || def["customer_id"] != float64(h.CustB.ID) {
 			t.Errorf("default channel: %v", def)
 		}
 		// Staff may set the web channel (the customer can continue it).
-		web := tkCreate(t, h, agent, map[string]any{"subject": "S", "description": "D", "customer_id": h.custA.ID, "channel": "web"})
+		web := tkCreate(t, h, agent, map[string]any{"subject": "S", "description": "D", "customer_id": h.CustA.ID, "channel": "web"})
 		tkCall(t, h, "POST", tkPath(web, "/messages"), mod, map[string]any{"body": "ok"}, 201)
 
-		_, rivalCust := otherProvider(t, h)
-		devB := tkDevice(t, h, h.custB, "Press B1", "SN-B1")
+		_, rivalCust := webtest.OtherProvider(t, h)
+		devB := tkDevice(t, h, h.CustB, "Press B1", "SN-B1")
 		base := func(extra map[string]any) map[string]any {
-			m := map[string]any{"subject": "S", "description": "D", "customer_id": h.custA.ID}
+			m := map[string]any{"subject": "S", "description": "D", "customer_id": h.CustA.ID}
 			for k, v := range extra {
 				m[k] = v
 			}
@@ -584,55 +587,55 @@ func TestTicketChannelRulesForCustomersAndStaffCreation(t *testing.T) {
 			{"no customer", map[string]any{"subject": "S", "description": "D", "channel": "phone"}, "customer_id"},
 			{"customer id zero", base(map[string]any{"customer_id": 0}), "customer_id"},
 			{"customer of another provider", base(map[string]any{"customer_id": rivalCust.ID}), "customer_id"},
-			{"the provider itself", base(map[string]any{"customer_id": h.provider.ID}), "customer_id"},
-			{"requester of another customer", base(map[string]any{"requester_id": h.users["b_member"].ID}), "requester_id"},
-			{"staff as requester", base(map[string]any{"requester_id": h.users["agent"].ID}), "requester_id"},
+			{"the provider itself", base(map[string]any{"customer_id": h.Provider.ID}), "customer_id"},
+			{"requester of another customer", base(map[string]any{"requester_id": h.Users["b_member"].ID}), "requester_id"},
+			{"staff as requester", base(map[string]any{"requester_id": h.Users["agent"].ID}), "requester_id"},
 			{"missing requester", base(map[string]any{"requester_id": 987654}), "requester_id"},
 			{"device of another customer", base(map[string]any{"device_id": devB}), "device_id"},
 		}
 		for _, tc := range bad {
-			resp, p := h.api("POST", "/api/v1/tickets", agent, tc.body)
+			resp, p := h.API("POST", "/api/v1/tickets", agent, tc.body)
 			if resp.StatusCode != 422 {
 				t.Errorf("%s: %d, want 422: %v", tc.name, resp.StatusCode, p)
 				continue
 			}
-			wantProblem(t, resp, p, 422, tc.field)
+			webtest.WantProblem(t, resp, p, 422, tc.field)
 		}
 	})
 }
 
 func TestTicketStatusFlowThroughTheAPI(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		agent, member := h.token("agent"), h.token("a_member")
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		agent, member := h.Token("agent"), h.Token("a_member")
 		tk := tkCreate(t, h, member, map[string]any{"subject": "Door jams", "description": "Since Monday"})
 		path := tkPath(tk, "")
 
 		// A note is no response.
-		h.clock.Advance(5 * time.Minute)
+		h.Clock.Advance(5 * time.Minute)
 		tkCall(t, h, "POST", path+"/messages", agent, map[string]any{"body": "check warranty", "internal": true}, 201)
 		if got := tkGet(t, h, agent, tk); got["status"] != "new" || got["first_response_at"] != nil {
 			t.Errorf("after a note: %v %v", got["status"], got["first_response_at"])
 		}
 		// The first public reply opens the ticket and is its first response.
-		h.clock.Advance(10 * time.Minute)
-		answered := h.clock.Now()
+		h.Clock.Advance(10 * time.Minute)
+		answered := h.Clock.Now()
 		tkCall(t, h, "POST", path+"/messages", agent, map[string]any{"body": "Looking into it"}, 201)
 		got := tkGet(t, h, member, tk)
 		if got["status"] != "open" || !tkTime(t, got["first_response_at"]).Equal(answered) || !tkTime(t, got["updated_at"]).Equal(answered) {
 			t.Errorf("after the first reply: status %v, first_response_at %v, updated_at %v, want open at %v",
 				got["status"], got["first_response_at"], got["updated_at"], answered)
 		}
-		h.clock.Advance(time.Hour)
+		h.Clock.Advance(time.Hour)
 		tkCall(t, h, "POST", path+"/messages", agent, map[string]any{"body": "Part ordered"}, 201)
 		if got := tkGet(t, h, agent, tk); !tkTime(t, got["first_response_at"]).Equal(answered) {
 			t.Errorf("a later reply moved first_response_at to %v", got["first_response_at"])
 		}
 
 		// Close, close again, reopen, reopen again.
-		h.clock.Advance(time.Hour)
-		closed := h.clock.Now()
+		h.Clock.Advance(time.Hour)
+		closed := h.Clock.Now()
 		got = tkCall(t, h, "POST", path+"/close", agent, nil, 200)
-		checkSchema(t, h, "Ticket", got)
+		webtest.CheckSchema(t, "Ticket", got)
 		if got["status"] != "closed" || !tkTime(t, got["closed_at"]).Equal(closed) {
 			t.Errorf("after close: %v %v", got["status"], got["closed_at"])
 		}
@@ -671,10 +674,10 @@ func TestTicketStatusFlowThroughTheAPI(t *testing.T) {
 		}
 		// The status counts follow.
 		var n int
-		must(t, h.db.NewRaw("SELECT COALESCE(SUM(n), 0) FROM ticket_status_counts WHERE customer_id = ? AND status = ?", h.custA.ID, "open").
+		webtest.Must(t, h.DB.NewRaw("SELECT COALESCE(SUM(n), 0) FROM ticket_status_counts WHERE customer_id = ? AND status = ?", h.CustA.ID, "open").
 			Scan(context.Background(), &n))
 		var total int
-		must(t, h.db.NewRaw("SELECT COALESCE(SUM(n), 0) FROM ticket_status_counts WHERE customer_id = ?", h.custA.ID).Scan(context.Background(), &total))
+		webtest.Must(t, h.DB.NewRaw("SELECT COALESCE(SUM(n), 0) FROM ticket_status_counts WHERE customer_id = ?", h.CustA.ID).Scan(context.Background(), &total))
 		if n != 1 || total != 1 {
 			t.Errorf("rolled-up counts: open %d, total %d; want 1 and 1", n, total)
 		}
@@ -682,21 +685,21 @@ func TestTicketStatusFlowThroughTheAPI(t *testing.T) {
 }
 
 func TestTicketAPIPatch(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		agent := h.token("agent")
-		dev1 := tkDevice(t, h, h.custA, "Press A1", "SN-A1")
-		dev2 := tkDevice(t, h, h.custA, "Press A2", "SN-A2")
-		devB := tkDevice(t, h, h.custB, "Press B1", "SN-B1")
-		tk := tkCreate(t, h, h.token("a_member"), map[string]any{"subject": "Press stops", "description": "Randomly", "device_id": dev1})
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		agent := h.Token("agent")
+		dev1 := tkDevice(t, h, h.CustA, "Press A1", "SN-A1")
+		dev2 := tkDevice(t, h, h.CustA, "Press A2", "SN-A2")
+		devB := tkDevice(t, h, h.CustB, "Press B1", "SN-B1")
+		tk := tkCreate(t, h, h.Token("a_member"), map[string]any{"subject": "Press stops", "description": "Randomly", "device_id": dev1})
 		path := tkPath(tk, "")
 
-		h.clock.Advance(time.Hour)
-		resolved := h.clock.Now()
+		h.Clock.Advance(time.Hour)
+		resolved := h.Clock.Now()
 		got := tkCall(t, h, "PATCH", path, agent, map[string]any{"priority": "urgent", "type": "incident", "tags": []string{"Pump", " leak ", "pump"},
-			"group": "Field service", "status": "resolved", "assignee_id": h.users["agent"].ID, "device_id": dev2}, 200)
-		checkSchema(t, h, "Ticket", got)
+			"group": "Field service", "status": "resolved", "assignee_id": h.Users["agent"].ID, "device_id": dev2}, 200)
+		webtest.CheckSchema(t, "Ticket", got)
 		want := map[string]any{"priority": "urgent", "type": "incident", "tags": []any{"pump", "leak"}, "group": "Field service",
-			"status": "resolved", "assignee_id": float64(h.users["agent"].ID), "device_id": float64(dev2), "subject": "Press stops"}
+			"status": "resolved", "assignee_id": float64(h.Users["agent"].ID), "device_id": float64(dev2), "subject": "Press stops"}
 		for k, v := range want {
 			if !reflect.DeepEqual(got[k], v) {
 				t.Errorf("after PATCH: %s = %#v, want %#v", k, got[k], v)
@@ -709,14 +712,14 @@ func TestTicketAPIPatch(t *testing.T) {
 			t.Errorf("GET after PATCH differs:\n%v\n%v", again, got)
 		}
 		// The member sees the result (and the assignee, by default).
-		if m := tkGet(t, h, h.token("a_member"), tk); m["priority"] != "urgent" || idOf(m, "assignee_id") != h.users["agent"].ID {
+		if m := tkGet(t, h, h.Token("a_member"), tk); m["priority"] != "urgent" || webtest.IDOf(m, "assignee_id") != h.Users["agent"].ID {
 			t.Errorf("member's view: %v", m)
 		}
 
 		// Unsent fields stay.
 		got = tkCall(t, h, "PATCH", path, agent, map[string]any{"subject": "Press stops at random"}, 200)
 		if got["subject"] != "Press stops at random" || got["priority"] != "urgent" || got["group"] != "Field service" ||
-			got["status"] != "resolved" || idOf(got, "assignee_id") != h.users["agent"].ID || idOf(got, "device_id") != dev2 {
+			got["status"] != "resolved" || webtest.IDOf(got, "assignee_id") != h.Users["agent"].ID || webtest.IDOf(got, "device_id") != dev2 {
 			t.Errorf("a subject change touched other fields: %v", got)
 		}
 		// Closing by status sets closed_at and clears resolved_at.
@@ -730,16 +733,16 @@ func TestTicketAPIPatch(t *testing.T) {
 		}
 
 		// Refused values change nothing.
-		otherProvider(t, h)
+		webtest.OtherProvider(t, h)
 		keep := tkGet(t, h, agent, tk)
 		bad := []struct {
 			name  string
 			body  any
 			field string
 		}{
-			{"customer user as assignee", map[string]any{"assignee_id": h.users["a_member"].ID}, "assignee_id"},
-			{"customer admin as assignee", map[string]any{"assignee_id": h.users["a_admin"].ID}, "assignee_id"},
-			{"other provider's agent as assignee", map[string]any{"assignee_id": h.users["x_agent"].ID}, "assignee_id"},
+			{"customer user as assignee", map[string]any{"assignee_id": h.Users["a_member"].ID}, "assignee_id"},
+			{"customer admin as assignee", map[string]any{"assignee_id": h.Users["a_admin"].ID}, "assignee_id"},
+			{"other provider's agent as assignee", map[string]any{"assignee_id": h.Users["x_agent"].ID}, "assignee_id"},
 			{"missing assignee", map[string]any{"assignee_id": 987654}, "assignee_id"},
 			{"assignee id zero", map[string]any{"assignee_id": 0}, "assignee_id"},
 			{"assignee as text", map[string]any{"assignee_id": "me"}, "assignee_id"},
@@ -750,15 +753,15 @@ func TestTicketAPIPatch(t *testing.T) {
 			{"blank subject", map[string]any{"subject": "  "}, "subject"},
 			{"tag with comma", map[string]any{"tags": []string{"a,b"}}, "tags"},
 			{"tags not a list", map[string]any{"tags": "a"}, "tags"},
-			{"mixed", map[string]any{"priority": "low", "assignee_id": h.users["a_member"].ID}, "assignee_id"},
+			{"mixed", map[string]any{"priority": "low", "assignee_id": h.Users["a_member"].ID}, "assignee_id"},
 		}
 		for _, tc := range bad {
-			resp, p := h.api("PATCH", path, agent, tc.body)
+			resp, p := h.API("PATCH", path, agent, tc.body)
 			if resp.StatusCode != 422 {
 				t.Errorf("%s: %d, want 422: %v", tc.name, resp.StatusCode, p)
 				continue
 			}
-			wantProblem(t, resp, p, 422, tc.field)
+			webtest.WantProblem(t, resp, p, 422, tc.field)
 		}
 		if now := tkGet(t, h, agent, tk); !reflect.DeepEqual(now, keep) {
 			t.Errorf("refused changes altered the ticket:\n%v\n%v", keep, now)
@@ -769,19 +772,19 @@ func TestTicketAPIPatch(t *testing.T) {
 		if v, ok := got["assignee_id"]; !ok || v != nil || got["device_id"] != nil {
 			t.Errorf("after null: assignee %v (present %v), device %v", v, ok, got["device_id"])
 		}
-		got = tkCall(t, h, "PATCH", path, agent, map[string]any{"device_id": dev1, "assignee_id": h.users["admin"].ID}, 200)
-		if idOf(got, "device_id") != dev1 || idOf(got, "assignee_id") != h.users["admin"].ID {
+		got = tkCall(t, h, "PATCH", path, agent, map[string]any{"device_id": dev1, "assignee_id": h.Users["admin"].ID}, 200)
+		if webtest.IDOf(got, "device_id") != dev1 || webtest.IDOf(got, "assignee_id") != h.Users["admin"].ID {
 			t.Errorf("device and admin as assignee: %v", got)
 		}
 
 		// Customers' changes of what they may not edit are ignored.
 		for _, user := range []string{"a_member", "a_moderator", "a_admin"} {
-			h.clock.Advance(time.Minute)
+			h.Clock.Advance(time.Minute)
 			keep := tkGet(t, h, agent, tk)
-			got := tkCall(t, h, "PATCH", path, h.token(user), map[string]any{"priority": "low", "subject": "Hacked", "assignee_id": nil,
+			got := tkCall(t, h, "PATCH", path, h.Token(user), map[string]any{"priority": "low", "subject": "Hacked", "assignee_id": nil,
 				"type": "maintenance", "tags": []string{"x"}, "group": "Elite", "status": "closed", "device_id": dev2}, 200)
-			checkSchema(t, h, "Ticket", got)
-			if got["priority"] != "urgent" || got["subject"] != "Press stops at random" || idOf(got, "assignee_id") != h.users["admin"].ID {
+			webtest.CheckSchema(t, "Ticket", got)
+			if got["priority"] != "urgent" || got["subject"] != "Press stops at random" || webtest.IDOf(got, "assignee_id") != h.Users["admin"].ID {
 				t.Errorf("%s's PATCH answer shows a change: %v", user, got)
 			}
 			if now := tkGet(t, h, agent, tk); !reflect.DeepEqual(now, keep) {
@@ -792,12 +795,12 @@ func TestTicketAPIPatch(t *testing.T) {
 }
 
 func TestTicketAPIListFiltersSortsAndPages(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		agent, member, mod, bMember := h.token("agent"), h.token("a_member"), h.token("a_moderator"), h.token("b_member")
-		d1 := tkDevice(t, h, h.custA, "Press A1", "SN-A1")
-		d2 := tkDevice(t, h, h.custA, "Press A2", "SN-A2")
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		agent, member, mod, bMember := h.Token("agent"), h.Token("a_member"), h.Token("a_moderator"), h.Token("b_member")
+		d1 := tkDevice(t, h, h.CustA, "Press A1", "SN-A1")
+		d2 := tkDevice(t, h, h.CustA, "Press A2", "SN-A2")
 		onBehalf := func(cust *org.Organization, requester string, extra map[string]any) map[string]any {
-			m := map[string]any{"description": "D", "customer_id": cust.ID, "requester_id": h.users[requester].ID}
+			m := map[string]any{"description": "D", "customer_id": cust.ID, "requester_id": h.Users[requester].ID}
 			for k, v := range extra {
 				m[k] = v
 			}
@@ -806,20 +809,20 @@ func TestTicketAPIListFiltersSortsAndPages(t *testing.T) {
 		t1 := tkCreate(t, h, member, map[string]any{"subject": "Pump leaks", "description": "D", "device_id": d1})
 		// Fractions of a second, as the real clock gives them, survive
 		// the cursors of both databases.
-		h.clock.Advance(time.Minute + 123456*time.Microsecond)
+		h.Clock.Advance(time.Minute + 123456*time.Microsecond)
 		t2 := tkCreate(t, h, mod, map[string]any{"subject": "Display flickers", "description": "D", "device_id": d2})
-		h.clock.Advance(time.Minute)
+		h.Clock.Advance(time.Minute)
 		// Same second: ties broken by id.
-		t3 := onBehalf(h.custA, "a_member", map[string]any{"subject": "Boiler pressure", "priority": "urgent", "type": "incident", "channel": "phone"})
-		t4 := onBehalf(h.custA, "a_moderator", map[string]any{"subject": "Annual maintenance 100%", "priority": "low", "type": "maintenance",
+		t3 := onBehalf(h.CustA, "a_member", map[string]any{"subject": "Boiler pressure", "priority": "urgent", "type": "incident", "channel": "phone"})
+		t4 := onBehalf(h.CustA, "a_moderator", map[string]any{"subject": "Annual maintenance 100%", "priority": "low", "type": "maintenance",
 			"channel": "email", "device_id": d1})
-		h.clock.Advance(time.Minute + 500*time.Millisecond)
-		t5 := onBehalf(h.custB, "b_member", map[string]any{"subject": "B pump stalls", "priority": "high"})
+		h.Clock.Advance(time.Minute + 500*time.Millisecond)
+		t5 := onBehalf(h.CustB, "b_member", map[string]any{"subject": "B pump stalls", "priority": "high"})
 		t6 := tkCreate(t, h, bMember, map[string]any{"subject": "B display dark", "description": "D"})
-		h.clock.Advance(time.Minute)
-		tkCall(t, h, "PATCH", tkPath(t3, ""), agent, map[string]any{"assignee_id": h.users["agent"].ID, "status": "pending"}, 200)
+		h.Clock.Advance(time.Minute)
+		tkCall(t, h, "PATCH", tkPath(t3, ""), agent, map[string]any{"assignee_id": h.Users["agent"].ID, "status": "pending"}, 200)
 		tkCall(t, h, "PATCH", tkPath(t2, ""), agent, map[string]any{"status": "resolved"}, 200)
-		h.clock.Advance(time.Minute)
+		h.Clock.Advance(time.Minute)
 		tkCall(t, h, "POST", tkPath(t6, "/close"), agent, nil, 200)
 
 		num := func(tk map[string]any) string { return fmt.Sprint(tk["number"]) }
@@ -839,15 +842,15 @@ func TestTicketAPIListFiltersSortsAndPages(t *testing.T) {
 			{"agent", agent, "type=incident", []map[string]any{t3}},
 			{"agent", agent, "type=maintenance", []map[string]any{t4}},
 			{"agent", agent, "type=question", []map[string]any{t1, t2, t5, t6}},
-			{"agent", agent, "device_id=" + itoa64(d1), []map[string]any{t1, t4}},
-			{"agent", agent, "device_id=" + itoa64(d2), []map[string]any{t2}},
+			{"agent", agent, "device_id=" + webtest.Itoa64(d1), []map[string]any{t1, t4}},
+			{"agent", agent, "device_id=" + webtest.Itoa64(d2), []map[string]any{t2}},
 			{"agent", agent, "assignee=me", []map[string]any{t3}},
-			{"agent", agent, "assignee=" + itoa64(h.users["agent"].ID), []map[string]any{t3}},
+			{"agent", agent, "assignee=" + webtest.Itoa64(h.Users["agent"].ID), []map[string]any{t3}},
 			{"agent", agent, "assignee=none", []map[string]any{t1, t2, t4, t5, t6}},
 			{"agent", agent, "assignee=anyone", []map[string]any{t1, t2, t3, t4, t5, t6}},
-			{"agent", agent, "customer_id=" + itoa64(h.custA.ID), []map[string]any{t1, t2, t3, t4}},
-			{"agent", agent, "customer_id=" + itoa64(h.custB.ID), []map[string]any{t5, t6}},
-			{"agent", agent, "customer_id=" + itoa64(h.custA.ID) + "&priority=normal", []map[string]any{t1, t2}},
+			{"agent", agent, "customer_id=" + webtest.Itoa64(h.CustA.ID), []map[string]any{t1, t2, t3, t4}},
+			{"agent", agent, "customer_id=" + webtest.Itoa64(h.CustB.ID), []map[string]any{t5, t6}},
+			{"agent", agent, "customer_id=" + webtest.Itoa64(h.CustA.ID) + "&priority=normal", []map[string]any{t1, t2}},
 			{"agent", agent, "requester=me", nil},
 			{"agent", agent, "q=pump", []map[string]any{t1, t5}},
 			{"agent", agent, "q=PUMP", []map[string]any{t1, t5}},
@@ -862,11 +865,11 @@ func TestTicketAPIListFiltersSortsAndPages(t *testing.T) {
 			{"a_member", member, "status=pending", []map[string]any{t3}},
 			{"a_member", member, "priority=low", []map[string]any{t4}},
 			{"a_member", member, "type=incident", []map[string]any{t3}},
-			{"a_member", member, "device_id=" + itoa64(d1), []map[string]any{t1, t4}},
+			{"a_member", member, "device_id=" + webtest.Itoa64(d1), []map[string]any{t1, t4}},
 			{"a_member", member, "q=pump", []map[string]any{t1}},
 			{"a_member", member, "q=" + num(t5), nil},
 			// Staff-only filters are ignored for customers.
-			{"a_member", member, "customer_id=" + itoa64(h.custB.ID), []map[string]any{t1, t2, t3, t4}},
+			{"a_member", member, "customer_id=" + webtest.Itoa64(h.CustB.ID), []map[string]any{t1, t2, t3, t4}},
 			{"a_member", member, "assignee=none", []map[string]any{t1, t2, t3, t4}},
 			{"a_member", member, "assignee=me", []map[string]any{t1, t2, t3, t4}},
 			{"a_moderator", mod, "requester=me", []map[string]any{t2, t4}},
@@ -891,7 +894,7 @@ func TestTicketAPIListFiltersSortsAndPages(t *testing.T) {
 			"status":     func(a, b map[string]any) int { return strings.Compare(a["status"].(string), b["status"].(string)) },
 		}
 		for _, who := range []struct{ name, token string }{{"agent", agent}, {"a_member", member}} {
-			all := items(t, apiGet(t, h, "/api/v1/tickets?limit=100", who.token))
+			all := webtest.Items(t, webtest.APIGet(t, h, "/api/v1/tickets?limit=100", who.token))
 			for _, s := range []string{"", "-updated_at", "updated_at", "created_at", "-created_at", "priority", "-priority", "status", "-status"} {
 				key, desc := strings.TrimPrefix(s, "-"), strings.HasPrefix(s, "-")
 				if s == "" {
@@ -901,7 +904,7 @@ func TestTicketAPIListFiltersSortsAndPages(t *testing.T) {
 				sort.SliceStable(want, func(i, j int) bool {
 					c := less[key](want[i], want[j])
 					if c == 0 {
-						c = int(idOf(want[i]) - idOf(want[j]))
+						c = int(webtest.IDOf(want[i]) - webtest.IDOf(want[j]))
 					}
 					if desc {
 						return c > 0
@@ -918,23 +921,23 @@ func TestTicketAPIListFiltersSortsAndPages(t *testing.T) {
 			}
 		}
 		// The default order is the newest change first.
-		first := items(t, apiGet(t, h, "/api/v1/tickets?limit=1", agent))
-		if len(first) != 1 || idOf(first[0]) != idOf(t6) {
-			t.Errorf("first by default: %v, want the last closed ticket %d", first, idOf(t6))
+		first := webtest.Items(t, webtest.APIGet(t, h, "/api/v1/tickets?limit=1", agent))
+		if len(first) != 1 || webtest.IDOf(first[0]) != webtest.IDOf(t6) {
+			t.Errorf("first by default: %v, want the last closed ticket %d", first, webtest.IDOf(t6))
 		}
 		// Without a limit, 25 at most on one page: everything here, no cursor.
-		list := apiGet(t, h, "/api/v1/tickets", agent)
-		if len(items(t, list)) != 6 || list["next_cursor"] != nil {
-			t.Errorf("unpaged list: %d items, next_cursor %v", len(items(t, list)), list["next_cursor"])
+		list := webtest.APIGet(t, h, "/api/v1/tickets", agent)
+		if len(webtest.Items(t, list)) != 6 || list["next_cursor"] != nil {
+			t.Errorf("unpaged list: %d items, next_cursor %v", len(webtest.Items(t, list)), list["next_cursor"])
 		}
 
 		// Bad filters, orders and cursors are problems at their field.
-		page := apiGet(t, h, "/api/v1/tickets?limit=1&sort=priority", agent)
+		page := webtest.APIGet(t, h, "/api/v1/tickets?limit=1&sort=priority", agent)
 		priorityCursor, _ := page["next_cursor"].(string)
 		if priorityCursor == "" {
 			t.Fatalf("no cursor: %v", page)
 		}
-		page = apiGet(t, h, "/api/v1/tickets?limit=1&sort=created_at", agent)
+		page = webtest.APIGet(t, h, "/api/v1/tickets?limit=1&sort=created_at", agent)
 		createdCursor, _ := page["next_cursor"].(string)
 		bad := []struct{ token, query, field string }{
 			{agent, "sort=bogus", "sort"},
@@ -946,7 +949,7 @@ func TestTicketAPIListFiltersSortsAndPages(t *testing.T) {
 			{agent, "priority=asap", "priority"},
 			{agent, "type=rant", "type"},
 			{member, "requester=someone", "requester"},
-			{agent, "requester=" + itoa64(h.users["a_member"].ID), "requester"},
+			{agent, "requester=" + webtest.Itoa64(h.Users["a_member"].ID), "requester"},
 			{agent, "assignee=bogus", "assignee"},
 			{agent, "assignee=-3", "assignee"},
 			{agent, "customer_id=abc", "customer_id"},
@@ -963,37 +966,37 @@ func TestTicketAPIListFiltersSortsAndPages(t *testing.T) {
 			{agent, "q=a%00b", "q"},
 		}
 		for _, tc := range bad {
-			resp, p := h.api("GET", "/api/v1/tickets?"+tc.query, tc.token, nil)
+			resp, p := h.API("GET", "/api/v1/tickets?"+tc.query, tc.token, nil)
 			if resp.StatusCode != 422 {
 				t.Errorf("?%s: %d, want 422: %v", tc.query, resp.StatusCode, p)
 				continue
 			}
-			wantProblem(t, resp, p, 422, tc.field)
+			webtest.WantProblem(t, resp, p, 422, tc.field)
 		}
 	})
 }
 
 func TestTicketJSONHidesTheGroupFromCustomers(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		agent, member := h.token("agent"), h.token("a_member")
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		agent, member := h.Token("agent"), h.Token("a_member")
 		tk := tkCreate(t, h, member, map[string]any{"subject": "S", "description": "D"})
 		if _, ok := tk["group"]; ok {
 			t.Errorf("create answer to a member has a group: %v", tk)
 		}
-		staff := tkCall(t, h, "PATCH", tkPath(tk, ""), agent, map[string]any{"group": "Second level", "assignee_id": h.users["agent"].ID}, 200)
+		staff := tkCall(t, h, "PATCH", tkPath(tk, ""), agent, map[string]any{"group": "Second level", "assignee_id": h.Users["agent"].ID}, 200)
 		if staff["group"] != "Second level" {
 			t.Errorf("agent's PATCH answer: %v", staff)
 		}
 		if got := tkGet(t, h, agent, tk); got["group"] != "Second level" {
 			t.Errorf("agent's view has no group: %v", got)
 		}
-		if got := items(t, apiGet(t, h, "/api/v1/tickets", agent)); len(got) != 1 || got[0]["group"] != "Second level" {
+		if got := webtest.Items(t, webtest.APIGet(t, h, "/api/v1/tickets", agent)); len(got) != 1 || got[0]["group"] != "Second level" {
 			t.Errorf("agent's list has no group: %v", got)
 		}
 		for _, user := range []string{"a_member", "a_moderator", "a_admin"} {
-			tok := h.token(user)
+			tok := h.Token(user)
 			views := []map[string]any{tkGet(t, h, tok, tk), tkCall(t, h, "PATCH", tkPath(tk, ""), tok, map[string]any{"group": "x"}, 200)}
-			views = append(views, items(t, apiGet(t, h, "/api/v1/tickets", tok))...)
+			views = append(views, webtest.Items(t, webtest.APIGet(t, h, "/api/v1/tickets", tok))...)
 			for _, v := range views {
 				if _, ok := v["group"]; ok {
 					t.Errorf("%s sees the group: %v", user, v)
@@ -1004,7 +1007,7 @@ func TestTicketJSONHidesTheGroupFromCustomers(t *testing.T) {
 						t.Errorf("%s does not see %s: %v", user, k, v)
 					}
 				}
-				if idOf(v, "assignee_id") != h.users["agent"].ID {
+				if webtest.IDOf(v, "assignee_id") != h.Users["agent"].ID {
 					t.Errorf("%s sees assignee %v", user, v["assignee_id"])
 				}
 			}

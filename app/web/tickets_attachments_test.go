@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"bytes"
@@ -13,13 +13,14 @@ import (
 	"testing"
 
 	"backoffice/app/ticket"
+	"backoffice/app/web/webtest"
 )
 
 func pngBytes(t *testing.T) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
 	img.Set(1, 1, color.RGBA{200, 10, 10, 255})
 	var b bytes.Buffer
-	must(t, png.Encode(&b, img))
+	webtest.Must(t, png.Encode(&b, img))
 	return b.Bytes()
 }
 
@@ -29,25 +30,25 @@ type upload struct {
 }
 
 // postFiles sends a multipart reply through the API.
-func (h *harness) postFiles(token, path string, fields map[string]string, files []upload) (int, map[string]any) {
-	h.t.Helper()
+func postFiles(h *webtest.Harness, token, path string, fields map[string]string, files []upload) (int, map[string]any) {
+	h.T.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	for k, v := range fields {
-		must(h.t, w.WriteField(k, v))
+		webtest.Must(h.T, w.WriteField(k, v))
 	}
 	for _, f := range files {
 		fw, err := w.CreateFormFile("files", f.name)
-		must(h.t, err)
+		webtest.Must(h.T, err)
 		_, err = fw.Write(f.data)
-		must(h.t, err)
+		webtest.Must(h.T, err)
 	}
-	must(h.t, w.Close())
+	webtest.Must(h.T, w.Close())
 	req := httptest.NewRequest("POST", path, &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp := h.do(req)
-	raw := readBody(h.t, resp)
+	resp := h.Do(req)
+	raw := webtest.ReadBody(h.T, resp)
 	var m map[string]any
 	_ = json.Unmarshal([]byte(raw), &m)
 	return resp.StatusCode, m
@@ -57,19 +58,19 @@ func (h *harness) postFiles(token, path string, fields map[string]string, files 
 // only by users who may see the ticket (files of internal notes only by
 // staff), as attachments that browsers neither sniff nor run.
 func TestTicketAttachments(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		ctx := context.Background()
-		tk, err := h.srv.tickets.Create(ctx, h.users["a_member"], ticket.NewTicket{Subject: "Broken display", Description: "See photo."})
-		must(t, err)
-		path := "/api/v1/tickets/" + itoa64(tk.ID) + "/messages"
+		tk, err := h.Svc.Tickets.Create(ctx, h.Users["a_member"], ticket.NewTicket{Subject: "Broken display", Description: "See photo."})
+		webtest.Must(t, err)
+		path := "/api/v1/tickets/" + webtest.Itoa64(tk.ID) + "/messages"
 		pic := pngBytes(t)
-		member, agent := h.token("a_member"), h.token("agent")
+		member, agent := h.Token("a_member"), h.Token("agent")
 
-		st, m := h.postFiles(member, path, map[string]string{"body": "Photo attached"}, []upload{{"../../etc/display.png", pic}})
+		st, m := postFiles(h, member, path, map[string]string{"body": "Photo attached"}, []upload{{"../../etc/display.png", pic}})
 		if st != 201 {
 			t.Fatalf("upload: %d %v", st, m)
 		}
-		checkSchema(t, h, "Message", m)
+		webtest.CheckSchema(t, "Message", m)
 		atts := m["attachments"].([]any)
 		if len(atts) != 1 {
 			t.Fatalf("attachments %v", atts)
@@ -79,38 +80,38 @@ func TestTicketAttachments(t *testing.T) {
 			t.Fatalf("attachment %v", a)
 		}
 		url := a["url"].(string)
-		resp, _ := h.api("GET", url, member, nil)
-		wantStatus(t, resp, 200, "")
-		wantContains(t, resp.Header.Get("Content-Disposition"), "attachment", "display.png")
+		resp, _ := h.API("GET", url, member, nil)
+		webtest.WantStatus(t, resp, 200, "")
+		webtest.WantContains(t, resp.Header.Get("Content-Disposition"), "attachment", "display.png")
 		if resp.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "sandbox") {
 			t.Fatalf("download headers %v", resp.Header)
 		}
 		for _, name := range []string{"b_member", "b_admin"} {
-			resp, _ = h.api("GET", url, h.token(name), nil)
-			wantStatus(t, resp, 404, "")
+			resp, _ = h.API("GET", url, h.Token(name), nil)
+			webtest.WantStatus(t, resp, 404, "")
 		}
-		other, err := h.srv.tickets.Create(ctx, h.users["a_member"], ticket.NewTicket{Subject: "Other", Description: "x"})
-		must(t, err)
-		resp, _ = h.api("GET", strings.Replace(url, "/tickets/"+itoa64(tk.ID)+"/", "/tickets/"+itoa64(other.ID)+"/", 1), member, nil)
-		wantStatus(t, resp, 404, "") // the file belongs to another ticket
+		other, err := h.Svc.Tickets.Create(ctx, h.Users["a_member"], ticket.NewTicket{Subject: "Other", Description: "x"})
+		webtest.Must(t, err)
+		resp, _ = h.API("GET", strings.Replace(url, "/tickets/"+webtest.Itoa64(tk.ID)+"/", "/tickets/"+webtest.Itoa64(other.ID)+"/", 1), member, nil)
+		webtest.WantStatus(t, resp, 404, "") // the file belongs to another ticket
 
 		// A file on an internal note is the staff's alone.
-		st, m = h.postFiles(agent, path, map[string]string{"body": "Vendor diagnosis", "internal": "true"}, []upload{{"diag.txt", []byte("flow sensor drift\n")}})
+		st, m = postFiles(h, agent, path, map[string]string{"body": "Vendor diagnosis", "internal": "true"}, []upload{{"diag.txt", []byte("flow sensor drift\n")}})
 		if st != 201 {
 			t.Fatalf("note upload: %d %v", st, m)
 		}
 		noteURL := m["attachments"].([]any)[0].(map[string]any)["url"].(string)
-		resp, _ = h.api("GET", noteURL, agent, nil)
-		wantStatus(t, resp, 200, "")
-		resp, _ = h.api("GET", noteURL, member, nil)
-		wantStatus(t, resp, 404, "")
-		_, msgs := h.api("GET", path, member, nil)
+		resp, _ = h.API("GET", noteURL, agent, nil)
+		webtest.WantStatus(t, resp, 200, "")
+		resp, _ = h.API("GET", noteURL, member, nil)
+		webtest.WantStatus(t, resp, 404, "")
+		_, msgs := h.API("GET", path, member, nil)
 		if strings.Contains(mustJSON(t, msgs), "diag.txt") {
 			t.Fatal("the member's message list names the note's file")
 		}
 
 		// Refused files save nothing.
-		before := len(h.mustMessages(tk.ID))
+		before := len(mustMessages(h, tk.ID))
 		for name, files := range map[string][]upload{
 			"html":      {{"page.png", []byte("<html><script>alert(1)</script></html>")}},
 			"exe":       {{"setup.pdf", append([]byte("MZ\x90\x00"), make([]byte, 64)...)}},
@@ -118,32 +119,32 @@ func TestTicketAttachments(t *testing.T) {
 			"too many":  {{"1.png", pic}, {"2.png", pic}, {"3.png", pic}, {"4.png", pic}, {"5.png", pic}, {"6.png", pic}},
 			"empty":     {{"zero.png", nil}},
 		} {
-			st, m := h.postFiles(member, path, map[string]string{"body": "more"}, files)
+			st, m := postFiles(h, member, path, map[string]string{"body": "more"}, files)
 			if st != 422 || !strings.Contains(mustJSON(t, m), `"files"`) {
 				t.Fatalf("%s: %d %v", name, st, m)
 			}
 		}
-		if after := len(h.mustMessages(tk.ID)); after != before {
+		if after := len(mustMessages(h, tk.ID)); after != before {
 			t.Fatalf("refused uploads saved messages: %d → %d", before, after)
 		}
 
 		// The page shows the file and serves it.
-		b := h.loggedIn("a_member")
-		_, body := b.get("/tickets/" + itoa64(tk.ID))
-		wantContains(t, body, "display.png", "/attachments/")
-		wantNotContains(t, body, "diag.txt")
+		b := h.LoggedIn("a_member")
+		_, body := b.Get("/tickets/" + webtest.Itoa64(tk.ID))
+		webtest.WantContains(t, body, "display.png", "/attachments/")
+		webtest.WantNotContains(t, body, "diag.txt")
 	})
 }
 
 func mustJSON(t *testing.T, v any) string {
 	raw, err := json.Marshal(v)
-	must(t, err)
+	webtest.Must(t, err)
 	return string(raw)
 }
 
-func (h *harness) mustMessages(id int64) []*ticket.Message {
-	h.t.Helper()
-	msgs, _, err := h.srv.tickets.Messages(context.Background(), h.users["agent"], id, 0, 100)
-	must(h.t, err)
+func mustMessages(h *webtest.Harness, id int64) []*ticket.Message {
+	h.T.Helper()
+	msgs, _, err := h.Svc.Tickets.Messages(context.Background(), h.Users["agent"], id, 0, 100)
+	webtest.Must(h.T, err)
 	return msgs
 }

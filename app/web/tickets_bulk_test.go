@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -6,29 +6,30 @@ import (
 	"testing"
 
 	"backoffice/app/ticket"
+	"backoffice/app/web/webtest"
 )
 
 // Staff assign and change the status of several tickets at once from the
 // queue; customers cannot reach it.
 func TestQueueBulkAssignAndStatus(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		ctx := context.Background()
 		var ids []string
 		for _, name := range []string{"a_member", "b_member", "a_admin"} {
-			tk, err := h.srv.tickets.Create(ctx, h.users[name], ticket.NewTicket{Subject: "T " + name, Description: "d"})
-			must(t, err)
-			ids = append(ids, itoa64(tk.ID))
+			tk, err := h.Svc.Tickets.Create(ctx, h.Users[name], ticket.NewTicket{Subject: "T " + name, Description: "d"})
+			webtest.Must(t, err)
+			ids = append(ids, webtest.Itoa64(tk.ID))
 		}
-		agent := h.users["agent"]
-		b := h.loggedIn("agent")
-		_, body := b.get("/tickets")
-		wantContains(t, body, `action="/tickets/bulk"`, `form="bulk-form"`)
-		resp, body := b.post("/tickets", "/tickets/bulk", url.Values{"id": {ids[0], ids[1], "999999"}, "assignee_id": {itoa64(agent.ID)}, "status": {"pending"}})
-		wantStatus(t, resp, 303, body)
-		_, body = b.get("/tickets")
-		wantContains(t, body, "2 tickets changed")
+		agent := h.Users["agent"]
+		b := h.LoggedIn("agent")
+		_, body := b.Get("/tickets")
+		webtest.WantContains(t, body, `action="/tickets/bulk"`, `form="bulk-form"`)
+		resp, body := b.Post("/tickets", "/tickets/bulk", url.Values{"id": {ids[0], ids[1], "999999"}, "assignee_id": {webtest.Itoa64(agent.ID)}, "status": {"pending"}})
+		webtest.WantStatus(t, resp, 303, body)
+		_, body = b.Get("/tickets")
+		webtest.WantContains(t, body, "2 tickets changed")
 		for i, want := range []string{"pending", "pending", "new"} {
-			_, m := h.api("GET", "/api/v1/tickets/"+ids[i], h.token("agent"), nil)
+			_, m := h.API("GET", "/api/v1/tickets/"+ids[i], h.Token("agent"), nil)
 			if m["status"] != want {
 				t.Fatalf("ticket %d: status %v, want %s", i, m["status"], want)
 			}
@@ -38,13 +39,13 @@ func TestQueueBulkAssignAndStatus(t *testing.T) {
 			}
 		}
 		// A customer user as assignee is refused and changes nothing.
-		resp, body = b.post("/tickets", "/tickets/bulk", url.Values{"id": {ids[2]}, "assignee_id": {itoa64(h.users["a_member"].ID)}})
-		wantStatus(t, resp, 303, body)
-		_, m := h.api("GET", "/api/v1/tickets/"+ids[2], h.token("agent"), nil)
+		resp, body = b.Post("/tickets", "/tickets/bulk", url.Values{"id": {ids[2]}, "assignee_id": {webtest.Itoa64(h.Users["a_member"].ID)}})
+		webtest.WantStatus(t, resp, 303, body)
+		_, m := h.API("GET", "/api/v1/tickets/"+ids[2], h.Token("agent"), nil)
 		if m["assignee_id"] != nil {
 			t.Fatal("a customer user was assigned")
 		}
-		resp, body = h.loggedIn("a_admin").post("/tickets", "/tickets/bulk", url.Values{"id": {ids[0]}, "status": {"closed"}})
-		wantStatus(t, resp, 404, body)
+		resp, body = h.LoggedIn("a_admin").Post("/tickets", "/tickets/bulk", url.Values{"id": {ids[0]}, "status": {"closed"}})
+		webtest.WantStatus(t, resp, 404, body)
 	})
 }

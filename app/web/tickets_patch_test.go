@@ -1,6 +1,7 @@
-package web
+package web_test
 
 import (
+	"backoffice/app/web/webtest"
 	"net/url"
 	"reflect"
 	"testing"
@@ -10,10 +11,10 @@ import (
 // and null are not "unchanged" but values the database's CHECK constraints
 // refuse, which used to surface as a 500.
 func TestTicketPatchRefusesEmptyAndNullChoices(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		agent, mod := h.token("agent"), h.token("a_moderator")
-		tk := tkCreate(t, h, agent, map[string]any{"subject": "Press stops", "description": "D", "customer_id": h.custA.ID, "priority": "high"})
-		tkCall(t, h, "PUT", "/api/v1/customers/"+itoa64(h.custA.ID)+"/ticket-permissions", h.token("admin"),
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		agent, mod := h.Token("agent"), h.Token("a_moderator")
+		tk := tkCreate(t, h, agent, map[string]any{"subject": "Press stops", "description": "D", "customer_id": h.CustA.ID, "priority": "high"})
+		tkCall(t, h, "PUT", "/api/v1/customers/"+webtest.Itoa64(h.CustA.ID)+"/ticket-permissions", h.Token("admin"),
 			map[string]any{"edit_priority": "allow", "edit_type": "allow"}, 200)
 		keep := tkGet(t, h, agent, tk)
 		values := map[string][]string{
@@ -25,8 +26,8 @@ func TestTicketPatchRefusesEmptyAndNullChoices(t *testing.T) {
 		for _, token := range []string{agent, mod} {
 			for field, vals := range values {
 				for _, v := range vals {
-					resp, p := h.api("PATCH", tkPath(tk, ""), token, `{"`+field+`": `+v+`}`)
-					wantProblem(t, resp, p, 422, field)
+					resp, p := h.API("PATCH", tkPath(tk, ""), token, `{"`+field+`": `+v+`}`)
+					webtest.WantProblem(t, resp, p, 422, field)
 				}
 			}
 		}
@@ -35,12 +36,12 @@ func TestTicketPatchRefusesEmptyAndNullChoices(t *testing.T) {
 		}
 
 		// The page's form: an emptied select is a field error, not a 500.
-		b := h.loggedIn("agent")
-		page := "/tickets/" + sid(tk)
+		b := h.LoggedIn("agent")
+		page := "/tickets/" + webtest.SID(tk)
 		for _, field := range []string{"priority", "type", "status"} {
-			resp, body := b.post(page, page, url.Values{field: {""}})
-			wantStatus(t, resp, 422, body)
-			wantContains(t, body, `id="f-`+field+`"`, "field-error")
+			resp, body := b.Post(page, page, url.Values{field: {""}})
+			webtest.WantStatus(t, resp, 422, body)
+			webtest.WantContains(t, body, `id="f-`+field+`"`, "field-error")
 		}
 	})
 }

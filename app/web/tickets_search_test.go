@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -6,28 +6,29 @@ import (
 	"time"
 
 	"backoffice/app/ticket"
+	"backoffice/app/web/webtest"
 )
 
 // Search finds tickets by the words of their messages; a customer never
 // finds one by the words of an internal note. The created-within and
 // rating filters narrow the list.
 func TestTicketSearchCoversMessagesButNotNotesForCustomers(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		ctx := context.Background()
-		old, err := h.srv.tickets.Create(ctx, h.users["a_member"], ticket.NewTicket{Subject: "Old noise", Description: "rattling compressor"})
-		must(t, err)
-		h.clock.Advance(40 * 24 * time.Hour)
-		fresh, err := h.srv.tickets.Create(ctx, h.users["a_member"], ticket.NewTicket{Subject: "Display", Description: "flickers"})
-		must(t, err)
-		_, err = h.srv.tickets.Reply(ctx, h.users["agent"], fresh.ID, "suspect the zebra strip", true)
-		must(t, err)
+		old, err := h.Svc.Tickets.Create(ctx, h.Users["a_member"], ticket.NewTicket{Subject: "Old noise", Description: "rattling compressor"})
+		webtest.Must(t, err)
+		h.Clock.Advance(40 * 24 * time.Hour)
+		fresh, err := h.Svc.Tickets.Create(ctx, h.Users["a_member"], ticket.NewTicket{Subject: "Display", Description: "flickers"})
+		webtest.Must(t, err)
+		_, err = h.Svc.Tickets.Reply(ctx, h.Users["agent"], fresh.ID, "suspect the zebra strip", true)
+		webtest.Must(t, err)
 		count := func(token, query string) int {
 			t.Helper()
-			resp, m := h.api("GET", "/api/v1/tickets?"+query, token, nil)
-			wantStatus(t, resp, 200, "")
+			resp, m := h.API("GET", "/api/v1/tickets?"+query, token, nil)
+			webtest.WantStatus(t, resp, 200, "")
 			return len(m["items"].([]any))
 		}
-		member, agent := h.token("a_member"), h.token("agent")
+		member, agent := h.Token("a_member"), h.Token("agent")
 		if count(member, "q=RATTLING") != 1 || count(agent, "q=rattling") != 1 {
 			t.Fatal("a public message's words do not find the ticket")
 		}
@@ -40,17 +41,17 @@ func TestTicketSearchCoversMessagesButNotNotesForCustomers(t *testing.T) {
 		if count(member, "created_within=30") != 1 || count(member, "created_within=90") != 2 {
 			t.Fatal("created_within does not narrow by creation time")
 		}
-		resp, _ := h.api("GET", "/api/v1/tickets?created_within=-1", member, nil)
-		wantStatus(t, resp, 422, "")
-		_, err = h.srv.tickets.Update(ctx, h.users["agent"], old.ID, ticket.Change{Status: ptrTo("resolved")})
-		must(t, err)
-		_, err = h.srv.tickets.Rate(ctx, h.users["a_member"], old.ID, 2, "")
-		must(t, err)
+		resp, _ := h.API("GET", "/api/v1/tickets?created_within=-1", member, nil)
+		webtest.WantStatus(t, resp, 422, "")
+		_, err = h.Svc.Tickets.Update(ctx, h.Users["agent"], old.ID, ticket.Change{Status: ptrTo("resolved")})
+		webtest.Must(t, err)
+		_, err = h.Svc.Tickets.Rate(ctx, h.Users["a_member"], old.ID, 2, "")
+		webtest.Must(t, err)
 		if count(agent, "rating=2") != 1 || count(agent, "rating=5") != 0 {
 			t.Fatal("the rating filter does not narrow")
 		}
-		_, body := h.loggedIn("a_member").get("/tickets?q=zebra")
-		wantNotContains(t, body, "Display")
+		_, body := h.LoggedIn("a_member").Get("/tickets?q=zebra")
+		webtest.WantNotContains(t, body, "Display")
 	})
 }
 
@@ -58,24 +59,24 @@ func ptrTo[T any](v T) *T { return &v }
 
 // Lists sort by rating, best first with -rating, unrated last.
 func TestTicketsSortByRating(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		ctx := context.Background()
 		var ids []int64
 		for i, score := range []int{0, 3, 5, 1} {
-			tk, err := h.srv.tickets.Create(ctx, h.users["a_member"], ticket.NewTicket{Subject: "T" + itoa(i), Description: "d"})
-			must(t, err)
+			tk, err := h.Svc.Tickets.Create(ctx, h.Users["a_member"], ticket.NewTicket{Subject: "T" + webtest.Itoa(i), Description: "d"})
+			webtest.Must(t, err)
 			ids = append(ids, tk.ID)
 			if score > 0 {
-				_, err = h.srv.tickets.Update(ctx, h.users["agent"], tk.ID, ticket.Change{Status: ptrTo("resolved")})
-				must(t, err)
-				_, err = h.srv.tickets.Rate(ctx, h.users["a_member"], tk.ID, score, "")
-				must(t, err)
+				_, err = h.Svc.Tickets.Update(ctx, h.Users["agent"], tk.ID, ticket.Change{Status: ptrTo("resolved")})
+				webtest.Must(t, err)
+				_, err = h.Svc.Tickets.Rate(ctx, h.Users["a_member"], tk.ID, score, "")
+				webtest.Must(t, err)
 			}
 		}
 		var got []int64
 		cursor := ""
 		for {
-			_, m := h.api("GET", "/api/v1/tickets?sort=-rating&limit=1"+cursor, h.token("a_member"), nil)
+			_, m := h.API("GET", "/api/v1/tickets?sort=-rating&limit=1"+cursor, h.Token("a_member"), nil)
 			for _, it := range m["items"].([]any) {
 				got = append(got, int64(it.(map[string]any)["id"].(float64)))
 			}

@@ -1,0 +1,21 @@
+package web
+
+import "backoffice/app/web/httpx"
+
+// Internals the tests of package web_test read.
+const (
+	CookieSession = cookieSession
+	CookieDevice  = cookieDevice
+	MaxQueryValue = maxQueryValue
+	ScanRateLimit = scanRateLimit
+	BodyLimit     = bodyLimit
+)
+
+var (
+	ReportLimit = reportLimit
+	ClientAddr  = clientAddr
+	OpenAPIPath = openAPIPath
+	PathParam   = pathParam
+	Routes      = func(s *Server) []httpx.Route { return s.routes }
+	RouteTable  = func(s *Server) []httpx.Route { return s.routeTable() }
+)
