@@ -65,8 +65,8 @@ func (s *Server) ticketView(c *fiber.Ctx) (func(*ticket.Ticket) apiTicket, error
 func toAPITicket(p ticket.Perms, values ticket.FieldValues, t *ticket.Ticket) apiTicket {
 	out := apiTicket{ID: t.ID, Number: t.Number, Subject: t.Subject, Status: t.Status, Channel: t.Channel,
 		CustomerID: t.CustomerID, DeviceID: t.DeviceID, RequesterID: t.RequesterID, Rating: t.Rating,
-		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(), FirstResponseAt: utcPtr(t.FirstResponseAt),
-		ResolvedAt: utcPtr(t.ResolvedAt), ClosedAt: utcPtr(t.ClosedAt), DueAt: utcPtr(t.DueAt), Fields: map[string]any{}}
+		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(), FirstResponseAt: httpx.UTC(t.FirstResponseAt),
+		ResolvedAt: httpx.UTC(t.ResolvedAt), ClosedAt: httpx.UTC(t.ClosedAt), DueAt: httpx.UTC(t.DueAt), Fields: map[string]any{}}
 	for k, v := range values {
 		out.Fields[k] = v
 	}

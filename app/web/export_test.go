@@ -7,12 +7,10 @@ const (
 	CookieSession = cookieSession
 	CookieDevice  = cookieDevice
 	MaxQueryValue = maxQueryValue
-	ScanRateLimit = scanRateLimit
 	BodyLimit     = bodyLimit
 )
 
 var (
-	ReportLimit = reportLimit
 	ClientAddr  = clientAddr
 	OpenAPIPath = openAPIPath
 	PathParam   = pathParam

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"backoffice/app/device/deviceweb"
 	"backoffice/app/web/httpx"
 	"regexp"
 	"strconv"
@@ -108,227 +109,159 @@ var (
 	docDeleteField    = &httpx.APIDoc{Summary: "Delete a data field; its values are no longer shown", Tag: "fields", Status: 204, Errors: []int{403, 404}}
 	docRateTicket     = &httpx.APIDoc{Summary: "Rate a resolved or closed ticket you requested: score 1-5 and an optional comment; rating again replaces it", Tag: "tickets",
 		Request: "Rating", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
-	docDevices = &httpx.APIDoc{Summary: "Devices you may see (your company's; for staff the provider's), filtered, sorted and paged", Tag: "devices",
-		Status: 200, Response: "DeviceList", Query: []string{"status", "site", "category", "q", "due", "customer_id", "sort", "limit", "cursor"}, Errors: []int{403}}
-	docCreateDevice = &httpx.APIDoc{Summary: "Register a device; it gets a fresh QR code", Tag: "devices",
-		Request: "DeviceInput", Status: 201, Response: "Device", Errors: []int{403, 404, 409}}
-	docImportDevices = &httpx.APIDoc{Summary: "Import devices from a CSV body (text/csv): every row or none; problems by line and column", Tag: "devices",
-		Status: 201, Response: "ImportResult", Errors: []int{403, 404, 409, 413, 422},
-		Extra: map[string]any{"requestBody": map[string]any{"required": true, "content": map[string]any{"text/csv": map[string]any{"schema": str}}}}}
-	docExportDevices = &httpx.APIDoc{Summary: "The filtered device list as CSV (formula-like cells neutralised)", Tag: "devices",
-		Status: 200, Response: "CSV", Query: []string{"status", "site", "category", "q", "due", "customer_id", "sort"}, Errors: []int{403}}
-	docDevice       = &httpx.APIDoc{Summary: "One device", Tag: "devices", Status: 200, Response: "Device", Errors: []int{403, 404}}
-	docUpdateDevice = &httpx.APIDoc{Summary: "Change a device; fields left out stay. Customers change name, site, location, notes and status only", Tag: "devices",
-		Request: "DeviceInput", Status: 200, Response: "Device", Errors: []int{403, 404, 409}}
-	docDeleteDevice   = &httpx.APIDoc{Summary: "Delete a device; its code goes back to stock unpaired", Tag: "devices", Status: 204, Errors: []int{403, 404}}
-	docRegenerateCode = &httpx.APIDoc{Summary: "Give a device a new QR code; the old one stops working at once", Tag: "codes",
-		Status: 201, Response: "Code", Errors: []int{403, 404}}
-	docDeviceHistory = &httpx.APIDoc{Summary: "Every change of a device and its codes, newest first", Tag: "devices",
-		Status: 200, Response: "DeviceEventList", Query: []string{"limit", "cursor"}, Errors: []int{403, 404}}
-	docDeviceQR = &httpx.APIDoc{Summary: "The device's QR code as PNG (size 64-1024 px, default 256); cacheable with ETag", Tag: "devices",
-		Status: 200, Response: "PNG", Query: []string{"size"}, Errors: []int{403, 404}}
-	docCodes = &httpx.APIDoc{Summary: "QR codes of the provider, newest first; state filters unpaired, paired, disabled or retired", Tag: "codes",
-		Status: 200, Response: "CodeList", Query: []string{"state", "device_id", "limit", "cursor"}, Errors: []int{403, 404}}
-	docCreateCodes = &httpx.APIDoc{Summary: "Make a batch of unpaired codes ({\"count\": N}, 1-500) to print in advance", Tag: "codes",
-		Request: "CodeBatch", Status: 201, Response: "CodeList", Errors: []int{403, 404}}
-	docUpdateCode = &httpx.APIDoc{Summary: "Enable or disable a code, set or remove its PIN, pair it (device_id) or unpair it (null)", Tag: "codes",
-		Request: "CodeUpdate", Status: 200, Response: "Code", Errors: []int{403, 404, 409}}
 )
 
-func obj(required []string, props map[string]any) map[string]any {
-	o := map[string]any{"type": "object", "properties": props}
-	if len(required) > 0 {
-		o["required"] = required
-	}
-	return o
-}
-
-var (
-	str          = map[string]any{"type": "string"}
-	integer      = map[string]any{"type": "integer", "format": "int64"}
-	dateTime     = map[string]any{"type": "string", "format": "date-time"}
-	date         = map[string]any{"type": "string", "format": "date"}
-	deviceStatus = map[string]any{"type": "string", "enum": []string{"operational", "needs_attention", "out_of_service", "in_maintenance", "retired"}}
-	nullable     = func(s map[string]any) map[string]any {
-		c := map[string]any{}
-		for k, v := range s {
-			c[k] = v
-		}
-		c["nullable"] = true
-		return c
-	}
-	ref    = func(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
-	listOf = func(item string) map[string]any {
-		return obj([]string{"items", "next_cursor"}, map[string]any{
-			"items":       map[string]any{"type": "array", "items": ref(item)},
-			"next_cursor": nullable(str),
-		})
-	}
-)
-
-// schemas are the JSON shapes of the API; tests check responses against them.
-var schemas = map[string]any{
-	"TokenRequest":  obj([]string{"email", "password"}, map[string]any{"email": str, "password": str}),
-	"TokenResponse": obj([]string{"token", "expires_at"}, map[string]any{"token": str, "expires_at": dateTime}),
-	"User": obj([]string{"id", "email", "first_name", "last_name", "role", "organization_id", "language", "time_zone", "status", "last_login_at"},
+// schemas are the JSON shapes of the API: the shell's and those of each
+// domain; tests check responses against them.
+var schemas = mergeSchemas(map[string]any{
+	"TokenRequest":  httpx.Obj([]string{"email", "password"}, map[string]any{"email": httpx.Str, "password": httpx.Str}),
+	"TokenResponse": httpx.Obj([]string{"token", "expires_at"}, map[string]any{"token": httpx.Str, "expires_at": httpx.DateTime}),
+	"User": httpx.Obj([]string{"id", "email", "first_name", "last_name", "role", "organization_id", "language", "time_zone", "status", "last_login_at"},
 		map[string]any{
-			"id": integer, "email": str, "first_name": str, "last_name": str,
+			"id": httpx.Integer, "email": httpx.Str, "first_name": httpx.Str, "last_name": httpx.Str,
 			"role":            map[string]any{"type": "string", "enum": []string{"provider_admin", "provider_agent", "administrator", "moderator", "member"}},
-			"organization_id": integer,
+			"organization_id": httpx.Integer,
 			"language":        map[string]any{"type": "string", "enum": []string{"en", "de", "ru"}},
-			"time_zone":       str,
+			"time_zone":       httpx.Str,
 			"status":          map[string]any{"type": "string", "enum": []string{"active", "disabled", "invited"}},
-			"last_login_at":   nullable(dateTime),
+			"last_login_at":   httpx.Nullable(httpx.DateTime),
 			"warnings": map[string]any{"type": "array", "description": "only when created: accepted input that looks wrong",
-				"items": obj([]string{"field", "message"}, map[string]any{"field": str, "message": str})},
+				"items": httpx.Obj([]string{"field", "message"}, map[string]any{"field": httpx.Str, "message": httpx.Str})},
 		}),
-	"ProfileUpdate": obj(nil, map[string]any{"first_name": str, "last_name": str, "language": str, "time_zone": str}),
-	"PasswordChange": obj([]string{"current_password", "new_password"},
-		map[string]any{"current_password": str, "new_password": str}),
-	"PasswordChanged": obj([]string{"ended_sessions", "revoked_tokens"}, map[string]any{"ended_sessions": integer, "revoked_tokens": integer}),
-	"Session": obj([]string{"id", "ip", "user_agent", "current", "last_seen_at", "expires_at", "created_at"}, map[string]any{
-		"id": integer, "ip": str, "user_agent": str, "current": map[string]any{"type": "boolean"},
-		"last_seen_at": dateTime, "expires_at": dateTime, "created_at": dateTime,
+	"ProfileUpdate": httpx.Obj(nil, map[string]any{"first_name": httpx.Str, "last_name": httpx.Str, "language": httpx.Str, "time_zone": httpx.Str}),
+	"PasswordChange": httpx.Obj([]string{"current_password", "new_password"},
+		map[string]any{"current_password": httpx.Str, "new_password": httpx.Str}),
+	"PasswordChanged": httpx.Obj([]string{"ended_sessions", "revoked_tokens"}, map[string]any{"ended_sessions": httpx.Integer, "revoked_tokens": httpx.Integer}),
+	"Session": httpx.Obj([]string{"id", "ip", "user_agent", "current", "last_seen_at", "expires_at", "created_at"}, map[string]any{
+		"id": httpx.Integer, "ip": httpx.Str, "user_agent": httpx.Str, "current": map[string]any{"type": "boolean"},
+		"last_seen_at": httpx.DateTime, "expires_at": httpx.DateTime, "created_at": httpx.DateTime,
 	}),
-	"SessionList": listOf("Session"),
-	"TokenCreate": obj([]string{"name"}, map[string]any{"name": str,
+	"SessionList": httpx.ListOf("Session"),
+	"TokenCreate": httpx.Obj([]string{"name"}, map[string]any{"name": httpx.Str,
 		"expires_in_days": map[string]any{"type": "integer", "minimum": 1, "maximum": 365, "default": 30}}),
-	"Token": obj([]string{"id", "name", "prefix", "expires_at", "last_used_at", "created_at"}, map[string]any{
-		"id": integer, "name": str, "prefix": str, "token": map[string]any{"type": "string", "description": "only when created"},
-		"expires_at": dateTime, "last_used_at": nullable(dateTime), "created_at": dateTime,
+	"Token": httpx.Obj([]string{"id", "name", "prefix", "expires_at", "last_used_at", "created_at"}, map[string]any{
+		"id": httpx.Integer, "name": httpx.Str, "prefix": httpx.Str, "token": map[string]any{"type": "string", "description": "only when created"},
+		"expires_at": httpx.DateTime, "last_used_at": httpx.Nullable(httpx.DateTime), "created_at": httpx.DateTime,
 	}),
-	"TokenList": listOf("Token"),
-	"AuditEntry": obj([]string{"id", "action", "actor_id", "actor_email", "organization_id", "target_type", "target_id", "ip", "detail", "created_at"},
+	"TokenList": httpx.ListOf("Token"),
+	"AuditEntry": httpx.Obj([]string{"id", "action", "actor_id", "actor_email", "organization_id", "target_type", "target_id", "ip", "detail", "created_at"},
 		map[string]any{
-			"id": integer, "action": str, "actor_id": nullable(integer), "actor_email": str, "organization_id": nullable(integer),
-			"target_type": str, "target_id": nullable(integer), "ip": str, "detail": str, "created_at": dateTime,
+			"id": httpx.Integer, "action": httpx.Str, "actor_id": httpx.Nullable(httpx.Integer), "actor_email": httpx.Str, "organization_id": httpx.Nullable(httpx.Integer),
+			"target_type": httpx.Str, "target_id": httpx.Nullable(httpx.Integer), "ip": httpx.Str, "detail": httpx.Str, "created_at": httpx.DateTime,
 		}),
-	"AuditList": listOf("AuditEntry"),
-	"Problem": obj([]string{"type", "title", "status"}, map[string]any{
-		"type": str, "title": str, "status": map[string]any{"type": "integer"}, "detail": str, "instance": str, "request_id": str,
-		"errors": map[string]any{"type": "array", "items": obj([]string{"field", "message"}, map[string]any{"field": str, "message": str,
+	"AuditList": httpx.ListOf("AuditEntry"),
+	"Problem": httpx.Obj([]string{"type", "title", "status"}, map[string]any{
+		"type": httpx.Str, "title": httpx.Str, "status": map[string]any{"type": "integer"}, "detail": httpx.Str, "instance": httpx.Str, "request_id": httpx.Str,
+		"errors": map[string]any{"type": "array", "items": httpx.Obj([]string{"field", "message"}, map[string]any{"field": httpx.Str, "message": httpx.Str,
 			"line": map[string]any{"type": "integer", "description": "line of an uploaded file (CSV import)"}})},
 	}),
 	"OpenAPI": map[string]any{"type": "object"},
-	"Customer": obj([]string{"id", "name", "email_domains", "address", "phone", "notes", "independent", "independent_at", "created_at"},
-		map[string]any{"id": integer, "name": str, "email_domains": map[string]any{"type": "array", "items": str},
-			"address": str, "phone": str, "notes": str, "independent": map[string]any{"type": "boolean"},
-			"independent_at": nullable(dateTime), "created_at": dateTime}),
-	"CustomerList": listOf("Customer"),
-	"CustomerInput": obj(nil, map[string]any{"name": str, "email_domains": map[string]any{"type": "array", "items": str},
-		"address": str, "phone": str, "notes": str}),
-	"Invitation": obj([]string{"id", "organization_id", "user_id", "email", "first_name", "last_name", "language", "role", "state",
+	"Customer": httpx.Obj([]string{"id", "name", "email_domains", "address", "phone", "notes", "independent", "independent_at", "created_at"},
+		map[string]any{"id": httpx.Integer, "name": httpx.Str, "email_domains": map[string]any{"type": "array", "items": httpx.Str},
+			"address": httpx.Str, "phone": httpx.Str, "notes": httpx.Str, "independent": map[string]any{"type": "boolean"},
+			"independent_at": httpx.Nullable(httpx.DateTime), "created_at": httpx.DateTime}),
+	"CustomerList": httpx.ListOf("Customer"),
+	"CustomerInput": httpx.Obj(nil, map[string]any{"name": httpx.Str, "email_domains": map[string]any{"type": "array", "items": httpx.Str},
+		"address": httpx.Str, "phone": httpx.Str, "notes": httpx.Str}),
+	"Invitation": httpx.Obj([]string{"id", "organization_id", "user_id", "email", "first_name", "last_name", "language", "role", "state",
 		"expires_at", "accepted_at", "sent_count", "created_at"}, map[string]any{
-		"id": integer, "organization_id": integer, "user_id": nullable(integer), "email": str, "first_name": str, "last_name": str,
-		"language": str, "role": str, "state": map[string]any{"type": "string", "enum": []string{"pending", "accepted", "expired"}},
-		"expires_at": dateTime, "accepted_at": nullable(dateTime), "sent_count": integer, "created_at": dateTime}),
-	"InvitationList": listOf("Invitation"),
-	"InvitationInput": obj([]string{"first_name", "email", "role"}, map[string]any{"first_name": str, "last_name": str, "email": str,
+		"id": httpx.Integer, "organization_id": httpx.Integer, "user_id": httpx.Nullable(httpx.Integer), "email": httpx.Str, "first_name": httpx.Str, "last_name": httpx.Str,
+		"language": httpx.Str, "role": httpx.Str, "state": map[string]any{"type": "string", "enum": []string{"pending", "accepted", "expired"}},
+		"expires_at": httpx.DateTime, "accepted_at": httpx.Nullable(httpx.DateTime), "sent_count": httpx.Integer, "created_at": httpx.DateTime}),
+	"InvitationList": httpx.ListOf("Invitation"),
+	"InvitationInput": httpx.Obj([]string{"first_name", "email", "role"}, map[string]any{"first_name": httpx.Str, "last_name": httpx.Str, "email": httpx.Str,
 		"language": map[string]any{"type": "string", "enum": []string{"en", "de", "ru"}, "default": "en"},
 		"role":     map[string]any{"type": "string", "enum": []string{"administrator", "moderator", "member"}}}),
-	"AcceptInvitation": obj([]string{"token", "password"}, map[string]any{"token": str, "password": str}),
-	"UserList":         listOf("User"),
-	"UserInput": obj([]string{"first_name", "email", "role"}, map[string]any{"first_name": str, "last_name": str, "email": str,
+	"AcceptInvitation": httpx.Obj([]string{"token", "password"}, map[string]any{"token": httpx.Str, "password": httpx.Str}),
+	"UserList":         httpx.ListOf("User"),
+	"UserInput": httpx.Obj([]string{"first_name", "email", "role"}, map[string]any{"first_name": httpx.Str, "last_name": httpx.Str, "email": httpx.Str,
 		"language": map[string]any{"type": "string", "enum": []string{"en", "de", "ru"}, "default": "en"},
-		"role":     str, "organization_id": map[string]any{"type": "integer", "description": "staff only: a customer to create the user in; default your own organization"}}),
-	"UserUpdate": obj(nil, map[string]any{"first_name": str, "last_name": str, "role": str, "language": str, "time_zone": str}),
-	"Device": obj([]string{"id", "customer_id", "name", "serial_number", "manufacturer", "model", "category", "site", "location",
-		"status", "status_changed_at", "installed_on", "warranty_until", "last_service_on", "next_service_due", "notes", "code",
-		"code_id", "code_url", "created_at", "updated_at"}, map[string]any{
-		"id": integer, "customer_id": nullable(integer), "name": str, "serial_number": str, "manufacturer": str, "model": str,
-		"category": str, "site": str, "location": str, "status": deviceStatus, "status_changed_at": dateTime,
-		"installed_on": nullable(date), "warranty_until": nullable(date), "last_service_on": nullable(date),
-		"next_service_due": nullable(date), "notes": str, "code": nullable(str), "code_id": nullable(integer),
-		"code_url": nullable(str), "created_at": dateTime, "updated_at": nullable(dateTime)}),
-	"DeviceList": listOf("Device"),
-	"DeviceInput": obj(nil, map[string]any{"customer_id": nullable(integer), "name": str, "serial_number": str,
-		"manufacturer": str, "model": str, "category": str, "site": str, "location": str, "status": deviceStatus,
-		"installed_on": nullable(date), "warranty_until": nullable(date), "last_service_on": nullable(date),
-		"next_service_due": nullable(date), "notes": str}),
-	"DeviceEvent": obj([]string{"id", "action", "field", "from", "to", "code_id", "actor_id", "actor_name", "created_at"}, map[string]any{
-		"id": integer, "action": str, "field": str, "from": str, "to": str, "code_id": nullable(integer),
-		"actor_id": nullable(integer), "actor_name": str, "created_at": dateTime}),
-	"DeviceEventList": listOf("DeviceEvent"),
-	"Code": obj([]string{"id", "token", "url", "state", "active", "has_pin", "device_id", "paired_at", "retired_at", "created_at"},
-		map[string]any{"id": integer, "token": str, "url": str,
-			"state":  map[string]any{"type": "string", "enum": []string{"active", "disabled", "retired"}},
-			"active": map[string]any{"type": "boolean"}, "has_pin": map[string]any{"type": "boolean"},
-			"device_id": nullable(integer), "paired_at": nullable(dateTime), "retired_at": nullable(dateTime), "created_at": dateTime}),
-	"CodeList":  listOf("Code"),
-	"CodeBatch": obj([]string{"count"}, map[string]any{"count": map[string]any{"type": "integer", "minimum": 1, "maximum": 500}}),
-	"CodeUpdate": obj(nil, map[string]any{"active": map[string]any{"type": "boolean"},
-		"pin":       nullable(map[string]any{"type": "string", "pattern": "^[0-9]{4,8}$"}),
-		"device_id": nullable(integer)}),
-	"ImportResult": obj([]string{"imported"}, map[string]any{"imported": integer}),
-	"CSV":          map[string]any{"type": "string", "format": "text/csv"},
-	"File":         map[string]any{"type": "string", "format": "binary"},
-	"Field": obj([]string{"id", "key", "label", "kind", "options", "shown", "editable", "position"}, map[string]any{"id": integer,
-		"key": map[string]any{"type": "string", "description": "the key of its value in a ticket's fields"}, "label": str,
+		"role":     httpx.Str, "organization_id": map[string]any{"type": "integer", "description": "staff only: a customer to create the user in; default your own organization"}}),
+	"UserUpdate": httpx.Obj(nil, map[string]any{"first_name": httpx.Str, "last_name": httpx.Str, "role": httpx.Str, "language": httpx.Str, "time_zone": httpx.Str}),
+	"CSV":        map[string]any{"type": "string", "format": "text/csv"},
+	"File":       map[string]any{"type": "string", "format": "binary"},
+	"Field": httpx.Obj([]string{"id", "key", "label", "kind", "options", "shown", "editable", "position"}, map[string]any{"id": httpx.Integer,
+		"key": map[string]any{"type": "string", "description": "the key of its value in a ticket's fields"}, "label": httpx.Str,
 		"kind":    map[string]any{"type": "string", "enum": []string{"text", "number", "date", "select", "checkbox"}},
-		"options": map[string]any{"type": "array", "items": str}, "shown": map[string]any{"type": "boolean"},
-		"editable": map[string]any{"type": "boolean"}, "position": integer}),
-	"FieldList": listOf("Field"),
-	"FieldInput": obj(nil, map[string]any{"label": str, "kind": str, "options": map[string]any{"type": "array", "items": str},
-		"shown": map[string]any{"type": "boolean"}, "editable": map[string]any{"type": "boolean"}, "position": integer}),
-	"Template":      obj([]string{"id", "name", "body", "updated_at"}, map[string]any{"id": integer, "name": str, "body": str, "updated_at": dateTime}),
-	"TemplateList":  listOf("Template"),
-	"TemplateInput": obj(nil, map[string]any{"name": str, "body": str}),
-	"Attachment": obj([]string{"id", "filename", "content_type", "size", "url"}, map[string]any{"id": integer, "filename": str,
-		"content_type": str, "size": integer, "url": str}),
+		"options": map[string]any{"type": "array", "items": httpx.Str}, "shown": map[string]any{"type": "boolean"},
+		"editable": map[string]any{"type": "boolean"}, "position": httpx.Integer}),
+	"FieldList": httpx.ListOf("Field"),
+	"FieldInput": httpx.Obj(nil, map[string]any{"label": httpx.Str, "kind": httpx.Str, "options": map[string]any{"type": "array", "items": httpx.Str},
+		"shown": map[string]any{"type": "boolean"}, "editable": map[string]any{"type": "boolean"}, "position": httpx.Integer}),
+	"Template":      httpx.Obj([]string{"id", "name", "body", "updated_at"}, map[string]any{"id": httpx.Integer, "name": httpx.Str, "body": httpx.Str, "updated_at": httpx.DateTime}),
+	"TemplateList":  httpx.ListOf("Template"),
+	"TemplateInput": httpx.Obj(nil, map[string]any{"name": httpx.Str, "body": httpx.Str}),
+	"Attachment": httpx.Obj([]string{"id", "filename", "content_type", "size", "url"}, map[string]any{"id": httpx.Integer, "filename": httpx.Str,
+		"content_type": httpx.Str, "size": httpx.Integer, "url": httpx.Str}),
 	"PNG": map[string]any{"type": "string", "format": "binary"},
-	"Ticket": obj([]string{"id", "number", "subject", "status", "channel", "customer_id", "device_id", "requester_id", "fields", "rating",
+	"Ticket": httpx.Obj([]string{"id", "number", "subject", "status", "channel", "customer_id", "device_id", "requester_id", "fields", "rating",
 		"created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "due_at"}, map[string]any{
-		"id": integer, "number": integer, "subject": str,
+		"id": httpx.Integer, "number": httpx.Integer, "subject": httpx.Str,
 		"status":      map[string]any{"type": "string", "enum": []string{"new", "open", "pending", "resolved", "closed"}},
 		"priority":    map[string]any{"type": "string", "enum": []string{"low", "normal", "high", "urgent"}, "description": "when your permissions show it"},
 		"type":        map[string]any{"type": "string", "description": "when your permissions show it"},
 		"channel":     map[string]any{"type": "string", "enum": []string{"web", "email", "phone", "messenger", "qr", "video"}},
-		"customer_id": integer, "device_id": nullable(integer), "requester_id": nullable(integer),
-		"assignee_id": nullable(integer), "group": str, "tags": map[string]any{"type": "array", "items": str},
-		"fields": map[string]any{"type": "object"}, "rating": nullable(integer),
-		"created_at": dateTime, "updated_at": dateTime, "first_response_at": nullable(dateTime),
-		"resolved_at": nullable(dateTime), "closed_at": nullable(dateTime), "due_at": nullable(dateTime)}),
-	"TicketList": listOf("Ticket"),
-	"TicketInput": obj([]string{"subject", "description"}, map[string]any{"subject": str, "description": str,
-		"device_id": integer, "priority": str, "type": str, "tags": map[string]any{"type": "array", "items": str},
+		"customer_id": httpx.Integer, "device_id": httpx.Nullable(httpx.Integer), "requester_id": httpx.Nullable(httpx.Integer),
+		"assignee_id": httpx.Nullable(httpx.Integer), "group": httpx.Str, "tags": map[string]any{"type": "array", "items": httpx.Str},
+		"fields": map[string]any{"type": "object"}, "rating": httpx.Nullable(httpx.Integer),
+		"created_at": httpx.DateTime, "updated_at": httpx.DateTime, "first_response_at": httpx.Nullable(httpx.DateTime),
+		"resolved_at": httpx.Nullable(httpx.DateTime), "closed_at": httpx.Nullable(httpx.DateTime), "due_at": httpx.Nullable(httpx.DateTime)}),
+	"TicketList": httpx.ListOf("Ticket"),
+	"TicketInput": httpx.Obj([]string{"subject", "description"}, map[string]any{"subject": httpx.Str, "description": httpx.Str,
+		"device_id": httpx.Integer, "priority": httpx.Str, "type": httpx.Str, "tags": map[string]any{"type": "array", "items": httpx.Str},
 		"group":        map[string]any{"type": "string", "description": "staff, or customers whom the group is editable for"},
 		"assignee_id":  map[string]any{"type": "integer", "description": "staff, or customers whom the assignee is editable for: an active agent of the provider"},
 		"customer_id":  map[string]any{"type": "integer", "description": "staff: the customer"},
 		"requester_id": map[string]any{"type": "integer", "description": "staff: a user of that customer"},
 		"channel":      map[string]any{"type": "string", "enum": []string{"web", "email", "phone", "messenger"}, "description": "staff; default phone"},
 		"fields":       map[string]any{"type": "object", "description": "data field key → value (customers: editable fields only)"}}),
-	"TicketUpdate": obj(nil, map[string]any{"fields": map[string]any{"type": "object", "description": "data field key → value; \"\" clears"}, "subject": str, "status": str, "priority": str, "type": str, "group": str,
-		"tags": map[string]any{"type": "array", "items": str}, "assignee_id": nullable(integer), "device_id": nullable(integer)}),
-	"Message": obj([]string{"id", "author_id", "author_name", "body", "created_at"}, map[string]any{"id": integer,
-		"author_id": nullable(integer), "author_name": str, "body": str, "internal": map[string]any{"type": "boolean", "description": "staff only"},
-		"attachments": map[string]any{"type": "array", "items": ref("Attachment")},
-		"created_at":  dateTime}),
-	"MessageList": listOf("Message"),
+	"TicketUpdate": httpx.Obj(nil, map[string]any{"fields": map[string]any{"type": "object", "description": "data field key → value; \"\" clears"}, "subject": httpx.Str, "status": httpx.Str, "priority": httpx.Str, "type": httpx.Str, "group": httpx.Str,
+		"tags": map[string]any{"type": "array", "items": httpx.Str}, "assignee_id": httpx.Nullable(httpx.Integer), "device_id": httpx.Nullable(httpx.Integer)}),
+	"Message": httpx.Obj([]string{"id", "author_id", "author_name", "body", "created_at"}, map[string]any{"id": httpx.Integer,
+		"author_id": httpx.Nullable(httpx.Integer), "author_name": httpx.Str, "body": httpx.Str, "internal": map[string]any{"type": "boolean", "description": "staff only"},
+		"attachments": map[string]any{"type": "array", "items": httpx.Ref("Attachment")},
+		"created_at":  httpx.DateTime}),
+	"MessageList": httpx.ListOf("Message"),
 	"PermissionSettings": map[string]any{"type": "object", "description": "permission → allow, deny or inherit; permissions: see_all, view_priority, edit_priority, view_type, edit_type, view_tags, edit_tags, see_assignee, edit_assignee, close, see_group, edit_group",
 		"additionalProperties": map[string]any{"type": "string", "enum": []string{"allow", "deny", "inherit"}}},
-	"CompanyPermissions": obj([]string{"settings", "effective"}, map[string]any{"settings": ref("PermissionSettings"),
+	"CompanyPermissions": httpx.Obj([]string{"settings", "effective"}, map[string]any{"settings": httpx.Ref("PermissionSettings"),
 		"effective": map[string]any{"type": "object", "description": "role → permission → allowed"}}),
-	"UserPermissions": obj([]string{"settings", "company", "effective"}, map[string]any{"settings": ref("PermissionSettings"),
-		"company": ref("PermissionSettings"), "effective": map[string]any{"type": "object", "description": "permission → allowed"}}),
-	"Rating": obj([]string{"score"}, map[string]any{"score": map[string]any{"type": "integer", "minimum": 1, "maximum": 5}, "comment": str}),
-	"MessageInput": obj([]string{"body"}, map[string]any{"body": str, "internal": map[string]any{"type": "boolean", "description": "staff: an internal note"},
+	"UserPermissions": httpx.Obj([]string{"settings", "company", "effective"}, map[string]any{"settings": httpx.Ref("PermissionSettings"),
+		"company": httpx.Ref("PermissionSettings"), "effective": map[string]any{"type": "object", "description": "permission → allowed"}}),
+	"Rating": httpx.Obj([]string{"score"}, map[string]any{"score": map[string]any{"type": "integer", "minimum": 1, "maximum": 5}, "comment": httpx.Str}),
+	"MessageInput": httpx.Obj([]string{"body"}, map[string]any{"body": httpx.Str, "internal": map[string]any{"type": "boolean", "description": "staff: an internal note"},
 		"files": map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "binary"}, "description": "as multipart/form-data: up to 5 files of 3 MB (images, PDF, text, zip)"}}),
-	"StandardField": obj([]string{"name", "shown", "editable", "stored"}, map[string]any{
+	"StandardField": httpx.Obj([]string{"name", "shown", "editable", "stored"}, map[string]any{
 		"name":     map[string]any{"type": "string", "enum": []string{"priority", "assignee", "group"}},
 		"shown":    map[string]any{"type": "boolean", "description": "customers see it in the back office"},
 		"editable": map[string]any{"type": "boolean", "description": "customers may change it (only when shown)"},
 		"stored":   map[string]any{"type": "boolean", "description": "false while the role defaults apply"}}),
-	"StandardFieldList": listOf("StandardField"),
-	"TicketType": obj([]string{"key", "label", "name", "active", "builtin", "position"}, map[string]any{"key": str,
+	"StandardFieldList": httpx.ListOf("StandardField"),
+	"TicketType": httpx.Obj([]string{"key", "label", "name", "active", "builtin", "position"}, map[string]any{"key": httpx.Str,
 		"label":   map[string]any{"type": "string", "description": "the provider's own label; \"\" for a built-in type under its translated name"},
 		"name":    map[string]any{"type": "string", "description": "the type as the reader sees it"},
 		"active":  map[string]any{"type": "boolean", "description": "offered for new choices"},
-		"builtin": map[string]any{"type": "boolean"}, "position": integer}),
-	"TicketTypeList":     listOf("TicketType"),
-	"TicketTypeInput":    obj(nil, map[string]any{"label": str, "active": map[string]any{"type": "boolean"}}),
-	"StandardFieldInput": obj(nil, map[string]any{"shown": map[string]any{"type": "boolean"}, "editable": map[string]any{"type": "boolean"}}),
-	"EmailCheck": obj([]string{"email", "valid", "taken", "customer"}, map[string]any{"email": str,
-		"valid": map[string]any{"type": "boolean"}, "taken": map[string]any{"type": "boolean"}, "customer": nullable(ref("Customer"))}),
+		"builtin": map[string]any{"type": "boolean"}, "position": httpx.Integer}),
+	"TicketTypeList":     httpx.ListOf("TicketType"),
+	"TicketTypeInput":    httpx.Obj(nil, map[string]any{"label": httpx.Str, "active": map[string]any{"type": "boolean"}}),
+	"StandardFieldInput": httpx.Obj(nil, map[string]any{"shown": map[string]any{"type": "boolean"}, "editable": map[string]any{"type": "boolean"}}),
+	"EmailCheck": httpx.Obj([]string{"email", "valid", "taken", "customer"}, map[string]any{"email": httpx.Str,
+		"valid": map[string]any{"type": "boolean"}, "taken": map[string]any{"type": "boolean"}, "customer": httpx.Nullable(httpx.Ref("Customer"))}),
+}, deviceweb.Schemas)
+
+// mergeSchemas joins the schemas of the parts; a name declared twice is a
+// mistake that would hide one of the shapes.
+func mergeSchemas(parts ...map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, p := range parts {
+		for name, sch := range p {
+			if _, dup := out[name]; dup {
+				panic("OpenAPI schema " + name + " declared twice")
+			}
+			out[name] = sch
+		}
+	}
+	return out
 }
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)
@@ -357,7 +290,7 @@ func (s *Server) openAPIDocument() map[string]any {
 			if mime == "" {
 				mime = "application/json"
 			}
-			okResp["content"] = map[string]any{mime: map[string]any{"schema": ref(d.Response)}}
+			okResp["content"] = map[string]any{mime: map[string]any{"schema": httpx.Ref(d.Response)}}
 		}
 		responses[strconv.Itoa(d.Status)] = okResp
 		errs := append([]int{}, d.Errors...)
@@ -367,14 +300,14 @@ func (s *Server) openAPIDocument() map[string]any {
 		if d.Request != "" {
 			errs = append(errs, 400, 415, 422)
 			op["requestBody"] = map[string]any{"required": true,
-				"content": map[string]any{"application/json": map[string]any{"schema": ref(d.Request)}}}
+				"content": map[string]any{"application/json": map[string]any{"schema": httpx.Ref(d.Request)}}}
 		}
 		if len(d.Query) > 0 {
 			errs = append(errs, 422)
 		}
 		for _, code := range errs {
 			responses[strconv.Itoa(code)] = map[string]any{"description": statusText[code],
-				"content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
+				"content": map[string]any{"application/problem+json": map[string]any{"schema": httpx.Ref("Problem")}}}
 		}
 		op["responses"] = responses
 		for k, v := range d.Extra {
@@ -382,7 +315,7 @@ func (s *Server) openAPIDocument() map[string]any {
 		}
 		var params []map[string]any
 		for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": integer})
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": httpx.Integer})
 		}
 		for _, q := range d.Query {
 			sch := map[string]any{"type": "string", "maxLength": maxQuery(q)}

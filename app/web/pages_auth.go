@@ -12,14 +12,14 @@ import (
 
 func (s *Server) showLoginPage(c *fiber.Ctx) error {
 	if httpx.CurrentUser(c) != nil {
-		return c.Redirect(firstNonEmpty(safeNext(c.Query("next")), "/"), fiber.StatusSeeOther)
+		return c.Redirect(firstNonEmpty(httpx.SafeNext(c.Query("next")), "/"), fiber.StatusSeeOther)
 	}
-	return httpx.Render(c, fiber.StatusOK, views.LoginPage(s.kit.Page(c, httpx.Tr(c).T("login.title")), views.NewForm(), safeNext(c.Query("next"))))
+	return httpx.Render(c, fiber.StatusOK, views.LoginPage(s.kit.Page(c, httpx.Tr(c).T("login.title")), views.NewForm(), httpx.SafeNext(c.Query("next"))))
 }
 
 func (s *Server) login(c *fiber.Ctx) error {
 	f := httpx.FormFrom(c, "email")
-	next := safeNext(c.FormValue("next"))
+	next := httpx.SafeNext(c.FormValue("next"))
 	email := c.FormValue("email")
 	token, u, err := s.auth.Login(c.UserContext(), auth.Credentials{
 		Email: email, Password: c.FormValue("password"), IP: httpx.ClientIP(c), KnownDevice: s.knownDevice(c, email),

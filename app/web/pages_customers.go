@@ -13,8 +13,6 @@ import (
 	"backoffice/views"
 )
 
-const pageSize = 25
-
 func (s *Server) showCustomers(c *fiber.Ctx) error {
 	var cur customerCursor
 	if v := c.Query("after"); v != "" {
@@ -23,7 +21,7 @@ func (s *Server) showCustomers(c *fiber.Ctx) error {
 		}
 	}
 	q := httpx.PageSearch(c)
-	page, err := s.people.Customers(c.UserContext(), httpx.Actor(c), q, cur.Name, cur.ID, pageSize)
+	page, err := s.people.Customers(c.UserContext(), httpx.Actor(c), q, cur.Name, cur.ID, httpx.PageSize)
 	if err != nil {
 		return err
 	}
@@ -121,7 +119,7 @@ func (s *Server) showCustomer(c *fiber.Ctx) error {
 		return err
 	}
 	d := views.CustomerData{Customer: o, Tab: "users", CanManage: !o.Independent, InvitationOK: !o.Independent}
-	users, next, err := s.people.Users(ctx, a, people.UserQuery{CustomerID: o.ID}, userCursorQuery(c), pageSize)
+	users, next, err := s.people.Users(ctx, a, people.UserQuery{CustomerID: o.ID}, userCursorQuery(c), httpx.PageSize)
 	if err != nil {
 		return err
 	}
@@ -139,7 +137,7 @@ func (s *Server) showInvitations(c *fiber.Ctx) error {
 		return err
 	}
 	before := httpx.ParseBefore(c)
-	invs, more, err := s.people.Invitations(ctx, a, o.ID, before, pageSize)
+	invs, more, err := s.people.Invitations(ctx, a, o.ID, before, httpx.PageSize)
 	if err != nil {
 		return err
 	}

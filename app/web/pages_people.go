@@ -35,7 +35,7 @@ func (s *Server) showPeople(c *fiber.Ctx) error {
 	u, t := httpx.CurrentUser(c), httpx.Tr(c)
 	after := userCursorQuery(c)
 	q := httpx.PageSearch(c)
-	users, next, err := s.people.OwnUsers(c.UserContext(), httpx.Actor(c), q, after, pageSize)
+	users, next, err := s.people.OwnUsers(c.UserContext(), httpx.Actor(c), q, after, httpx.PageSize)
 	if err != nil {
 		return err
 	}

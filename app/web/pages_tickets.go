@@ -55,7 +55,7 @@ func (s *Server) showTickets(c *fiber.Ctx) error {
 			return c.Redirect("/tickets", fiber.StatusSeeOther)
 		}
 	}
-	page, err := s.tickets.List(ctx, u, f, sort, after, pageSize)
+	page, err := s.tickets.List(ctx, u, f, sort, after, httpx.PageSize)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (s *Server) showTickets(c *fiber.Ctx) error {
 	}
 	d.Query = views.TicketQuery(d, f.Status)
 	if page.Next != nil {
-		d.NextHref = "/tickets?" + joinQuery(d.Query, "after="+httpx.EncodePageKey(page.Next))
+		d.NextHref = "/tickets?" + httpx.JoinQuery(d.Query, "after="+httpx.EncodePageKey(page.Next))
 	}
 	if after != nil {
 		d.FirstHref = "/tickets?" + d.Query
@@ -422,7 +422,7 @@ func (s *Server) exportTickets(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	list, err := s.tickets.Export(c.UserContext(), httpx.CurrentUser(c), f, sort, maxExport)
+	list, err := s.tickets.Export(c.UserContext(), httpx.CurrentUser(c), f, sort, httpx.MaxExport)
 	if err != nil {
 		return err
 	}
@@ -431,7 +431,7 @@ func (s *Server) exportTickets(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="tickets-`+s.today(c).String()+`.csv"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="tickets-`+device.DateOf(s.kit.UserNow(c)).String()+`.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
 }
@@ -439,7 +439,7 @@ func (s *Server) exportTickets(c *fiber.Ctx) error {
 // bulkTickets assigns or changes the status of the selected tickets.
 func (s *Server) bulkTickets(c *fiber.Ctx) error {
 	back := "/tickets"
-	if q := c.FormValue("back"); q != "" && safeNext("/tickets?"+q) != "" {
+	if q := c.FormValue("back"); q != "" && httpx.SafeNext("/tickets?"+q) != "" {
 		back = "/tickets?" + q
 	}
 	var ch ticket.Change

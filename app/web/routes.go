@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/apperr"
+	"backoffice/app/device/deviceweb"
 	"backoffice/app/org"
 	"backoffice/app/people"
 	"backoffice/app/web/httpx"
@@ -15,6 +16,7 @@ import (
 // routeTable lists every route of the application with the permission it
 // needs. It is the one place to read who may call what.
 func (s *Server) routeTable() []httpx.Route {
+	dw := s.deviceWeb
 	return []httpx.Route{
 		// Operations.
 		{Method: "GET", Path: "/healthz", Perm: httpx.Public, Handler: s.healthz},
@@ -88,26 +90,26 @@ func (s *Server) routeTable() []httpx.Route {
 
 		// Devices and their QR codes. Customers see their company's devices;
 		// staff their provider's. Fixed paths come before /devices/:id.
-		{Method: "GET", Path: "/devices", Perm: perm("device", "read"), Handler: s.showDevices},
-		{Method: "GET", Path: "/devices/new", Perm: perm("device", "create"), Handler: s.showNewDevice},
-		{Method: "POST", Path: "/devices", Perm: perm("device", "create"), Handler: s.createDevice},
-		{Method: "GET", Path: "/devices/import", Perm: perm("device", "create"), Handler: s.showImportDevices},
-		{Method: "POST", Path: "/devices/import", Perm: perm("device", "create"), Handler: s.importDevices},
-		{Method: "GET", Path: "/devices/export", Perm: perm("device", "read"), Handler: s.exportDevices},
-		{Method: "GET", Path: "/devices/labels", Perm: perm("device", "read"), Handler: s.deviceLabels},
-		{Method: "GET", Path: "/devices/:id", Perm: perm("device", "read"), Handler: s.showDevice},
-		{Method: "GET", Path: "/devices/:id/edit", Perm: perm("device", "update"), Handler: s.showEditDevice},
-		{Method: "POST", Path: "/devices/:id", Perm: perm("device", "update"), Handler: s.updateDevice},
-		{Method: "POST", Path: "/devices/:id/status", Perm: perm("device", "update"), Handler: s.setDeviceStatus},
-		{Method: "POST", Path: "/devices/:id/delete", Perm: perm("device", "delete"), Handler: s.deleteDevice},
-		{Method: "POST", Path: "/devices/:id/code", Perm: perm("code", "create"), Handler: s.regenerateCode},
-		{Method: "POST", Path: "/devices/:id/pair", Perm: perm("code", "update"), Handler: s.pairDevice},
-		{Method: "GET", Path: "/devices/:id/qr.png", Perm: perm("device", "read"), Handler: s.deviceQR},
-		{Method: "GET", Path: "/codes", Perm: perm("code", "read"), Handler: s.showCodes},
-		{Method: "POST", Path: "/codes", Perm: perm("code", "create"), Handler: s.createCodes},
-		{Method: "GET", Path: "/codes/labels", Perm: perm("code", "read"), Handler: s.codeLabels},
-		{Method: "GET", Path: "/codes/:id/qr.png", Perm: perm("code", "read"), Handler: s.codeQR},
-		{Method: "POST", Path: "/codes/:id", Perm: perm("code", "update"), Handler: s.updateCode},
+		{Method: "GET", Path: "/devices", Perm: perm("device", "read"), Handler: dw.ShowDevices},
+		{Method: "GET", Path: "/devices/new", Perm: perm("device", "create"), Handler: dw.ShowNewDevice},
+		{Method: "POST", Path: "/devices", Perm: perm("device", "create"), Handler: dw.CreateDevice},
+		{Method: "GET", Path: "/devices/import", Perm: perm("device", "create"), Handler: dw.ShowImportDevices},
+		{Method: "POST", Path: "/devices/import", Perm: perm("device", "create"), Handler: dw.ImportDevices},
+		{Method: "GET", Path: "/devices/export", Perm: perm("device", "read"), Handler: dw.ExportDevices},
+		{Method: "GET", Path: "/devices/labels", Perm: perm("device", "read"), Handler: dw.DeviceLabels},
+		{Method: "GET", Path: "/devices/:id", Perm: perm("device", "read"), Handler: dw.ShowDevice},
+		{Method: "GET", Path: "/devices/:id/edit", Perm: perm("device", "update"), Handler: dw.ShowEditDevice},
+		{Method: "POST", Path: "/devices/:id", Perm: perm("device", "update"), Handler: dw.UpdateDevice},
+		{Method: "POST", Path: "/devices/:id/status", Perm: perm("device", "update"), Handler: dw.SetDeviceStatus},
+		{Method: "POST", Path: "/devices/:id/delete", Perm: perm("device", "delete"), Handler: dw.DeleteDevice},
+		{Method: "POST", Path: "/devices/:id/code", Perm: perm("code", "create"), Handler: dw.RegenerateCode},
+		{Method: "POST", Path: "/devices/:id/pair", Perm: perm("code", "update"), Handler: dw.PairDevice},
+		{Method: "GET", Path: "/devices/:id/qr.png", Perm: perm("device", "read"), Handler: dw.DeviceQR},
+		{Method: "GET", Path: "/codes", Perm: perm("code", "read"), Handler: dw.ShowCodes},
+		{Method: "POST", Path: "/codes", Perm: perm("code", "create"), Handler: dw.CreateCodes},
+		{Method: "GET", Path: "/codes/labels", Perm: perm("code", "read"), Handler: dw.CodeLabels},
+		{Method: "GET", Path: "/codes/:id/qr.png", Perm: perm("code", "read"), Handler: dw.CodeQR},
+		{Method: "POST", Path: "/codes/:id", Perm: perm("code", "update"), Handler: dw.UpdateCode},
 
 		// Service cases. Customers see their company's (or their own)
 		// tickets; staff the provider's queue.
@@ -139,10 +141,10 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "POST", Path: "/templates/:id/delete", Perm: perm("template", "delete"), Handler: s.deleteTemplate},
 
 		// The public page of a scanned label (rate limited per address).
-		{Method: "GET", Path: "/c/:code", Perm: httpx.Public, Handler: s.showScan},
-		{Method: "POST", Path: "/c/:code", Perm: httpx.Public, Handler: s.unlockScan},
-		{Method: "POST", Path: "/c/:code/pair", Perm: perm("code", "update"), Handler: s.pairScanned},
-		{Method: "POST", Path: "/c/:code/report", Perm: httpx.Public, Handler: s.reportProblem},
+		{Method: "GET", Path: "/c/:code", Perm: httpx.Public, Handler: dw.ShowScan},
+		{Method: "POST", Path: "/c/:code", Perm: httpx.Public, Handler: dw.UnlockScan},
+		{Method: "POST", Path: "/c/:code/pair", Perm: perm("code", "update"), Handler: dw.PairScanned},
+		{Method: "POST", Path: "/c/:code/report", Perm: httpx.Public, Handler: dw.ReportProblem},
 
 		// The provider's own details (shown on the public scan page).
 		{Method: "GET", Path: "/settings/organization", Perm: perm("setting", "read"), Handler: s.showOrganizationSettings},
@@ -214,19 +216,19 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "DELETE", Path: "/api/v1/ticket-fields/:id", Perm: perm("datafield", "delete"), Handler: s.apiDeleteField, Doc: docDeleteField},
 		{Method: "GET", Path: "/api/v1/organization", Perm: perm("setting", "read"), Handler: s.apiOrganization, Doc: docOrganization},
 		{Method: "PATCH", Path: "/api/v1/organization", Perm: perm("setting", "update"), Handler: s.apiUpdateOrganization, Doc: docUpdateOrganization},
-		{Method: "GET", Path: "/api/v1/codes", Perm: perm("code", "read"), Handler: s.apiCodes, Doc: docCodes},
-		{Method: "POST", Path: "/api/v1/codes", Perm: perm("code", "create"), Handler: s.apiCreateCodes, Doc: docCreateCodes},
-		{Method: "PATCH", Path: "/api/v1/codes/:id", Perm: perm("code", "update"), Handler: s.apiUpdateCode, Doc: docUpdateCode},
-		{Method: "GET", Path: "/api/v1/devices", Perm: perm("device", "read"), Handler: s.apiDevices, Doc: docDevices},
-		{Method: "POST", Path: "/api/v1/devices", Perm: perm("device", "create"), Handler: s.apiCreateDevice, Doc: docCreateDevice},
-		{Method: "POST", Path: "/api/v1/devices/import", Perm: perm("device", "create"), Handler: s.apiImportDevices, Doc: docImportDevices},
-		{Method: "GET", Path: "/api/v1/devices/export", Perm: perm("device", "read"), Handler: s.exportDevices, Doc: docExportDevices},
-		{Method: "GET", Path: "/api/v1/devices/:id", Perm: perm("device", "read"), Handler: s.apiDevice, Doc: docDevice},
-		{Method: "PATCH", Path: "/api/v1/devices/:id", Perm: perm("device", "update"), Handler: s.apiUpdateDevice, Doc: docUpdateDevice},
-		{Method: "DELETE", Path: "/api/v1/devices/:id", Perm: perm("device", "delete"), Handler: s.apiDeleteDevice, Doc: docDeleteDevice},
-		{Method: "POST", Path: "/api/v1/devices/:id/code", Perm: perm("code", "create"), Handler: s.apiRegenerateCode, Doc: docRegenerateCode},
-		{Method: "GET", Path: "/api/v1/devices/:id/history", Perm: perm("device", "read"), Handler: s.apiDeviceHistory, Doc: docDeviceHistory},
-		{Method: "GET", Path: "/api/v1/devices/:id/qr.png", Perm: perm("device", "read"), Handler: s.deviceQR, Doc: docDeviceQR},
+		{Method: "GET", Path: "/api/v1/codes", Perm: perm("code", "read"), Handler: dw.APICodes, Doc: deviceweb.DocCodes},
+		{Method: "POST", Path: "/api/v1/codes", Perm: perm("code", "create"), Handler: dw.APICreateCodes, Doc: deviceweb.DocCreateCodes},
+		{Method: "PATCH", Path: "/api/v1/codes/:id", Perm: perm("code", "update"), Handler: dw.APIUpdateCode, Doc: deviceweb.DocUpdateCode},
+		{Method: "GET", Path: "/api/v1/devices", Perm: perm("device", "read"), Handler: dw.APIDevices, Doc: deviceweb.DocDevices},
+		{Method: "POST", Path: "/api/v1/devices", Perm: perm("device", "create"), Handler: dw.APICreateDevice, Doc: deviceweb.DocCreateDevice},
+		{Method: "POST", Path: "/api/v1/devices/import", Perm: perm("device", "create"), Handler: dw.APIImportDevices, Doc: deviceweb.DocImportDevices},
+		{Method: "GET", Path: "/api/v1/devices/export", Perm: perm("device", "read"), Handler: dw.ExportDevices, Doc: deviceweb.DocExportDevices},
+		{Method: "GET", Path: "/api/v1/devices/:id", Perm: perm("device", "read"), Handler: dw.APIDevice, Doc: deviceweb.DocDevice},
+		{Method: "PATCH", Path: "/api/v1/devices/:id", Perm: perm("device", "update"), Handler: dw.APIUpdateDevice, Doc: deviceweb.DocUpdateDevice},
+		{Method: "DELETE", Path: "/api/v1/devices/:id", Perm: perm("device", "delete"), Handler: dw.APIDeleteDevice, Doc: deviceweb.DocDeleteDevice},
+		{Method: "POST", Path: "/api/v1/devices/:id/code", Perm: perm("code", "create"), Handler: dw.APIRegenerateCode, Doc: deviceweb.DocRegenerateCode},
+		{Method: "GET", Path: "/api/v1/devices/:id/history", Perm: perm("device", "read"), Handler: dw.APIDeviceHistory, Doc: deviceweb.DocDeviceHistory},
+		{Method: "GET", Path: "/api/v1/devices/:id/qr.png", Perm: perm("device", "read"), Handler: dw.DeviceQR, Doc: deviceweb.DocDeviceQR},
 	}
 }
 

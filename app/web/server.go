@@ -1,7 +1,8 @@
 // Package web is the HTTP shell: the Fiber app, its middleware (request id,
-// logging, metrics, security headers, sessions, CSRF), the route table with
-// the permission of every route, and the page and API handlers, which stay
-// thin and call the domain packages.
+// logging, metrics, security headers, sessions, CSRF), the error mapper, the
+// route table with the permission of every route, and the OpenAPI document.
+// The handlers of each domain live beside it (app/device/deviceweb, …) on the
+// kit in app/web/httpx; those not moved yet are still here.
 package web
 
 import (
@@ -31,6 +32,7 @@ import (
 	"backoffice/app/clock"
 	"backoffice/app/config"
 	"backoffice/app/device"
+	"backoffice/app/device/deviceweb"
 	"backoffice/app/i18n"
 	"backoffice/app/notify"
 	"backoffice/app/org"
@@ -72,6 +74,7 @@ type Server struct {
 	users         *org.Store
 	audit         *audit.Store
 	kit           *httpx.Kit
+	deviceWeb     *deviceweb.Handlers
 	metrics       *Metrics
 	metricsServer *http.Server // the internal listener, see ServeMetrics
 	app           *fiber.App
@@ -107,6 +110,8 @@ func New(d Deps) (*Server, error) {
 	s.devices = device.New(d.DB, d.Clock, d.Auth.Hasher())
 	s.tickets = ticket.New(d.DB, d.Clock, ticket.Mail{BaseURL: d.Config.BaseURL, I18n: d.I18n,
 		FilesDir: filepath.Join(d.Config.DataDir, "attachments")})
+	s.deviceWeb = &deviceweb.Handlers{Kit: s.kit, Devices: s.devices, Tickets: s.tickets, People: s.people, Orgs: s.users,
+		Reports: auth.NewThrottle(d.DB, d.Clock), BaseURL: d.Config.BaseURL}
 	if d.Mail != nil {
 		s.tickets.OnMail(d.Mail.Wake)
 		s.people.OnMail = d.Mail.Wake

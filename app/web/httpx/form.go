@@ -2,7 +2,9 @@ package httpx
 
 import (
 	"errors"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -62,4 +64,21 @@ func FormHas(c *fiber.Ctx, name string) bool {
 		return ok
 	}
 	return false
+}
+
+// SafeNext accepts only a local path to continue to after sign-in, never
+// another site ("//evil", "/\evil", "https://…").
+func SafeNext(next string) string {
+	if next == "" || len(next) > 500 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n\t\x00") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Host != "" || u.Scheme != "" {
+		return ""
+	}
+	if strings.HasPrefix(next, "/login") || strings.HasPrefix(next, "/logout") {
+		return ""
+	}
+	return next
 }

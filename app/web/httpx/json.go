@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -53,4 +54,13 @@ func jsonType(goType string) string {
 		return "array"
 	}
 	return "object"
+}
+
+// UTC is t in UTC (the database may hand times back in the local zone).
+func UTC(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }

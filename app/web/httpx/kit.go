@@ -64,6 +64,11 @@ func (k *Kit) Page(c *fiber.Ctx, title string) *views.Page {
 	return p
 }
 
+// UserNow is the time in the signed-in user's time zone.
+func (k *Kit) UserNow(c *fiber.Ctx) time.Time {
+	return k.Clock.Now().In(CurrentUser(c).Location())
+}
+
 // Render writes a component as the HTML response.
 func Render(c *fiber.Ctx, status int, comp templ.Component) error {
 	c.Status(status)

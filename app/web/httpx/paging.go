@@ -28,6 +28,12 @@ type Paging struct {
 	After int64 // 0: from the start
 }
 
+// PageSize is the number of rows of a list page.
+const PageSize = 25
+
+// MaxExport bounds one CSV export.
+const MaxExport = 20000
+
 // Page sizes of API lists.
 const (
 	DefaultLimit = 25
@@ -158,4 +164,12 @@ func PageSearch(c *fiber.Ctx) string {
 		q = string(r[:200])
 	}
 	return q
+}
+
+// JoinQuery joins two query strings, either of which may be empty.
+func JoinQuery(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "&" + b
 }

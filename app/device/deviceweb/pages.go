@@ -1,4 +1,4 @@
-package web
+package deviceweb
 
 import (
 	"bytes"
@@ -77,11 +77,12 @@ func pageDeviceFilter(c *fiber.Ctx) (device.Filter, string) {
 	return f, sort
 }
 
-func (s *Server) today(c *fiber.Ctx) device.Date {
-	return device.DateOf(s.clock.Now().In(httpx.CurrentUser(c).Location()))
+func (h *Handlers) today(c *fiber.Ctx) device.Date {
+	return device.DateOf(h.Kit.UserNow(c))
 }
 
-func (s *Server) showDevices(c *fiber.Ctx) error {
+// ShowDevices is the device list, filtered and sorted.
+func (h *Handlers) ShowDevices(c *fiber.Ctx) error {
 	ctx, u := c.UserContext(), httpx.CurrentUser(c)
 	f, sort := pageDeviceFilter(c)
 	var after *device.Cursor
@@ -91,81 +92,75 @@ func (s *Server) showDevices(c *fiber.Ctx) error {
 			return c.Redirect("/devices", fiber.StatusSeeOther)
 		}
 	}
-	page, err := s.devices.List(ctx, u, f, sort, after, pageSize)
+	page, err := h.Devices.List(ctx, u, f, sort, after, httpx.PageSize)
 	if err != nil {
 		return err
 	}
-	counts, err := s.devices.Counts(ctx, u, f)
+	counts, err := h.Devices.Counts(ctx, u, f)
 	if err != nil {
 		return err
 	}
-	sites, categories, err := s.devices.Facets(ctx, u)
+	sites, categories, err := h.Devices.Facets(ctx, u)
 	if err != nil {
 		return err
 	}
 	d := views.DevicesData{Items: page.Items, Filter: f, Sort: sort, Counts: counts, Sites: sites, Categories: categories,
-		Query: views.DeviceQuery(f, sort, f.Status), Today: s.today(c), Staff: u.IsStaff()}
+		Query: views.DeviceQuery(f, sort, f.Status), Today: h.today(c), Staff: u.IsStaff()}
 	for _, n := range counts {
 		d.Total += n
 	}
 	if page.Next != nil {
-		d.NextHref = "/devices?" + joinQuery(d.Query, "after="+httpx.EncodePageKey(page.Next))
+		d.NextHref = "/devices?" + httpx.JoinQuery(d.Query, "after="+httpx.EncodePageKey(page.Next))
 	}
 	if after != nil {
 		d.FirstHref = "/devices?" + d.Query
 	}
 	if u.IsStaff() {
-		cs, err := s.people.Customers(ctx, httpx.Actor(c), "", "", 0, 200)
+		cs, err := h.People.Customers(ctx, httpx.Actor(c), "", "", 0, 200)
 		if err != nil {
 			return err
 		}
 		d.Customers = cs.Items
 	}
-	return httpx.Render(c, fiber.StatusOK, views.DevicesPage(s.kit.Page(c, httpx.Tr(c).T("devices.title")), d))
-}
-
-func joinQuery(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "&" + b
+	return httpx.Render(c, fiber.StatusOK, views.DevicesPage(h.Kit.Page(c, httpx.Tr(c).T("devices.title")), d))
 }
 
 // pathDevice loads the device named by :id for the caller; one of another
 // customer is 404.
-func (s *Server) pathDevice(c *fiber.Ctx) (*device.Device, error) {
+func (h *Handlers) pathDevice(c *fiber.Ctx) (*device.Device, error) {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	return s.devices.Device(c.UserContext(), httpx.CurrentUser(c), id)
+	return h.Devices.Device(c.UserContext(), httpx.CurrentUser(c), id)
 }
 
-func (s *Server) scanURL(token string) string {
-	return strings.TrimRight(s.cfg.BaseURL, "/") + "/c/" + token
+func (h *Handlers) scanURL(token string) string {
+	return strings.TrimRight(h.BaseURL, "/") + "/c/" + token
 }
 
-func (s *Server) showDevice(c *fiber.Ctx) error {
-	d, err := s.pathDevice(c)
+// ShowDevice is the page of one device.
+func (h *Handlers) ShowDevice(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
 	if err != nil {
 		return err
 	}
-	return s.renderDevice(c, fiber.StatusOK, d, nil, nil)
+	return h.renderDevice(c, fiber.StatusOK, d, nil, nil)
 }
 
 // renderDevice shows the device page, with a pairing or PIN form that
 // failed (nil for fresh forms).
-func (s *Server) renderDevice(c *fiber.Ctx, status int, d *device.Device, pairForm, pinForm *views.Form) error {
+func (h *Handlers) renderDevice(c *fiber.Ctx, status int, d *device.Device, pairForm, pinForm *views.Form) error {
 	before := httpx.ParseBefore(c)
-	history, more, err := s.devices.History(c.UserContext(), httpx.CurrentUser(c), d.ID, before, 50)
+	history, more, err := h.Devices.History(c.UserContext(), httpx.CurrentUser(c), d.ID, before, 50)
 	if err != nil {
 		return err
 	}
-	data := views.DeviceData{Device: d, History: history, Today: s.today(c), Staff: httpx.CurrentUser(c).IsStaff(),
+	data := views.DeviceData{Device: d, History: history, Today: h.today(c), Staff: httpx.CurrentUser(c).IsStaff(),
 		StatusForm: views.NewForm(), PairForm: pairForm, PINForm: pinForm}
 	data.StatusForm.Values["status"] = d.Status
 	if d.Code != nil {
-		data.ScanURL = s.scanURL(d.Code.Token)
+		data.ScanURL = h.scanURL(d.Code.Token)
 	}
 	if data.PairForm == nil {
 		data.PairForm = views.NewForm()
@@ -176,14 +171,14 @@ func (s *Server) renderDevice(c *fiber.Ctx, status int, d *device.Device, pairFo
 	if more {
 		data.HistoryMore = "/devices/" + strconv.FormatInt(d.ID, 10) + "?before=" + strconv.FormatInt(history[len(history)-1].ID, 10)
 	}
-	if s.rbac.Can(people.Subject(httpx.CurrentUser(c)), "ticket", "read") {
-		page, err := s.tickets.List(c.UserContext(), httpx.CurrentUser(c), ticket.Filter{DeviceID: d.ID}, "-updated_at", nil, 5)
+	if h.Kit.RBAC.Can(people.Subject(httpx.CurrentUser(c)), "ticket", "read") {
+		page, err := h.Tickets.List(c.UserContext(), httpx.CurrentUser(c), ticket.Filter{DeviceID: d.ID}, "-updated_at", nil, 5)
 		if err != nil {
 			return err
 		}
 		data.Tickets = page.Items
 	}
-	return httpx.Render(c, status, views.DevicePage(s.kit.Page(c, d.Name), data))
+	return httpx.Render(c, status, views.DevicePage(h.Kit.Page(c, d.Name), data))
 }
 
 var deviceFields = []string{"customer_id", "name", "serial_number", "manufacturer", "model", "category", "site", "location",
@@ -217,11 +212,11 @@ func deviceForm(d *device.Device) *views.Form {
 	return f
 }
 
-func (s *Server) deviceFormPage(c *fiber.Ctx, status int, id int64, name string, f *views.Form) error {
+func (h *Handlers) deviceFormPage(c *fiber.Ctx, status int, id int64, name string, f *views.Form) error {
 	u := httpx.CurrentUser(c)
 	d := views.DeviceFormData{ID: id, Form: f, Staff: u.IsStaff(), Name: name}
 	if u.IsStaff() {
-		cs, err := s.people.Customers(c.UserContext(), httpx.Actor(c), "", "", 0, 500)
+		cs, err := h.People.Customers(c.UserContext(), httpx.Actor(c), "", "", 0, 500)
 		if err != nil {
 			return err
 		}
@@ -231,40 +226,44 @@ func (s *Server) deviceFormPage(c *fiber.Ctx, status int, id int64, name string,
 	if id != 0 {
 		title = httpx.Tr(c).T("devices.edit")
 	}
-	return httpx.Render(c, status, views.DeviceFormPage(s.kit.Page(c, title), d))
+	return httpx.Render(c, status, views.DeviceFormPage(h.Kit.Page(c, title), d))
 }
 
-func (s *Server) showNewDevice(c *fiber.Ctx) error {
+// ShowNewDevice is the form of a new device.
+func (h *Handlers) ShowNewDevice(c *fiber.Ctx) error {
 	f := views.NewForm()
 	f.Values["status"] = device.StatusOperational
 	f.Values["customer_id"] = c.Query("customer_id")
-	return s.deviceFormPage(c, fiber.StatusOK, 0, "", f)
+	return h.deviceFormPage(c, fiber.StatusOK, 0, "", f)
 }
 
-func (s *Server) createDevice(c *fiber.Ctx) error {
+// CreateDevice registers a device from the form.
+func (h *Handlers) CreateDevice(c *fiber.Ctx) error {
 	f := httpx.FormFrom(c, deviceFields...)
-	d, err := s.devices.Create(c.UserContext(), httpx.CurrentUser(c), deviceInput(f))
+	d, err := h.Devices.Create(c.UserContext(), httpx.CurrentUser(c), deviceInput(f))
 	if err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
-		return s.deviceFormPage(c, status, 0, "", f)
+		return h.deviceFormPage(c, status, 0, "", f)
 	}
-	s.kit.Flash(c, "success", "flash.device_created", map[string]any{"Name": d.Name})
+	h.Kit.Flash(c, "success", "flash.device_created", map[string]any{"Name": d.Name})
 	return c.Redirect("/devices/"+strconv.FormatInt(d.ID, 10), fiber.StatusSeeOther)
 }
 
-func (s *Server) showEditDevice(c *fiber.Ctx) error {
-	d, err := s.pathDevice(c)
+// ShowEditDevice is the form that changes a device.
+func (h *Handlers) ShowEditDevice(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
 	if err != nil {
 		return err
 	}
-	return s.deviceFormPage(c, fiber.StatusOK, d.ID, d.Name, deviceForm(d))
+	return h.deviceFormPage(c, fiber.StatusOK, d.ID, d.Name, deviceForm(d))
 }
 
-func (s *Server) updateDevice(c *fiber.Ctx) error {
-	d, err := s.pathDevice(c)
+// UpdateDevice saves the edit form.
+func (h *Handlers) UpdateDevice(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
 	if err != nil {
 		return err
 	}
@@ -273,53 +272,56 @@ func (s *Server) updateDevice(c *fiber.Ctx) error {
 	if !httpx.CurrentUser(c).IsStaff() {
 		in.CustomerID = 0 // not theirs to set; the service keeps the device's
 	}
-	updated, err := s.devices.Update(c.UserContext(), httpx.CurrentUser(c), d.ID, in)
+	updated, err := h.Devices.Update(c.UserContext(), httpx.CurrentUser(c), d.ID, in)
 	if err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
-		return s.deviceFormPage(c, status, d.ID, d.Name, f)
+		return h.deviceFormPage(c, status, d.ID, d.Name, f)
 	}
-	s.kit.Flash(c, "success", "flash.device_saved", map[string]any{"Name": updated.Name})
+	h.Kit.Flash(c, "success", "flash.device_saved", map[string]any{"Name": updated.Name})
 	return c.Redirect("/devices/"+strconv.FormatInt(d.ID, 10), fiber.StatusSeeOther)
 }
 
-func (s *Server) setDeviceStatus(c *fiber.Ctx) error {
-	d, err := s.pathDevice(c)
+// SetDeviceStatus changes a device's status from its page.
+func (h *Handlers) SetDeviceStatus(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
 	if err != nil {
 		return err
 	}
 	back := "/devices/" + strconv.FormatInt(d.ID, 10)
-	updated, err := s.devices.SetStatus(c.UserContext(), httpx.CurrentUser(c), d.ID, c.FormValue("status"))
+	updated, err := h.Devices.SetStatus(c.UserContext(), httpx.CurrentUser(c), d.ID, c.FormValue("status"))
 	if err != nil {
-		return s.kit.FlashError(c, err, back)
+		return h.Kit.FlashError(c, err, back)
 	}
-	s.kit.Flash(c, "success", "flash.device_status", map[string]any{"Status": httpx.Tr(c).T("device_status." + updated.Status)})
+	h.Kit.Flash(c, "success", "flash.device_status", map[string]any{"Status": httpx.Tr(c).T("device_status." + updated.Status)})
 	return c.Redirect(back, fiber.StatusSeeOther)
 }
 
-func (s *Server) deleteDevice(c *fiber.Ctx) error {
-	d, err := s.pathDevice(c)
+// DeleteDevice deletes a device from its page.
+func (h *Handlers) DeleteDevice(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
 	if err != nil {
 		return err
 	}
-	if err := s.devices.Delete(c.UserContext(), httpx.CurrentUser(c), d.ID); err != nil {
-		return s.kit.FlashError(c, err, "/devices/"+strconv.FormatInt(d.ID, 10))
+	if err := h.Devices.Delete(c.UserContext(), httpx.CurrentUser(c), d.ID); err != nil {
+		return h.Kit.FlashError(c, err, "/devices/"+strconv.FormatInt(d.ID, 10))
 	}
-	s.kit.Flash(c, "success", "flash.device_deleted", map[string]any{"Name": d.Name})
+	h.Kit.Flash(c, "success", "flash.device_deleted", map[string]any{"Name": d.Name})
 	return c.Redirect("/devices", fiber.StatusSeeOther)
 }
 
-func (s *Server) regenerateCode(c *fiber.Ctx) error {
-	d, err := s.pathDevice(c)
+// RegenerateCode gives a device a new code from its page.
+func (h *Handlers) RegenerateCode(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
 	if err != nil {
 		return err
 	}
-	if _, err := s.devices.Regenerate(c.UserContext(), httpx.CurrentUser(c), d.ID); err != nil {
-		return s.kit.FlashError(c, err, "/devices/"+strconv.FormatInt(d.ID, 10))
+	if _, err := h.Devices.Regenerate(c.UserContext(), httpx.CurrentUser(c), d.ID); err != nil {
+		return h.Kit.FlashError(c, err, "/devices/"+strconv.FormatInt(d.ID, 10))
 	}
-	s.kit.Flash(c, "success", "flash.code_regenerated", nil)
+	h.Kit.Flash(c, "success", "flash.code_regenerated", nil)
 	return c.Redirect("/devices/"+strconv.FormatInt(d.ID, 10), fiber.StatusSeeOther)
 }
 
@@ -332,25 +334,25 @@ func tokenFrom(s string) string {
 	return strings.TrimRight(s, "/")
 }
 
-// pairDevice pairs the label whose code (or scanned URL) staff typed with
+// PairDevice pairs the label whose code (or scanned URL) staff typed with
 // the device.
-func (s *Server) pairDevice(c *fiber.Ctx) error {
+func (h *Handlers) PairDevice(c *fiber.Ctx) error {
 	ctx, u := c.UserContext(), httpx.CurrentUser(c)
-	d, err := s.pathDevice(c)
+	d, err := h.pathDevice(c)
 	if err != nil {
 		return err
 	}
 	f := httpx.FormFrom(c, "code")
 	token := tokenFrom(f.Value("code"))
-	codes, _, err := s.devices.Codes(ctx, u, device.CodeFilter{Token: token}, 0, 1)
+	codes, _, err := h.Devices.Codes(ctx, u, device.CodeFilter{Token: token}, 0, 1)
 	if err != nil {
 		return err
 	}
 	if token == "" || len(codes) == 0 {
 		f.Errors["code"] = httpx.Tr(c).T("error.code_unknown")
-		return s.renderDevice(c, fiber.StatusUnprocessableEntity, d, f, nil)
+		return h.renderDevice(c, fiber.StatusUnprocessableEntity, d, f, nil)
 	}
-	if _, err := s.devices.UpdateCode(ctx, u, codes[0].ID, device.CodeChange{Pair: true, DeviceID: d.ID}); err != nil {
+	if _, err := h.Devices.UpdateCode(ctx, u, codes[0].ID, device.CodeChange{Pair: true, DeviceID: d.ID}); err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
@@ -358,14 +360,14 @@ func (s *Server) pairDevice(c *fiber.Ctx) error {
 		if f.Errors["device_id"] != "" {
 			f.Errors["code"] = f.Errors["device_id"]
 		}
-		return s.renderDevice(c, status, d, f, nil)
+		return h.renderDevice(c, status, d, f, nil)
 	}
-	s.kit.Flash(c, "success", "flash.code_paired", map[string]any{"Name": d.Name})
+	h.Kit.Flash(c, "success", "flash.code_paired", map[string]any{"Name": d.Name})
 	return c.Redirect("/devices/"+strconv.FormatInt(d.ID, 10), fiber.StatusSeeOther)
 }
 
 // sendQR answers a QR code PNG of url, cacheable and revalidated by ETag.
-func (s *Server) sendQR(c *fiber.Ctx, url string) error {
+func (h *Handlers) sendQR(c *fiber.Ctx, url string) error {
 	size, _ := strconv.Atoi(c.Query("size"))
 	size = device.ClampQRSize(size)
 	sum := sha256.Sum256([]byte(url + "|" + strconv.Itoa(size)))
@@ -383,19 +385,20 @@ func (s *Server) sendQR(c *fiber.Ctx, url string) error {
 	return c.Send(png)
 }
 
-func (s *Server) deviceQR(c *fiber.Ctx) error {
-	d, err := s.pathDevice(c)
+// DeviceQR sends the QR image of a device's code.
+func (h *Handlers) DeviceQR(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
 	if err != nil {
 		return err
 	}
 	if d.Code == nil {
 		return apperr.ErrNotFound
 	}
-	return s.sendQR(c, s.scanURL(d.Code.Token))
+	return h.sendQR(c, h.scanURL(d.Code.Token))
 }
 
 // qrDataURI is a QR code as an inline image, for label sheets.
-func (s *Server) qrDataURI(url string) (templ.SafeURL, error) {
+func (h *Handlers) qrDataURI(url string) (templ.SafeURL, error) {
 	png, err := device.QRPNG(url, 256)
 	if err != nil {
 		return "", err
@@ -420,12 +423,13 @@ func queryIDs(c *fiber.Ctx, max int) []int64 {
 // maxLabels bounds one label sheet request (several A4 pages).
 const maxLabels = 210
 
-func (s *Server) deviceLabels(c *fiber.Ctx) error {
+// DeviceLabels is a printable sheet of the labels of the chosen devices.
+func (h *Handlers) DeviceLabels(c *fiber.Ctx) error {
 	ctx, u := c.UserContext(), httpx.CurrentUser(c)
 	var labels []views.Label
 	t := httpx.Tr(c)
 	for _, id := range queryIDs(c, maxLabels) {
-		d, err := s.devices.Device(ctx, u, id)
+		d, err := h.Devices.Device(ctx, u, id)
 		if errors.Is(err, apperr.ErrNotFound) {
 			continue // another customer's device, or gone: not printed
 		}
@@ -435,23 +439,24 @@ func (s *Server) deviceLabels(c *fiber.Ctx) error {
 		if d.Code == nil {
 			continue
 		}
-		qr, err := s.qrDataURI(s.scanURL(d.Code.Token))
+		qr, err := h.qrDataURI(h.scanURL(d.Code.Token))
 		if err != nil {
 			return err
 		}
 		labels = append(labels, views.Label{Title: d.Name, Sub: t.T("labels.serial", map[string]any{"Serial": d.SerialNumber}),
 			Note: t.T("labels.scan_note"), QR: qr})
 	}
-	return httpx.Render(c, fiber.StatusOK, views.LabelSheet(s.kit.Page(c, t.T("labels.title")), t.T("labels.title"), "/devices", labels))
+	return httpx.Render(c, fiber.StatusOK, views.LabelSheet(h.Kit.Page(c, t.T("labels.title")), t.T("labels.title"), "/devices", labels))
 }
 
-func (s *Server) exportDevices(c *fiber.Ctx) error {
+// ExportDevices sends the filtered device list as CSV.
+func (h *Handlers) ExportDevices(c *fiber.Ctx) error {
 	v := &apperr.ValidationError{}
 	f, sort := deviceFilter(c, v)
 	if err := v.Err(); err != nil {
 		return err
 	}
-	list, err := s.devices.Export(c.UserContext(), httpx.CurrentUser(c), f, sort, maxExport)
+	list, err := h.Devices.Export(c.UserContext(), httpx.CurrentUser(c), f, sort, httpx.MaxExport)
 	if err != nil {
 		return err
 	}
@@ -460,52 +465,51 @@ func (s *Server) exportDevices(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="devices-`+s.today(c).String()+`.csv"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="devices-`+device.DateOf(h.Kit.UserNow(c)).String()+`.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
 }
-
-// maxExport bounds one export.
-const maxExport = 20000
 
 func importExample() string {
 	return "customer,name,serial_number,manufacturer,model,category,site,location,status,installed_on,next_service_due\n" +
 		"Customer GmbH,Filling line 1,FL-2024-0001,Krones,Modulfill,Filling,Plant Nord,Hall 2,operational,2024-03-01,2026-12-15\n"
 }
 
-func (s *Server) showImportDevices(c *fiber.Ctx) error {
-	return httpx.Render(c, fiber.StatusOK, views.DeviceImportPage(s.kit.Page(c, httpx.Tr(c).T("devices.import")),
+// ShowImportDevices is the CSV import form.
+func (h *Handlers) ShowImportDevices(c *fiber.Ctx) error {
+	return httpx.Render(c, fiber.StatusOK, views.DeviceImportPage(h.Kit.Page(c, httpx.Tr(c).T("devices.import")),
 		views.ImportData{Form: views.NewForm(), Example: importExample()}))
 }
 
-func (s *Server) importDevices(c *fiber.Ctx) error {
+// ImportDevices imports an uploaded CSV file: every row or none.
+func (h *Handlers) ImportDevices(c *fiber.Ctx) error {
 	t := httpx.Tr(c)
 	d := views.ImportData{Form: views.NewForm(), Example: importExample()}
 	fh, err := c.FormFile("file")
 	if err != nil {
 		d.Form.Errors["file"] = t.T("error.import_no_file")
-		return httpx.Render(c, fiber.StatusUnprocessableEntity, views.DeviceImportPage(s.kit.Page(c, t.T("devices.import")), d))
+		return httpx.Render(c, fiber.StatusUnprocessableEntity, views.DeviceImportPage(h.Kit.Page(c, t.T("devices.import")), d))
 	}
 	file, err := fh.Open()
 	if err != nil {
 		return err
 	}
 	defer file.Close()
-	imported, err := s.devices.Import(c.UserContext(), httpx.CurrentUser(c), file)
+	imported, err := h.Devices.Import(c.UserContext(), httpx.CurrentUser(c), file)
 	if err != nil {
 		var ve *apperr.ValidationError
 		if !errors.As(err, &ve) {
 			if _, ok := httpx.FormErrors(c, d.Form, err); !ok {
 				return err
 			}
-			return httpx.Render(c, fiber.StatusConflict, views.DeviceImportPage(s.kit.Page(c, t.T("devices.import")), d))
+			return httpx.Render(c, fiber.StatusConflict, views.DeviceImportPage(h.Kit.Page(c, t.T("devices.import")), d))
 		}
 		d.Form.Error = t.N("devices.import_failed", len(ve.Fields))
 		for _, fe := range ve.Fields {
 			d.Problems = append(d.Problems, views.ImportProblem{Line: fe.Line, Column: fe.Field, Message: t.T(fe.Message, fe.Data)})
 		}
-		return httpx.Render(c, fiber.StatusUnprocessableEntity, views.DeviceImportPage(s.kit.Page(c, t.T("devices.import")), d))
+		return httpx.Render(c, fiber.StatusUnprocessableEntity, views.DeviceImportPage(h.Kit.Page(c, t.T("devices.import")), d))
 	}
-	s.kit.Flash(c, "success", "flash.devices_imported", map[string]any{"Count": len(imported)})
+	h.Kit.Flash(c, "success", "flash.devices_imported", map[string]any{"Count": len(imported)})
 	return c.Redirect("/devices?sort=-status_changed_at", fiber.StatusSeeOther)
 }

@@ -1,4 +1,4 @@
-package web
+package deviceweb
 
 import (
 	"strconv"
@@ -12,11 +12,12 @@ import (
 
 const maxCodeLabels = device.MaxBatch
 
-func (s *Server) showCodes(c *fiber.Ctx) error {
-	return s.renderCodes(c, fiber.StatusOK, views.NewForm())
+// ShowCodes is the page of the provider's codes.
+func (h *Handlers) ShowCodes(c *fiber.Ctx) error {
+	return h.renderCodes(c, fiber.StatusOK, views.NewForm())
 }
 
-func (s *Server) renderCodes(c *fiber.Ctx, status int, f *views.Form) error {
+func (h *Handlers) renderCodes(c *fiber.Ctx, status int, f *views.Form) error {
 	state := c.Query("state")
 	switch state {
 	case "", "unpaired", "paired", "disabled", "retired":
@@ -24,7 +25,7 @@ func (s *Server) renderCodes(c *fiber.Ctx, status int, f *views.Form) error {
 		state = ""
 	}
 	before := httpx.ParseBefore(c)
-	codes, more, err := s.devices.Codes(c.UserContext(), httpx.CurrentUser(c), device.CodeFilter{State: state}, before, 50)
+	codes, more, err := h.Devices.Codes(c.UserContext(), httpx.CurrentUser(c), device.CodeFilter{State: state}, before, 50)
 	if err != nil {
 		return err
 	}
@@ -32,30 +33,31 @@ func (s *Server) renderCodes(c *fiber.Ctx, status int, f *views.Form) error {
 	if more {
 		d.NextHref = "/codes?state=" + state + "&before=" + strconv.FormatInt(codes[len(codes)-1].ID, 10)
 	}
-	return httpx.Render(c, status, views.CodesPage(s.kit.Page(c, httpx.Tr(c).T("codes.title")), d))
+	return httpx.Render(c, status, views.CodesPage(h.Kit.Page(c, httpx.Tr(c).T("codes.title")), d))
 }
 
-func (s *Server) createCodes(c *fiber.Ctx) error {
+// CreateCodes makes a batch of codes from the codes page.
+func (h *Handlers) CreateCodes(c *fiber.Ctx) error {
 	f := httpx.FormFrom(c, "count")
 	n, err := strconv.Atoi(f.Value("count"))
 	if err != nil {
 		n = 0
 	}
-	codes, err := s.devices.CreateCodes(c.UserContext(), httpx.CurrentUser(c), n)
+	codes, err := h.Devices.CreateCodes(c.UserContext(), httpx.CurrentUser(c), n)
 	if err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
-		return s.renderCodes(c, status, f)
+		return h.renderCodes(c, status, f)
 	}
-	s.kit.Flash(c, "success", "flash.codes_created", map[string]any{"Count": len(codes)})
+	h.Kit.Flash(c, "success", "flash.codes_created", map[string]any{"Count": len(codes)})
 	return c.Redirect("/codes/labels?from="+strconv.FormatInt(codes[0].ID, 10)+"&to="+strconv.FormatInt(codes[len(codes)-1].ID, 10), fiber.StatusSeeOther)
 }
 
-// codeLabels prints labels of codes chosen by ?id= or by the id range
+// CodeLabels prints labels of codes chosen by ?id= or by the id range
 // ?from=&to= of a batch.
-func (s *Server) codeLabels(c *fiber.Ctx) error {
+func (h *Handlers) CodeLabels(c *fiber.Ctx) error {
 	ctx, u, t := c.UserContext(), httpx.CurrentUser(c), httpx.Tr(c)
 	f := device.CodeFilter{IDs: queryIDs(c, maxCodeLabels)}
 	var codes []*device.Code
@@ -68,7 +70,7 @@ func (s *Server) codeLabels(c *fiber.Ctx) error {
 	}
 	if len(f.IDs) > 0 {
 		var err error
-		if codes, _, err = s.devices.Codes(ctx, u, f, 0, maxCodeLabels); err != nil {
+		if codes, _, err = h.Devices.Codes(ctx, u, f, 0, maxCodeLabels); err != nil {
 			return err
 		}
 	}
@@ -76,7 +78,7 @@ func (s *Server) codeLabels(c *fiber.Ctx) error {
 	labels := make([]views.Label, 0, len(codes))
 	for i := len(codes) - 1; i >= 0; i-- { // oldest first, as created
 		cd := codes[i]
-		qr, err := s.qrDataURI(s.scanURL(cd.Token))
+		qr, err := h.qrDataURI(h.scanURL(cd.Token))
 		if err != nil {
 			return err
 		}
@@ -87,30 +89,31 @@ func (s *Server) codeLabels(c *fiber.Ctx) error {
 		}
 		labels = append(labels, l)
 	}
-	return httpx.Render(c, fiber.StatusOK, views.LabelSheet(s.kit.Page(c, t.T("labels.title")), t.T("labels.title"), "/codes", labels))
+	return httpx.Render(c, fiber.StatusOK, views.LabelSheet(h.Kit.Page(c, t.T("labels.title")), t.T("labels.title"), "/codes", labels))
 }
 
-func (s *Server) codeQR(c *fiber.Ctx) error {
+// CodeQR sends the QR image of a code.
+func (h *Handlers) CodeQR(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	code, err := s.devices.Code(c.UserContext(), httpx.CurrentUser(c), id)
+	code, err := h.Devices.Code(c.UserContext(), httpx.CurrentUser(c), id)
 	if err != nil {
 		return err
 	}
-	return s.sendQR(c, s.scanURL(code.Token))
+	return h.sendQR(c, h.scanURL(code.Token))
 }
 
-// updateCode enables, disables, unpairs a code or sets its PIN, then
+// UpdateCode enables, disables, unpairs a code or sets its PIN, then
 // returns to the page the form was on.
-func (s *Server) updateCode(c *fiber.Ctx) error {
+func (h *Handlers) UpdateCode(c *fiber.Ctx) error {
 	ctx, u := c.UserContext(), httpx.CurrentUser(c)
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	back := safeNext(c.FormValue("back"))
+	back := httpx.SafeNext(c.FormValue("back"))
 	if back == "" {
 		back = "/codes"
 	}
@@ -133,9 +136,9 @@ func (s *Server) updateCode(c *fiber.Ctx) error {
 	default:
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
-	if _, err := s.devices.UpdateCode(ctx, u, id, ch); err != nil {
-		return s.kit.FlashError(c, err, back)
+	if _, err := h.Devices.UpdateCode(ctx, u, id, ch); err != nil {
+		return h.Kit.FlashError(c, err, back)
 	}
-	s.kit.Flash(c, "success", flash, nil)
+	h.Kit.Flash(c, "success", flash, nil)
 	return c.Redirect(back, fiber.StatusSeeOther)
 }

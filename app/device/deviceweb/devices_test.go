@@ -1,4 +1,4 @@
-package web_test
+package deviceweb_test
 
 import (
 	"bufio"

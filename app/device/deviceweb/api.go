@@ -1,4 +1,4 @@
-package web
+package deviceweb
 
 import (
 	"bytes"
@@ -46,7 +46,7 @@ func dateOut(d *device.Date) *string {
 	return &s
 }
 
-func (s *Server) toAPIDevice(d *device.Device) apiDevice {
+func (h *Handlers) toAPIDevice(d *device.Device) apiDevice {
 	out := apiDevice{ID: d.ID, CustomerID: d.CustomerID, Name: d.Name, SerialNumber: d.SerialNumber, Manufacturer: d.Manufacturer,
 		Model: d.Model, Category: d.Category, Site: d.Site, Location: d.Location, Status: d.Status,
 		StatusChangedAt: d.StatusChangedAt.UTC(), InstalledOn: dateOut(d.InstalledOn), WarrantyUntil: dateOut(d.WarrantyUntil),
@@ -55,13 +55,14 @@ func (s *Server) toAPIDevice(d *device.Device) apiDevice {
 	updated := d.UpdatedAt.UTC()
 	out.UpdatedAt = &updated
 	if d.Code != nil {
-		token, id, url := d.Code.Token, d.Code.ID, s.scanURL(d.Code.Token)
+		token, id, url := d.Code.Token, d.Code.ID, h.scanURL(d.Code.Token)
 		out.Code, out.CodeID, out.CodeURL = &token, &id, &url
 	}
 	return out
 }
 
-func (s *Server) apiDevices(c *fiber.Ctx) error {
+// APIDevices lists the devices the caller may see, filtered, sorted and paged.
+func (h *Handlers) APIDevices(c *fiber.Ctx) error {
 	v := &apperr.ValidationError{}
 	f, sort := deviceFilter(c, v)
 	limit := httpx.ParseLimit(c, v)
@@ -74,13 +75,13 @@ func (s *Server) apiDevices(c *fiber.Ctx) error {
 	if has {
 		after = &cur
 	}
-	page, err := s.devices.List(c.UserContext(), httpx.CurrentUser(c), f, sort, after, limit)
+	page, err := h.Devices.List(c.UserContext(), httpx.CurrentUser(c), f, sort, after, limit)
 	if err != nil {
 		return err
 	}
 	out := httpx.List[apiDevice]{Items: make([]apiDevice, 0, len(page.Items))}
 	for _, d := range page.Items {
-		out.Items = append(out.Items, s.toAPIDevice(d))
+		out.Items = append(out.Items, h.toAPIDevice(d))
 	}
 	if page.Next != nil {
 		out.NextCursor = httpx.KeyCursor(page.Next)
@@ -155,31 +156,34 @@ func (b *deviceBody) apply(in *device.Input) {
 	}
 }
 
-func (s *Server) apiCreateDevice(c *fiber.Ctx) error {
+// APICreateDevice registers a device with a fresh code.
+func (h *Handlers) APICreateDevice(c *fiber.Ctx) error {
 	b, err := decodeDeviceBody(c)
 	if err != nil {
 		return err
 	}
 	var in device.Input
 	b.apply(&in)
-	d, err := s.devices.Create(c.UserContext(), httpx.CurrentUser(c), in)
+	d, err := h.Devices.Create(c.UserContext(), httpx.CurrentUser(c), in)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/devices/"+strconv.FormatInt(d.ID, 10))
-	return c.Status(fiber.StatusCreated).JSON(s.toAPIDevice(d))
+	return c.Status(fiber.StatusCreated).JSON(h.toAPIDevice(d))
 }
 
-func (s *Server) apiDevice(c *fiber.Ctx) error {
-	d, err := s.pathDevice(c)
+// APIDevice answers one device.
+func (h *Handlers) APIDevice(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(s.toAPIDevice(d))
+	return c.JSON(h.toAPIDevice(d))
 }
 
-func (s *Server) apiUpdateDevice(c *fiber.Ctx) error {
-	d, err := s.pathDevice(c)
+// APIUpdateDevice changes the fields sent; the rest stay.
+func (h *Handlers) APIUpdateDevice(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
 	if err != nil {
 		return err
 	}
@@ -194,18 +198,19 @@ func (s *Server) apiUpdateDevice(c *fiber.Ctx) error {
 		b.CustomerID, b.present["customer_id"] = nil, false // not theirs to set
 		b.apply(&in)
 	}
-	if d, err = s.devices.Update(c.UserContext(), httpx.CurrentUser(c), d.ID, in); err != nil {
+	if d, err = h.Devices.Update(c.UserContext(), httpx.CurrentUser(c), d.ID, in); err != nil {
 		return err
 	}
-	return c.JSON(s.toAPIDevice(d))
+	return c.JSON(h.toAPIDevice(d))
 }
 
-func (s *Server) apiDeleteDevice(c *fiber.Ctx) error {
-	d, err := s.pathDevice(c)
+// APIDeleteDevice deletes a device; its code goes back to stock.
+func (h *Handlers) APIDeleteDevice(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
 	if err != nil {
 		return err
 	}
-	if err := s.devices.Delete(c.UserContext(), httpx.CurrentUser(c), d.ID); err != nil {
+	if err := h.Devices.Delete(c.UserContext(), httpx.CurrentUser(c), d.ID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -224,22 +229,14 @@ type apiCode struct {
 	CreatedAt time.Time  `json:"created_at"`
 }
 
-func (s *Server) toAPICode(cd *device.Code) apiCode {
-	return apiCode{ID: cd.ID, Token: cd.Token, URL: s.scanURL(cd.Token), State: cd.State(), Active: cd.Active,
-		HasPIN: cd.HasPIN(), DeviceID: cd.DeviceID, PairedAt: utcPtr(cd.PairedAt), RetiredAt: utcPtr(cd.RetiredAt),
+func (h *Handlers) toAPICode(cd *device.Code) apiCode {
+	return apiCode{ID: cd.ID, Token: cd.Token, URL: h.scanURL(cd.Token), State: cd.State(), Active: cd.Active,
+		HasPIN: cd.HasPIN(), DeviceID: cd.DeviceID, PairedAt: httpx.UTC(cd.PairedAt), RetiredAt: httpx.UTC(cd.RetiredAt),
 		CreatedAt: cd.CreatedAt.UTC()}
 }
 
-// utcPtr is t in UTC (the database may hand times back in the local zone).
-func utcPtr(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
-func (s *Server) apiCodes(c *fiber.Ctx) error {
+// APICodes lists the provider's codes, newest first.
+func (h *Handlers) APICodes(c *fiber.Ctx) error {
 	p, err := httpx.ParsePaging(c)
 	if err != nil {
 		return err
@@ -252,13 +249,13 @@ func (s *Server) apiCodes(c *fiber.Ctx) error {
 		}
 		f.DeviceID = id
 	}
-	codes, more, err := s.devices.Codes(c.UserContext(), httpx.CurrentUser(c), f, p.After, p.Limit)
+	codes, more, err := h.Devices.Codes(c.UserContext(), httpx.CurrentUser(c), f, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
 	out := httpx.List[apiCode]{Items: make([]apiCode, 0, len(codes))}
 	for _, cd := range codes {
-		out.Items = append(out.Items, s.toAPICode(cd))
+		out.Items = append(out.Items, h.toAPICode(cd))
 	}
 	if more {
 		out.NextCursor = httpx.CursorFor(codes[len(codes)-1].ID)
@@ -266,7 +263,8 @@ func (s *Server) apiCodes(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-func (s *Server) apiCreateCodes(c *fiber.Ctx) error {
+// APICreateCodes makes a batch of unpaired codes.
+func (h *Handlers) APICreateCodes(c *fiber.Ctx) error {
 	var body struct {
 		Count *int `json:"count"`
 	}
@@ -276,20 +274,20 @@ func (s *Server) apiCreateCodes(c *fiber.Ctx) error {
 	if body.Count == nil {
 		return apperr.Invalid("count", "error.required")
 	}
-	codes, err := s.devices.CreateCodes(c.UserContext(), httpx.CurrentUser(c), *body.Count)
+	codes, err := h.Devices.CreateCodes(c.UserContext(), httpx.CurrentUser(c), *body.Count)
 	if err != nil {
 		return err
 	}
 	out := httpx.List[apiCode]{Items: make([]apiCode, 0, len(codes))}
 	for _, cd := range codes {
-		out.Items = append(out.Items, s.toAPICode(cd))
+		out.Items = append(out.Items, h.toAPICode(cd))
 	}
 	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
-// apiUpdateCode changes a code: {"active": bool, "pin": "1234" or null to
+// APIUpdateCode changes a code: {"active": bool, "pin": "1234" or null to
 // remove, "device_id": id to pair or null to unpair}; absent fields stay.
-func (s *Server) apiUpdateCode(c *fiber.Ctx) error {
+func (h *Handlers) APIUpdateCode(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
@@ -334,23 +332,24 @@ func (s *Server) apiUpdateCode(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	code, err := s.devices.UpdateCode(c.UserContext(), httpx.CurrentUser(c), id, ch)
+	code, err := h.Devices.UpdateCode(c.UserContext(), httpx.CurrentUser(c), id, ch)
 	if err != nil {
 		return err
 	}
-	return c.JSON(s.toAPICode(code))
+	return c.JSON(h.toAPICode(code))
 }
 
-func (s *Server) apiRegenerateCode(c *fiber.Ctx) error {
-	d, err := s.pathDevice(c)
+// APIRegenerateCode gives a device a new code.
+func (h *Handlers) APIRegenerateCode(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
 	if err != nil {
 		return err
 	}
-	code, err := s.devices.Regenerate(c.UserContext(), httpx.CurrentUser(c), d.ID)
+	code, err := h.Devices.Regenerate(c.UserContext(), httpx.CurrentUser(c), d.ID)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(s.toAPICode(code))
+	return c.Status(fiber.StatusCreated).JSON(h.toAPICode(code))
 }
 
 type apiEvent struct {
@@ -365,7 +364,8 @@ type apiEvent struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-func (s *Server) apiDeviceHistory(c *fiber.Ctx) error {
+// APIDeviceHistory lists the changes of a device and its codes, newest first.
+func (h *Handlers) APIDeviceHistory(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
@@ -374,7 +374,7 @@ func (s *Server) apiDeviceHistory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	events, more, err := s.devices.History(c.UserContext(), httpx.CurrentUser(c), id, p.After, p.Limit)
+	events, more, err := h.Devices.History(c.UserContext(), httpx.CurrentUser(c), id, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
@@ -389,9 +389,9 @@ func (s *Server) apiDeviceHistory(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// apiImportDevices takes a CSV file as the request body (text/csv), or as
+// APIImportDevices takes a CSV file as the request body (text/csv), or as
 // the "file" field of a multipart form.
-func (s *Server) apiImportDevices(c *fiber.Ctx) error {
+func (h *Handlers) APIImportDevices(c *fiber.Ctx) error {
 	body := c.Body()
 	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
 		fh, err := c.FormFile("file")
@@ -403,13 +403,13 @@ func (s *Server) apiImportDevices(c *fiber.Ctx) error {
 			return err
 		}
 		defer f.Close()
-		devices, err := s.devices.Import(c.UserContext(), httpx.CurrentUser(c), f)
+		devices, err := h.Devices.Import(c.UserContext(), httpx.CurrentUser(c), f)
 		if err != nil {
 			return err
 		}
 		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"imported": len(devices)})
 	}
-	devices, err := s.devices.Import(c.UserContext(), httpx.CurrentUser(c), bytes.NewReader(body))
+	devices, err := h.Devices.Import(c.UserContext(), httpx.CurrentUser(c), bytes.NewReader(body))
 	if err != nil {
 		return err
 	}

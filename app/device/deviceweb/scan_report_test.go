@@ -1,14 +1,17 @@
-package web_test
+package deviceweb_test
 
 import (
 	"context"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"backoffice/app/device"
+	"backoffice/app/device/deviceweb"
 	"backoffice/app/web/webtest"
 )
 
@@ -109,6 +112,60 @@ func TestScanPageReportsAProblem(t *testing.T) {
 		h.Clock.Advance(3 * time.Hour)
 		if st, _ := post(old); st != 422 {
 			t.Fatalf("stale form: %d", st)
+		}
+	})
+}
+
+// 50 parallel posts of one valid report form from one address make no more
+// tickets than the hourly limit.
+func TestScanReportBurst(t *testing.T) {
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		ctx := context.Background()
+		d, err := h.Svc.Devices.Create(ctx, h.Users["agent"], device.Input{CustomerID: h.CustA.ID, Name: "Boiler", SerialNumber: "B-1"})
+		webtest.Must(t, err)
+		page := "/c/" + d.Code.Token
+		visitor := h.Browser()
+		visitor.IP = "198.51.100.21"
+		_, body := visitor.Get(page)
+		m := reportFields.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatal("no signed time on the report form")
+		}
+		form := url.Values{"t": {m[1]}, "sig": {m[2]}, "name": {"Jo Visitor"}, "email": {"jo@example.test"},
+			"description": {"Water under the boiler"}, "_csrf": {visitor.CSRF(page)}}
+		h.Clock.Advance(5 * time.Second)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		status := map[int]int{}
+		start := make(chan struct{})
+		for range 50 {
+			wg.Go(func() {
+				<-start
+				req := httptest.NewRequest("POST", page+"/report", strings.NewReader(form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("X-Forwarded-For", visitor.IP)
+				req.RemoteAddr = "192.0.2.10:1234"
+				for k, v := range visitor.Cookies {
+					req.Header.Add("Cookie", k+"="+v)
+				}
+				resp, err := h.Server.App().Test(req, -1)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					t.Errorf("post: %v", err)
+					return
+				}
+				status[resp.StatusCode]++
+			})
+		}
+		close(start)
+		wg.Wait()
+		n64, err := h.DB.NewSelect().Table("tickets").Count(ctx)
+		n := int(n64)
+		webtest.Must(t, err)
+		t.Logf("burst of 50 reports: answers %v, %d tickets", status, n)
+		if n > deviceweb.ReportLimit.Max || status[201] != n || status[201]+status[429] != 50 {
+			t.Errorf("answers %v and %d tickets, limit %d", status, n, deviceweb.ReportLimit.Max)
 		}
 	})
 }
