@@ -97,7 +97,7 @@ func (s *Server) apiCreateCustomer(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCustomer(c *fiber.Ctx) error {
-	o, err := s.pathCustomer(c)
+	o, err := httpx.PathCustomer(c, s.people)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (s *Server) apiCustomer(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiUpdateCustomer(c *fiber.Ctx) error {
-	o, err := s.pathCustomer(c)
+	o, err := httpx.PathCustomer(c, s.people)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (b personBody) input() org.PersonInput {
 }
 
 func (s *Server) apiInvite(c *fiber.Ctx) error {
-	o, err := s.pathCustomer(c)
+	o, err := httpx.PathCustomer(c, s.people)
 	if err != nil {
 		return err
 	}
@@ -419,16 +419,8 @@ func (s *Server) apiEmailCheck(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// pathCustomer, pathUser and pathInvitation load the record named by :id as
-// the caller may see it; anything else (or a malformed id) is 404.
-func (s *Server) pathCustomer(c *fiber.Ctx) (*org.Organization, error) {
-	id, err := httpx.PathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	return s.people.Customer(c.UserContext(), httpx.Actor(c), id)
-}
-
+// pathUser and pathInvitation load the record named by :id as the caller may
+// see it; anything else (or a malformed id) is 404.
 func (s *Server) pathUser(c *fiber.Ctx) (*org.User, error) {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {

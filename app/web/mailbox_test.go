@@ -60,7 +60,7 @@ func TestNoCustomerLinkForStaffWhenMailIsSent(t *testing.T) {
 		_, body := admin.Get("/")
 		webtest.WantNotContains(t, body, `href="/mailbox"`)
 
-		mail := deliverMail(h, smtp, "a_member@a.test")
+		mail := h.DeliverMail(smtp, "a_member@a.test")
 		link := mail.Link("http://desk.test/password/set?token=")
 		kept, err := h.Svc.Outbox.LatestTo(ctx, "a_member@a.test")
 		webtest.Must(t, err)
@@ -78,7 +78,7 @@ func TestNoCustomerLinkForStaffWhenMailIsSent(t *testing.T) {
 		if resp.StatusCode != 201 {
 			t.Fatalf("invite: %d %v", resp.StatusCode, got)
 		}
-		link = deliverMail(h, smtp, "ida@a.test").Link("http://desk.test/accept-invitation?token=")
+		link = h.DeliverMail(smtp, "ida@a.test").Link("http://desk.test/accept-invitation?token=")
 		kept, err = h.Svc.Outbox.LatestTo(ctx, "ida@a.test")
 		webtest.Must(t, err)
 		webtest.WantNotContains(t, kept.Subject+kept.BodyText+kept.BodyHTML, webtest.TokenOf(t, link))

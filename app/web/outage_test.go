@@ -80,8 +80,8 @@ func TestCreateAnswersFromWhatItWroteWhenTheDatabaseGoesAwayAfterCommit(t *testi
 				case "invitations":
 					path = "/api/v1/customers/" + webtest.Itoa64(h.CustA.ID) + "/invitations"
 				case "ticket_messages":
-					tk := tkCreate(t, h, token, map[string]any{"subject": "S", "description": "D", "customer_id": h.CustA.ID})
-					path = tkPath(tk, "/messages")
+					tk := webtest.CreateTicket(t, h, token, map[string]any{"subject": "S", "description": "D", "customer_id": h.CustA.ID})
+					path = webtest.TicketPath(tk, "/messages")
 				}
 				h.DB.AddQueryHook(&closeAfterCommit{db: h.DB, table: c.table})
 				resp, got := h.API("POST", path, token, c.body(h))

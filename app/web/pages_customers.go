@@ -58,7 +58,7 @@ func (s *Server) createCustomer(c *fiber.Ctx) error {
 }
 
 func (s *Server) showEditCustomer(c *fiber.Ctx) error {
-	o, err := s.pathCustomer(c)
+	o, err := httpx.PathCustomer(c, s.people)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (s *Server) updateCustomer(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteCustomer(c *fiber.Ctx) error {
-	o, err := s.pathCustomer(c)
+	o, err := httpx.PathCustomer(c, s.people)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (s *Server) makeIndependent(c *fiber.Ctx) error {
 // customerPage loads a customer and renders its page with the given tab.
 func (s *Server) showCustomer(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), httpx.Actor(c)
-	o, err := s.pathCustomer(c)
+	o, err := httpx.PathCustomer(c, s.people)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (s *Server) showCustomer(c *fiber.Ctx) error {
 
 func (s *Server) showInvitations(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), httpx.Actor(c)
-	o, err := s.pathCustomer(c)
+	o, err := httpx.PathCustomer(c, s.people)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (s *Server) showInvitations(c *fiber.Ctx) error {
 }
 
 func (s *Server) showNewInvitation(c *fiber.Ctx) error {
-	o, err := s.pathCustomer(c)
+	o, err := httpx.PathCustomer(c, s.people)
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func personInput(f *views.Form) org.PersonInput {
 }
 
 func (s *Server) createInvitation(c *fiber.Ctx) error {
-	o, err := s.pathCustomer(c)
+	o, err := httpx.PathCustomer(c, s.people)
 	if err != nil {
 		return err
 	}

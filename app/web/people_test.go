@@ -11,25 +11,11 @@ import (
 	"time"
 
 	"backoffice/app/apperr"
-	"backoffice/app/notify"
 	"backoffice/app/notify/smtptest"
 	"backoffice/app/org"
 	"backoffice/app/people"
 	"backoffice/app/web/webtest"
 )
-
-// deliverMail runs the outbox worker once against an in-process SMTP server
-// and returns the mail that reached to.
-func deliverMail(h *webtest.Harness, srv *smtptest.Server, to string) *smtptest.Mail {
-	h.T.Helper()
-	mailer, err := notify.NewSMTPMailer(srv.URL())
-	webtest.Must(h.T, err)
-	w := &notify.Worker{DB: h.DB, Mailer: mailer, From: "Provider Desk <desk@provider.test>", Clock: h.Clock}
-	if _, _, err := w.RunOnce(context.Background()); err != nil {
-		h.T.Fatal(err)
-	}
-	return srv.Wait(h.T, to, 5*time.Second)
-}
 
 func TestInvitationByMailLandsInBackOfficeAndDeletingItRemovesTheAccount(t *testing.T) {
 	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
@@ -42,7 +28,7 @@ func TestInvitationByMailLandsInBackOfficeAndDeletingItRemovesTheAccount(t *test
 		}
 		webtest.CheckSchema(t, "Invitation", inv)
 
-		mail := deliverMail(h, smtp, "juergen.gross@a.test")
+		mail := h.DeliverMail(smtp, "juergen.gross@a.test")
 		if !strings.Contains(mail.Subject, "Customer A") || !strings.Contains(mail.Text, "Hallo Jürgen Groß") {
 			t.Fatalf("mail not in German or not about the company: %q\n%s", mail.Subject, mail.Text)
 		}
@@ -136,13 +122,13 @@ func TestInvitationLinksExpireAndResendKillsTheOldLink(t *testing.T) {
 		if resp.StatusCode != 201 {
 			t.Fatalf("invite: %d %v", resp.StatusCode, inv)
 		}
-		first := deliverMail(h, smtp, "olga@b.test").Link("http://desk.test/accept-invitation")
+		first := h.DeliverMail(smtp, "olga@b.test").Link("http://desk.test/accept-invitation")
 		id := webtest.Itoa64(int64(inv["id"].(float64)))
 		resp, again := h.API("POST", "/api/v1/invitations/"+id+"/resend", admin, nil)
 		if resp.StatusCode != 200 || again["sent_count"] != float64(2) {
 			t.Fatalf("resend: %d %v", resp.StatusCode, again)
 		}
-		second := deliverMail(h, smtp, "olga@b.test").Link("http://desk.test/accept-invitation")
+		second := h.DeliverMail(smtp, "olga@b.test").Link("http://desk.test/accept-invitation")
 		if first == second {
 			t.Fatal("resend sent the same link")
 		}
@@ -181,7 +167,7 @@ func TestConcurrentAcceptsGiveExactlyOneSuccess(t *testing.T) {
 		_, err := h.Svc.People.Invite(ctx, people.Actor{User: h.Users["agent"]}, h.CustA.ID,
 			org.PersonInput{FirstName: "Race", Email: "race@a.test", Language: "en", Role: "member"})
 		webtest.Must(t, err)
-		token := webtest.TokenOf(t, deliverMail(h, smtp, "race@a.test").Link("http://desk.test/accept-invitation"))
+		token := webtest.TokenOf(t, h.DeliverMail(smtp, "race@a.test").Link("http://desk.test/accept-invitation"))
 		var (
 			wg         sync.WaitGroup
 			mu         sync.Mutex
@@ -232,7 +218,7 @@ func TestPasswordLinksAnswerAlikeAndWorkOnce(t *testing.T) {
 			t.Fatal("forgot-password answers differ for a known and an unknown email")
 		}
 		webtest.WantContains(t, known, "If an account exists")
-		mail := deliverMail(h, smtp, "a_member@a.test")
+		mail := h.DeliverMail(smtp, "a_member@a.test")
 		link := mail.Link("http://desk.test/password/set?token=")
 		if link == "" || !strings.Contains(mail.Text, "1 hour") {
 			t.Fatalf("reset mail:\n%s", mail.Text)
@@ -258,7 +244,7 @@ func TestPasswordLinksAnswerAlikeAndWorkOnce(t *testing.T) {
 
 		// A reset link expires after an hour.
 		b.Post("/password/forgot", "/password/forgot", url.Values{"email": {"a_admin@a.test"}})
-		link = deliverMail(h, smtp, "a_admin@a.test").Link("http://desk.test/password/set")
+		link = h.DeliverMail(smtp, "a_admin@a.test").Link("http://desk.test/password/set")
 		h.Clock.Advance(time.Hour + time.Second)
 		if r, _ := h.Browser().Get(webtest.LocalPath(t, link)); r.StatusCode != 404 {
 			t.Fatalf("expired reset link: %d", r.StatusCode)
@@ -277,7 +263,7 @@ func TestCustomerAdministratorRunsTheirOwnStaffList(t *testing.T) {
 			t.Fatalf("create: %d %v", resp.StatusCode, u)
 		}
 		webtest.CheckSchema(t, "User", u)
-		mail := deliverMail(h, smtp, "nina@a.test")
+		mail := h.DeliverMail(smtp, "nina@a.test")
 		if !strings.Contains(mail.Text, "24 hours") {
 			t.Fatalf("set-password mail:\n%s", mail.Text)
 		}

@@ -1,7 +1,8 @@
 // Package web is the HTTP shell: the Fiber app, its middleware (request id,
 // logging, metrics, security headers, sessions, CSRF), the error mapper, the
 // route table with the permission of every route, and the OpenAPI document.
-// The handlers of each domain live beside it (app/device/deviceweb, …) on the
+// The handlers of each domain live beside it (app/device/deviceweb,
+// app/ticket/ticketweb, …) on the
 // kit in app/web/httpx; those not moved yet are still here.
 package web
 
@@ -38,6 +39,7 @@ import (
 	"backoffice/app/org"
 	"backoffice/app/people"
 	"backoffice/app/ticket"
+	"backoffice/app/ticket/ticketweb"
 	"backoffice/app/web/httpx"
 	"backoffice/rbac"
 	"backoffice/static"
@@ -75,6 +77,7 @@ type Server struct {
 	audit         *audit.Store
 	kit           *httpx.Kit
 	deviceWeb     *deviceweb.Handlers
+	ticketWeb     *ticketweb.Handlers
 	metrics       *Metrics
 	metricsServer *http.Server // the internal listener, see ServeMetrics
 	app           *fiber.App
@@ -112,6 +115,7 @@ func New(d Deps) (*Server, error) {
 		FilesDir: filepath.Join(d.Config.DataDir, "attachments")})
 	s.deviceWeb = &deviceweb.Handlers{Kit: s.kit, Devices: s.devices, Tickets: s.tickets, People: s.people, Orgs: s.users,
 		Reports: auth.NewThrottle(d.DB, d.Clock), BaseURL: d.Config.BaseURL}
+	s.ticketWeb = &ticketweb.Handlers{Kit: s.kit, Tickets: s.tickets, People: s.people, Devices: s.devices, Orgs: s.users}
 	if d.Mail != nil {
 		s.tickets.OnMail(d.Mail.Wake)
 		s.people.OnMail = d.Mail.Wake

@@ -87,3 +87,13 @@ func SessionID(c *fiber.Ctx) int64 {
 func Actor(c *fiber.Ctx) people.Actor {
 	return people.Actor{User: CurrentUser(c), IP: ClientIP(c)}
 }
+
+// PathCustomer is the customer named by :id as the caller may see it;
+// anything else (or a malformed id) is 404.
+func PathCustomer(c *fiber.Ctx, p *people.Service) (*org.Organization, error) {
+	id, err := PathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return p.Customer(c.UserContext(), Actor(c), id)
+}

@@ -1,6 +1,8 @@
 package webtest
 
 import (
+	"backoffice/app/notify"
+	"backoffice/app/notify/smtptest"
 	"backoffice/app/org"
 	"backoffice/app/web"
 	"backoffice/rbac"
@@ -267,4 +269,37 @@ func WantNoFormulaCells(t *testing.T, body string) {
 			}
 		}
 	}
+}
+
+// CreateTicket opens a ticket through the API and checks the answer is a
+// Ticket created at its Location.
+func CreateTicket(t *testing.T, h *Harness, token string, body any) map[string]any {
+	t.Helper()
+	resp, tk := h.API("POST", "/api/v1/tickets", token, body)
+	if resp.StatusCode != 201 {
+		t.Fatalf("create ticket %v: %d %v", body, resp.StatusCode, tk)
+	}
+	if loc := resp.Header.Get("Location"); loc != "/api/v1/tickets/"+SID(tk) {
+		t.Fatalf("create ticket: Location %q, want /api/v1/tickets/%s", loc, SID(tk))
+	}
+	CheckSchema(t, "Ticket", tk)
+	return tk
+}
+
+// TicketPath is the API path of a ticket, with suffix.
+func TicketPath(tk map[string]any, suffix string) string {
+	return "/api/v1/tickets/" + SID(tk) + suffix
+}
+
+// DeliverMail runs the outbox worker once against an in-process SMTP server
+// and returns the mail that reached to.
+func (h *Harness) DeliverMail(srv *smtptest.Server, to string) *smtptest.Mail {
+	h.T.Helper()
+	mailer, err := notify.NewSMTPMailer(srv.URL())
+	Must(h.T, err)
+	w := &notify.Worker{DB: h.DB, Mailer: mailer, From: "Provider Desk <desk@provider.test>", Clock: h.Clock}
+	if _, _, err := w.RunOnce(context.Background()); err != nil {
+		h.T.Fatal(err)
+	}
+	return srv.Wait(h.T, to, 5*time.Second)
 }

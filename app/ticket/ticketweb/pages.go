@@ -1,4 +1,4 @@
-package web
+package ticketweb
 
 import (
 	"bytes"
@@ -41,9 +41,10 @@ func pageTicketFilter(c *fiber.Ctx) (ticket.Filter, string) {
 	return f, sort
 }
 
-func (s *Server) showTickets(c *fiber.Ctx) error {
+// ShowTickets is the ticket list, filtered and sorted.
+func (h *Handlers) ShowTickets(c *fiber.Ctx) error {
 	ctx, u := c.UserContext(), httpx.CurrentUser(c)
-	perms, err := s.ticketPerms(c)
+	perms, err := h.ticketPerms(c)
 	if err != nil {
 		return err
 	}
@@ -55,16 +56,16 @@ func (s *Server) showTickets(c *fiber.Ctx) error {
 			return c.Redirect("/tickets", fiber.StatusSeeOther)
 		}
 	}
-	page, err := s.tickets.List(ctx, u, f, sort, after, httpx.PageSize)
+	page, err := h.Tickets.List(ctx, u, f, sort, after, httpx.PageSize)
 	if err != nil {
 		return err
 	}
-	counts, err := s.tickets.Counts(ctx, u)
+	counts, err := h.Tickets.Counts(ctx, u)
 	if err != nil {
 		return err
 	}
 	d := views.TicketsData{Items: page.Items, Filter: f, Sort: sort, Counts: counts, Staff: u.IsStaff(), Perms: perms}
-	if d.Types, err = s.tickets.Types(ctx, u); err != nil {
+	if d.Types, err = h.Tickets.Types(ctx, u); err != nil {
 		return err
 	}
 	if c.Query("requester") == "me" {
@@ -84,22 +85,22 @@ func (s *Server) showTickets(c *fiber.Ctx) error {
 		d.FirstHref = "/tickets?" + d.Query
 	}
 	if u.IsStaff() {
-		cs, err := s.people.Customers(ctx, httpx.Actor(c), "", "", 0, 200)
+		cs, err := h.People.Customers(ctx, httpx.Actor(c), "", "", 0, 200)
 		if err != nil {
 			return err
 		}
 		d.Customers = cs.Items
-		if d.Agents, err = s.agents(ctx, u.Organization.ScopeProviderID()); err != nil {
+		if d.Agents, err = h.agents(ctx, u.Organization.ScopeProviderID()); err != nil {
 			return err
 		}
 	} else {
-		devs, err := s.devices.List(ctx, u, device.Filter{}, "name", nil, 200)
+		devs, err := h.Devices.List(ctx, u, device.Filter{}, "name", nil, 200)
 		if err != nil {
 			return err
 		}
 		d.Devices = devs.Items
 	}
-	return httpx.Render(c, fiber.StatusOK, views.TicketsPage(s.kit.Page(c, httpx.Tr(c).T("tickets.title")), d))
+	return httpx.Render(c, fiber.StatusOK, views.TicketsPage(h.Kit.Page(c, httpx.Tr(c).T("tickets.title")), d))
 }
 
 var ticketFields = []string{"subject", "description", "device_id", "priority", "type", "tags", "group", "assignee_id",
@@ -107,8 +108,8 @@ var ticketFields = []string{"subject", "description", "device_id", "priority", "
 
 // agents are the active staff users of a provider: whom a ticket may be
 // assigned to.
-func (s *Server) agents(ctx context.Context, providerID int64) ([]*org.User, error) {
-	staff, _, err := s.users.ListUsers(ctx, org.UserFilter{OrganizationID: providerID}, nil, 500)
+func (h *Handlers) agents(ctx context.Context, providerID int64) ([]*org.User, error) {
+	staff, _, err := h.Orgs.ListUsers(ctx, org.UserFilter{OrganizationID: providerID}, nil, 500)
 	if err != nil {
 		return nil, err
 	}
@@ -133,22 +134,22 @@ func formID(f *views.Form, name string) int64 {
 	return n
 }
 
-func (s *Server) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error {
+func (h *Handlers) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error {
 	ctx, u := c.UserContext(), httpx.CurrentUser(c)
-	perms, err := s.ticketPerms(c)
+	perms, err := h.ticketPerms(c)
 	if err != nil {
 		return err
 	}
 	d := views.NewTicketData{Form: f, Staff: u.IsStaff(), Perms: perms}
-	if d.Types, err = s.tickets.Types(ctx, u); err != nil {
+	if d.Types, err = h.Tickets.Types(ctx, u); err != nil {
 		return err
 	}
 	if perms.EditAssignee {
-		if d.Agents, err = s.agents(ctx, u.Organization.ScopeProviderID()); err != nil {
+		if d.Agents, err = h.agents(ctx, u.Organization.ScopeProviderID()); err != nil {
 			return err
 		}
 	}
-	fields, err := s.tickets.Fields(ctx, u)
+	fields, err := h.Tickets.Fields(ctx, u)
 	if err != nil {
 		return err
 	}
@@ -158,21 +159,21 @@ func (s *Server) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error {
 		}
 	}
 	if u.IsStaff() {
-		cs, err := s.people.Customers(ctx, httpx.Actor(c), "", "", 0, 500)
+		cs, err := h.People.Customers(ctx, httpx.Actor(c), "", "", 0, 500)
 		if err != nil {
 			return err
 		}
 		d.Customers = cs.Items
 		if id := formID(f, "customer_id"); id > 0 {
-			if _, err := s.people.Customer(ctx, httpx.Actor(c), id); err != nil {
+			if _, err := h.People.Customer(ctx, httpx.Actor(c), id); err != nil {
 				f.Values["customer_id"] = ""
 			} else {
-				users, _, err := s.users.ListUsers(ctx, org.UserFilter{OrganizationID: id}, nil, 500)
+				users, _, err := h.Orgs.ListUsers(ctx, org.UserFilter{OrganizationID: id}, nil, 500)
 				if err != nil {
 					return err
 				}
 				d.Requesters = users
-				devs, err := s.devices.List(ctx, u, device.Filter{CustomerID: id}, "name", nil, 500)
+				devs, err := h.Devices.List(ctx, u, device.Filter{CustomerID: id}, "name", nil, 500)
 				if err != nil {
 					return err
 				}
@@ -180,24 +181,26 @@ func (s *Server) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error {
 			}
 		}
 	} else {
-		devs, err := s.devices.List(ctx, u, device.Filter{}, "name", nil, 500)
+		devs, err := h.Devices.List(ctx, u, device.Filter{}, "name", nil, 500)
 		if err != nil {
 			return err
 		}
 		d.Devices = devs.Items
 	}
-	return httpx.Render(c, status, views.NewTicketPage(s.kit.Page(c, httpx.Tr(c).T("tickets.new")), d))
+	return httpx.Render(c, status, views.NewTicketPage(h.Kit.Page(c, httpx.Tr(c).T("tickets.new")), d))
 }
 
-func (s *Server) showNewTicket(c *fiber.Ctx) error {
+// ShowNewTicket is the form of a new ticket.
+func (h *Handlers) ShowNewTicket(c *fiber.Ctx) error {
 	f := views.NewForm()
 	f.Values["device_id"] = c.Query("device_id")
 	f.Values["customer_id"] = c.Query("customer_id")
 	f.Values["priority"], f.Values["channel"] = "normal", ticket.ChannelPhone
-	return s.newTicketPage(c, fiber.StatusOK, f)
+	return h.newTicketPage(c, fiber.StatusOK, f)
 }
 
-func (s *Server) createTicket(c *fiber.Ctx) error {
+// CreateTicket opens a ticket from the form.
+func (h *Handlers) CreateTicket(c *fiber.Ctx) error {
 	f := httpx.FormFrom(c, ticketFields...)
 	in := ticket.NewTicket{Subject: f.Value("subject"), Description: f.Value("description"), DeviceID: formID(f, "device_id"),
 		Priority: f.Value("priority"), Type: f.Value("type"), Tags: strings.Split(f.Value("tags"), ","), Group: f.Value("group"),
@@ -211,7 +214,7 @@ func (s *Server) createTicket(c *fiber.Ctx) error {
 		return err
 	}
 	in.Files = files
-	fields, err := s.tickets.Fields(c.UserContext(), u)
+	fields, err := h.Tickets.Fields(c.UserContext(), u)
 	if err != nil {
 		return err
 	}
@@ -224,35 +227,36 @@ func (s *Server) createTicket(c *fiber.Ctx) error {
 		f.Values[fd.Key()] = v
 		in.FieldValues[fd.Key()] = v
 	}
-	t, err := s.tickets.Create(c.UserContext(), u, in)
+	t, err := h.Tickets.Create(c.UserContext(), u, in)
 	if err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
-		return s.newTicketPage(c, status, f)
+		return h.newTicketPage(c, status, f)
 	}
-	s.kit.Flash(c, "success", "flash.ticket_created", map[string]any{"Number": views.TicketNumber(t)})
+	h.Kit.Flash(c, "success", "flash.ticket_created", map[string]any{"Number": views.TicketNumber(t)})
 	return c.Redirect("/tickets/"+strconv.FormatInt(t.ID, 10), fiber.StatusSeeOther)
 }
 
-func (s *Server) showTicket(c *fiber.Ctx) error {
-	t, err := s.pathTicket(c)
+// ShowTicket is the page of one ticket.
+func (h *Handlers) ShowTicket(c *fiber.Ctx) error {
+	t, err := h.pathTicket(c)
 	if err != nil {
 		return err
 	}
-	return s.renderTicket(c, fiber.StatusOK, t, nil, nil)
+	return h.renderTicket(c, fiber.StatusOK, t, nil, nil)
 }
 
 // renderTicket shows the ticket page with a reply or parameter form that
 // failed (nil for fresh forms).
-func (s *Server) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply, params *views.Form) error {
+func (h *Handlers) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply, params *views.Form) error {
 	ctx, u := c.UserContext(), httpx.CurrentUser(c)
-	msgs, _, err := s.tickets.Messages(ctx, u, t.ID, 0, 500)
+	msgs, _, err := h.Tickets.Messages(ctx, u, t.ID, 0, 500)
 	if err != nil {
 		return err
 	}
-	perms, err := s.ticketPerms(c)
+	perms, err := h.ticketPerms(c)
 	if err != nil {
 		return err
 	}
@@ -269,7 +273,7 @@ func (s *Server) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply,
 		d.Rating = views.NewForm()
 	}
 	d.CanRate = t.RequesterID != nil && *t.RequesterID == u.ID &&
-		(t.Status == ticket.StatusResolved || t.Status == ticket.StatusClosed) && s.rbac.Can(u.Role, "ticket", "rate")
+		(t.Status == ticket.StatusResolved || t.Status == ticket.StatusClosed) && h.Kit.RBAC.Can(u.Role, "ticket", "rate")
 	if d.Params == nil {
 		d.Params = views.NewForm()
 		d.Params.Values = map[string]string{"status": t.Status, "priority": t.Priority, "type": t.Type,
@@ -278,37 +282,38 @@ func (s *Server) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply,
 			d.Params.Values["assignee_id"] = strconv.FormatInt(*t.AssigneeID, 10)
 		}
 	}
-	if d.Types, err = s.tickets.Types(ctx, u); err != nil {
+	if d.Types, err = h.Tickets.Types(ctx, u); err != nil {
 		return err
 	}
-	if d.Fields, err = s.tickets.Fields(ctx, u); err != nil {
+	if d.Fields, err = h.Tickets.Fields(ctx, u); err != nil {
 		return err
 	}
-	visible, err := s.tickets.FieldFilter(ctx, u)
+	visible, err := h.Tickets.FieldFilter(ctx, u)
 	if err != nil {
 		return err
 	}
 	d.Values = visible(t)
-	if u.IsStaff() && s.rbac.Can(u.Role, "template", "read") {
-		if d.Templates, err = s.tickets.Templates(ctx, u); err != nil {
+	if u.IsStaff() && h.Kit.RBAC.Can(u.Role, "template", "read") {
+		if d.Templates, err = h.Tickets.Templates(ctx, u); err != nil {
 			return err
 		}
 		if id, err := strconv.ParseInt(c.Query("template"), 10, 64); err == nil && reply == nil {
-			if tpl, err := s.tickets.Template(ctx, u, id); err == nil {
+			if tpl, err := h.Tickets.Template(ctx, u, id); err == nil {
 				d.Reply.Values["body"] = tpl.Body
 			}
 		}
 	}
 	if perms.EditAssignee {
-		if d.Agents, err = s.agents(ctx, t.ProviderID); err != nil {
+		if d.Agents, err = h.agents(ctx, t.ProviderID); err != nil {
 			return err
 		}
 	}
-	return httpx.Render(c, status, views.TicketPage(s.kit.Page(c, views.TicketNumber(t)+" "+t.Subject), d))
+	return httpx.Render(c, status, views.TicketPage(h.Kit.Page(c, views.TicketNumber(t)+" "+t.Subject), d))
 }
 
-func (s *Server) replyTicket(c *fiber.Ctx) error {
-	t, err := s.pathTicket(c)
+// ReplyTicket adds a reply or note from the ticket page.
+func (h *Handlers) ReplyTicket(c *fiber.Ctx) error {
+	t, err := h.pathTicket(c)
 	if err != nil {
 		return err
 	}
@@ -317,41 +322,43 @@ func (s *Server) replyTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.tickets.ReplyWithFiles(c.UserContext(), httpx.CurrentUser(c), t.ID, f.Value("body"), f.Value("internal") == "1", files); err != nil {
+	if _, err := h.Tickets.ReplyWithFiles(c.UserContext(), httpx.CurrentUser(c), t.ID, f.Value("body"), f.Value("internal") == "1", files); err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
-		return s.renderTicket(c, status, t, f, nil)
+		return h.renderTicket(c, status, t, f, nil)
 	}
-	s.kit.Flash(c, "success", "flash.ticket_replied", nil)
+	h.Kit.Flash(c, "success", "flash.ticket_replied", nil)
 	return c.Redirect("/tickets/"+strconv.FormatInt(t.ID, 10), fiber.StatusSeeOther)
 }
 
-func (s *Server) ticketState(close bool) fiber.Handler {
+// TicketState closes (close true) or reopens a ticket from its page.
+func (h *Handlers) TicketState(close bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		t, err := s.pathTicket(c)
+		t, err := h.pathTicket(c)
 		if err != nil {
 			return err
 		}
 		back := "/tickets/" + strconv.FormatInt(t.ID, 10)
 		flash := "flash.ticket_closed"
 		if close {
-			_, err = s.tickets.Close(c.UserContext(), httpx.CurrentUser(c), t.ID)
+			_, err = h.Tickets.Close(c.UserContext(), httpx.CurrentUser(c), t.ID)
 		} else {
-			_, err = s.tickets.Reopen(c.UserContext(), httpx.CurrentUser(c), t.ID)
+			_, err = h.Tickets.Reopen(c.UserContext(), httpx.CurrentUser(c), t.ID)
 			flash = "flash.ticket_reopened"
 		}
 		if err != nil {
-			return s.kit.FlashError(c, err, back)
+			return h.Kit.FlashError(c, err, back)
 		}
-		s.kit.Flash(c, "success", flash, nil)
+		h.Kit.Flash(c, "success", flash, nil)
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
 }
 
-func (s *Server) updateTicket(c *fiber.Ctx) error {
-	t, err := s.pathTicket(c)
+// UpdateTicket saves the parameters of a ticket from its page.
+func (h *Handlers) UpdateTicket(c *fiber.Ctx) error {
+	t, err := h.pathTicket(c)
 	if err != nil {
 		return err
 	}
@@ -377,52 +384,53 @@ func (s *Server) updateTicket(c *fiber.Ctx) error {
 		}
 		ch.AssigneeID = &assignee
 	}
-	if _, err := s.tickets.Update(c.UserContext(), httpx.CurrentUser(c), t.ID, ch); err != nil {
+	if _, err := h.Tickets.Update(c.UserContext(), httpx.CurrentUser(c), t.ID, ch); err != nil {
 		st, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
-		return s.renderTicket(c, st, t, nil, f)
+		return h.renderTicket(c, st, t, nil, f)
 	}
-	s.kit.Flash(c, "success", "flash.ticket_saved", nil)
+	h.Kit.Flash(c, "success", "flash.ticket_saved", nil)
 	return c.Redirect("/tickets/"+strconv.FormatInt(t.ID, 10), fiber.StatusSeeOther)
 }
 
-func (s *Server) rateTicket(c *fiber.Ctx) error {
-	t, err := s.pathTicket(c)
+// RateTicket rates a ticket from its page.
+func (h *Handlers) RateTicket(c *fiber.Ctx) error {
+	t, err := h.pathTicket(c)
 	if err != nil {
 		return err
 	}
 	back := "/tickets/" + strconv.FormatInt(t.ID, 10)
 	score, _ := strconv.Atoi(c.FormValue("score"))
-	if _, err := s.tickets.Rate(c.UserContext(), httpx.CurrentUser(c), t.ID, score, c.FormValue("comment")); err != nil {
+	if _, err := h.Tickets.Rate(c.UserContext(), httpx.CurrentUser(c), t.ID, score, c.FormValue("comment")); err != nil {
 		f := views.NewForm()
 		f.Values["comment"] = c.FormValue("comment")
 		if st, ok := httpx.FormErrors(c, f, err); ok && st == fiber.StatusUnprocessableEntity {
-			return s.renderTicketRating(c, t, f)
+			return h.renderTicketRating(c, t, f)
 		}
-		return s.kit.FlashError(c, err, back)
+		return h.Kit.FlashError(c, err, back)
 	}
-	s.kit.Flash(c, "success", "flash.ticket_rated", nil)
+	h.Kit.Flash(c, "success", "flash.ticket_rated", nil)
 	return c.Redirect(back, fiber.StatusSeeOther)
 }
 
 // renderTicketRating shows the ticket page with a rating form that failed.
-func (s *Server) renderTicketRating(c *fiber.Ctx, t *ticket.Ticket, f *views.Form) error {
+func (h *Handlers) renderTicketRating(c *fiber.Ctx, t *ticket.Ticket, f *views.Form) error {
 	c.Locals(localRatingForm, f)
-	return s.renderTicket(c, fiber.StatusUnprocessableEntity, t, nil, nil)
+	return h.renderTicket(c, fiber.StatusUnprocessableEntity, t, nil, nil)
 }
 
 const localRatingForm = "rating_form"
 
-// exportTickets answers the filtered queue as CSV (staff).
-func (s *Server) exportTickets(c *fiber.Ctx) error {
+// ExportTickets answers the filtered queue as CSV (staff).
+func (h *Handlers) ExportTickets(c *fiber.Ctx) error {
 	v := &apperr.ValidationError{}
 	f, sort := ticketFilter(c, v)
 	if err := v.Err(); err != nil {
 		return err
 	}
-	list, err := s.tickets.Export(c.UserContext(), httpx.CurrentUser(c), f, sort, httpx.MaxExport)
+	list, err := h.Tickets.Export(c.UserContext(), httpx.CurrentUser(c), f, sort, httpx.MaxExport)
 	if err != nil {
 		return err
 	}
@@ -431,13 +439,13 @@ func (s *Server) exportTickets(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="tickets-`+device.DateOf(s.kit.UserNow(c)).String()+`.csv"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="tickets-`+device.DateOf(h.Kit.UserNow(c)).String()+`.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
 }
 
-// bulkTickets assigns or changes the status of the selected tickets.
-func (s *Server) bulkTickets(c *fiber.Ctx) error {
+// BulkTickets assigns or changes the status of the selected tickets.
+func (h *Handlers) BulkTickets(c *fiber.Ctx) error {
 	back := "/tickets"
 	if q := c.FormValue("back"); q != "" && httpx.SafeNext("/tickets?"+q) != "" {
 		back = "/tickets?" + q
@@ -477,13 +485,13 @@ func (s *Server) bulkTickets(c *fiber.Ctx) error {
 		})
 	}
 	if ch.Status == nil && ch.AssigneeID == nil {
-		s.kit.Flash(c, "error", "error.bulk_nothing", nil)
+		h.Kit.Flash(c, "error", "error.bulk_nothing", nil)
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
-	n, err := s.tickets.BulkUpdate(c.UserContext(), httpx.CurrentUser(c), ids, ch)
+	n, err := h.Tickets.BulkUpdate(c.UserContext(), httpx.CurrentUser(c), ids, ch)
 	if err != nil {
-		return s.kit.FlashError(c, err, back)
+		return h.Kit.FlashError(c, err, back)
 	}
-	s.kit.Flash(c, "success", "flash.tickets_bulk", map[string]any{"Count": n})
+	h.Kit.Flash(c, "success", "flash.tickets_bulk", map[string]any{"Count": n})
 	return c.Redirect(back, fiber.StatusSeeOther)
 }

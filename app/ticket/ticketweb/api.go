@@ -1,4 +1,4 @@
-package web
+package ticketweb
 
 import (
 	"encoding/json"
@@ -41,19 +41,19 @@ type apiTicket struct {
 }
 
 // ticketPerms are the signed-in user's customer permissions on tickets.
-func (s *Server) ticketPerms(c *fiber.Ctx) (ticket.Perms, error) {
-	return s.tickets.PermsOf(c.UserContext(), httpx.CurrentUser(c))
+func (h *Handlers) ticketPerms(c *fiber.Ctx) (ticket.Perms, error) {
+	return h.Tickets.PermsOf(c.UserContext(), httpx.CurrentUser(c))
 }
 
 // ticketView loads what the signed-in user may see of tickets and returns
 // the function that shows one so. Handlers that change a ticket call it
 // before the change, so that the answer needs no database after the commit.
-func (s *Server) ticketView(c *fiber.Ctx) (func(*ticket.Ticket) apiTicket, error) {
-	perms, err := s.ticketPerms(c)
+func (h *Handlers) ticketView(c *fiber.Ctx) (func(*ticket.Ticket) apiTicket, error) {
+	perms, err := h.ticketPerms(c)
 	if err != nil {
 		return nil, err
 	}
-	visible, err := s.tickets.FieldFilter(c.UserContext(), httpx.CurrentUser(c))
+	visible, err := h.Tickets.FieldFilter(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,8 @@ func ticketFilter(c *fiber.Ctx, v *apperr.ValidationError) (ticket.Filter, strin
 	return f, sort
 }
 
-func (s *Server) apiTickets(c *fiber.Ctx) error {
+// APITickets lists the tickets the caller may see, filtered, sorted and paged.
+func (h *Handlers) APITickets(c *fiber.Ctx) error {
 	v := &apperr.ValidationError{}
 	f, sort := ticketFilter(c, v)
 	limit := httpx.ParseLimit(c, v)
@@ -157,11 +158,11 @@ func (s *Server) apiTickets(c *fiber.Ctx) error {
 	if has {
 		after = &cur
 	}
-	page, err := s.tickets.List(c.UserContext(), httpx.CurrentUser(c), f, sort, after, limit)
+	page, err := h.Tickets.List(c.UserContext(), httpx.CurrentUser(c), f, sort, after, limit)
 	if err != nil {
 		return err
 	}
-	view, err := s.ticketView(c)
+	view, err := h.ticketView(c)
 	if err != nil {
 		return err
 	}
@@ -215,7 +216,8 @@ func fieldStrings(in map[string]any) (map[string]string, error) {
 	return out, v.Err()
 }
 
-func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
+// APICreateTicket opens a ticket.
+func (h *Handlers) APICreateTicket(c *fiber.Ctx) error {
 	var b ticketBody
 	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
@@ -240,11 +242,11 @@ func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 	if u.IsStaff() {
 		in.CustomerID, in.RequesterID, in.Channel = idOrInvalid(b.CustomerID), idOrInvalid(b.RequesterID), b.Channel
 	}
-	view, err := s.ticketView(c)
+	view, err := h.ticketView(c)
 	if err != nil {
 		return err
 	}
-	t, err := s.tickets.Create(c.UserContext(), u, in)
+	t, err := h.Tickets.Create(c.UserContext(), u, in)
 	if err != nil {
 		return err
 	}
@@ -252,28 +254,30 @@ func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(view(t))
 }
 
-func (s *Server) pathTicket(c *fiber.Ctx) (*ticket.Ticket, error) {
+func (h *Handlers) pathTicket(c *fiber.Ctx) (*ticket.Ticket, error) {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	return s.tickets.Ticket(c.UserContext(), httpx.CurrentUser(c), id)
+	return h.Tickets.Ticket(c.UserContext(), httpx.CurrentUser(c), id)
 }
 
-func (s *Server) apiTicket(c *fiber.Ctx) error {
-	t, err := s.pathTicket(c)
+// APITicket answers one ticket with the parameters the caller may see.
+func (h *Handlers) APITicket(c *fiber.Ctx) error {
+	t, err := h.pathTicket(c)
 	if err != nil {
 		return err
 	}
-	view, err := s.ticketView(c)
+	view, err := h.ticketView(c)
 	if err != nil {
 		return err
 	}
 	return c.JSON(view(t))
 }
 
-func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
-	t, err := s.pathTicket(c)
+// APIUpdateTicket changes the parameters the caller may change.
+func (h *Handlers) APIUpdateTicket(c *fiber.Ctx) error {
+	t, err := h.pathTicket(c)
 	if err != nil {
 		return err
 	}
@@ -332,11 +336,11 @@ func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	view, err := s.ticketView(c)
+	view, err := h.ticketView(c)
 	if err != nil {
 		return err
 	}
-	if t, err = s.tickets.Update(c.UserContext(), httpx.CurrentUser(c), t.ID, ch); err != nil {
+	if t, err = h.Tickets.Update(c.UserContext(), httpx.CurrentUser(c), t.ID, ch); err != nil {
 		return err
 	}
 	return c.JSON(view(t))
@@ -362,7 +366,8 @@ func toAPIMessage(u *org.User, m *ticket.Message) apiMessage {
 	return out
 }
 
-func (s *Server) apiTicketMessages(c *fiber.Ctx) error {
+// APITicketMessages lists a ticket's messages, oldest first.
+func (h *Handlers) APITicketMessages(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
@@ -372,7 +377,7 @@ func (s *Server) apiTicketMessages(c *fiber.Ctx) error {
 		return err
 	}
 	u := httpx.CurrentUser(c)
-	msgs, more, err := s.tickets.Messages(c.UserContext(), u, id, p.After, p.Limit)
+	msgs, more, err := h.Tickets.Messages(c.UserContext(), u, id, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
@@ -386,7 +391,8 @@ func (s *Server) apiTicketMessages(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-func (s *Server) apiReplyTicket(c *fiber.Ctx) error {
+// APIReplyTicket adds a reply or, for staff, an internal note.
+func (h *Handlers) APIReplyTicket(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
@@ -405,29 +411,30 @@ func (s *Server) apiReplyTicket(c *fiber.Ctx) error {
 		return err
 	}
 	u := httpx.CurrentUser(c)
-	m, err := s.tickets.ReplyWithFiles(c.UserContext(), u, id, b.Body, b.Internal, files)
+	m, err := h.Tickets.ReplyWithFiles(c.UserContext(), u, id, b.Body, b.Internal, files)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(toAPIMessage(u, m))
 }
 
-func (s *Server) apiTicketState(close bool) fiber.Handler {
+// APITicketState closes (close true) or reopens a ticket.
+func (h *Handlers) APITicketState(close bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := httpx.PathID(c, "id")
 		if err != nil {
 			return err
 		}
-		view, err := s.ticketView(c)
+		view, err := h.ticketView(c)
 		if err != nil {
 			return err
 		}
 		u := httpx.CurrentUser(c)
 		var t *ticket.Ticket
 		if close {
-			t, err = s.tickets.Close(c.UserContext(), u, id)
+			t, err = h.Tickets.Close(c.UserContext(), u, id)
 		} else {
-			t, err = s.tickets.Reopen(c.UserContext(), u, id)
+			t, err = h.Tickets.Reopen(c.UserContext(), u, id)
 		}
 		if err != nil {
 			return err
@@ -436,7 +443,8 @@ func (s *Server) apiTicketState(close bool) fiber.Handler {
 	}
 }
 
-func (s *Server) apiRateTicket(c *fiber.Ctx) error {
+// APIRateTicket rates a resolved or closed ticket.
+func (h *Handlers) APIRateTicket(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
@@ -451,11 +459,11 @@ func (s *Server) apiRateTicket(c *fiber.Ctx) error {
 	if b.Score == nil {
 		return apperr.Invalid("score", "error.rating_range")
 	}
-	view, err := s.ticketView(c)
+	view, err := h.ticketView(c)
 	if err != nil {
 		return err
 	}
-	t, err := s.tickets.Rate(c.UserContext(), httpx.CurrentUser(c), id, *b.Score, b.Comment)
+	t, err := h.Tickets.Rate(c.UserContext(), httpx.CurrentUser(c), id, *b.Score, b.Comment)
 	if err != nil {
 		return err
 	}
@@ -512,10 +520,10 @@ func isMultipart(c *fiber.Ctx) bool {
 	return strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm)
 }
 
-// sendAttachment answers a file of a ticket the user may see, as a
+// SendAttachment answers a file of a ticket the user may see, as a
 // download that browsers neither sniff nor run.
-func (s *Server) sendAttachment(c *fiber.Ctx) error {
-	t, err := s.pathTicket(c)
+func (h *Handlers) SendAttachment(c *fiber.Ctx) error {
+	t, err := h.pathTicket(c)
 	if err != nil {
 		return err
 	}
@@ -523,11 +531,11 @@ func (s *Server) sendAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.tickets.Attachment(c.UserContext(), httpx.CurrentUser(c), t, id)
+	a, err := h.Tickets.Attachment(c.UserContext(), httpx.CurrentUser(c), t, id)
 	if err != nil {
 		return err
 	}
-	f, err := s.tickets.Files().Open(a)
+	f, err := h.Tickets.Files().Open(a)
 	if err != nil {
 		return err
 	}

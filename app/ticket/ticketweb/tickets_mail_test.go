@@ -1,4 +1,4 @@
-package web_test
+package ticketweb_test
 
 import (
 	"context"
@@ -36,7 +36,7 @@ func TestAgentRepliesAreMailedToTheRequesterNotesNever(t *testing.T) {
 		webtest.Must(t, err)
 
 		smtp := smtptest.Start(t)
-		mail := deliverMail(h, smtp, member.Email)
+		mail := h.DeliverMail(smtp, member.Email)
 		webtest.WantContains(t, mail.Subject, "[#1001]", "Kältemaschine Alarm", "neue Antwort")
 		webtest.WantContains(t, mail.Text, "A technician comes tomorrow at 9.", "Agent Tester")
 		webtest.WantNotContains(t, mail.Text, "refrigerant")

@@ -1,4 +1,4 @@
-package web
+package ticketweb
 
 import (
 	"strconv"
@@ -64,8 +64,9 @@ func (b fieldBody) apply(in *ticket.FieldInput) {
 	}
 }
 
-func (s *Server) apiFields(c *fiber.Ctx) error {
-	fields, err := s.tickets.Fields(c.UserContext(), httpx.CurrentUser(c))
+// APIFields lists the provider's data fields.
+func (h *Handlers) APIFields(c *fiber.Ctx) error {
+	fields, err := h.Tickets.Fields(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
@@ -76,7 +77,8 @@ func (s *Server) apiFields(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-func (s *Server) apiSaveField(c *fiber.Ctx) error {
+// APISaveField creates a data field or changes one (:id).
+func (h *Handlers) APISaveField(c *fiber.Ctx) error {
 	var id int64
 	in := ticket.FieldInput{Shown: true}
 	if c.Params("id") != "" {
@@ -84,7 +86,7 @@ func (s *Server) apiSaveField(c *fiber.Ctx) error {
 		if id, err = httpx.PathID(c, "id"); err != nil {
 			return err
 		}
-		f, err := s.tickets.Field(c.UserContext(), httpx.CurrentUser(c), id)
+		f, err := h.Tickets.Field(c.UserContext(), httpx.CurrentUser(c), id)
 		if err != nil {
 			return err
 		}
@@ -95,7 +97,7 @@ func (s *Server) apiSaveField(c *fiber.Ctx) error {
 		return err
 	}
 	b.apply(&in)
-	f, err := s.tickets.SaveField(c.UserContext(), httpx.CurrentUser(c), id, in)
+	f, err := h.Tickets.SaveField(c.UserContext(), httpx.CurrentUser(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -106,24 +108,26 @@ func (s *Server) apiSaveField(c *fiber.Ctx) error {
 	return c.Status(status).JSON(toAPIField(f))
 }
 
-func (s *Server) apiDeleteField(c *fiber.Ctx) error {
+// APIDeleteField deletes a data field.
+func (h *Handlers) APIDeleteField(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.tickets.DeleteField(c.UserContext(), httpx.CurrentUser(c), id); err != nil {
+	if err := h.Tickets.DeleteField(c.UserContext(), httpx.CurrentUser(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-func (s *Server) showFields(c *fiber.Ctx) error {
+// ShowFields is the page of data fields, standard fields and ticket types.
+func (h *Handlers) ShowFields(c *fiber.Ctx) error {
 	f := views.NewForm()
 	f.Values["shown"] = "1"
 	f.Values["kind"] = "text"
 	var editing int64
 	if id, err := strconv.ParseInt(c.Query("edit"), 10, 64); err == nil {
-		fd, err := s.tickets.Field(c.UserContext(), httpx.CurrentUser(c), id)
+		fd, err := h.Tickets.Field(c.UserContext(), httpx.CurrentUser(c), id)
 		if err != nil {
 			return err
 		}
@@ -136,26 +140,27 @@ func (s *Server) showFields(c *fiber.Ctx) error {
 			f.Values["editable"] = "1"
 		}
 	}
-	return s.renderFields(c, fiber.StatusOK, f, editing)
+	return h.renderFields(c, fiber.StatusOK, f, editing)
 }
 
-func (s *Server) renderFields(c *fiber.Ctx, status int, f *views.Form, editing int64) error {
-	fields, err := s.tickets.Fields(c.UserContext(), httpx.CurrentUser(c))
+func (h *Handlers) renderFields(c *fiber.Ctx, status int, f *views.Form, editing int64) error {
+	fields, err := h.Tickets.Fields(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
-	standard, err := s.tickets.StandardFields(c.UserContext(), httpx.CurrentUser(c))
+	standard, err := h.Tickets.StandardFields(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
-	types, err := s.tickets.Types(c.UserContext(), httpx.CurrentUser(c))
+	types, err := h.Tickets.Types(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
-	return httpx.Render(c, status, views.FieldsPage(s.kit.Page(c, httpx.Tr(c).T("fields.title")), standard, types, fields, f, editing))
+	return httpx.Render(c, status, views.FieldsPage(h.Kit.Page(c, httpx.Tr(c).T("fields.title")), standard, types, fields, f, editing))
 }
 
-func (s *Server) saveField(c *fiber.Ctx) error {
+// SaveField creates or changes a data field from its page.
+func (h *Handlers) SaveField(c *fiber.Ctx) error {
 	f := httpx.FormFrom(c, "label", "kind", "options", "shown", "editable", "position")
 	id, _ := strconv.ParseInt(c.FormValue("id"), 10, 64)
 	pos, err := strconv.Atoi(f.Value("position"))
@@ -164,36 +169,37 @@ func (s *Server) saveField(c *fiber.Ctx) error {
 	}
 	in := ticket.FieldInput{Label: f.Value("label"), Kind: f.Value("kind"), Options: f.Value("options"),
 		Shown: f.Value("shown") == "1", Editable: f.Value("editable") == "1", Position: pos}
-	if _, err := s.tickets.SaveField(c.UserContext(), httpx.CurrentUser(c), id, in); err != nil {
+	if _, err := h.Tickets.SaveField(c.UserContext(), httpx.CurrentUser(c), id, in); err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
-		return s.renderFields(c, status, f, id)
+		return h.renderFields(c, status, f, id)
 	}
-	s.kit.Flash(c, "success", "flash.field_saved", nil)
+	h.Kit.Flash(c, "success", "flash.field_saved", nil)
 	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
 }
 
-func (s *Server) deleteField(c *fiber.Ctx) error {
+// DeleteField deletes a data field from its page.
+func (h *Handlers) DeleteField(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.tickets.DeleteField(c.UserContext(), httpx.CurrentUser(c), id); err != nil {
+	if err := h.Tickets.DeleteField(c.UserContext(), httpx.CurrentUser(c), id); err != nil {
 		return err
 	}
-	s.kit.Flash(c, "success", "flash.field_deleted", nil)
+	h.Kit.Flash(c, "success", "flash.field_deleted", nil)
 	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
 }
 
-// saveTicketFields sets data field values from the ticket page.
-func (s *Server) saveTicketFields(c *fiber.Ctx) error {
-	t, err := s.pathTicket(c)
+// SaveTicketFields sets data field values from the ticket page.
+func (h *Handlers) SaveTicketFields(c *fiber.Ctx) error {
+	t, err := h.pathTicket(c)
 	if err != nil {
 		return err
 	}
-	fields, err := s.tickets.Fields(c.UserContext(), httpx.CurrentUser(c))
+	fields, err := h.Tickets.Fields(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
@@ -205,10 +211,10 @@ func (s *Server) saveTicketFields(c *fiber.Ctx) error {
 			values[f.Key()] = c.FormValue(f.Key())
 		}
 	}
-	if _, err := s.tickets.Update(c.UserContext(), httpx.CurrentUser(c), t.ID, ticket.Change{Fields: values}); err != nil {
-		return s.kit.FlashError(c, err, "/tickets/"+strconv.FormatInt(t.ID, 10))
+	if _, err := h.Tickets.Update(c.UserContext(), httpx.CurrentUser(c), t.ID, ticket.Change{Fields: values}); err != nil {
+		return h.Kit.FlashError(c, err, "/tickets/"+strconv.FormatInt(t.ID, 10))
 	}
-	s.kit.Flash(c, "success", "flash.ticket_saved", nil)
+	h.Kit.Flash(c, "success", "flash.ticket_saved", nil)
 	return c.Redirect("/tickets/"+strconv.FormatInt(t.ID, 10), fiber.StatusSeeOther)
 }
 
@@ -226,8 +232,9 @@ func toAPIStandardField(f *ticket.StandardField) apiStandardField {
 	return apiStandardField{Name: f.Name, Shown: f.Shown, Editable: f.Editable && f.Shown, Stored: f.Stored()}
 }
 
-func (s *Server) apiStandardFields(c *fiber.Ctx) error {
-	fields, err := s.tickets.StandardFields(c.UserContext(), httpx.CurrentUser(c))
+// APIStandardFields lists the switches of the standard fields.
+func (h *Handlers) APIStandardFields(c *fiber.Ctx) error {
+	fields, err := h.Tickets.StandardFields(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
@@ -238,9 +245,10 @@ func (s *Server) apiStandardFields(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-func (s *Server) apiSetStandardField(c *fiber.Ctx) error {
+// APISetStandardField switches one standard field.
+func (h *Handlers) APISetStandardField(c *fiber.Ctx) error {
 	ctx, u := c.UserContext(), httpx.CurrentUser(c)
-	fields, err := s.tickets.StandardFields(ctx, u)
+	fields, err := h.Tickets.StandardFields(ctx, u)
 	if err != nil {
 		return err
 	}
@@ -267,23 +275,23 @@ func (s *Server) apiSetStandardField(c *fiber.Ctx) error {
 	if b.Editable != nil {
 		editable = *b.Editable
 	}
-	f, err := s.tickets.SetStandardField(ctx, u, cur.Name, shown, editable)
+	f, err := h.Tickets.SetStandardField(ctx, u, cur.Name, shown, editable)
 	if err != nil {
 		return err
 	}
 	return c.JSON(toAPIStandardField(f))
 }
 
-// saveStandardFields stores the switches of all standard fields from the
+// SaveStandardFields stores the switches of all standard fields from the
 // settings page (a checkbox left out is off).
-func (s *Server) saveStandardFields(c *fiber.Ctx) error {
+func (h *Handlers) SaveStandardFields(c *fiber.Ctx) error {
 	ctx, u := c.UserContext(), httpx.CurrentUser(c)
 	for _, name := range ticket.StandardFieldNames {
-		if _, err := s.tickets.SetStandardField(ctx, u, name, c.FormValue(name+"_shown") == "1", c.FormValue(name+"_editable") == "1"); err != nil {
+		if _, err := h.Tickets.SetStandardField(ctx, u, name, c.FormValue(name+"_shown") == "1", c.FormValue(name+"_editable") == "1"); err != nil {
 			return err
 		}
 	}
-	s.kit.Flash(c, "success", "flash.standard_fields_saved", nil)
+	h.Kit.Flash(c, "success", "flash.standard_fields_saved", nil)
 	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
 }
 
@@ -298,19 +306,20 @@ type apiTicketType struct {
 	Position int    `json:"position"`
 }
 
-func (s *Server) toAPIType(c *fiber.Ctx, types ticket.TypeList, t *ticket.TypeDef) apiTicketType {
+func (h *Handlers) toAPIType(c *fiber.Ctx, types ticket.TypeList, t *ticket.TypeDef) apiTicketType {
 	return apiTicketType{Key: t.Key, Label: t.Label, Name: views.TypeLabel(&views.Page{Tr: httpx.Tr(c)}, types, t.Key), Active: t.Active,
 		Builtin: ticket.BuiltinType(t.Key), Position: t.Position}
 }
 
-func (s *Server) apiTypes(c *fiber.Ctx) error {
-	types, err := s.tickets.Types(c.UserContext(), httpx.CurrentUser(c))
+// APITypes lists the ticket types.
+func (h *Handlers) APITypes(c *fiber.Ctx) error {
+	types, err := h.Tickets.Types(c.UserContext(), httpx.CurrentUser(c))
 	if err != nil {
 		return err
 	}
 	out := httpx.List[apiTicketType]{Items: make([]apiTicketType, 0, len(types))}
 	for _, t := range types {
-		out.Items = append(out.Items, s.toAPIType(c, types, t))
+		out.Items = append(out.Items, h.toAPIType(c, types, t))
 	}
 	return c.JSON(out)
 }
@@ -320,7 +329,8 @@ type typeBody struct {
 	Active *bool   `json:"active"`
 }
 
-func (s *Server) apiAddType(c *fiber.Ctx) error {
+// APIAddType adds a ticket type.
+func (h *Handlers) APIAddType(c *fiber.Ctx) error {
 	var b typeBody
 	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
@@ -329,37 +339,38 @@ func (s *Server) apiAddType(c *fiber.Ctx) error {
 	if b.Label != nil {
 		label = *b.Label
 	}
-	t, err := s.tickets.AddType(c.UserContext(), httpx.CurrentUser(c), label)
+	t, err := h.Tickets.AddType(c.UserContext(), httpx.CurrentUser(c), label)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(s.toAPIType(c, ticket.TypeList{t}, t))
+	return c.Status(fiber.StatusCreated).JSON(h.toAPIType(c, ticket.TypeList{t}, t))
 }
 
-func (s *Server) apiUpdateType(c *fiber.Ctx) error {
+// APIUpdateType renames or retires a ticket type.
+func (h *Handlers) APIUpdateType(c *fiber.Ctx) error {
 	var b typeBody
 	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
-	t, err := s.tickets.UpdateType(c.UserContext(), httpx.CurrentUser(c), c.Params("key"), ticket.TypeInput{Label: b.Label, Active: b.Active})
+	t, err := h.Tickets.UpdateType(c.UserContext(), httpx.CurrentUser(c), c.Params("key"), ticket.TypeInput{Label: b.Label, Active: b.Active})
 	if err != nil {
 		return err
 	}
-	return c.JSON(s.toAPIType(c, ticket.TypeList{t}, t))
+	return c.JSON(h.toAPIType(c, ticket.TypeList{t}, t))
 }
 
-// addType adds a type from the settings page.
-func (s *Server) addType(c *fiber.Ctx) error {
-	if _, err := s.tickets.AddType(c.UserContext(), httpx.CurrentUser(c), c.FormValue("type_label")); err != nil {
-		return s.kit.FlashError(c, err, "/settings/fields")
+// AddType adds a type from the settings page.
+func (h *Handlers) AddType(c *fiber.Ctx) error {
+	if _, err := h.Tickets.AddType(c.UserContext(), httpx.CurrentUser(c), c.FormValue("type_label")); err != nil {
+		return h.Kit.FlashError(c, err, "/settings/fields")
 	}
-	s.kit.Flash(c, "success", "flash.type_saved", nil)
+	h.Kit.Flash(c, "success", "flash.type_saved", nil)
 	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
 }
 
-// updateType renames, retires or offers again a type from the settings
+// UpdateType renames, retires or offers again a type from the settings
 // page: the form sends a label, or active=0/1.
-func (s *Server) updateType(c *fiber.Ctx) error {
+func (h *Handlers) UpdateType(c *fiber.Ctx) error {
 	var in ticket.TypeInput
 	if httpx.FormHas(c, "label") {
 		label := c.FormValue("label")
@@ -369,9 +380,9 @@ func (s *Server) updateType(c *fiber.Ctx) error {
 		active := c.FormValue("active") == "1"
 		in.Active = &active
 	}
-	if _, err := s.tickets.UpdateType(c.UserContext(), httpx.CurrentUser(c), c.Params("key"), in); err != nil {
-		return s.kit.FlashError(c, err, "/settings/fields")
+	if _, err := h.Tickets.UpdateType(c.UserContext(), httpx.CurrentUser(c), c.Params("key"), in); err != nil {
+		return h.Kit.FlashError(c, err, "/settings/fields")
 	}
-	s.kit.Flash(c, "success", "flash.type_saved", nil)
+	h.Kit.Flash(c, "success", "flash.type_saved", nil)
 	return c.Redirect("/settings/fields", fiber.StatusSeeOther)
 }

@@ -1,4 +1,4 @@
-package web_test
+package ticketweb_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package web_test
+package ticketweb_test
 
 import (
 	"backoffice/app/web/webtest"
@@ -13,7 +13,7 @@ import (
 func TestTicketPatchRefusesEmptyAndNullChoices(t *testing.T) {
 	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		agent, mod := h.Token("agent"), h.Token("a_moderator")
-		tk := tkCreate(t, h, agent, map[string]any{"subject": "Press stops", "description": "D", "customer_id": h.CustA.ID, "priority": "high"})
+		tk := webtest.CreateTicket(t, h, agent, map[string]any{"subject": "Press stops", "description": "D", "customer_id": h.CustA.ID, "priority": "high"})
 		tkCall(t, h, "PUT", "/api/v1/customers/"+webtest.Itoa64(h.CustA.ID)+"/ticket-permissions", h.Token("admin"),
 			map[string]any{"edit_priority": "allow", "edit_type": "allow"}, 200)
 		keep := tkGet(t, h, agent, tk)
@@ -26,7 +26,7 @@ func TestTicketPatchRefusesEmptyAndNullChoices(t *testing.T) {
 		for _, token := range []string{agent, mod} {
 			for field, vals := range values {
 				for _, v := range vals {
-					resp, p := h.API("PATCH", tkPath(tk, ""), token, `{"`+field+`": `+v+`}`)
+					resp, p := h.API("PATCH", webtest.TicketPath(tk, ""), token, `{"`+field+`": `+v+`}`)
 					webtest.WantProblem(t, resp, p, 422, field)
 				}
 			}

@@ -1,4 +1,4 @@
-package web_test
+package ticketweb_test
 
 import (
 	"backoffice/app/web/webtest"
@@ -46,7 +46,7 @@ func TestHiddenTicketParametersNeitherFilterNorSort(t *testing.T) {
 			if p.assigned {
 				body["assignee_id"] = h.Users["agent"].ID
 			}
-			tkCreate(t, h, agent, body)
+			webtest.CreateTicket(t, h, agent, body)
 		}
 		tkCall(t, h, "PUT", "/api/v1/customers/"+webtest.Itoa64(h.CustA.ID)+"/ticket-permissions", h.Token("admin"),
 			map[string]any{"view_priority": "deny", "view_type": "deny", "see_assignee": "deny"}, 200)

@@ -1,4 +1,4 @@
-package web_test
+package ticketweb_test
 
 import (
 	"context"
@@ -33,25 +33,6 @@ func tkDevice(t *testing.T, h *webtest.Harness, cust *org.Organization, name, se
 	return d.ID
 }
 
-// tkCreate opens a ticket through the API and checks the answer is a
-// Ticket created at its Location.
-func tkCreate(t *testing.T, h *webtest.Harness, token string, body any) map[string]any {
-	t.Helper()
-	resp, tk := h.API("POST", "/api/v1/tickets", token, body)
-	if resp.StatusCode != 201 {
-		t.Fatalf("create ticket %v: %d %v", body, resp.StatusCode, tk)
-	}
-	if loc := resp.Header.Get("Location"); loc != "/api/v1/tickets/"+webtest.SID(tk) {
-		t.Fatalf("create ticket: Location %q, want /api/v1/tickets/%s", loc, webtest.SID(tk))
-	}
-	webtest.CheckSchema(t, "Ticket", tk)
-	return tk
-}
-
-func tkPath(tk map[string]any, suffix string) string {
-	return "/api/v1/tickets/" + webtest.SID(tk) + suffix
-}
-
 // tkCall sends a request and fails unless the status is want.
 func tkCall(t *testing.T, h *webtest.Harness, method, path, token string, body any, want int) map[string]any {
 	t.Helper()
@@ -65,7 +46,7 @@ func tkCall(t *testing.T, h *webtest.Harness, method, path, token string, body a
 // tkGet is the ticket as the token's user sees it.
 func tkGet(t *testing.T, h *webtest.Harness, token string, tk map[string]any) map[string]any {
 	t.Helper()
-	got := webtest.APIGet(t, h, tkPath(tk, ""), token)
+	got := webtest.APIGet(t, h, webtest.TicketPath(tk, ""), token)
 	webtest.CheckSchema(t, "Ticket", got)
 	webtest.WantUTC(t, got, "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "due_at")
 	return got
@@ -79,7 +60,7 @@ func tkMessages(t *testing.T, h *webtest.Harness, token string, tk map[string]an
 	seen := map[int64]bool{}
 	cursor := ""
 	for page := 0; page < 50; page++ {
-		path := tkPath(tk, "/messages?limit=1")
+		path := webtest.TicketPath(tk, "/messages?limit=1")
 		if cursor != "" {
 			path += "&cursor=" + url.QueryEscape(cursor)
 		}
@@ -95,7 +76,7 @@ func tkMessages(t *testing.T, h *webtest.Harness, token string, tk map[string]an
 		next, _ := list["next_cursor"].(string)
 		if next == "" {
 			// Unpaged, the same messages in the same order.
-			all := webtest.Items(t, webtest.APIGet(t, h, tkPath(tk, "/messages"), token))
+			all := webtest.Items(t, webtest.APIGet(t, h, webtest.TicketPath(tk, "/messages"), token))
 			if !reflect.DeepEqual(all, out) {
 				t.Fatalf("messages paged %v differ from unpaged %v", out, all)
 			}
@@ -218,7 +199,7 @@ func TestTicketAPICreateByACustomerUserAndBadInput(t *testing.T) {
 
 		// Fields a member may not set are ignored: priority, type, tags,
 		// and everything staff-only or server-made.
-		tk := tkCreate(t, h, member, map[string]any{"subject": "  Pump leaks  ", "description": "Water on the floor\r\nnear the press",
+		tk := webtest.CreateTicket(t, h, member, map[string]any{"subject": "  Pump leaks  ", "description": "Water on the floor\r\nnear the press",
 			"device_id": devA, "priority": "urgent", "type": "incident", "tags": []string{"vip", "x"},
 			"customer_id": h.CustB.ID, "requester_id": h.Users["a_admin"].ID, "channel": "phone",
 			"status": "closed", "number": 7, "id": 99, "assignee_id": h.Users["agent"].ID, "group": "Elite"})
@@ -250,8 +231,8 @@ func TestTicketAPICreateByACustomerUserAndBadInput(t *testing.T) {
 		}
 
 		// Numbers count up per provider, whoever opens the ticket.
-		tk2 := tkCreate(t, h, h.Token("a_moderator"), map[string]any{"subject": "Second", "description": "Again"})
-		tk3 := tkCreate(t, h, h.Token("b_member"), map[string]any{"subject": "Third", "description": "From B"})
+		tk2 := webtest.CreateTicket(t, h, h.Token("a_moderator"), map[string]any{"subject": "Second", "description": "Again"})
+		tk3 := webtest.CreateTicket(t, h, h.Token("b_member"), map[string]any{"subject": "Third", "description": "From B"})
 		if tk2["number"] != float64(1002) || tk3["number"] != float64(1003) || tk2["device_id"] != nil {
 			t.Errorf("numbers %v, %v (want 1002, 1003); device %v", tk2["number"], tk3["number"], tk2["device_id"])
 		}
@@ -304,11 +285,11 @@ func TestTicketAPICreateByACustomerUserAndBadInput(t *testing.T) {
 		// Markup is text: stored and returned verbatim.
 		script := `<script>alert("x")</script> & 'quotes' &lt;`
 		body := "<img src=x onerror=alert(1)>\n</textarea>"
-		xs := tkCreate(t, h, member, map[string]any{"subject": script, "description": body})
+		xs := webtest.CreateTicket(t, h, member, map[string]any{"subject": script, "description": body})
 		if xs["subject"] != script {
 			t.Errorf("subject %q, want %q", xs["subject"], script)
 		}
-		resp, raw := webtest.RawCall(t, h, "GET", tkPath(xs, ""), member, "", nil)
+		resp, raw := webtest.RawCall(t, h, "GET", webtest.TicketPath(xs, ""), member, "", nil)
 		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 			t.Fatalf("GET: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
@@ -335,12 +316,12 @@ func TestTicketTenantIsolationOnEveryRoute(t *testing.T) {
 	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		agent := h.Token("agent")
 		devA := tkDevice(t, h, h.CustA, "Press A1", "SN-A1")
-		tkA := tkCreate(t, h, h.Token("a_member"), map[string]any{"subject": "A's secret trouble", "description": "A's details", "device_id": devA})
-		tkCall(t, h, "POST", tkPath(tkA, "/messages"), agent, map[string]any{"body": "A's note", "internal": true}, 201)
-		tkCall(t, h, "POST", tkPath(tkA, "/messages"), agent, map[string]any{"body": "A's answer"}, 201)
-		tkB := tkCreate(t, h, h.Token("b_member"), map[string]any{"subject": "B's own", "description": "B's details"})
+		tkA := webtest.CreateTicket(t, h, h.Token("a_member"), map[string]any{"subject": "A's secret trouble", "description": "A's details", "device_id": devA})
+		tkCall(t, h, "POST", webtest.TicketPath(tkA, "/messages"), agent, map[string]any{"body": "A's note", "internal": true}, 201)
+		tkCall(t, h, "POST", webtest.TicketPath(tkA, "/messages"), agent, map[string]any{"body": "A's answer"}, 201)
+		tkB := webtest.CreateTicket(t, h, h.Token("b_member"), map[string]any{"subject": "B's own", "description": "B's details"})
 		_, rivalCust := webtest.OtherProvider(t, h)
-		tkX := tkCreate(t, h, h.Token("x_agent"), map[string]any{"subject": "Rival's", "description": "Rival's details", "customer_id": rivalCust.ID})
+		tkX := webtest.CreateTicket(t, h, h.Token("x_agent"), map[string]any{"subject": "Rival's", "description": "Rival's details", "customer_id": rivalCust.ID})
 		if tkX["number"] != float64(1001) {
 			t.Errorf("the second provider's first ticket is number %v, want 1001", tkX["number"])
 		}
@@ -364,8 +345,8 @@ func TestTicketTenantIsolationOnEveryRoute(t *testing.T) {
 			for _, user := range []string{"b_member", "b_admin", "x_agent"} {
 				tok := h.Token(user)
 				for _, r := range routes {
-					resp, got := h.API(r.method, tkPath(tkA, r.path), tok, r.body)
-					gresp, gotGhost := h.API(r.method, tkPath(ghost, r.path), tok, r.body)
+					resp, got := h.API(r.method, webtest.TicketPath(tkA, r.path), tok, r.body)
+					gresp, gotGhost := h.API(r.method, webtest.TicketPath(ghost, r.path), tok, r.body)
 					if resp.StatusCode != 404 || gresp.StatusCode != 404 {
 						t.Errorf("%s: %s %s as %s: %d (missing id: %d), want 404: %v", when, r.method, r.path, user, resp.StatusCode, gresp.StatusCode, got)
 						continue
@@ -399,7 +380,7 @@ func TestTicketTenantIsolationOnEveryRoute(t *testing.T) {
 			t.Errorf("A's ticket changed:\n%v\n%v\n%v\n%v", before, after, beforeMsgs, afterMsgs)
 		}
 		// Closed, a foreign reopen or reply (which would reopen) changes nothing either.
-		tkCall(t, h, "POST", tkPath(tkA, "/close"), agent, nil, 200)
+		tkCall(t, h, "POST", webtest.TicketPath(tkA, "/close"), agent, nil, 200)
 		before, beforeMsgs = snapshot()
 		probe("closed ticket")
 		after, afterMsgs = snapshot()
@@ -431,10 +412,10 @@ func TestTicketTenantIsolationOnEveryRoute(t *testing.T) {
 func TestTicketInternalNotesNeverReachCustomers(t *testing.T) {
 	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		agent, member := h.Token("agent"), h.Token("a_member")
-		tk := tkCreate(t, h, member, map[string]any{"subject": "Noisy pump", "description": "It rattles"})
+		tk := webtest.CreateTicket(t, h, member, map[string]any{"subject": "Noisy pump", "description": "It rattles"})
 
 		h.Clock.Advance(time.Minute)
-		note := tkCall(t, h, "POST", tkPath(tk, "/messages"), agent, map[string]any{"body": "secret note", "internal": true}, 201)
+		note := tkCall(t, h, "POST", webtest.TicketPath(tk, "/messages"), agent, map[string]any{"body": "secret note", "internal": true}, 201)
 		// Not even the ticket's update time gives the note away.
 		if got := tkGet(t, h, member, tk); got["updated_at"] != tk["updated_at"] || got["status"] != "new" {
 			t.Errorf("a note changed what the customer sees: updated_at %v (was %v), status %v", got["updated_at"], tk["updated_at"], got["status"])
@@ -443,16 +424,16 @@ func TestTicketInternalNotesNeverReachCustomers(t *testing.T) {
 		if note["internal"] != true || webtest.IDOf(note, "author_id") != h.Users["agent"].ID {
 			t.Errorf("note as answered to the agent: %v", note)
 		}
-		reply := tkCall(t, h, "POST", tkPath(tk, "/messages"), agent, map[string]any{"body": "We are on it", "internal": false}, 201)
+		reply := tkCall(t, h, "POST", webtest.TicketPath(tk, "/messages"), agent, map[string]any{"body": "We are on it", "internal": false}, 201)
 		if reply["internal"] != false {
 			t.Errorf("reply as answered to the agent: %v", reply)
 		}
 		for _, body := range []any{map[string]any{}, map[string]any{"body": " \n "}, map[string]any{"body": "a\x00b"}, map[string]any{"body": 5}} {
-			resp, p := h.API("POST", tkPath(tk, "/messages"), member, body)
+			resp, p := h.API("POST", webtest.TicketPath(tk, "/messages"), member, body)
 			webtest.WantProblem(t, resp, p, 422, "body")
 		}
 		// A customer's "internal" is ignored: the message is public.
-		own := tkCall(t, h, "POST", tkPath(tk, "/messages"), member, map[string]any{"body": "Thanks, hidden?", "internal": true}, 201)
+		own := tkCall(t, h, "POST", webtest.TicketPath(tk, "/messages"), member, map[string]any{"body": "Thanks, hidden?", "internal": true}, 201)
 		webtest.CheckSchema(t, "Message", own)
 		if _, ok := own["internal"]; ok {
 			t.Errorf("a customer's answer has an internal property: %v", own)
@@ -472,12 +453,12 @@ func TestTicketInternalNotesNeverReachCustomers(t *testing.T) {
 					t.Errorf("%s sees the note", user)
 				}
 			}
-			resp, raw := webtest.RawCall(t, h, "GET", tkPath(tk, "/messages"), tok, "", nil)
+			resp, raw := webtest.RawCall(t, h, "GET", webtest.TicketPath(tk, "/messages"), tok, "", nil)
 			if resp.StatusCode != 200 || strings.Contains(string(raw), "secret note") || strings.Contains(string(raw), `"internal"`) {
 				t.Errorf("%s: messages answer %d leaks the note: %s", user, resp.StatusCode, raw)
 			}
 			// Nor through the cursor of a note.
-			resp, raw = webtest.RawCall(t, h, "GET", tkPath(tk, "/messages?cursor="+*httpx.CursorFor(webtest.IDOf(note) - 1)), tok, "", nil)
+			resp, raw = webtest.RawCall(t, h, "GET", webtest.TicketPath(tk, "/messages?cursor="+*httpx.CursorFor(webtest.IDOf(note) - 1)), tok, "", nil)
 			if resp.StatusCode != 200 || strings.Contains(string(raw), "secret note") {
 				t.Errorf("%s: paged messages leak the note: %s", user, raw)
 			}
@@ -505,7 +486,7 @@ func TestTicketChannelRulesForCustomersAndStaffCreation(t *testing.T) {
 		h.Clock.Advance(time.Hour)
 		now := h.Clock.Now()
 		for _, channel := range []string{"phone", "messenger"} {
-			tk := tkCreate(t, h, agent, map[string]any{"subject": "Called in: " + channel, "description": "Caller says the pump stopped",
+			tk := webtest.CreateTicket(t, h, agent, map[string]any{"subject": "Called in: " + channel, "description": "Caller says the pump stopped",
 				"customer_id": h.CustA.ID, "requester_id": h.Users["a_member"].ID, "channel": channel, "priority": "urgent", "tags": []string{"Hotline"}})
 			if tk["channel"] != channel || tk["customer_id"] != float64(h.CustA.ID) || webtest.IDOf(tk, "requester_id") != h.Users["a_member"].ID ||
 				tk["status"] != "new" || tk["priority"] != "urgent" || !reflect.DeepEqual(tk["tags"], []any{"hotline"}) {
@@ -524,12 +505,12 @@ func TestTicketChannelRulesForCustomersAndStaffCreation(t *testing.T) {
 			}
 			// ...but not to be continued by customers.
 			for _, tok := range []string{member, mod} {
-				tkDenied(t, h, "POST", tkPath(tk, "/messages"), tok, map[string]any{"body": "Any news?"}, 403, "error.ticket_channel_read_only")
-				tkDenied(t, h, "POST", tkPath(tk, "/close"), tok, nil, 403, "error.ticket_channel_read_only")
+				tkDenied(t, h, "POST", webtest.TicketPath(tk, "/messages"), tok, map[string]any{"body": "Any news?"}, 403, "error.ticket_channel_read_only")
+				tkDenied(t, h, "POST", webtest.TicketPath(tk, "/close"), tok, nil, 403, "error.ticket_channel_read_only")
 			}
-			tkCall(t, h, "POST", tkPath(tk, "/close"), agent, nil, 200)
-			tkDenied(t, h, "POST", tkPath(tk, "/reopen"), member, nil, 403, "error.ticket_channel_read_only")
-			tkDenied(t, h, "POST", tkPath(tk, "/messages"), member, map[string]any{"body": "Reopen please"}, 403, "error.ticket_channel_read_only")
+			tkCall(t, h, "POST", webtest.TicketPath(tk, "/close"), agent, nil, 200)
+			tkDenied(t, h, "POST", webtest.TicketPath(tk, "/reopen"), member, nil, 403, "error.ticket_channel_read_only")
+			tkDenied(t, h, "POST", webtest.TicketPath(tk, "/messages"), member, map[string]any{"body": "Reopen please"}, 403, "error.ticket_channel_read_only")
 			if got := tkGet(t, h, agent, tk); got["status"] != "closed" {
 				t.Errorf("a refused customer action changed the status: %v", got["status"])
 			}
@@ -537,35 +518,35 @@ func TestTicketChannelRulesForCustomersAndStaffCreation(t *testing.T) {
 				t.Errorf("refused replies were stored: %v", tkBodies(msgs))
 			}
 			// Staff continue it.
-			tkCall(t, h, "POST", tkPath(tk, "/reopen"), agent, nil, 200)
-			tkCall(t, h, "POST", tkPath(tk, "/messages"), agent, map[string]any{"body": "Technician booked"}, 201)
+			tkCall(t, h, "POST", webtest.TicketPath(tk, "/reopen"), agent, nil, 200)
+			tkCall(t, h, "POST", webtest.TicketPath(tk, "/messages"), agent, map[string]any{"body": "Technician booked"}, 201)
 		}
 
 		// Email tickets are the customer's to continue.
-		em := tkCreate(t, h, agent, map[string]any{"subject": "Mailed in", "description": "From the mailbox",
+		em := webtest.CreateTicket(t, h, agent, map[string]any{"subject": "Mailed in", "description": "From the mailbox",
 			"customer_id": h.CustA.ID, "requester_id": h.Users["a_member"].ID, "channel": "email"})
 		if em["channel"] != "email" {
 			t.Fatalf("email ticket: %v", em)
 		}
-		tkCall(t, h, "POST", tkPath(em, "/messages"), member, map[string]any{"body": "More details"}, 201)
-		if got := tkCall(t, h, "POST", tkPath(em, "/close"), member, nil, 200); got["status"] != "closed" || got["closed_at"] == nil {
+		tkCall(t, h, "POST", webtest.TicketPath(em, "/messages"), member, map[string]any{"body": "More details"}, 201)
+		if got := tkCall(t, h, "POST", webtest.TicketPath(em, "/close"), member, nil, 200); got["status"] != "closed" || got["closed_at"] == nil {
 			t.Errorf("member close: %v", got)
 		}
-		if got := tkCall(t, h, "POST", tkPath(em, "/reopen"), member, nil, 200); got["status"] != "open" || got["closed_at"] != nil {
+		if got := tkCall(t, h, "POST", webtest.TicketPath(em, "/reopen"), member, nil, 200); got["status"] != "open" || got["closed_at"] != nil {
 			t.Errorf("member reopen: %v", got)
 		}
-		if got := tkCall(t, h, "POST", tkPath(em, "/close"), mod, nil, 200); got["status"] != "closed" {
+		if got := tkCall(t, h, "POST", webtest.TicketPath(em, "/close"), mod, nil, 200); got["status"] != "closed" {
 			t.Errorf("moderator close: %v", got)
 		}
 
 		// The channel defaults to phone; the requester is optional.
-		def := tkCreate(t, h, agent, map[string]any{"subject": "S", "description": "D", "customer_id": h.CustB.ID})
+		def := webtest.CreateTicket(t, h, agent, map[string]any{"subject": "S", "description": "D", "customer_id": h.CustB.ID})
 		if def["channel"] != "phone" || def["requester_id"] != nil || def["customer_id"] != float64(h.CustB.ID) {
 			t.Errorf("default channel: %v", def)
 		}
 		// Staff may set the web channel (the customer can continue it).
-		web := tkCreate(t, h, agent, map[string]any{"subject": "S", "description": "D", "customer_id": h.CustA.ID, "channel": "web"})
-		tkCall(t, h, "POST", tkPath(web, "/messages"), mod, map[string]any{"body": "ok"}, 201)
+		web := webtest.CreateTicket(t, h, agent, map[string]any{"subject": "S", "description": "D", "customer_id": h.CustA.ID, "channel": "web"})
+		tkCall(t, h, "POST", webtest.TicketPath(web, "/messages"), mod, map[string]any{"body": "ok"}, 201)
 
 		_, rivalCust := webtest.OtherProvider(t, h)
 		devB := tkDevice(t, h, h.CustB, "Press B1", "SN-B1")
@@ -607,8 +588,8 @@ func TestTicketChannelRulesForCustomersAndStaffCreation(t *testing.T) {
 func TestTicketStatusFlowThroughTheAPI(t *testing.T) {
 	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		agent, member := h.Token("agent"), h.Token("a_member")
-		tk := tkCreate(t, h, member, map[string]any{"subject": "Door jams", "description": "Since Monday"})
-		path := tkPath(tk, "")
+		tk := webtest.CreateTicket(t, h, member, map[string]any{"subject": "Door jams", "description": "Since Monday"})
+		path := webtest.TicketPath(tk, "")
 
 		// A note is no response.
 		h.Clock.Advance(5 * time.Minute)
@@ -690,8 +671,8 @@ func TestTicketAPIPatch(t *testing.T) {
 		dev1 := tkDevice(t, h, h.CustA, "Press A1", "SN-A1")
 		dev2 := tkDevice(t, h, h.CustA, "Press A2", "SN-A2")
 		devB := tkDevice(t, h, h.CustB, "Press B1", "SN-B1")
-		tk := tkCreate(t, h, h.Token("a_member"), map[string]any{"subject": "Press stops", "description": "Randomly", "device_id": dev1})
-		path := tkPath(tk, "")
+		tk := webtest.CreateTicket(t, h, h.Token("a_member"), map[string]any{"subject": "Press stops", "description": "Randomly", "device_id": dev1})
+		path := webtest.TicketPath(tk, "")
 
 		h.Clock.Advance(time.Hour)
 		resolved := h.Clock.Now()
@@ -804,13 +785,13 @@ func TestTicketAPIListFiltersSortsAndPages(t *testing.T) {
 			for k, v := range extra {
 				m[k] = v
 			}
-			return tkCreate(t, h, agent, m)
+			return webtest.CreateTicket(t, h, agent, m)
 		}
-		t1 := tkCreate(t, h, member, map[string]any{"subject": "Pump leaks", "description": "D", "device_id": d1})
+		t1 := webtest.CreateTicket(t, h, member, map[string]any{"subject": "Pump leaks", "description": "D", "device_id": d1})
 		// Fractions of a second, as the real clock gives them, survive
 		// the cursors of both databases.
 		h.Clock.Advance(time.Minute + 123456*time.Microsecond)
-		t2 := tkCreate(t, h, mod, map[string]any{"subject": "Display flickers", "description": "D", "device_id": d2})
+		t2 := webtest.CreateTicket(t, h, mod, map[string]any{"subject": "Display flickers", "description": "D", "device_id": d2})
 		h.Clock.Advance(time.Minute)
 		// Same second: ties broken by id.
 		t3 := onBehalf(h.CustA, "a_member", map[string]any{"subject": "Boiler pressure", "priority": "urgent", "type": "incident", "channel": "phone"})
@@ -818,12 +799,12 @@ func TestTicketAPIListFiltersSortsAndPages(t *testing.T) {
 			"channel": "email", "device_id": d1})
 		h.Clock.Advance(time.Minute + 500*time.Millisecond)
 		t5 := onBehalf(h.CustB, "b_member", map[string]any{"subject": "B pump stalls", "priority": "high"})
-		t6 := tkCreate(t, h, bMember, map[string]any{"subject": "B display dark", "description": "D"})
+		t6 := webtest.CreateTicket(t, h, bMember, map[string]any{"subject": "B display dark", "description": "D"})
 		h.Clock.Advance(time.Minute)
-		tkCall(t, h, "PATCH", tkPath(t3, ""), agent, map[string]any{"assignee_id": h.Users["agent"].ID, "status": "pending"}, 200)
-		tkCall(t, h, "PATCH", tkPath(t2, ""), agent, map[string]any{"status": "resolved"}, 200)
+		tkCall(t, h, "PATCH", webtest.TicketPath(t3, ""), agent, map[string]any{"assignee_id": h.Users["agent"].ID, "status": "pending"}, 200)
+		tkCall(t, h, "PATCH", webtest.TicketPath(t2, ""), agent, map[string]any{"status": "resolved"}, 200)
 		h.Clock.Advance(time.Minute)
-		tkCall(t, h, "POST", tkPath(t6, "/close"), agent, nil, 200)
+		tkCall(t, h, "POST", webtest.TicketPath(t6, "/close"), agent, nil, 200)
 
 		num := func(tk map[string]any) string { return fmt.Sprint(tk["number"]) }
 		cases := []struct {
@@ -979,11 +960,11 @@ func TestTicketAPIListFiltersSortsAndPages(t *testing.T) {
 func TestTicketJSONHidesTheGroupFromCustomers(t *testing.T) {
 	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		agent, member := h.Token("agent"), h.Token("a_member")
-		tk := tkCreate(t, h, member, map[string]any{"subject": "S", "description": "D"})
+		tk := webtest.CreateTicket(t, h, member, map[string]any{"subject": "S", "description": "D"})
 		if _, ok := tk["group"]; ok {
 			t.Errorf("create answer to a member has a group: %v", tk)
 		}
-		staff := tkCall(t, h, "PATCH", tkPath(tk, ""), agent, map[string]any{"group": "Second level", "assignee_id": h.Users["agent"].ID}, 200)
+		staff := tkCall(t, h, "PATCH", webtest.TicketPath(tk, ""), agent, map[string]any{"group": "Second level", "assignee_id": h.Users["agent"].ID}, 200)
 		if staff["group"] != "Second level" {
 			t.Errorf("agent's PATCH answer: %v", staff)
 		}
@@ -995,7 +976,7 @@ func TestTicketJSONHidesTheGroupFromCustomers(t *testing.T) {
 		}
 		for _, user := range []string{"a_member", "a_moderator", "a_admin"} {
 			tok := h.Token(user)
-			views := []map[string]any{tkGet(t, h, tok, tk), tkCall(t, h, "PATCH", tkPath(tk, ""), tok, map[string]any{"group": "x"}, 200)}
+			views := []map[string]any{tkGet(t, h, tok, tk), tkCall(t, h, "PATCH", webtest.TicketPath(tk, ""), tok, map[string]any{"group": "x"}, 200)}
 			views = append(views, webtest.Items(t, webtest.APIGet(t, h, "/api/v1/tickets", tok))...)
 			for _, v := range views {
 				if _, ok := v["group"]; ok {
