@@ -11,29 +11,6 @@ import (
 	"backoffice/app/web/httpx"
 )
 
-// apiUser is a user in the API.
-type apiUser struct {
-	ID             int64      `json:"id"`
-	Email          string     `json:"email"`
-	FirstName      string     `json:"first_name"`
-	LastName       string     `json:"last_name"`
-	Role           string     `json:"role"`
-	OrganizationID int64      `json:"organization_id"`
-	Language       string     `json:"language"`
-	TimeZone       string     `json:"time_zone"`
-	Status         string     `json:"status"`
-	LastLoginAt    *time.Time `json:"last_login_at"`
-	// Warnings are about accepted input that looks wrong; only in the
-	// response that creates the user.
-	Warnings []problemField `json:"warnings,omitempty"`
-}
-
-func toAPIUser(u *org.User) apiUser {
-	return apiUser{ID: u.ID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, Role: string(u.Role),
-		OrganizationID: u.OrganizationID, Language: u.Language, TimeZone: u.TimeZone, Status: u.Status(),
-		LastLoginAt: u.LastLoginAt}
-}
-
 type apiToken struct {
 	ID         int64      `json:"id"`
 	Name       string     `json:"name"`
@@ -59,7 +36,7 @@ type apiSession struct {
 }
 
 func (s *Server) apiMe(c *fiber.Ctx) error {
-	return c.JSON(toAPIUser(httpx.CurrentUser(c)))
+	return c.JSON(httpx.ToAPIUser(httpx.CurrentUser(c)))
 }
 
 type meUpdate struct {
@@ -88,7 +65,7 @@ func (s *Server) apiUpdateMe(c *fiber.Ctx) error {
 	if err := s.auth.UpdateProfile(c.UserContext(), u, in, httpx.ClientIP(c)); err != nil {
 		return err
 	}
-	return c.JSON(toAPIUser(u))
+	return c.JSON(httpx.ToAPIUser(u))
 }
 
 type passwordBody struct {

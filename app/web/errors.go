@@ -17,19 +17,13 @@ import (
 
 // problem is an RFC 9457 problem document.
 type problem struct {
-	Type      string         `json:"type"`
-	Title     string         `json:"title"`
-	Status    int            `json:"status"`
-	Detail    string         `json:"detail,omitempty"`
-	Instance  string         `json:"instance,omitempty"`
-	RequestID string         `json:"request_id,omitempty"`
-	Errors    []problemField `json:"errors,omitempty"`
-}
-
-type problemField struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-	Line    int    `json:"line,omitempty"` // line of an uploaded file
+	Type      string               `json:"type"`
+	Title     string               `json:"title"`
+	Status    int                  `json:"status"`
+	Detail    string               `json:"detail,omitempty"`
+	Instance  string               `json:"instance,omitempty"`
+	RequestID string               `json:"request_id,omitempty"`
+	Errors    []httpx.ProblemField `json:"errors,omitempty"`
 }
 
 // classify is httpx.Classify with the refusals of the shell's own
@@ -103,7 +97,7 @@ func (s *Server) problem(c *fiber.Ctx, cl httpx.Classified) error {
 		p.Instance = p.Instance[:200]
 	}
 	for _, f := range cl.Fields {
-		p.Errors = append(p.Errors, problemField{Field: f.Field, Message: t.T(f.Message, f.Data), Line: f.Line})
+		p.Errors = append(p.Errors, httpx.ProblemField{Field: f.Field, Message: t.T(f.Message, f.Data), Line: f.Line})
 	}
 	c.Status(cl.Status)
 	c.Set(fiber.HeaderContentType, "application/problem+json")

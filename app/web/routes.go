@@ -9,6 +9,7 @@ import (
 	"backoffice/app/device/deviceweb"
 	"backoffice/app/org"
 	"backoffice/app/people"
+	"backoffice/app/people/peopleweb"
 	"backoffice/app/ticket/ticketweb"
 	"backoffice/app/web/httpx"
 	"backoffice/views"
@@ -17,7 +18,7 @@ import (
 // routeTable lists every route of the application with the permission it
 // needs. It is the one place to read who may call what.
 func (s *Server) routeTable() []httpx.Route {
-	dw, tw := s.deviceWeb, s.ticketWeb
+	dw, tw, pw := s.deviceWeb, s.ticketWeb, s.peopleWeb
 	return []httpx.Route{
 		// Operations.
 		{Method: "GET", Path: "/healthz", Perm: httpx.Public, Handler: s.healthz},
@@ -50,44 +51,44 @@ func (s *Server) routeTable() []httpx.Route {
 
 		// Customers and their invitations (staff; administrators of an
 		// independent organization for its own customers).
-		{Method: "GET", Path: "/customers", Perm: perm("customer", "read"), Handler: s.showCustomers},
-		{Method: "GET", Path: "/customers/new", Perm: perm("customer", "create"), Handler: s.showNewCustomer},
-		{Method: "POST", Path: "/customers", Perm: perm("customer", "create"), Handler: s.createCustomer},
-		{Method: "GET", Path: "/customers/:id", Perm: perm("customer", "read"), Handler: s.showCustomer},
-		{Method: "GET", Path: "/customers/:id/edit", Perm: perm("customer", "update"), Handler: s.showEditCustomer},
-		{Method: "POST", Path: "/customers/:id", Perm: perm("customer", "update"), Handler: s.updateCustomer},
-		{Method: "POST", Path: "/customers/:id/delete", Perm: perm("customer", "delete"), Handler: s.deleteCustomer},
-		{Method: "POST", Path: "/customers/:id/independent", Perm: perm("customer", "independent"), Handler: s.makeIndependent},
-		{Method: "GET", Path: "/customers/:id/invitations", Perm: perm("invitation", "read"), Handler: s.showInvitations},
-		{Method: "GET", Path: "/customers/:id/invitations/new", Perm: perm("invitation", "create"), Handler: s.showNewInvitation},
-		{Method: "POST", Path: "/customers/:id/invitations", Perm: perm("invitation", "create"), Handler: s.createInvitation},
+		{Method: "GET", Path: "/customers", Perm: perm("customer", "read"), Handler: pw.ShowCustomers},
+		{Method: "GET", Path: "/customers/new", Perm: perm("customer", "create"), Handler: pw.ShowNewCustomer},
+		{Method: "POST", Path: "/customers", Perm: perm("customer", "create"), Handler: pw.CreateCustomer},
+		{Method: "GET", Path: "/customers/:id", Perm: perm("customer", "read"), Handler: pw.ShowCustomer},
+		{Method: "GET", Path: "/customers/:id/edit", Perm: perm("customer", "update"), Handler: pw.ShowEditCustomer},
+		{Method: "POST", Path: "/customers/:id", Perm: perm("customer", "update"), Handler: pw.UpdateCustomer},
+		{Method: "POST", Path: "/customers/:id/delete", Perm: perm("customer", "delete"), Handler: pw.DeleteCustomer},
+		{Method: "POST", Path: "/customers/:id/independent", Perm: perm("customer", "independent"), Handler: pw.MakeIndependent},
+		{Method: "GET", Path: "/customers/:id/invitations", Perm: perm("invitation", "read"), Handler: pw.ShowInvitations},
+		{Method: "GET", Path: "/customers/:id/invitations/new", Perm: perm("invitation", "create"), Handler: pw.ShowNewInvitation},
+		{Method: "POST", Path: "/customers/:id/invitations", Perm: perm("invitation", "create"), Handler: pw.CreateInvitation},
 		{Method: "GET", Path: "/customers/:id/ticket-permissions", Perm: perm("permission", "read"), Handler: tw.ShowCompanyPerms},
 		{Method: "POST", Path: "/customers/:id/ticket-permissions", Perm: perm("permission", "update"), Handler: tw.SaveCompanyPerms},
 		{Method: "GET", Path: "/users/:id/ticket-permissions", Perm: perm("permission", "read"), Area: httpx.AreaStaff, Handler: tw.ShowUserPerms},
 		{Method: "POST", Path: "/users/:id/ticket-permissions", Perm: perm("permission", "update"), Area: httpx.AreaStaff, Handler: tw.SaveUserPerms},
-		{Method: "POST", Path: "/invitations/:id/resend", Perm: perm("invitation", "resend"), Handler: s.resendInvitation},
-		{Method: "POST", Path: "/invitations/:id/delete", Perm: perm("invitation", "delete"), Handler: s.deleteInvitation},
+		{Method: "POST", Path: "/invitations/:id/resend", Perm: perm("invitation", "resend"), Handler: pw.ResendInvitation},
+		{Method: "POST", Path: "/invitations/:id/delete", Perm: perm("invitation", "delete"), Handler: pw.DeleteInvitation},
 
 		// Users of the provider organization (staff area); staff act on
 		// customers' users through the same routes.
-		{Method: "GET", Path: "/users", Perm: perm("user", "read"), Area: httpx.AreaStaff, Handler: s.showPeople},
-		{Method: "GET", Path: "/users/new", Perm: perm("user", "create"), Area: httpx.AreaStaff, Handler: s.showNewPerson},
-		{Method: "POST", Path: "/users", Perm: perm("user", "create"), Area: httpx.AreaStaff, Handler: s.createPerson},
-		{Method: "GET", Path: "/users/:id", Perm: perm("user", "read"), Area: httpx.AreaStaff, Handler: s.showPerson},
-		{Method: "POST", Path: "/users/:id", Perm: perm("user", "update"), Area: httpx.AreaStaff, Handler: s.updatePerson},
-		{Method: "POST", Path: "/users/:id/disable", Perm: perm("user", "disable"), Area: httpx.AreaStaff, Handler: s.setPersonDisabled(true)},
-		{Method: "POST", Path: "/users/:id/enable", Perm: perm("user", "disable"), Area: httpx.AreaStaff, Handler: s.setPersonDisabled(false)},
-		{Method: "POST", Path: "/users/:id/delete", Perm: perm("user", "delete"), Area: httpx.AreaStaff, Handler: s.deletePerson},
+		{Method: "GET", Path: "/users", Perm: perm("user", "read"), Area: httpx.AreaStaff, Handler: pw.ShowPeople},
+		{Method: "GET", Path: "/users/new", Perm: perm("user", "create"), Area: httpx.AreaStaff, Handler: pw.ShowNewPerson},
+		{Method: "POST", Path: "/users", Perm: perm("user", "create"), Area: httpx.AreaStaff, Handler: pw.CreatePerson},
+		{Method: "GET", Path: "/users/:id", Perm: perm("user", "read"), Area: httpx.AreaStaff, Handler: pw.ShowPerson},
+		{Method: "POST", Path: "/users/:id", Perm: perm("user", "update"), Area: httpx.AreaStaff, Handler: pw.UpdatePerson},
+		{Method: "POST", Path: "/users/:id/disable", Perm: perm("user", "disable"), Area: httpx.AreaStaff, Handler: pw.SetPersonDisabled(true)},
+		{Method: "POST", Path: "/users/:id/enable", Perm: perm("user", "disable"), Area: httpx.AreaStaff, Handler: pw.SetPersonDisabled(false)},
+		{Method: "POST", Path: "/users/:id/delete", Perm: perm("user", "delete"), Area: httpx.AreaStaff, Handler: pw.DeletePerson},
 
 		// Employees of a customer company (back office).
-		{Method: "GET", Path: "/employees", Perm: perm("user", "read"), Area: httpx.AreaOffice, Handler: s.showPeople},
-		{Method: "GET", Path: "/employees/new", Perm: perm("user", "create"), Area: httpx.AreaOffice, Handler: s.showNewPerson},
-		{Method: "POST", Path: "/employees", Perm: perm("user", "create"), Area: httpx.AreaOffice, Handler: s.createPerson},
-		{Method: "GET", Path: "/employees/:id", Perm: perm("user", "read"), Area: httpx.AreaOffice, Handler: s.showPerson},
-		{Method: "POST", Path: "/employees/:id", Perm: perm("user", "update"), Area: httpx.AreaOffice, Handler: s.updatePerson},
-		{Method: "POST", Path: "/employees/:id/disable", Perm: perm("user", "disable"), Area: httpx.AreaOffice, Handler: s.setPersonDisabled(true)},
-		{Method: "POST", Path: "/employees/:id/enable", Perm: perm("user", "disable"), Area: httpx.AreaOffice, Handler: s.setPersonDisabled(false)},
-		{Method: "POST", Path: "/employees/:id/delete", Perm: perm("user", "delete"), Area: httpx.AreaOffice, Handler: s.deletePerson},
+		{Method: "GET", Path: "/employees", Perm: perm("user", "read"), Area: httpx.AreaOffice, Handler: pw.ShowPeople},
+		{Method: "GET", Path: "/employees/new", Perm: perm("user", "create"), Area: httpx.AreaOffice, Handler: pw.ShowNewPerson},
+		{Method: "POST", Path: "/employees", Perm: perm("user", "create"), Area: httpx.AreaOffice, Handler: pw.CreatePerson},
+		{Method: "GET", Path: "/employees/:id", Perm: perm("user", "read"), Area: httpx.AreaOffice, Handler: pw.ShowPerson},
+		{Method: "POST", Path: "/employees/:id", Perm: perm("user", "update"), Area: httpx.AreaOffice, Handler: pw.UpdatePerson},
+		{Method: "POST", Path: "/employees/:id/disable", Perm: perm("user", "disable"), Area: httpx.AreaOffice, Handler: pw.SetPersonDisabled(true)},
+		{Method: "POST", Path: "/employees/:id/enable", Perm: perm("user", "disable"), Area: httpx.AreaOffice, Handler: pw.SetPersonDisabled(false)},
+		{Method: "POST", Path: "/employees/:id/delete", Perm: perm("user", "delete"), Area: httpx.AreaOffice, Handler: pw.DeletePerson},
 
 		// Devices and their QR codes. Customers see their company's devices;
 		// staff their provider's. Fixed paths come before /devices/:id.
@@ -148,8 +149,8 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "POST", Path: "/c/:code/report", Perm: httpx.Public, Handler: dw.ReportProblem},
 
 		// The provider's own details (shown on the public scan page).
-		{Method: "GET", Path: "/settings/organization", Perm: perm("setting", "read"), Handler: s.showOrganizationSettings},
-		{Method: "POST", Path: "/settings/organization", Perm: perm("setting", "update"), Handler: s.saveOrganizationSettings},
+		{Method: "GET", Path: "/settings/organization", Perm: perm("setting", "read"), Handler: pw.ShowOrganizationSettings},
+		{Method: "POST", Path: "/settings/organization", Perm: perm("setting", "update"), Handler: pw.SaveOrganizationSettings},
 
 		// Mail kept in the outbox, links included: for development only.
 		{Method: "GET", Path: "/mailbox", Perm: perm("mailbox", "read"), Handler: s.showMailbox, DevAid: true},
@@ -168,25 +169,25 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "POST", Path: "/api/v1/me/tokens", Perm: perm("apitoken", "create"), Handler: s.apiCreateToken, Doc: docCreateToken},
 		{Method: "DELETE", Path: "/api/v1/me/tokens/:id", Perm: perm("apitoken", "delete"), Handler: s.apiDeleteToken, Doc: docDeleteToken},
 		{Method: "GET", Path: "/api/v1/audit", Perm: perm("audit", "read"), Handler: s.apiAudit, Doc: docAudit},
-		{Method: "GET", Path: "/api/v1/customers", Perm: perm("customer", "read"), Handler: s.apiCustomers, Doc: docCustomers},
-		{Method: "POST", Path: "/api/v1/customers", Perm: perm("customer", "create"), Handler: s.apiCreateCustomer, Doc: docCreateCustomer},
-		{Method: "GET", Path: "/api/v1/customers/:id", Perm: perm("customer", "read"), Handler: s.apiCustomer, Doc: docCustomer},
-		{Method: "PATCH", Path: "/api/v1/customers/:id", Perm: perm("customer", "update"), Handler: s.apiUpdateCustomer, Doc: docUpdateCustomer},
-		{Method: "DELETE", Path: "/api/v1/customers/:id", Perm: perm("customer", "delete"), Handler: s.apiDeleteCustomer, Doc: docDeleteCustomer},
-		{Method: "POST", Path: "/api/v1/customers/:id/independent", Perm: perm("customer", "independent"), Handler: s.apiMakeIndependent, Doc: docMakeIndependent},
-		{Method: "GET", Path: "/api/v1/customers/:id/invitations", Perm: perm("invitation", "read"), Handler: s.apiInvitations, Doc: docInvitations},
-		{Method: "POST", Path: "/api/v1/customers/:id/invitations", Perm: perm("invitation", "create"), Handler: s.apiInvite, Doc: docInvite},
-		{Method: "POST", Path: "/api/v1/invitations/accept", Perm: httpx.Public, Handler: s.apiAcceptInvitation, Doc: docAcceptInvitation},
-		{Method: "POST", Path: "/api/v1/invitations/:id/resend", Perm: perm("invitation", "resend"), Handler: s.apiResendInvitation, Doc: docResendInvitation},
-		{Method: "DELETE", Path: "/api/v1/invitations/:id", Perm: perm("invitation", "delete"), Handler: s.apiDeleteInvitation, Doc: docDeleteInvitation},
-		{Method: "GET", Path: "/api/v1/email-check", Perm: perm("invitation", "create"), Handler: s.apiEmailCheck, Doc: docEmailCheck},
-		{Method: "GET", Path: "/api/v1/users", Perm: perm("user", "read"), Handler: s.apiUsers, Doc: docUsers},
-		{Method: "POST", Path: "/api/v1/users", Perm: perm("user", "create"), Handler: s.apiCreateUser, Doc: docCreateUser},
-		{Method: "GET", Path: "/api/v1/users/:id", Perm: perm("user", "read"), Handler: s.apiUser, Doc: docUser},
-		{Method: "PATCH", Path: "/api/v1/users/:id", Perm: perm("user", "update"), Handler: s.apiUpdateUser, Doc: docUpdateUser},
-		{Method: "DELETE", Path: "/api/v1/users/:id", Perm: perm("user", "delete"), Handler: s.apiDeleteUser, Doc: docDeleteUser},
-		{Method: "POST", Path: "/api/v1/users/:id/disable", Perm: perm("user", "disable"), Handler: s.apiSetDisabled(true), Doc: docDisableUser},
-		{Method: "POST", Path: "/api/v1/users/:id/enable", Perm: perm("user", "disable"), Handler: s.apiSetDisabled(false), Doc: docEnableUser},
+		{Method: "GET", Path: "/api/v1/customers", Perm: perm("customer", "read"), Handler: pw.APICustomers, Doc: peopleweb.DocCustomers},
+		{Method: "POST", Path: "/api/v1/customers", Perm: perm("customer", "create"), Handler: pw.APICreateCustomer, Doc: peopleweb.DocCreateCustomer},
+		{Method: "GET", Path: "/api/v1/customers/:id", Perm: perm("customer", "read"), Handler: pw.APICustomer, Doc: peopleweb.DocCustomer},
+		{Method: "PATCH", Path: "/api/v1/customers/:id", Perm: perm("customer", "update"), Handler: pw.APIUpdateCustomer, Doc: peopleweb.DocUpdateCustomer},
+		{Method: "DELETE", Path: "/api/v1/customers/:id", Perm: perm("customer", "delete"), Handler: pw.APIDeleteCustomer, Doc: peopleweb.DocDeleteCustomer},
+		{Method: "POST", Path: "/api/v1/customers/:id/independent", Perm: perm("customer", "independent"), Handler: pw.APIMakeIndependent, Doc: peopleweb.DocMakeIndependent},
+		{Method: "GET", Path: "/api/v1/customers/:id/invitations", Perm: perm("invitation", "read"), Handler: pw.APIInvitations, Doc: peopleweb.DocInvitations},
+		{Method: "POST", Path: "/api/v1/customers/:id/invitations", Perm: perm("invitation", "create"), Handler: pw.APIInvite, Doc: peopleweb.DocInvite},
+		{Method: "POST", Path: "/api/v1/invitations/accept", Perm: httpx.Public, Handler: pw.APIAcceptInvitation, Doc: peopleweb.DocAcceptInvitation},
+		{Method: "POST", Path: "/api/v1/invitations/:id/resend", Perm: perm("invitation", "resend"), Handler: pw.APIResendInvitation, Doc: peopleweb.DocResendInvitation},
+		{Method: "DELETE", Path: "/api/v1/invitations/:id", Perm: perm("invitation", "delete"), Handler: pw.APIDeleteInvitation, Doc: peopleweb.DocDeleteInvitation},
+		{Method: "GET", Path: "/api/v1/email-check", Perm: perm("invitation", "create"), Handler: pw.APIEmailCheck, Doc: peopleweb.DocEmailCheck},
+		{Method: "GET", Path: "/api/v1/users", Perm: perm("user", "read"), Handler: pw.APIUsers, Doc: peopleweb.DocUsers},
+		{Method: "POST", Path: "/api/v1/users", Perm: perm("user", "create"), Handler: pw.APICreateUser, Doc: peopleweb.DocCreateUser},
+		{Method: "GET", Path: "/api/v1/users/:id", Perm: perm("user", "read"), Handler: pw.APIUser, Doc: peopleweb.DocUser},
+		{Method: "PATCH", Path: "/api/v1/users/:id", Perm: perm("user", "update"), Handler: pw.APIUpdateUser, Doc: peopleweb.DocUpdateUser},
+		{Method: "DELETE", Path: "/api/v1/users/:id", Perm: perm("user", "delete"), Handler: pw.APIDeleteUser, Doc: peopleweb.DocDeleteUser},
+		{Method: "POST", Path: "/api/v1/users/:id/disable", Perm: perm("user", "disable"), Handler: pw.APISetDisabled(true), Doc: peopleweb.DocDisableUser},
+		{Method: "POST", Path: "/api/v1/users/:id/enable", Perm: perm("user", "disable"), Handler: pw.APISetDisabled(false), Doc: peopleweb.DocEnableUser},
 		{Method: "GET", Path: "/api/v1/tickets", Perm: perm("ticket", "read"), Handler: tw.APITickets, Doc: ticketweb.DocTickets},
 		{Method: "POST", Path: "/api/v1/tickets", Perm: perm("ticket", "create"), Handler: tw.APICreateTicket, Doc: ticketweb.DocCreateTicket},
 		{Method: "GET", Path: "/api/v1/tickets/:id", Perm: perm("ticket", "read"), Handler: tw.APITicket, Doc: ticketweb.DocTicket},
@@ -215,8 +216,8 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "PATCH", Path: "/api/v1/ticket-fields/standard/:name", Perm: perm("datafield", "update"), Handler: tw.APISetStandardField, Doc: ticketweb.DocSetStandard},
 		{Method: "PATCH", Path: "/api/v1/ticket-fields/:id", Perm: perm("datafield", "update"), Handler: tw.APISaveField, Doc: ticketweb.DocUpdateField},
 		{Method: "DELETE", Path: "/api/v1/ticket-fields/:id", Perm: perm("datafield", "delete"), Handler: tw.APIDeleteField, Doc: ticketweb.DocDeleteField},
-		{Method: "GET", Path: "/api/v1/organization", Perm: perm("setting", "read"), Handler: s.apiOrganization, Doc: docOrganization},
-		{Method: "PATCH", Path: "/api/v1/organization", Perm: perm("setting", "update"), Handler: s.apiUpdateOrganization, Doc: docUpdateOrganization},
+		{Method: "GET", Path: "/api/v1/organization", Perm: perm("setting", "read"), Handler: pw.APIOrganization, Doc: peopleweb.DocOrganization},
+		{Method: "PATCH", Path: "/api/v1/organization", Perm: perm("setting", "update"), Handler: pw.APIUpdateOrganization, Doc: peopleweb.DocUpdateOrganization},
 		{Method: "GET", Path: "/api/v1/codes", Perm: perm("code", "read"), Handler: dw.APICodes, Doc: deviceweb.DocCodes},
 		{Method: "POST", Path: "/api/v1/codes", Perm: perm("code", "create"), Handler: dw.APICreateCodes, Doc: deviceweb.DocCreateCodes},
 		{Method: "PATCH", Path: "/api/v1/codes/:id", Perm: perm("code", "update"), Handler: dw.APIUpdateCode, Doc: deviceweb.DocUpdateCode},

@@ -2,8 +2,8 @@
 // logging, metrics, security headers, sessions, CSRF), the error mapper, the
 // route table with the permission of every route, and the OpenAPI document.
 // The handlers of each domain live beside it (app/device/deviceweb,
-// app/ticket/ticketweb, …) on the
-// kit in app/web/httpx; those not moved yet are still here.
+// app/ticket/ticketweb, app/people/peopleweb) on the kit in app/web/httpx;
+// those not moved yet are still here.
 package web
 
 import (
@@ -38,6 +38,7 @@ import (
 	"backoffice/app/notify"
 	"backoffice/app/org"
 	"backoffice/app/people"
+	"backoffice/app/people/peopleweb"
 	"backoffice/app/ticket"
 	"backoffice/app/ticket/ticketweb"
 	"backoffice/app/web/httpx"
@@ -78,6 +79,7 @@ type Server struct {
 	kit           *httpx.Kit
 	deviceWeb     *deviceweb.Handlers
 	ticketWeb     *ticketweb.Handlers
+	peopleWeb     *peopleweb.Handlers
 	metrics       *Metrics
 	metricsServer *http.Server // the internal listener, see ServeMetrics
 	app           *fiber.App
@@ -116,6 +118,7 @@ func New(d Deps) (*Server, error) {
 	s.deviceWeb = &deviceweb.Handlers{Kit: s.kit, Devices: s.devices, Tickets: s.tickets, People: s.people, Orgs: s.users,
 		Reports: auth.NewThrottle(d.DB, d.Clock), BaseURL: d.Config.BaseURL}
 	s.ticketWeb = &ticketweb.Handlers{Kit: s.kit, Tickets: s.tickets, People: s.people, Devices: s.devices, Orgs: s.users}
+	s.peopleWeb = &peopleweb.Handlers{Kit: s.kit, People: s.people}
 	if d.Mail != nil {
 		s.tickets.OnMail(d.Mail.Wake)
 		s.people.OnMail = d.Mail.Wake

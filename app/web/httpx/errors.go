@@ -90,3 +90,10 @@ func Classify(err error) Classified {
 	}
 	return Classified{Status: 500, TitleID: "error.internal_title", Detail: "error.internal"}
 }
+
+// ProblemField is one problem of a problem document, at a field of the input.
+type ProblemField struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+	Line    int    `json:"line,omitempty"` // line of an uploaded file
+}

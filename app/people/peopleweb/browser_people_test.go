@@ -1,4 +1,4 @@
-package web_test
+package peopleweb_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package web
+package peopleweb
 
 import (
 	"strconv"
@@ -31,11 +31,12 @@ func rolesOf(o *org.Organization) []string {
 	return out
 }
 
-func (s *Server) showPeople(c *fiber.Ctx) error {
+// ShowPeople is the list of users (staff area) or employees (back office).
+func (h *Handlers) ShowPeople(c *fiber.Ctx) error {
 	u, t := httpx.CurrentUser(c), httpx.Tr(c)
 	after := userCursorQuery(c)
 	q := httpx.PageSearch(c)
-	users, next, err := s.people.OwnUsers(c.UserContext(), httpx.Actor(c), q, after, httpx.PageSize)
+	users, next, err := h.People.OwnUsers(c.UserContext(), httpx.Actor(c), q, after, httpx.PageSize)
 	if err != nil {
 		return err
 	}
@@ -49,44 +50,46 @@ func (s *Server) showPeople(c *fiber.Ctx) error {
 	if next != nil {
 		d.NextHref = base + "?q=" + views.QueryEscape(q) + "&after=" + httpx.EncodePageKey(next)
 	}
-	return httpx.Render(c, fiber.StatusOK, views.PeoplePage(s.kit.Page(c, d.Title), d))
+	return httpx.Render(c, fiber.StatusOK, views.PeoplePage(h.Kit.Page(c, d.Title), d))
 }
 
-func (s *Server) showNewPerson(c *fiber.Ctx) error {
+// ShowNewPerson is the form of a new user or employee.
+func (h *Handlers) ShowNewPerson(c *fiber.Ctx) error {
 	f := views.NewForm()
 	f.Values = map[string]string{"language": httpx.Tr(c).Lang, "email": c.Query("email")}
-	return s.renderNewPerson(c, fiber.StatusOK, f)
+	return h.renderNewPerson(c, fiber.StatusOK, f)
 }
 
-func (s *Server) renderNewPerson(c *fiber.Ctx, status int, f *views.Form) error {
+func (h *Handlers) renderNewPerson(c *fiber.Ctx, status int, f *views.Form) error {
 	u := httpx.CurrentUser(c)
 	roles := rolesOf(u.Organization)
 	if f.Value("role") == "" {
 		f.Values["role"] = roles[len(roles)-1]
 	}
-	return httpx.Render(c, status, views.PersonFormPage(s.kit.Page(c, httpx.Tr(c).T("people.new")), peopleBase(c), f, roles))
+	return httpx.Render(c, status, views.PersonFormPage(h.Kit.Page(c, httpx.Tr(c).T("people.new")), peopleBase(c), f, roles))
 }
 
-func (s *Server) createPerson(c *fiber.Ctx) error {
+// CreatePerson creates a user or employee from the form.
+func (h *Handlers) CreatePerson(c *fiber.Ctx) error {
 	f := httpx.FormFrom(c, personFields...)
-	nu, warnings, err := s.people.CreateUser(c.UserContext(), httpx.Actor(c), 0, personInput(f))
+	nu, warnings, err := h.People.CreateUser(c.UserContext(), httpx.Actor(c), 0, personInput(f))
 	if err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
-		return s.renderNewPerson(c, status, f)
+		return h.renderNewPerson(c, status, f)
 	}
-	s.kit.Flash(c, "success", "flash.user_created", map[string]any{"Email": nu.Email})
+	h.Kit.Flash(c, "success", "flash.user_created", map[string]any{"Email": nu.Email})
 	for _, w := range warnings {
-		s.kit.Flash(c, "warning", w.Message, w.Data)
+		h.Kit.Flash(c, "warning", w.Message, w.Data)
 	}
 	return c.Redirect(peopleBase(c)+"/"+strconv.FormatInt(nu.ID, 10), fiber.StatusSeeOther)
 }
 
 // personData builds a user's page; the base for actions is where the
 // viewer manages people, and the way back is the target's list.
-func (s *Server) personData(c *fiber.Ctx, target *org.User, f *views.Form) views.PersonData {
+func (h *Handlers) personData(c *fiber.Ctx, target *org.User, f *views.Form) views.PersonData {
 	u := httpx.CurrentUser(c)
 	base := peopleBase(c)
 	d := views.PersonData{Base: base, Back: base, User: target, Roles: rolesOf(target.Organization), Self: target.ID == u.ID}
@@ -107,18 +110,20 @@ func (s *Server) personData(c *fiber.Ctx, target *org.User, f *views.Form) views
 	return d
 }
 
-func (s *Server) showPerson(c *fiber.Ctx) error {
-	target, err := s.pathUser(c)
+// ShowPerson is the page of one user or employee.
+func (h *Handlers) ShowPerson(c *fiber.Ctx) error {
+	target, err := h.pathUser(c)
 	if err != nil {
 		return err
 	}
 	// Customer users are managed from their own area: back-office users see
 	// only their company (the store made sure of that).
-	return httpx.Render(c, fiber.StatusOK, views.PersonPage(s.kit.Page(c, target.Name()), s.personData(c, target, nil)))
+	return httpx.Render(c, fiber.StatusOK, views.PersonPage(h.Kit.Page(c, target.Name()), h.personData(c, target, nil)))
 }
 
-func (s *Server) updatePerson(c *fiber.Ctx) error {
-	target, err := s.pathUser(c)
+// UpdatePerson saves the page of a user or employee.
+func (h *Handlers) UpdatePerson(c *fiber.Ctx) error {
+	target, err := h.pathUser(c)
 	if err != nil {
 		return err
 	}
@@ -126,39 +131,41 @@ func (s *Server) updatePerson(c *fiber.Ctx) error {
 	first, last, lang := f.Value("first_name"), f.Value("last_name"), f.Value("language")
 	role := rbac.Role(f.Value("role"))
 	up := org.UserUpdate{FirstName: &first, LastName: &last, Language: &lang, Role: &role}
-	if _, err := s.people.UpdateUser(c.UserContext(), httpx.Actor(c), target.ID, up); err != nil {
+	if _, err := h.People.UpdateUser(c.UserContext(), httpx.Actor(c), target.ID, up); err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
 		}
-		return httpx.Render(c, status, views.PersonPage(s.kit.Page(c, target.Name()), s.personData(c, target, f)))
+		return httpx.Render(c, status, views.PersonPage(h.Kit.Page(c, target.Name()), h.personData(c, target, f)))
 	}
-	s.kit.Flash(c, "success", "flash.user_saved", map[string]any{"Email": target.Email})
+	h.Kit.Flash(c, "success", "flash.user_saved", map[string]any{"Email": target.Email})
 	return c.Redirect(peopleBase(c)+"/"+strconv.FormatInt(target.ID, 10), fiber.StatusSeeOther)
 }
 
-func (s *Server) setPersonDisabled(disabled bool) fiber.Handler {
+// SetPersonDisabled disables (disabled true) or enables a user from their page.
+func (h *Handlers) SetPersonDisabled(disabled bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := httpx.PathID(c, "id")
 		if err != nil {
 			return err
 		}
 		back := peopleBase(c) + "/" + strconv.FormatInt(id, 10)
-		u, err := s.people.SetDisabled(c.UserContext(), httpx.Actor(c), id, disabled)
+		u, err := h.People.SetDisabled(c.UserContext(), httpx.Actor(c), id, disabled)
 		if err != nil {
-			return s.kit.FlashError(c, err, back)
+			return h.Kit.FlashError(c, err, back)
 		}
 		msg := "flash.user_enabled"
 		if disabled {
 			msg = "flash.user_disabled"
 		}
-		s.kit.Flash(c, "success", msg, map[string]any{"Email": u.Email})
+		h.Kit.Flash(c, "success", msg, map[string]any{"Email": u.Email})
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
 }
 
-func (s *Server) deletePerson(c *fiber.Ctx) error {
-	target, err := s.pathUser(c)
+// DeletePerson deletes a user or employee from their page.
+func (h *Handlers) DeletePerson(c *fiber.Ctx) error {
+	target, err := h.pathUser(c)
 	if err != nil {
 		return err
 	}
@@ -166,9 +173,9 @@ func (s *Server) deletePerson(c *fiber.Ctx) error {
 	if target.OrganizationID != httpx.CurrentUser(c).OrganizationID {
 		back = "/customers/" + strconv.FormatInt(target.OrganizationID, 10)
 	}
-	if err := s.people.DeleteUser(c.UserContext(), httpx.Actor(c), target.ID); err != nil {
-		return s.kit.FlashError(c, err, peopleBase(c)+"/"+strconv.FormatInt(target.ID, 10))
+	if err := h.People.DeleteUser(c.UserContext(), httpx.Actor(c), target.ID); err != nil {
+		return h.Kit.FlashError(c, err, peopleBase(c)+"/"+strconv.FormatInt(target.ID, 10))
 	}
-	s.kit.Flash(c, "success", "flash.user_deleted", map[string]any{"Email": target.Email})
+	h.Kit.Flash(c, "success", "flash.user_deleted", map[string]any{"Email": target.Email})
 	return c.Redirect(back, fiber.StatusSeeOther)
 }

@@ -1,4 +1,4 @@
-package web
+package peopleweb
 
 import (
 	"strconv"
@@ -35,7 +35,8 @@ type customerCursor struct {
 	ID   int64  `json:"i"`
 }
 
-func (s *Server) apiCustomers(c *fiber.Ctx) error {
+// APICustomers lists the customers the caller serves, by name.
+func (h *Handlers) APICustomers(c *fiber.Ctx) error {
 	v := &apperr.ValidationError{}
 	limit := httpx.ParseLimit(c, v)
 	var cur customerCursor
@@ -43,7 +44,7 @@ func (s *Server) apiCustomers(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	page, err := s.people.Customers(c.UserContext(), httpx.Actor(c), c.Query("q"), cur.Name, cur.ID, limit)
+	page, err := h.People.Customers(c.UserContext(), httpx.Actor(c), c.Query("q"), cur.Name, cur.ID, limit)
 	if err != nil {
 		return err
 	}
@@ -81,14 +82,15 @@ func (b *customerBody) apply(in *org.CustomerInput) {
 	}
 }
 
-func (s *Server) apiCreateCustomer(c *fiber.Ctx) error {
+// APICreateCustomer creates a corporate customer.
+func (h *Handlers) APICreateCustomer(c *fiber.Ctx) error {
 	var body customerBody
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	var in org.CustomerInput
 	body.apply(&in)
-	o, err := s.people.CreateCustomer(c.UserContext(), httpx.Actor(c), in)
+	o, err := h.People.CreateCustomer(c.UserContext(), httpx.Actor(c), in)
 	if err != nil {
 		return err
 	}
@@ -96,16 +98,18 @@ func (s *Server) apiCreateCustomer(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(toAPICustomer(o))
 }
 
-func (s *Server) apiCustomer(c *fiber.Ctx) error {
-	o, err := httpx.PathCustomer(c, s.people)
+// APICustomer answers one customer.
+func (h *Handlers) APICustomer(c *fiber.Ctx) error {
+	o, err := httpx.PathCustomer(c, h.People)
 	if err != nil {
 		return err
 	}
 	return c.JSON(toAPICustomer(o))
 }
 
-func (s *Server) apiUpdateCustomer(c *fiber.Ctx) error {
-	o, err := httpx.PathCustomer(c, s.people)
+// APIUpdateCustomer changes the fields sent of a customer.
+func (h *Handlers) APIUpdateCustomer(c *fiber.Ctx) error {
+	o, err := httpx.PathCustomer(c, h.People)
 	if err != nil {
 		return err
 	}
@@ -115,7 +119,7 @@ func (s *Server) apiUpdateCustomer(c *fiber.Ctx) error {
 	}
 	in := customerInputOf(o)
 	body.apply(&in)
-	if o, err = s.people.UpdateCustomer(c.UserContext(), httpx.Actor(c), o.ID, in); err != nil {
+	if o, err = h.People.UpdateCustomer(c.UserContext(), httpx.Actor(c), o.ID, in); err != nil {
 		return err
 	}
 	return c.JSON(toAPICustomer(o))
@@ -126,23 +130,25 @@ func customerInputOf(o *org.Organization) org.CustomerInput {
 	return org.CustomerInput{Name: o.Name, EmailDomains: o.DomainNames(), Address: o.Address, Phone: o.Phone, Notes: o.Notes}
 }
 
-func (s *Server) apiDeleteCustomer(c *fiber.Ctx) error {
+// APIDeleteCustomer deletes a customer with its users and invitations.
+func (h *Handlers) APIDeleteCustomer(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.people.DeleteCustomer(c.UserContext(), httpx.Actor(c), id); err != nil {
+	if err := h.People.DeleteCustomer(c.UserContext(), httpx.Actor(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-func (s *Server) apiMakeIndependent(c *fiber.Ctx) error {
+// APIMakeIndependent makes a customer an independent organization.
+func (h *Handlers) APIMakeIndependent(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	o, err := s.people.MakeIndependent(c.UserContext(), httpx.Actor(c), id)
+	o, err := h.People.MakeIndependent(c.UserContext(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -165,8 +171,8 @@ type apiInvitation struct {
 	CreatedAt      time.Time  `json:"created_at"`
 }
 
-func (s *Server) toAPIInvitation(inv *org.Invitation) apiInvitation {
-	out := apiInvitation{ID: inv.ID, OrganizationID: inv.OrganizationID, State: inv.State(s.clock.Now()),
+func (h *Handlers) toAPIInvitation(inv *org.Invitation) apiInvitation {
+	out := apiInvitation{ID: inv.ID, OrganizationID: inv.OrganizationID, State: inv.State(h.Kit.Clock.Now()),
 		ExpiresAt: inv.ExpiresAt, AcceptedAt: inv.AcceptedAt, SentCount: inv.SentCount, CreatedAt: inv.CreatedAt}
 	if u := inv.User; u != nil {
 		out.UserID, out.Email, out.FirstName, out.LastName = &u.ID, u.Email, u.FirstName, u.LastName
@@ -175,7 +181,8 @@ func (s *Server) toAPIInvitation(inv *org.Invitation) apiInvitation {
 	return out
 }
 
-func (s *Server) apiInvitations(c *fiber.Ctx) error {
+// APIInvitations lists a customer's invitations, newest first.
+func (h *Handlers) APIInvitations(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
@@ -184,13 +191,13 @@ func (s *Server) apiInvitations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	invs, more, err := s.people.Invitations(c.UserContext(), httpx.Actor(c), id, p.After, p.Limit)
+	invs, more, err := h.People.Invitations(c.UserContext(), httpx.Actor(c), id, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
 	out := httpx.List[apiInvitation]{Items: make([]apiInvitation, 0, len(invs))}
 	for _, inv := range invs {
-		out.Items = append(out.Items, s.toAPIInvitation(inv))
+		out.Items = append(out.Items, h.toAPIInvitation(inv))
 	}
 	if more {
 		out.NextCursor = httpx.CursorFor(invs[len(invs)-1].ID)
@@ -214,8 +221,9 @@ func (b personBody) input() org.PersonInput {
 	return org.PersonInput{FirstName: b.FirstName, LastName: b.LastName, Email: b.Email, Language: b.Language, Role: rbac.Role(b.Role)}
 }
 
-func (s *Server) apiInvite(c *fiber.Ctx) error {
-	o, err := httpx.PathCustomer(c, s.people)
+// APIInvite invites a person to a customer.
+func (h *Handlers) APIInvite(c *fiber.Ctx) error {
+	o, err := httpx.PathCustomer(c, h.People)
 	if err != nil {
 		return err
 	}
@@ -224,31 +232,33 @@ func (s *Server) apiInvite(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	inv, err := s.people.Invite(c.UserContext(), httpx.Actor(c), id, body.input())
+	inv, err := h.People.Invite(c.UserContext(), httpx.Actor(c), id, body.input())
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(s.toAPIInvitation(inv))
+	return c.Status(fiber.StatusCreated).JSON(h.toAPIInvitation(inv))
 }
 
-func (s *Server) apiResendInvitation(c *fiber.Ctx) error {
+// APIResendInvitation sends an invitation again with a new link.
+func (h *Handlers) APIResendInvitation(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	inv, err := s.people.ResendInvitation(c.UserContext(), httpx.Actor(c), id)
+	inv, err := h.People.ResendInvitation(c.UserContext(), httpx.Actor(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(s.toAPIInvitation(inv))
+	return c.JSON(h.toAPIInvitation(inv))
 }
 
-func (s *Server) apiDeleteInvitation(c *fiber.Ctx) error {
+// APIDeleteInvitation deletes an invitation and the user created from it.
+func (h *Handlers) APIDeleteInvitation(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.people.DeleteInvitation(c.UserContext(), httpx.Actor(c), id); err != nil {
+	if err := h.People.DeleteInvitation(c.UserContext(), httpx.Actor(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -259,9 +269,9 @@ type acceptBody struct {
 	Password string `json:"password"`
 }
 
-// apiAcceptInvitation sets the invitee's password and answers with the
+// APIAcceptInvitation sets the invitee's password and answers with the
 // user, who can then sign in (or get a token from POST /api/v1/auth/token).
-func (s *Server) apiAcceptInvitation(c *fiber.Ctx) error {
+func (h *Handlers) APIAcceptInvitation(c *fiber.Ctx) error {
 	var body acceptBody
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
@@ -269,14 +279,15 @@ func (s *Server) apiAcceptInvitation(c *fiber.Ctx) error {
 	if body.Token == "" {
 		return apperr.Invalid("token", "error.required")
 	}
-	u, err := s.people.AcceptInvitation(c.UserContext(), body.Token, body.Password, httpx.ClientIP(c))
+	u, err := h.People.AcceptInvitation(c.UserContext(), body.Token, body.Password, httpx.ClientIP(c))
 	if err != nil {
 		return err
 	}
-	return c.JSON(toAPIUser(u))
+	return c.JSON(httpx.ToAPIUser(u))
 }
 
-func (s *Server) apiUsers(c *fiber.Ctx) error {
+// APIUsers lists the users the caller may see.
+func (h *Handlers) APIUsers(c *fiber.Ctx) error {
 	v := &apperr.ValidationError{}
 	limit := httpx.ParseLimit(c, v)
 	var cur org.UserCursor
@@ -296,13 +307,13 @@ func (s *Server) apiUsers(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	users, next, err := s.people.Users(c.UserContext(), httpx.Actor(c), q, after, limit)
+	users, next, err := h.People.Users(c.UserContext(), httpx.Actor(c), q, after, limit)
 	if err != nil {
 		return err
 	}
-	out := httpx.List[apiUser]{Items: make([]apiUser, 0, len(users))}
+	out := httpx.List[httpx.APIUser]{Items: make([]httpx.APIUser, 0, len(users))}
 	for _, u := range users {
-		out.Items = append(out.Items, toAPIUser(u))
+		out.Items = append(out.Items, httpx.ToAPIUser(u))
 	}
 	if next != nil {
 		out.NextCursor = httpx.KeyCursor(next)
@@ -310,29 +321,31 @@ func (s *Server) apiUsers(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-func (s *Server) apiCreateUser(c *fiber.Ctx) error {
+// APICreateUser creates a user directly, without an invitation.
+func (h *Handlers) APICreateUser(c *fiber.Ctx) error {
 	var body personBody
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	u, warnings, err := s.people.CreateUser(c.UserContext(), httpx.Actor(c), body.OrganizationID, body.input())
+	u, warnings, err := h.People.CreateUser(c.UserContext(), httpx.Actor(c), body.OrganizationID, body.input())
 	if err != nil {
 		return err
 	}
-	out := toAPIUser(u)
+	out := httpx.ToAPIUser(u)
 	for _, w := range warnings {
-		out.Warnings = append(out.Warnings, problemField{Field: w.Field, Message: httpx.Tr(c).T(w.Message, w.Data)})
+		out.Warnings = append(out.Warnings, httpx.ProblemField{Field: w.Field, Message: httpx.Tr(c).T(w.Message, w.Data)})
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/users/"+strconv.FormatInt(u.ID, 10))
 	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
-func (s *Server) apiUser(c *fiber.Ctx) error {
-	u, err := s.pathUser(c)
+// APIUser answers one user.
+func (h *Handlers) APIUser(c *fiber.Ctx) error {
+	u, err := h.pathUser(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(toAPIUser(u))
+	return c.JSON(httpx.ToAPIUser(u))
 }
 
 type userUpdateBody struct {
@@ -343,8 +356,9 @@ type userUpdateBody struct {
 	TimeZone  *string `json:"time_zone"`
 }
 
-func (s *Server) apiUpdateUser(c *fiber.Ctx) error {
-	target, err := s.pathUser(c)
+// APIUpdateUser changes a user's name, role, language or time zone.
+func (h *Handlers) APIUpdateUser(c *fiber.Ctx) error {
+	target, err := h.pathUser(c)
 	if err != nil {
 		return err
 	}
@@ -358,35 +372,37 @@ func (s *Server) apiUpdateUser(c *fiber.Ctx) error {
 		r := rbac.Role(*body.Role)
 		up.Role = &r
 	}
-	u, err := s.people.UpdateUser(c.UserContext(), httpx.Actor(c), id, up)
+	u, err := h.People.UpdateUser(c.UserContext(), httpx.Actor(c), id, up)
 	if err != nil {
 		return err
 	}
-	return c.JSON(toAPIUser(u))
+	return c.JSON(httpx.ToAPIUser(u))
 }
 
-func (s *Server) apiDeleteUser(c *fiber.Ctx) error {
+// APIDeleteUser deletes a user with their sessions and tokens.
+func (h *Handlers) APIDeleteUser(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.people.DeleteUser(c.UserContext(), httpx.Actor(c), id); err != nil {
+	if err := h.People.DeleteUser(c.UserContext(), httpx.Actor(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-func (s *Server) apiSetDisabled(disabled bool) fiber.Handler {
+// APISetDisabled disables (disabled true) or enables a user.
+func (h *Handlers) APISetDisabled(disabled bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := httpx.PathID(c, "id")
 		if err != nil {
 			return err
 		}
-		u, err := s.people.SetDisabled(c.UserContext(), httpx.Actor(c), id, disabled)
+		u, err := h.People.SetDisabled(c.UserContext(), httpx.Actor(c), id, disabled)
 		if err != nil {
 			return err
 		}
-		return c.JSON(toAPIUser(u))
+		return c.JSON(httpx.ToAPIUser(u))
 	}
 }
 
@@ -397,15 +413,15 @@ type apiEmailCheck struct {
 	Customer *apiCustomer `json:"customer"`
 }
 
-// apiEmailCheck tells staff forms, while typing, whether an email is taken
+// APIEmailCheck tells staff forms, while typing, whether an email is taken
 // and which customer its domain proposes.
-func (s *Server) apiEmailCheck(c *fiber.Ctx) error {
+func (h *Handlers) APIEmailCheck(c *fiber.Ctx) error {
 	email := org.NormalizeEmail(c.Query("email"))
 	v := &apperr.ValidationError{}
 	org.CheckEmail(v, "email", email)
 	out := apiEmailCheck{Email: email, Valid: v.Err() == nil}
 	if out.Valid {
-		res, err := s.people.CheckEmail(c.UserContext(), httpx.Actor(c), email)
+		res, err := h.People.CheckEmail(c.UserContext(), httpx.Actor(c), email)
 		if err != nil {
 			return err
 		}
@@ -421,18 +437,18 @@ func (s *Server) apiEmailCheck(c *fiber.Ctx) error {
 
 // pathUser and pathInvitation load the record named by :id as the caller may
 // see it; anything else (or a malformed id) is 404.
-func (s *Server) pathUser(c *fiber.Ctx) (*org.User, error) {
+func (h *Handlers) pathUser(c *fiber.Ctx) (*org.User, error) {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	return s.people.User(c.UserContext(), httpx.Actor(c), id)
+	return h.People.User(c.UserContext(), httpx.Actor(c), id)
 }
 
-func (s *Server) pathInvitation(c *fiber.Ctx) (*org.Invitation, *org.Organization, error) {
+func (h *Handlers) pathInvitation(c *fiber.Ctx) (*org.Invitation, *org.Organization, error) {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.people.Invitation(c.UserContext(), httpx.Actor(c), id)
+	return h.People.Invitation(c.UserContext(), httpx.Actor(c), id)
 }
