@@ -4,8 +4,7 @@ import "backoffice/app/web/httpx"
 
 // Internals the tests of package web_test read.
 const (
-	CookieSession = cookieSession
-	CookieDevice  = cookieDevice
+	CookieSession = httpx.CookieSession
 	MaxQueryValue = maxQueryValue
 	BodyLimit     = bodyLimit
 )

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"backoffice/app/auth/authweb"
 	"backoffice/app/device/deviceweb"
 	"backoffice/app/people/peopleweb"
 	"backoffice/app/ticket/ticketweb"
@@ -13,31 +14,14 @@ import (
 )
 
 var (
-	docOpenAPI    = &httpx.APIDoc{Summary: "This OpenAPI document", Tag: "meta", Status: 200, Response: "OpenAPI"}
-	docIssueToken = &httpx.APIDoc{Summary: "Exchange email and password for a bearer token", Tag: "auth",
-		Request: "TokenRequest", Status: 201, Response: "TokenResponse", Errors: []int{403, 429}}
-	docRevokeCurrentToken = &httpx.APIDoc{Summary: "Revoke the bearer token of this request", Tag: "auth", Status: 204}
-	docMe                 = &httpx.APIDoc{Summary: "The signed-in user", Tag: "profile", Status: 200, Response: "User"}
-	docUpdateMe           = &httpx.APIDoc{Summary: "Change name, language or time zone", Tag: "profile",
-		Request: "ProfileUpdate", Status: 200, Response: "User"}
-	docChangePassword = &httpx.APIDoc{Summary: "Change the password; ends every other session and API token (the token making the change stays valid)", Tag: "profile",
-		Request: "PasswordChange", Status: 200, Response: "PasswordChanged", Errors: []int{429}}
-	docSessions = &httpx.APIDoc{Summary: "Live browser sessions of the signed-in user", Tag: "profile",
-		Status: 200, Response: "SessionList", Query: []string{"limit", "cursor"}}
-	docEndSession  = &httpx.APIDoc{Summary: "End one of your sessions", Tag: "profile", Status: 204, Errors: []int{404}}
-	docTokens      = &httpx.APIDoc{Summary: "Your API tokens", Tag: "profile", Status: 200, Response: "TokenList", Query: []string{"limit", "cursor"}}
-	docCreateToken = &httpx.APIDoc{Summary: "Create an API token; the token is shown only in this response", Tag: "profile",
-		Request: "TokenCreate", Status: 201, Response: "Token"}
-	docDeleteToken = &httpx.APIDoc{Summary: "Revoke one of your API tokens", Tag: "profile", Status: 204, Errors: []int{404}}
-	docAudit       = &httpx.APIDoc{Summary: "Audit log of the provider organization, newest first", Tag: "audit",
+	docOpenAPI = &httpx.APIDoc{Summary: "This OpenAPI document", Tag: "meta", Status: 200, Response: "OpenAPI"}
+	docAudit   = &httpx.APIDoc{Summary: "Audit log of the provider organization, newest first", Tag: "audit",
 		Status: 200, Response: "AuditList", Query: []string{"limit", "cursor"}, Errors: []int{403, 404}}
 )
 
 // schemas are the JSON shapes of the API: the shell's and those of each
 // domain; tests check responses against them.
 var schemas = mergeSchemas(map[string]any{
-	"TokenRequest":  httpx.Obj([]string{"email", "password"}, map[string]any{"email": httpx.Str, "password": httpx.Str}),
-	"TokenResponse": httpx.Obj([]string{"token", "expires_at"}, map[string]any{"token": httpx.Str, "expires_at": httpx.DateTime}),
 	"User": httpx.Obj([]string{"id", "email", "first_name", "last_name", "role", "organization_id", "language", "time_zone", "status", "last_login_at"},
 		map[string]any{
 			"id": httpx.Integer, "email": httpx.Str, "first_name": httpx.Str, "last_name": httpx.Str,
@@ -50,22 +34,6 @@ var schemas = mergeSchemas(map[string]any{
 			"warnings": map[string]any{"type": "array", "description": "only when created: accepted input that looks wrong",
 				"items": httpx.Obj([]string{"field", "message"}, map[string]any{"field": httpx.Str, "message": httpx.Str})},
 		}),
-	"ProfileUpdate": httpx.Obj(nil, map[string]any{"first_name": httpx.Str, "last_name": httpx.Str, "language": httpx.Str, "time_zone": httpx.Str}),
-	"PasswordChange": httpx.Obj([]string{"current_password", "new_password"},
-		map[string]any{"current_password": httpx.Str, "new_password": httpx.Str}),
-	"PasswordChanged": httpx.Obj([]string{"ended_sessions", "revoked_tokens"}, map[string]any{"ended_sessions": httpx.Integer, "revoked_tokens": httpx.Integer}),
-	"Session": httpx.Obj([]string{"id", "ip", "user_agent", "current", "last_seen_at", "expires_at", "created_at"}, map[string]any{
-		"id": httpx.Integer, "ip": httpx.Str, "user_agent": httpx.Str, "current": map[string]any{"type": "boolean"},
-		"last_seen_at": httpx.DateTime, "expires_at": httpx.DateTime, "created_at": httpx.DateTime,
-	}),
-	"SessionList": httpx.ListOf("Session"),
-	"TokenCreate": httpx.Obj([]string{"name"}, map[string]any{"name": httpx.Str,
-		"expires_in_days": map[string]any{"type": "integer", "minimum": 1, "maximum": 365, "default": 30}}),
-	"Token": httpx.Obj([]string{"id", "name", "prefix", "expires_at", "last_used_at", "created_at"}, map[string]any{
-		"id": httpx.Integer, "name": httpx.Str, "prefix": httpx.Str, "token": map[string]any{"type": "string", "description": "only when created"},
-		"expires_at": httpx.DateTime, "last_used_at": httpx.Nullable(httpx.DateTime), "created_at": httpx.DateTime,
-	}),
-	"TokenList": httpx.ListOf("Token"),
 	"AuditEntry": httpx.Obj([]string{"id", "action", "actor_id", "actor_email", "organization_id", "target_type", "target_id", "ip", "detail", "created_at"},
 		map[string]any{
 			"id": httpx.Integer, "action": httpx.Str, "actor_id": httpx.Nullable(httpx.Integer), "actor_email": httpx.Str, "organization_id": httpx.Nullable(httpx.Integer),
@@ -81,7 +49,7 @@ var schemas = mergeSchemas(map[string]any{
 	"CSV":     map[string]any{"type": "string", "format": "text/csv"},
 	"File":    map[string]any{"type": "string", "format": "binary"},
 	"PNG":     map[string]any{"type": "string", "format": "binary"},
-}, deviceweb.Schemas, ticketweb.Schemas, peopleweb.Schemas)
+}, deviceweb.Schemas, ticketweb.Schemas, peopleweb.Schemas, authweb.Schemas)
 
 // mergeSchemas joins the schemas of the parts; a name declared twice is a
 // mistake that would hide one of the shapes.

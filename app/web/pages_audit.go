@@ -2,9 +2,11 @@ package web
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"backoffice/app/audit"
 	"backoffice/app/web/httpx"
 	"backoffice/views"
 )
@@ -26,4 +28,41 @@ func (s *Server) showAuditPage(c *fiber.Ctx) error {
 		older = "/audit?before=" + strconv.FormatInt(entries[len(entries)-1].ID, 10)
 	}
 	return httpx.Render(c, fiber.StatusOK, views.AuditPage(s.kit.Page(c, httpx.Tr(c).T("audit.title")), entries, older, before == 0))
+}
+
+type apiAuditEntry struct {
+	ID             int64     `json:"id"`
+	Action         string    `json:"action"`
+	ActorID        *int64    `json:"actor_id"`
+	ActorEmail     string    `json:"actor_email"`
+	OrganizationID *int64    `json:"organization_id"`
+	TargetType     string    `json:"target_type"`
+	TargetID       *int64    `json:"target_id"`
+	IP             string    `json:"ip"`
+	Detail         string    `json:"detail"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+func toAPIAudit(e *audit.Entry) apiAuditEntry {
+	return apiAuditEntry{ID: e.ID, Action: e.Action, ActorID: e.ActorID, ActorEmail: e.ActorEmail, OrganizationID: e.OrganizationID,
+		TargetType: e.TargetType, TargetID: e.TargetID, IP: e.IP, Detail: e.Detail, CreatedAt: e.CreatedAt}
+}
+
+func (s *Server) apiAudit(c *fiber.Ctx) error {
+	p, err := httpx.ParsePaging(c)
+	if err != nil {
+		return err
+	}
+	entries, more, err := s.audit.List(c.UserContext(), httpx.CurrentUser(c).Organization.ScopeProviderID(), p.After, p.Limit)
+	if err != nil {
+		return err
+	}
+	out := httpx.List[apiAuditEntry]{Items: make([]apiAuditEntry, 0, len(entries))}
+	for _, e := range entries {
+		out.Items = append(out.Items, toAPIAudit(e))
+	}
+	if more {
+		out.NextCursor = httpx.CursorFor(entries[len(entries)-1].ID)
+	}
+	return c.JSON(out)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/apperr"
+	"backoffice/app/auth/authweb"
 	"backoffice/app/device/deviceweb"
 	"backoffice/app/org"
 	"backoffice/app/people"
@@ -18,7 +19,7 @@ import (
 // routeTable lists every route of the application with the permission it
 // needs. It is the one place to read who may call what.
 func (s *Server) routeTable() []httpx.Route {
-	dw, tw, pw := s.deviceWeb, s.ticketWeb, s.peopleWeb
+	aw, dw, tw, pw := s.authWeb, s.deviceWeb, s.ticketWeb, s.peopleWeb
 	return []httpx.Route{
 		// Operations.
 		{Method: "GET", Path: "/healthz", Perm: httpx.Public, Handler: s.healthz},
@@ -26,28 +27,28 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "GET", Path: metricsPath, Perm: httpx.Public, Handler: s.serveMetrics()}, // its own bearer token
 
 		// Sign-in.
-		{Method: "GET", Path: "/login", Perm: httpx.Public, Handler: s.showLoginPage},
-		{Method: "POST", Path: "/login", Perm: httpx.Public, Handler: s.login},
-		{Method: "POST", Path: "/logout", Perm: httpx.Public, Handler: s.logout},
+		{Method: "GET", Path: "/login", Perm: httpx.Public, Handler: aw.ShowLoginPage},
+		{Method: "POST", Path: "/login", Perm: httpx.Public, Handler: aw.Login},
+		{Method: "POST", Path: "/logout", Perm: httpx.Public, Handler: aw.Logout},
 
 		// Pages.
 		{Method: "GET", Path: "/", Perm: perm("home", "read"), Handler: s.showHomePage},
-		{Method: "GET", Path: "/profile", Perm: perm("profile", "read"), Handler: s.showProfilePage},
-		{Method: "POST", Path: "/profile", Perm: perm("profile", "update"), Handler: s.saveProfile},
-		{Method: "POST", Path: "/profile/password", Perm: perm("profile", "update"), Handler: s.changePassword},
-		{Method: "POST", Path: "/profile/sessions/end-others", Perm: perm("profile", "update"), Handler: s.endOtherSessions},
-		{Method: "POST", Path: "/profile/sessions/:id/end", Perm: perm("profile", "update"), Handler: s.endSession},
-		{Method: "POST", Path: "/profile/tokens", Perm: perm("apitoken", "create"), Handler: s.createToken},
-		{Method: "POST", Path: "/profile/tokens/:id/delete", Perm: perm("apitoken", "delete"), Handler: s.deleteToken},
+		{Method: "GET", Path: "/profile", Perm: perm("profile", "read"), Handler: aw.ShowProfilePage},
+		{Method: "POST", Path: "/profile", Perm: perm("profile", "update"), Handler: aw.SaveProfile},
+		{Method: "POST", Path: "/profile/password", Perm: perm("profile", "update"), Handler: aw.ChangePassword},
+		{Method: "POST", Path: "/profile/sessions/end-others", Perm: perm("profile", "update"), Handler: aw.EndOtherSessions},
+		{Method: "POST", Path: "/profile/sessions/:id/end", Perm: perm("profile", "update"), Handler: aw.EndSession},
+		{Method: "POST", Path: "/profile/tokens", Perm: perm("apitoken", "create"), Handler: aw.CreateToken},
+		{Method: "POST", Path: "/profile/tokens/:id/delete", Perm: perm("apitoken", "delete"), Handler: aw.DeleteToken},
 		{Method: "GET", Path: "/audit", Perm: perm("audit", "read"), Handler: s.showAuditPage},
 
 		// Password links and invitations (the token is the credential).
-		{Method: "GET", Path: "/accept-invitation", Perm: httpx.Public, Handler: s.showAcceptInvitation},
-		{Method: "POST", Path: "/accept-invitation", Perm: httpx.Public, Handler: s.acceptInvitation},
-		{Method: "GET", Path: "/password/forgot", Perm: httpx.Public, Handler: s.showPasswordLinkRequest},
-		{Method: "POST", Path: "/password/forgot", Perm: httpx.Public, Handler: s.requestPasswordLink},
-		{Method: "GET", Path: "/password/set", Perm: httpx.Public, Handler: s.showSetPassword},
-		{Method: "POST", Path: "/password/set", Perm: httpx.Public, Handler: s.setPassword},
+		{Method: "GET", Path: "/accept-invitation", Perm: httpx.Public, Handler: aw.ShowAcceptInvitation},
+		{Method: "POST", Path: "/accept-invitation", Perm: httpx.Public, Handler: aw.AcceptInvitation},
+		{Method: "GET", Path: "/password/forgot", Perm: httpx.Public, Handler: aw.ShowPasswordLinkRequest},
+		{Method: "POST", Path: "/password/forgot", Perm: httpx.Public, Handler: aw.RequestPasswordLink},
+		{Method: "GET", Path: "/password/set", Perm: httpx.Public, Handler: aw.ShowSetPassword},
+		{Method: "POST", Path: "/password/set", Perm: httpx.Public, Handler: aw.SetPassword},
 
 		// Customers and their invitations (staff; administrators of an
 		// independent organization for its own customers).
@@ -158,16 +159,16 @@ func (s *Server) routeTable() []httpx.Route {
 
 		// JSON API.
 		{Method: "GET", Path: "/api/v1/openapi.json", Perm: httpx.Public, Handler: s.openAPI, Doc: docOpenAPI},
-		{Method: "POST", Path: "/api/v1/auth/token", Perm: httpx.Public, Handler: s.apiIssueToken, Doc: docIssueToken},
-		{Method: "DELETE", Path: "/api/v1/auth/token", Perm: perm("apitoken", "delete"), Handler: s.apiRevokeCurrentToken, Doc: docRevokeCurrentToken},
-		{Method: "GET", Path: "/api/v1/me", Perm: perm("profile", "read"), Handler: s.apiMe, Doc: docMe},
-		{Method: "PATCH", Path: "/api/v1/me", Perm: perm("profile", "update"), Handler: s.apiUpdateMe, Doc: docUpdateMe},
-		{Method: "POST", Path: "/api/v1/me/password", Perm: perm("profile", "update"), Handler: s.apiChangePassword, Doc: docChangePassword},
-		{Method: "GET", Path: "/api/v1/me/sessions", Perm: perm("profile", "read"), Handler: s.apiSessions, Doc: docSessions},
-		{Method: "DELETE", Path: "/api/v1/me/sessions/:id", Perm: perm("profile", "update"), Handler: s.apiEndSession, Doc: docEndSession},
-		{Method: "GET", Path: "/api/v1/me/tokens", Perm: perm("apitoken", "read"), Handler: s.apiTokens, Doc: docTokens},
-		{Method: "POST", Path: "/api/v1/me/tokens", Perm: perm("apitoken", "create"), Handler: s.apiCreateToken, Doc: docCreateToken},
-		{Method: "DELETE", Path: "/api/v1/me/tokens/:id", Perm: perm("apitoken", "delete"), Handler: s.apiDeleteToken, Doc: docDeleteToken},
+		{Method: "POST", Path: "/api/v1/auth/token", Perm: httpx.Public, Handler: aw.APIIssueToken, Doc: authweb.DocIssueToken},
+		{Method: "DELETE", Path: "/api/v1/auth/token", Perm: perm("apitoken", "delete"), Handler: aw.APIRevokeCurrentToken, Doc: authweb.DocRevokeCurrentToken},
+		{Method: "GET", Path: "/api/v1/me", Perm: perm("profile", "read"), Handler: aw.APIMe, Doc: authweb.DocMe},
+		{Method: "PATCH", Path: "/api/v1/me", Perm: perm("profile", "update"), Handler: aw.APIUpdateMe, Doc: authweb.DocUpdateMe},
+		{Method: "POST", Path: "/api/v1/me/password", Perm: perm("profile", "update"), Handler: aw.APIChangePassword, Doc: authweb.DocChangePassword},
+		{Method: "GET", Path: "/api/v1/me/sessions", Perm: perm("profile", "read"), Handler: aw.APISessions, Doc: authweb.DocSessions},
+		{Method: "DELETE", Path: "/api/v1/me/sessions/:id", Perm: perm("profile", "update"), Handler: aw.APIEndSession, Doc: authweb.DocEndSession},
+		{Method: "GET", Path: "/api/v1/me/tokens", Perm: perm("apitoken", "read"), Handler: aw.APITokens, Doc: authweb.DocTokens},
+		{Method: "POST", Path: "/api/v1/me/tokens", Perm: perm("apitoken", "create"), Handler: aw.APICreateToken, Doc: authweb.DocCreateToken},
+		{Method: "DELETE", Path: "/api/v1/me/tokens/:id", Perm: perm("apitoken", "delete"), Handler: aw.APIDeleteToken, Doc: authweb.DocDeleteToken},
 		{Method: "GET", Path: "/api/v1/audit", Perm: perm("audit", "read"), Handler: s.apiAudit, Doc: docAudit},
 		{Method: "GET", Path: "/api/v1/customers", Perm: perm("customer", "read"), Handler: pw.APICustomers, Doc: peopleweb.DocCustomers},
 		{Method: "POST", Path: "/api/v1/customers", Perm: perm("customer", "create"), Handler: pw.APICreateCustomer, Doc: peopleweb.DocCreateCustomer},

@@ -2,8 +2,8 @@
 // logging, metrics, security headers, sessions, CSRF), the error mapper, the
 // route table with the permission of every route, and the OpenAPI document.
 // The handlers of each domain live beside it (app/device/deviceweb,
-// app/ticket/ticketweb, app/people/peopleweb) on the kit in app/web/httpx;
-// those not moved yet are still here.
+// app/ticket/ticketweb, app/people/peopleweb, app/auth/authweb) on the kit
+// in app/web/httpx; those not moved yet are still here.
 package web
 
 import (
@@ -30,6 +30,7 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/audit"
 	"backoffice/app/auth"
+	"backoffice/app/auth/authweb"
 	"backoffice/app/clock"
 	"backoffice/app/config"
 	"backoffice/app/device"
@@ -80,6 +81,7 @@ type Server struct {
 	deviceWeb     *deviceweb.Handlers
 	ticketWeb     *ticketweb.Handlers
 	peopleWeb     *peopleweb.Handlers
+	authWeb       *authweb.Handlers
 	metrics       *Metrics
 	metricsServer *http.Server // the internal listener, see ServeMetrics
 	app           *fiber.App
@@ -119,6 +121,7 @@ func New(d Deps) (*Server, error) {
 		Reports: auth.NewThrottle(d.DB, d.Clock), BaseURL: d.Config.BaseURL}
 	s.ticketWeb = &ticketweb.Handlers{Kit: s.kit, Tickets: s.tickets, People: s.people, Devices: s.devices, Orgs: s.users}
 	s.peopleWeb = &peopleweb.Handlers{Kit: s.kit, People: s.people}
+	s.authWeb = &authweb.Handlers{Kit: s.kit, Auth: d.Auth, People: s.people, SessionMax: d.Config.SessionMax}
 	if d.Mail != nil {
 		s.tickets.OnMail(d.Mail.Wake)
 		s.people.OnMail = d.Mail.Wake
@@ -294,14 +297,14 @@ func (s *Server) identify(c *fiber.Ctx) error {
 		}
 		c.Locals(httpx.LocalToken, t)
 		c.Locals(httpx.LocalUser, t.User)
-	} else if cookie := c.Cookies(cookieSession); cookie != "" {
+	} else if cookie := c.Cookies(httpx.CookieSession); cookie != "" {
 		sess, err := s.auth.Sessions().Lookup(ctx, cookie)
 		switch {
 		case err == nil:
 			c.Locals(httpx.LocalSession, sess)
 			c.Locals(httpx.LocalUser, sess.User)
 		case errors.Is(err, apperr.ErrUnauthorized):
-			s.kit.ClearCookie(c, cookieSession)
+			s.kit.ClearCookie(c, httpx.CookieSession)
 		default:
 			s.setTranslator(c, nil)
 			return err

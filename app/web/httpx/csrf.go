@@ -12,8 +12,11 @@ import (
 // id; before sign-in it is the signed double submit of a random HttpOnly
 // cookie.
 
-// CookieCSRF names the cookie of the pre-sign-in CSRF token.
-const CookieCSRF = "bo_csrf"
+// Cookie names the shell and the sign-in handlers share.
+const (
+	CookieSession = "bo_session" // the browser session
+	CookieCSRF    = "bo_csrf"    // the pre-sign-in CSRF token
+)
 
 const csrfCookieAge = 24 * time.Hour
 

@@ -1,4 +1,4 @@
-package web_test
+package authweb_test
 
 import (
 	"context"

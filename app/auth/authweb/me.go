@@ -1,11 +1,10 @@
-package web
+package authweb
 
 import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"backoffice/app/audit"
 	"backoffice/app/auth"
 	"backoffice/app/org"
 	"backoffice/app/web/httpx"
@@ -35,7 +34,8 @@ type apiSession struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
-func (s *Server) apiMe(c *fiber.Ctx) error {
+// APIMe answers the signed-in user.
+func (h *Handlers) APIMe(c *fiber.Ctx) error {
 	return c.JSON(httpx.ToAPIUser(httpx.CurrentUser(c)))
 }
 
@@ -46,7 +46,8 @@ type meUpdate struct {
 	TimeZone  *string `json:"time_zone"`
 }
 
-func (s *Server) apiUpdateMe(c *fiber.Ctx) error {
+// APIUpdateMe changes the signed-in user's name, language or time zone.
+func (h *Handlers) APIUpdateMe(c *fiber.Ctx) error {
 	var body meUpdate
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
@@ -62,7 +63,7 @@ func (s *Server) apiUpdateMe(c *fiber.Ctx) error {
 	set(&in.LastName, body.LastName)
 	set(&in.Language, body.Language)
 	set(&in.TimeZone, body.TimeZone)
-	if err := s.auth.UpdateProfile(c.UserContext(), u, in, httpx.ClientIP(c)); err != nil {
+	if err := h.Auth.UpdateProfile(c.UserContext(), u, in, httpx.ClientIP(c)); err != nil {
 		return err
 	}
 	return c.JSON(httpx.ToAPIUser(u))
@@ -73,12 +74,13 @@ type passwordBody struct {
 	NewPassword     string `json:"new_password"`
 }
 
-func (s *Server) apiChangePassword(c *fiber.Ctx) error {
+// APIChangePassword changes the password, ending every other session and token.
+func (h *Handlers) APIChangePassword(c *fiber.Ctx) error {
 	var body passwordBody
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	res, err := s.auth.ChangePassword(c.UserContext(), httpx.CurrentUser(c),
+	res, err := h.Auth.ChangePassword(c.UserContext(), httpx.CurrentUser(c),
 		auth.PasswordChange{Current: body.CurrentPassword, New: body.NewPassword}, httpx.KeepOf(c), httpx.ClientIP(c))
 	if err != nil {
 		return err
@@ -86,12 +88,13 @@ func (s *Server) apiChangePassword(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"ended_sessions": res.Sessions, "revoked_tokens": res.Tokens})
 }
 
-func (s *Server) apiSessions(c *fiber.Ctx) error {
+// APISessions lists the live sessions of the signed-in user.
+func (h *Handlers) APISessions(c *fiber.Ctx) error {
 	p, err := httpx.ParsePaging(c)
 	if err != nil {
 		return err
 	}
-	sessions, more, err := s.auth.Sessions().ForUser(c.UserContext(), httpx.CurrentUser(c).ID, p.After, p.Limit)
+	sessions, more, err := h.Auth.Sessions().ForUser(c.UserContext(), httpx.CurrentUser(c).ID, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
@@ -106,23 +109,25 @@ func (s *Server) apiSessions(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-func (s *Server) apiEndSession(c *fiber.Ctx) error {
+// APIEndSession ends one of the user's sessions.
+func (h *Handlers) APIEndSession(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.auth.EndSession(c.UserContext(), httpx.CurrentUser(c), id, httpx.ClientIP(c)); err != nil {
+	if err := h.Auth.EndSession(c.UserContext(), httpx.CurrentUser(c), id, httpx.ClientIP(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-func (s *Server) apiTokens(c *fiber.Ctx) error {
+// APITokens lists the user's API tokens.
+func (h *Handlers) APITokens(c *fiber.Ctx) error {
 	p, err := httpx.ParsePaging(c)
 	if err != nil {
 		return err
 	}
-	tokens, more, err := s.auth.Tokens().ForUser(c.UserContext(), httpx.CurrentUser(c).ID, p.After, p.Limit)
+	tokens, more, err := h.Auth.Tokens().ForUser(c.UserContext(), httpx.CurrentUser(c).ID, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
@@ -141,12 +146,13 @@ type tokenBody struct {
 	ExpiresInDays int    `json:"expires_in_days"`
 }
 
-func (s *Server) apiCreateToken(c *fiber.Ctx) error {
+// APICreateToken creates an API token, shown only in this answer.
+func (h *Handlers) APICreateToken(c *fiber.Ctx) error {
 	var body tokenBody
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	plain, t, err := s.auth.CreateToken(c.UserContext(), httpx.CurrentUser(c), auth.TokenInput{Name: body.Name, ExpiresInDays: body.ExpiresInDays}, httpx.ClientIP(c))
+	plain, t, err := h.Auth.CreateToken(c.UserContext(), httpx.CurrentUser(c), auth.TokenInput{Name: body.Name, ExpiresInDays: body.ExpiresInDays}, httpx.ClientIP(c))
 	if err != nil {
 		return err
 	}
@@ -155,50 +161,14 @@ func (s *Server) apiCreateToken(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
-func (s *Server) apiDeleteToken(c *fiber.Ctx) error {
+// APIDeleteToken revokes one of the user's API tokens.
+func (h *Handlers) APIDeleteToken(c *fiber.Ctx) error {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.auth.DeleteToken(c.UserContext(), httpx.CurrentUser(c), id, httpx.ClientIP(c)); err != nil {
+	if err := h.Auth.DeleteToken(c.UserContext(), httpx.CurrentUser(c), id, httpx.ClientIP(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
-}
-
-type apiAuditEntry struct {
-	ID             int64     `json:"id"`
-	Action         string    `json:"action"`
-	ActorID        *int64    `json:"actor_id"`
-	ActorEmail     string    `json:"actor_email"`
-	OrganizationID *int64    `json:"organization_id"`
-	TargetType     string    `json:"target_type"`
-	TargetID       *int64    `json:"target_id"`
-	IP             string    `json:"ip"`
-	Detail         string    `json:"detail"`
-	CreatedAt      time.Time `json:"created_at"`
-}
-
-func toAPIAudit(e *audit.Entry) apiAuditEntry {
-	return apiAuditEntry{ID: e.ID, Action: e.Action, ActorID: e.ActorID, ActorEmail: e.ActorEmail, OrganizationID: e.OrganizationID,
-		TargetType: e.TargetType, TargetID: e.TargetID, IP: e.IP, Detail: e.Detail, CreatedAt: e.CreatedAt}
-}
-
-func (s *Server) apiAudit(c *fiber.Ctx) error {
-	p, err := httpx.ParsePaging(c)
-	if err != nil {
-		return err
-	}
-	entries, more, err := s.audit.List(c.UserContext(), httpx.CurrentUser(c).Organization.ScopeProviderID(), p.After, p.Limit)
-	if err != nil {
-		return err
-	}
-	out := httpx.List[apiAuditEntry]{Items: make([]apiAuditEntry, 0, len(entries))}
-	for _, e := range entries {
-		out.Items = append(out.Items, toAPIAudit(e))
-	}
-	if more {
-		out.NextCursor = httpx.CursorFor(entries[len(entries)-1].ID)
-	}
-	return c.JSON(out)
 }

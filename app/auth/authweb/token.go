@@ -1,4 +1,4 @@
-package web
+package authweb
 
 import (
 	"time"
@@ -20,26 +20,26 @@ type tokenResponse struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-// apiIssueToken exchanges an email and password for a bearer token.
-func (s *Server) apiIssueToken(c *fiber.Ctx) error {
+// APIIssueToken exchanges an email and password for a bearer token.
+func (h *Handlers) APIIssueToken(c *fiber.Ctx) error {
 	var body tokenRequest
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	plain, t, err := s.auth.IssueToken(c.UserContext(), auth.Credentials{Email: body.Email, Password: body.Password, IP: httpx.ClientIP(c)})
+	plain, t, err := h.Auth.IssueToken(c.UserContext(), auth.Credentials{Email: body.Email, Password: body.Password, IP: httpx.ClientIP(c)})
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(tokenResponse{Token: plain, ExpiresAt: t.ExpiresAt})
 }
 
-// apiRevokeCurrentToken revokes the bearer token the request came with.
-func (s *Server) apiRevokeCurrentToken(c *fiber.Ctx) error {
+// APIRevokeCurrentToken revokes the bearer token the request came with.
+func (h *Handlers) APIRevokeCurrentToken(c *fiber.Ctx) error {
 	t := httpx.CurrentToken(c)
 	if t == nil {
 		return apperr.Invalid("authorization", "error.bearer_required")
 	}
-	if err := s.auth.DeleteToken(c.UserContext(), httpx.CurrentUser(c), t.ID, httpx.ClientIP(c)); err != nil {
+	if err := h.Auth.DeleteToken(c.UserContext(), httpx.CurrentUser(c), t.ID, httpx.ClientIP(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
