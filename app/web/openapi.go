@@ -1,6 +1,7 @@
 package web
 
 import (
+	"backoffice/app/audit/auditweb"
 	"backoffice/app/auth/authweb"
 	"backoffice/app/device/deviceweb"
 	"backoffice/app/people/peopleweb"
@@ -15,8 +16,6 @@ import (
 
 var (
 	docOpenAPI = &httpx.APIDoc{Summary: "This OpenAPI document", Tag: "meta", Status: 200, Response: "OpenAPI"}
-	docAudit   = &httpx.APIDoc{Summary: "Audit log of the provider organization, newest first", Tag: "audit",
-		Status: 200, Response: "AuditList", Query: []string{"limit", "cursor"}, Errors: []int{403, 404}}
 )
 
 // schemas are the JSON shapes of the API: the shell's and those of each
@@ -34,12 +33,6 @@ var schemas = mergeSchemas(map[string]any{
 			"warnings": map[string]any{"type": "array", "description": "only when created: accepted input that looks wrong",
 				"items": httpx.Obj([]string{"field", "message"}, map[string]any{"field": httpx.Str, "message": httpx.Str})},
 		}),
-	"AuditEntry": httpx.Obj([]string{"id", "action", "actor_id", "actor_email", "organization_id", "target_type", "target_id", "ip", "detail", "created_at"},
-		map[string]any{
-			"id": httpx.Integer, "action": httpx.Str, "actor_id": httpx.Nullable(httpx.Integer), "actor_email": httpx.Str, "organization_id": httpx.Nullable(httpx.Integer),
-			"target_type": httpx.Str, "target_id": httpx.Nullable(httpx.Integer), "ip": httpx.Str, "detail": httpx.Str, "created_at": httpx.DateTime,
-		}),
-	"AuditList": httpx.ListOf("AuditEntry"),
 	"Problem": httpx.Obj([]string{"type", "title", "status"}, map[string]any{
 		"type": httpx.Str, "title": httpx.Str, "status": map[string]any{"type": "integer"}, "detail": httpx.Str, "instance": httpx.Str, "request_id": httpx.Str,
 		"errors": map[string]any{"type": "array", "items": httpx.Obj([]string{"field", "message"}, map[string]any{"field": httpx.Str, "message": httpx.Str,
@@ -49,7 +42,7 @@ var schemas = mergeSchemas(map[string]any{
 	"CSV":     map[string]any{"type": "string", "format": "text/csv"},
 	"File":    map[string]any{"type": "string", "format": "binary"},
 	"PNG":     map[string]any{"type": "string", "format": "binary"},
-}, deviceweb.Schemas, ticketweb.Schemas, peopleweb.Schemas, authweb.Schemas)
+}, deviceweb.Schemas, ticketweb.Schemas, peopleweb.Schemas, authweb.Schemas, auditweb.Schemas)
 
 // mergeSchemas joins the schemas of the parts; a name declared twice is a
 // mistake that would hide one of the shapes.

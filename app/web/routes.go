@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/apperr"
+	"backoffice/app/audit/auditweb"
 	"backoffice/app/auth/authweb"
 	"backoffice/app/device/deviceweb"
 	"backoffice/app/org"
@@ -19,7 +20,7 @@ import (
 // routeTable lists every route of the application with the permission it
 // needs. It is the one place to read who may call what.
 func (s *Server) routeTable() []httpx.Route {
-	aw, dw, tw, pw := s.authWeb, s.deviceWeb, s.ticketWeb, s.peopleWeb
+	aw, dw, tw, pw, uw := s.authWeb, s.deviceWeb, s.ticketWeb, s.peopleWeb, s.auditWeb
 	return []httpx.Route{
 		// Operations.
 		{Method: "GET", Path: "/healthz", Perm: httpx.Public, Handler: s.healthz},
@@ -40,7 +41,7 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "POST", Path: "/profile/sessions/:id/end", Perm: perm("profile", "update"), Handler: aw.EndSession},
 		{Method: "POST", Path: "/profile/tokens", Perm: perm("apitoken", "create"), Handler: aw.CreateToken},
 		{Method: "POST", Path: "/profile/tokens/:id/delete", Perm: perm("apitoken", "delete"), Handler: aw.DeleteToken},
-		{Method: "GET", Path: "/audit", Perm: perm("audit", "read"), Handler: s.showAuditPage},
+		{Method: "GET", Path: "/audit", Perm: perm("audit", "read"), Handler: uw.ShowAuditPage},
 
 		// Password links and invitations (the token is the credential).
 		{Method: "GET", Path: "/accept-invitation", Perm: httpx.Public, Handler: aw.ShowAcceptInvitation},
@@ -169,7 +170,7 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "GET", Path: "/api/v1/me/tokens", Perm: perm("apitoken", "read"), Handler: aw.APITokens, Doc: authweb.DocTokens},
 		{Method: "POST", Path: "/api/v1/me/tokens", Perm: perm("apitoken", "create"), Handler: aw.APICreateToken, Doc: authweb.DocCreateToken},
 		{Method: "DELETE", Path: "/api/v1/me/tokens/:id", Perm: perm("apitoken", "delete"), Handler: aw.APIDeleteToken, Doc: authweb.DocDeleteToken},
-		{Method: "GET", Path: "/api/v1/audit", Perm: perm("audit", "read"), Handler: s.apiAudit, Doc: docAudit},
+		{Method: "GET", Path: "/api/v1/audit", Perm: perm("audit", "read"), Handler: uw.APIAudit, Doc: auditweb.DocAudit},
 		{Method: "GET", Path: "/api/v1/customers", Perm: perm("customer", "read"), Handler: pw.APICustomers, Doc: peopleweb.DocCustomers},
 		{Method: "POST", Path: "/api/v1/customers", Perm: perm("customer", "create"), Handler: pw.APICreateCustomer, Doc: peopleweb.DocCreateCustomer},
 		{Method: "GET", Path: "/api/v1/customers/:id", Perm: perm("customer", "read"), Handler: pw.APICustomer, Doc: peopleweb.DocCustomer},

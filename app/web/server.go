@@ -2,8 +2,9 @@
 // logging, metrics, security headers, sessions, CSRF), the error mapper, the
 // route table with the permission of every route, and the OpenAPI document.
 // The handlers of each domain live beside it (app/device/deviceweb,
-// app/ticket/ticketweb, app/people/peopleweb, app/auth/authweb) on the kit
-// in app/web/httpx; those not moved yet are still here.
+// app/ticket/ticketweb, app/people/peopleweb, app/auth/authweb, app/audit/auditweb) on the
+// kit in app/web/httpx. The home page and the development mailbox are still
+// here.
 package web
 
 import (
@@ -29,6 +30,7 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/audit"
+	"backoffice/app/audit/auditweb"
 	"backoffice/app/auth"
 	"backoffice/app/auth/authweb"
 	"backoffice/app/clock"
@@ -82,6 +84,7 @@ type Server struct {
 	ticketWeb     *ticketweb.Handlers
 	peopleWeb     *peopleweb.Handlers
 	authWeb       *authweb.Handlers
+	auditWeb      *auditweb.Handlers
 	metrics       *Metrics
 	metricsServer *http.Server // the internal listener, see ServeMetrics
 	app           *fiber.App
@@ -122,6 +125,7 @@ func New(d Deps) (*Server, error) {
 	s.ticketWeb = &ticketweb.Handlers{Kit: s.kit, Tickets: s.tickets, People: s.people, Devices: s.devices, Orgs: s.users}
 	s.peopleWeb = &peopleweb.Handlers{Kit: s.kit, People: s.people}
 	s.authWeb = &authweb.Handlers{Kit: s.kit, Auth: d.Auth, People: s.people, SessionMax: d.Config.SessionMax}
+	s.auditWeb = &auditweb.Handlers{Kit: s.kit, Audit: s.audit}
 	if d.Mail != nil {
 		s.tickets.OnMail(d.Mail.Wake)
 		s.people.OnMail = d.Mail.Wake
@@ -313,6 +317,9 @@ func (s *Server) identify(c *fiber.Ctx) error {
 	s.setTranslator(c, httpx.CurrentUser(c))
 	return c.Next()
 }
+
+// cookieLang keeps the language a visitor chose with ?lang=.
+const cookieLang = "bo_lang"
 
 // setTranslator picks the language: the signed-in user's, else ?lang= (kept
 // in a cookie), else the language cookie, else Accept-Language.

@@ -1,4 +1,4 @@
-package web
+package auditweb
 
 import (
 	"strconv"
@@ -13,13 +13,14 @@ import (
 
 const auditPageSize = 50
 
-func (s *Server) showAuditPage(c *fiber.Ctx) error {
+// ShowAuditPage is the audit log of the provider, newest first, in pages.
+func (h *Handlers) ShowAuditPage(c *fiber.Ctx) error {
 	u := httpx.CurrentUser(c)
 	before, err := strconv.ParseInt(c.Query("before", "0"), 10, 64)
 	if err != nil || before < 0 {
 		before = 0
 	}
-	entries, more, err := s.audit.List(c.UserContext(), u.Organization.ScopeProviderID(), before, auditPageSize)
+	entries, more, err := h.Audit.List(c.UserContext(), u.Organization.ScopeProviderID(), before, auditPageSize)
 	if err != nil {
 		return err
 	}
@@ -27,7 +28,7 @@ func (s *Server) showAuditPage(c *fiber.Ctx) error {
 	if more {
 		older = "/audit?before=" + strconv.FormatInt(entries[len(entries)-1].ID, 10)
 	}
-	return httpx.Render(c, fiber.StatusOK, views.AuditPage(s.kit.Page(c, httpx.Tr(c).T("audit.title")), entries, older, before == 0))
+	return httpx.Render(c, fiber.StatusOK, views.AuditPage(h.Kit.Page(c, httpx.Tr(c).T("audit.title")), entries, older, before == 0))
 }
 
 type apiAuditEntry struct {
@@ -48,12 +49,13 @@ func toAPIAudit(e *audit.Entry) apiAuditEntry {
 		TargetType: e.TargetType, TargetID: e.TargetID, IP: e.IP, Detail: e.Detail, CreatedAt: e.CreatedAt}
 }
 
-func (s *Server) apiAudit(c *fiber.Ctx) error {
+// APIAudit lists the audit log of the provider, newest first.
+func (h *Handlers) APIAudit(c *fiber.Ctx) error {
 	p, err := httpx.ParsePaging(c)
 	if err != nil {
 		return err
 	}
-	entries, more, err := s.audit.List(c.UserContext(), httpx.CurrentUser(c).Organization.ScopeProviderID(), p.After, p.Limit)
+	entries, more, err := h.Audit.List(c.UserContext(), httpx.CurrentUser(c).Organization.ScopeProviderID(), p.After, p.Limit)
 	if err != nil {
 		return err
 	}
