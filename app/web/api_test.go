@@ -1,63 +1,16 @@
-package web
+package web_test
 
 import (
+	"backoffice/app/web/webtest"
 	"net/http/httptest"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 )
 
-func TestAPITokenThenMe(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		resp, body := h.api("POST", "/api/v1/auth/token", "", map[string]string{"email": "A_ADMIN@a.test", "password": testPassword})
-		if resp.StatusCode != 201 {
-			t.Fatalf("token: %d %v", resp.StatusCode, body)
-		}
-		token, _ := body["token"].(string)
-		if !strings.HasPrefix(token, "bo_") || len(token) < 40 {
-			t.Fatalf("token = %q", token)
-		}
-		exp, err := time.Parse(time.RFC3339, body["expires_at"].(string))
-		if err != nil || !exp.After(h.clock.Now().Add(29*24*time.Hour)) {
-			t.Fatalf("expires_at = %v (%v)", body["expires_at"], err)
-		}
-		resp, me := h.api("GET", "/api/v1/me", token, nil)
-		if resp.StatusCode != 200 {
-			t.Fatalf("me: %d %v", resp.StatusCode, me)
-		}
-		u := h.users["a_admin"]
-		want := map[string]any{"id": float64(u.ID), "email": "a_admin@a.test", "first_name": "A_admin", "last_name": "Tester",
-			"role": "administrator", "organization_id": float64(h.custA.ID), "language": "en", "time_zone": "Europe/Berlin", "status": "active"}
-		for k, v := range want {
-			if me[k] != v {
-				t.Errorf("me.%s = %v, want %v", k, me[k], v)
-			}
-		}
-		checkSchema(t, h, "User", me)
-
-		// PATCH changes only what is sent, and ignores what a client may not set.
-		resp, me = h.api("PATCH", "/api/v1/me", token, map[string]any{"time_zone": "Europe/Moscow", "role": "provider_admin",
-			"organization_id": h.custB.ID, "id": 1, "email": "x@y.test"})
-		if resp.StatusCode != 200 || me["time_zone"] != "Europe/Moscow" || me["role"] != "administrator" ||
-			me["organization_id"] != float64(h.custA.ID) || me["email"] != "a_admin@a.test" || me["first_name"] != "A_admin" {
-			t.Fatalf("patch me: %d %v", resp.StatusCode, me)
-		}
-
-		// Revoking the current token.
-		resp, _ = h.api("DELETE", "/api/v1/auth/token", token, nil)
-		if resp.StatusCode != 204 {
-			t.Fatalf("revoke: %d", resp.StatusCode)
-		}
-		if resp, _ := h.api("GET", "/api/v1/me", token, nil); resp.StatusCode != 401 {
-			t.Fatalf("revoked token works: %d", resp.StatusCode)
-		}
-	})
-}
-
 func TestAPIRejectsBadInputWithProblemDocuments(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		tok := h.token("a_member")
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		tok := h.Token("a_member")
 		cases := []struct {
 			name, method, path, token string
 			body                      any
@@ -76,7 +29,7 @@ func TestAPIRejectsBadInputWithProblemDocuments(t *testing.T) {
 			{"bad zone", "PATCH", "/api/v1/me", tok, map[string]string{"time_zone": "Local"}, 422, "time_zone"},
 			{"token lifetime", "POST", "/api/v1/me/tokens", tok, map[string]any{"name": "x", "expires_in_days": 400}, 422, "expires_in_days"},
 			{"token lifetime type", "POST", "/api/v1/me/tokens", tok, map[string]any{"name": "x", "expires_in_days": "ten"}, 422, "expires_in_days"},
-			{"weak password", "POST", "/api/v1/me/password", tok, map[string]string{"current_password": testPassword, "new_password": "short"}, 422, "new_password"},
+			{"weak password", "POST", "/api/v1/me/password", tok, map[string]string{"current_password": webtest.Password, "new_password": "short"}, 422, "new_password"},
 			{"wrong current", "POST", "/api/v1/me/password", tok, map[string]string{"current_password": "not-it-at-all", "new_password": "Quite-Good-Pass-9"}, 422, "current_password"},
 			{"bad limit", "GET", "/api/v1/me/tokens?limit=1000", tok, nil, 422, "limit"},
 			{"bad cursor", "GET", "/api/v1/me/tokens?cursor=%%%", tok, nil, 422, "cursor"},
@@ -87,7 +40,7 @@ func TestAPIRejectsBadInputWithProblemDocuments(t *testing.T) {
 			{"missing id", "DELETE", "/api/v1/me/sessions/999999", tok, nil, 404, ""},
 		}
 		for _, tc := range cases {
-			resp, p := h.api(tc.method, tc.path, tc.token, tc.body)
+			resp, p := h.API(tc.method, tc.path, tc.token, tc.body)
 			if resp.StatusCode != tc.status {
 				t.Errorf("%s: status %d, want %d: %v", tc.name, resp.StatusCode, tc.status, p)
 				continue
@@ -98,7 +51,7 @@ func TestAPIRejectsBadInputWithProblemDocuments(t *testing.T) {
 			if p["status"] != float64(tc.status) || p["title"] == "" || p["type"] != "about:blank" {
 				t.Errorf("%s: problem document %v", tc.name, p)
 			}
-			checkSchema(t, h, "Problem", p)
+			webtest.CheckSchema(t, "Problem", p)
 			if tc.field != "" {
 				found := false
 				errs, _ := p["errors"].([]any)
@@ -113,13 +66,13 @@ func TestAPIRejectsBadInputWithProblemDocuments(t *testing.T) {
 			}
 		}
 		// Wrong password and unknown email read the same.
-		_, a := h.api("POST", "/api/v1/auth/token", "", map[string]string{"email": "a_member@a.test", "password": "nope-nope-nope"})
-		_, b := h.api("POST", "/api/v1/auth/token", "", map[string]string{"email": "ghost@a.test", "password": "nope-nope-nope"})
+		_, a := h.API("POST", "/api/v1/auth/token", "", map[string]string{"email": "a_member@a.test", "password": "nope-nope-nope"})
+		_, b := h.API("POST", "/api/v1/auth/token", "", map[string]string{"email": "ghost@a.test", "password": "nope-nope-nope"})
 		if a["detail"] != b["detail"] || a["title"] != b["title"] {
 			t.Errorf("answers differ: %v vs %v", a, b)
 		}
 		// 401 carries a challenge.
-		resp, _ := h.api("GET", "/api/v1/me", "", nil)
+		resp, _ := h.API("GET", "/api/v1/me", "", nil)
 		if resp.Header.Get("WWW-Authenticate") == "" {
 			t.Error("401 without WWW-Authenticate")
 		}
@@ -127,22 +80,22 @@ func TestAPIRejectsBadInputWithProblemDocuments(t *testing.T) {
 		req := httptest.NewRequest("POST", "/api/v1/me/tokens", strings.NewReader("name=x"))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Authorization", "Bearer "+tok)
-		if r := h.do(req); r.StatusCode != 415 {
+		if r := h.Do(req); r.StatusCode != 415 {
 			t.Errorf("form body: %d, want 415", r.StatusCode)
 		}
 		// Problem details follow the language asked for.
 		req = httptest.NewRequest("GET", "/api/v1/me", nil)
 		req.Header.Set("Accept-Language", "de")
-		r := h.do(req)
-		wantContains(t, readBody(t, r), "Nicht angemeldet")
+		r := h.Do(req)
+		webtest.WantContains(t, webtest.ReadBody(t, r), "Nicht angemeldet")
 	})
 }
 
 func TestAPIListsPageWithCursors(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		tok := h.token("b_member")
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		tok := h.Token("b_member")
 		for i := 0; i < 4; i++ {
-			h.token("b_member")
+			h.Token("b_member")
 		}
 		var names []float64
 		cursor := ""
@@ -151,11 +104,11 @@ func TestAPIListsPageWithCursors(t *testing.T) {
 			if cursor != "" {
 				path += "&cursor=" + cursor
 			}
-			resp, body := h.api("GET", path, tok, nil)
+			resp, body := h.API("GET", path, tok, nil)
 			if resp.StatusCode != 200 {
 				t.Fatalf("page %d: %d %v", page, resp.StatusCode, body)
 			}
-			checkSchema(t, h, "TokenList", body)
+			webtest.CheckSchema(t, "TokenList", body)
 			for _, it := range body["items"].([]any) {
 				names = append(names, it.(map[string]any)["id"].(float64))
 				if _, leaked := it.(map[string]any)["token"]; leaked {
@@ -172,45 +125,16 @@ func TestAPIListsPageWithCursors(t *testing.T) {
 			t.Fatalf("paged ids %v, want 5 newest first", names)
 		}
 		// Another user's list never shows them.
-		_, other := h.api("GET", "/api/v1/me/tokens", h.token("b_admin"), nil)
+		_, other := h.API("GET", "/api/v1/me/tokens", h.Token("b_admin"), nil)
 		if n := len(other["items"].([]any)); n != 1 {
 			t.Fatalf("b_admin sees %d tokens, want only their own 1", n)
 		}
 		// Sessions list.
-		h.loggedIn("b_member")
-		_, sess := h.api("GET", "/api/v1/me/sessions", tok, nil)
-		checkSchema(t, h, "SessionList", sess)
+		h.LoggedIn("b_member")
+		_, sess := h.API("GET", "/api/v1/me/sessions", tok, nil)
+		webtest.CheckSchema(t, "SessionList", sess)
 		if n := len(sess["items"].([]any)); n != 1 {
 			t.Fatalf("%d sessions", n)
-		}
-	})
-}
-
-func TestAuditLogRecordsAndIsScopedToTheProvider(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		h.loggedIn("a_member")
-		h.loggedIn("agent")
-		resp, body := h.api("GET", "/api/v1/audit", h.token("admin"), nil)
-		if resp.StatusCode != 200 {
-			t.Fatalf("audit: %d %v", resp.StatusCode, body)
-		}
-		checkSchema(t, h, "AuditList", body)
-		items := body["items"].([]any)
-		if len(items) < 2 || items[0].(map[string]any)["action"] != "auth.login" || items[0].(map[string]any)["actor_email"] != "agent@provider.test" {
-			t.Fatalf("audit items: %v", items)
-		}
-		b := h.loggedIn("admin")
-		_, page := b.get("/audit")
-		wantContains(t, page, "Signed in", "a_member@a.test", "agent@provider.test")
-		// Agents may not read it (403); customers do not know it exists (404).
-		for name, want := range map[string]int{"agent": 403, "a_admin": 404, "a_member": 404} {
-			if r, _ := h.api("GET", "/api/v1/audit", h.token(name), nil); r.StatusCode != want {
-				t.Errorf("%s: audit API %d, want %d", name, r.StatusCode, want)
-			}
-			r, _ := h.loggedIn(name).get("/audit")
-			if r.StatusCode != want {
-				t.Errorf("%s: audit page %d, want %d", name, r.StatusCode, want)
-			}
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -7,64 +7,65 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"backoffice/app/org"
+	"backoffice/app/web/webtest"
 )
 
 // On a phone the navigation is a drawer under the top bar that names the
 // current section and opens to every section; on a laptop it is the side
 // menu and the drawer is not there. In English and German.
 func TestBrowserPhoneNavigation(t *testing.T) {
-	h, base := servedHarness(t)
+	h, base := webtest.Served(t)
 	sections := map[string][2]string{"en": {"Tickets", "Devices"}, "de": {"Tickets", "Geräte"}}
 	for _, lang := range []string{"en", "de"} {
-		_, err := h.db.NewUpdate().Model((*org.User)(nil)).Set("language = ?", lang).Where("id = ?", h.users["agent"].ID).Exec(context.Background())
-		must(t, err)
-		ctx := chromium(t)
-		must(t, chromedp.Do(ctx,
+		_, err := h.DB.NewUpdate().Model((*org.User)(nil)).Set("language = ?", lang).Where("id = ?", h.Users["agent"].ID).Exec(context.Background())
+		webtest.Must(t, err)
+		ctx := webtest.Chromium(t)
+		webtest.Must(t, chromedp.Do(ctx,
 			chromedp.EmulateViewport(390, 844),
 			chromedp.Navigate(base+"/login"),
-			chromedp.SendKeys(chromedp.CSS("#f-email"), h.users["agent"].Email),
-			chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword),
+			chromedp.SendKeys(chromedp.CSS("#f-email"), h.Users["agent"].Email),
+			chromedp.SendKeys(chromedp.CSS("#f-password"), webtest.Password),
 			chromedp.Click(chromedp.CSS("button[type=submit]")),
 			chromedp.WaitVisible(chromedp.CSS(".page-header h1")),
 			chromedp.Navigate(base+"/tickets"),
 			chromedp.WaitVisible(chromedp.CSS(".nav-drawer summary")),
 		))
-		waitText(t, ctx, ".nav-drawer .nav-current", sections[lang][0])
+		webtest.WaitText(t, ctx, ".nav-drawer .nav-current", sections[lang][0])
 		// The filters wait behind their button, so the first screen shows tickets.
 		shown := func(sel string) bool {
 			v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){var e=document.querySelector(`+"`"+sel+"`"+`);return !!e && e.offsetParent !== null})()`))
-			must(t, err)
+			webtest.Must(t, err)
 			return v
 		}
 		if shown("#customer_id") || !shown("#q") || !shown(".filter-toggle") {
 			t.Errorf("%s: on a phone the filters show before they are asked for", lang)
 		}
-		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".filter-toggle")), chromedp.WaitVisible(chromedp.CSS("#customer_id"))))
-		shoot(t, ctx, "ticket-filters-open-"+lang+"-phone")
-		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".filter-toggle")), chromedp.WaitNotVisible(chromedp.CSS("#customer_id"))))
+		webtest.Must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".filter-toggle")), chromedp.WaitVisible(chromedp.CSS("#customer_id"))))
+		webtest.Shoot(t, ctx, "ticket-filters-open-"+lang+"-phone")
+		webtest.Must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".filter-toggle")), chromedp.WaitNotVisible(chromedp.CSS("#customer_id"))))
 		visible, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector(".sidebar")).display !== "none"`))
-		must(t, err)
+		webtest.Must(t, err)
 		if visible {
 			t.Errorf("%s: the side menu shows on a phone", lang)
 		}
-		must(t, chromedp.Do(ctx,
+		webtest.Must(t, chromedp.Do(ctx,
 			chromedp.Click(chromedp.CSS(".nav-drawer summary")),
 			chromedp.WaitVisible(chromedp.CSS(`.nav-drawer a[href="/devices"]`)),
 		))
-		shoot(t, ctx, "nav-drawer-"+lang+"-phone")
-		must(t, chromedp.Do(ctx,
+		webtest.Shoot(t, ctx, "nav-drawer-"+lang+"-phone")
+		webtest.Must(t, chromedp.Do(ctx,
 			chromedp.Click(chromedp.CSS(`.nav-drawer a[href="/devices"]`)),
 			chromedp.WaitVisible(chromedp.CSS(".page-header h1")),
 		))
-		waitText(t, ctx, ".nav-drawer .nav-current", sections[lang][1])
+		webtest.WaitText(t, ctx, ".nav-drawer .nav-current", sections[lang][1])
 
-		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1366, 900), chromedp.Navigate(base+"/tickets"), chromedp.WaitVisible(chromedp.CSS(".sidebar a.active"))))
+		webtest.Must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1366, 900), chromedp.Navigate(base+"/tickets"), chromedp.WaitVisible(chromedp.CSS(".sidebar a.active"))))
 		if !shown("#customer_id") {
 			t.Errorf("%s: on a laptop the filters are hidden", lang)
 		}
 		if shown(".nav-drawer") || shown(".filter-toggle") {
 			t.Errorf("%s: the phone drawer or filter button shows on a laptop", lang)
 		}
-		shoot(t, ctx, "nav-sidebar-"+lang+"-laptop")
+		webtest.Shoot(t, ctx, "nav-sidebar-"+lang+"-laptop")
 	}
 }

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -7,48 +7,49 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"backoffice/app/org"
+	"backoffice/app/web/webtest"
 )
 
 // What the security fixes show: the mailbox as a development aid under its
 // banner, and the warning after a company administrator adds an address
 // outside the company's domains; in English and German, laptop and phone.
 func TestBrowserMailboxBannerAndAddressWarning(t *testing.T) {
-	h, base := servedHarness(t)
+	h, base := webtest.Served(t)
 	ctx := context.Background()
-	must(t, h.srv.people.RequestPasswordLink(ctx, h.users["a_member"].Email, "192.0.2.1"))
+	webtest.Must(t, h.Svc.People.RequestPasswordLink(ctx, h.Users["a_member"].Email, "192.0.2.1"))
 	banner := map[string]string{"en": "Development aid", "de": "Hilfe für die Entwicklung"}
 	warning := map[string]string{"en": "is not in your company's email domains", "de": "gehört nicht zu den E-Mail-Domains"}
 	n := 0
 	for _, lang := range []string{"en", "de"} {
 		for _, name := range []string{"admin", "a_admin"} {
-			_, err := h.db.NewUpdate().Model((*org.User)(nil)).Set("language = ?", lang).Where("id = ?", h.users[name].ID).Exec(ctx)
-			must(t, err)
+			_, err := h.DB.NewUpdate().Model((*org.User)(nil)).Set("language = ?", lang).Where("id = ?", h.Users[name].ID).Exec(ctx)
+			webtest.Must(t, err)
 		}
 		for _, vp := range []struct {
 			name string
 			w, h int64
 		}{{"laptop", 1366, 900}, {"phone", 390, 844}} {
 			signIn := func(name string) context.Context {
-				b := chromium(t)
-				must(t, chromedp.Do(b,
+				b := webtest.Chromium(t)
+				webtest.Must(t, chromedp.Do(b,
 					chromedp.EmulateViewport(vp.w, vp.h),
 					chromedp.Navigate(base+"/login"),
-					chromedp.SendKeys(chromedp.CSS("#f-email"), h.users[name].Email),
-					chromedp.SendKeys(chromedp.CSS("#f-password"), testPassword),
+					chromedp.SendKeys(chromedp.CSS("#f-email"), h.Users[name].Email),
+					chromedp.SendKeys(chromedp.CSS("#f-password"), webtest.Password),
 					chromedp.Click(chromedp.CSS("button[type=submit]")),
 					chromedp.WaitVisible(chromedp.CSS(".page-header h1")),
 				))
 				return b
 			}
 			b := signIn("admin")
-			must(t, chromedp.Do(b, chromedp.Navigate(base+"/mailbox"), chromedp.WaitVisible(chromedp.CSS(".callout"))))
-			waitText(t, b, ".callout", banner[lang])
-			shoot(t, b, "mailbox-"+lang+"-"+vp.name)
+			webtest.Must(t, chromedp.Do(b, chromedp.Navigate(base+"/mailbox"), chromedp.WaitVisible(chromedp.CSS(".callout"))))
+			webtest.WaitText(t, b, ".callout", banner[lang])
+			webtest.Shoot(t, b, "mailbox-"+lang+"-"+vp.name)
 
 			n++
-			email := "temp" + itoa64(int64(n)) + "@gmail.example"
+			email := "temp" + webtest.Itoa64(int64(n)) + "@gmail.example"
 			b = signIn("a_admin")
-			must(t, chromedp.Do(b,
+			webtest.Must(t, chromedp.Do(b,
 				chromedp.Navigate(base+"/employees/new"),
 				chromedp.WaitVisible(chromedp.CSS("#f-first_name")),
 				chromedp.SendKeys(chromedp.CSS("#f-first_name"), "Tem"),
@@ -57,8 +58,8 @@ func TestBrowserMailboxBannerAndAddressWarning(t *testing.T) {
 				chromedp.Click(chromedp.CSS(`form[action="/employees"] button[type=submit]`)),
 				chromedp.WaitVisible(chromedp.CSS(".flash-warning")),
 			))
-			waitText(t, b, ".flash-warning", warning[lang])
-			shoot(t, b, "employee-warning-"+lang+"-"+vp.name)
+			webtest.WaitText(t, b, ".flash-warning", warning[lang])
+			webtest.Shoot(t, b, "employee-warning-"+lang+"-"+vp.name)
 		}
 	}
 }

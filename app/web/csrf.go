@@ -1,10 +1,9 @@
 package web
 
 import (
+	"backoffice/app/web/httpx"
 	"crypto/subtle"
 	"net/url"
-	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -19,36 +18,8 @@ import (
 // credentials at all, carry nothing a forged request could use and are
 // exempt; API requests made with the session cookie send X-CSRF-Token.
 
-const csrfCookieAge = 24 * time.Hour
-
 // ErrCSRF is returned for an unsafe request without a valid token.
 var ErrCSRF = &fiber.Error{Code: fiber.StatusForbidden, Message: "csrf"}
-
-// csrfToken returns the token of the request's session or, before sign-in,
-// of the browser's CSRF cookie, setting the cookie first when the browser
-// has none.
-func (s *Server) csrfToken(c *fiber.Ctx) string {
-	if sess := currentSession(c); sess != nil {
-		return s.sessionCSRF(sess.ID)
-	}
-	v, _ := c.Locals("bo.csrf").(string)
-	if v == "" {
-		v = c.Cookies(cookieCSRF)
-	}
-	if len(v) < 32 || len(v) > 64 {
-		v = randomString()
-		s.setCookie(c, cookieCSRF, v, csrfCookieAge)
-	}
-	c.Locals("bo.csrf", v)
-	return s.sign("csrf", v)
-}
-
-// renewCSRF replaces the browser's CSRF cookie (at sign-in and sign-out).
-func (s *Server) renewCSRF(c *fiber.Ctx) {
-	v := randomString()
-	s.setCookie(c, cookieCSRF, v, csrfCookieAge)
-	c.Locals("bo.csrf", v)
-}
 
 func safeMethod(m string) bool {
 	return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions
@@ -56,12 +27,12 @@ func safeMethod(m string) bool {
 
 // checkCSRF guards every unsafe request made with cookies.
 func (s *Server) checkCSRF(c *fiber.Ctx) error {
-	if safeMethod(c.Method()) || currentToken(c) != nil {
+	if safeMethod(c.Method()) || httpx.CurrentToken(c) != nil {
 		return c.Next()
 	}
 	// An API call without a session cookie carries no ambient credentials:
 	// there is nothing for another site to ride on.
-	if isAPI(c) && currentSession(c) == nil {
+	if isAPI(c) && httpx.CurrentSession(c) == nil {
 		return c.Next()
 	}
 	// Browsers say where a request comes from; refuse other sites outright.
@@ -76,20 +47,15 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 		sent = c.FormValue("_csrf")
 	}
 	want := ""
-	if sess := currentSession(c); sess != nil {
-		want = s.sessionCSRF(sess.ID)
-	} else if cookie := c.Cookies(cookieCSRF); cookie != "" {
-		want = s.sign("csrf", cookie)
+	if sess := httpx.CurrentSession(c); sess != nil {
+		want = s.kit.SessionCSRF(sess.ID)
+	} else if cookie := c.Cookies(httpx.CookieCSRF); cookie != "" {
+		want = s.kit.Sign("csrf", cookie)
 	}
 	if want == "" || sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(want)) != 1 {
 		return ErrCSRF
 	}
 	return c.Next()
-}
-
-// sessionCSRF is the CSRF token of session id.
-func (s *Server) sessionCSRF(id int64) string {
-	return s.sign("csrf-session", strconv.FormatInt(id, 10))
 }
 
 func (s *Server) sameOrigin(origin string) bool {

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"backoffice/app/apperr"
+	"backoffice/app/web/httpx"
 )
 
 // metricsPath serves the metrics: on the main port to a caller with
@@ -67,7 +68,7 @@ func NewMetrics(sqldb *sql.DB, version string) *Metrics {
 // never the raw path, so the number of series stays bounded; requests that
 // matched no entry share one label.
 func (m *Metrics) observe(c *fiber.Ctx, start time.Time) {
-	route, _ := c.Locals(localRoute).(string)
+	route, _ := c.Locals(httpx.LocalRoute).(string)
 	if route == "" {
 		route = "unmatched"
 		if strings.HasPrefix(c.Path(), "/static/") {
@@ -105,7 +106,7 @@ func (s *Server) serveMetrics() fiber.Handler {
 		got := sha256.Sum256([]byte(token))
 		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
-			return s.problem(c, classified{status: fiber.StatusUnauthorized, titleID: "error.unauthorized_title", detail: "error.metrics_token"})
+			return s.problem(c, httpx.Classified{Status: fiber.StatusUnauthorized, TitleID: "error.unauthorized_title", Detail: "error.metrics_token"})
 		}
 		return serve(c)
 	}

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -16,6 +16,8 @@ import (
 
 	"backoffice/app/db"
 	"backoffice/app/db/dbtest"
+	"backoffice/app/web/httpx"
+	"backoffice/app/web/webtest"
 )
 
 // closeAfterCommit closes the database right after the commit of the first
@@ -46,47 +48,47 @@ func (h *closeAfterCommit) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 func TestCreateAnswersFromWhatItWroteWhenTheDatabaseGoesAwayAfterCommit(t *testing.T) {
 	for _, c := range []struct {
 		name, user, table, path string
-		body                    func(h *harness) map[string]any
+		body                    func(h *webtest.Harness) map[string]any
 	}{
-		{"ticket by staff", "agent", "tickets", "/api/v1/tickets", func(h *harness) map[string]any {
-			return map[string]any{"subject": "Press stops", "description": "D", "customer_id": h.custA.ID}
+		{"ticket by staff", "agent", "tickets", "/api/v1/tickets", func(h *webtest.Harness) map[string]any {
+			return map[string]any{"subject": "Press stops", "description": "D", "customer_id": h.CustA.ID}
 		}},
-		{"ticket by a customer", "a_member", "tickets", "/api/v1/tickets", func(h *harness) map[string]any {
+		{"ticket by a customer", "a_member", "tickets", "/api/v1/tickets", func(h *webtest.Harness) map[string]any {
 			return map[string]any{"subject": "Press stops", "description": "D"}
 		}},
-		{"device", "agent", "devices", "/api/v1/devices", func(h *harness) map[string]any {
-			return map[string]any{"customer_id": h.custA.ID, "name": "Press", "serial_number": "PR-1"}
+		{"device", "agent", "devices", "/api/v1/devices", func(h *webtest.Harness) map[string]any {
+			return map[string]any{"customer_id": h.CustA.ID, "name": "Press", "serial_number": "PR-1"}
 		}},
-		{"customer", "admin", "organizations", "/api/v1/customers", func(h *harness) map[string]any {
+		{"customer", "admin", "organizations", "/api/v1/customers", func(h *webtest.Harness) map[string]any {
 			return map[string]any{"name": "Customer C", "email_domains": []string{"c.test"}}
 		}},
-		{"user", "a_admin", "users", "/api/v1/users", func(h *harness) map[string]any {
+		{"user", "a_admin", "users", "/api/v1/users", func(h *webtest.Harness) map[string]any {
 			return map[string]any{"first_name": "New", "last_name": "Colleague", "email": "new@a.test", "role": "member"}
 		}},
-		{"invitation", "agent", "invitations", "", func(h *harness) map[string]any {
+		{"invitation", "agent", "invitations", "", func(h *webtest.Harness) map[string]any {
 			return map[string]any{"first_name": "In", "last_name": "Vited", "email": "invited@a.test", "role": "member"}
 		}},
-		{"API token", "agent", "api_tokens", "/api/v1/me/tokens", func(h *harness) map[string]any {
+		{"API token", "agent", "api_tokens", "/api/v1/me/tokens", func(h *webtest.Harness) map[string]any {
 			return map[string]any{"name": "CI", "expires_in_days": 30}
 		}},
-		{"reply", "agent", "ticket_messages", "", func(h *harness) map[string]any { return map[string]any{"body": "On my way"} }},
+		{"reply", "agent", "ticket_messages", "", func(h *webtest.Harness) map[string]any { return map[string]any{"body": "On my way"} }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			eachDB(t, func(t *testing.T, h *harness) {
-				token, path := h.token(c.user), c.path
+			webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+				token, path := h.Token(c.user), c.path
 				switch c.table {
 				case "invitations":
-					path = "/api/v1/customers/" + itoa64(h.custA.ID) + "/invitations"
+					path = "/api/v1/customers/" + webtest.Itoa64(h.CustA.ID) + "/invitations"
 				case "ticket_messages":
-					tk := tkCreate(t, h, token, map[string]any{"subject": "S", "description": "D", "customer_id": h.custA.ID})
-					path = tkPath(tk, "/messages")
+					tk := webtest.CreateTicket(t, h, token, map[string]any{"subject": "S", "description": "D", "customer_id": h.CustA.ID})
+					path = webtest.TicketPath(tk, "/messages")
 				}
-				h.db.AddQueryHook(&closeAfterCommit{db: h.db, table: c.table})
-				resp, got := h.api("POST", path, token, c.body(h))
-				if resp.StatusCode != http.StatusCreated || idOf(got) == 0 {
+				h.DB.AddQueryHook(&closeAfterCommit{db: h.DB, table: c.table})
+				resp, got := h.API("POST", path, token, c.body(h))
+				if resp.StatusCode != http.StatusCreated || webtest.IDOf(got) == 0 {
 					t.Fatalf("POST %s after its commit: %d %v", path, resp.StatusCode, got)
 				}
-				if err := h.db.PingContext(context.Background()); err == nil {
+				if err := h.DB.PingContext(context.Background()); err == nil {
 					t.Fatal("the database was not closed after the commit")
 				}
 			})
@@ -98,23 +100,23 @@ func TestCreateAnswersFromWhatItWroteWhenTheDatabaseGoesAwayAfterCommit(t *testi
 // Retry-After, in the API and on the pages, and the outage is logged once,
 // not once per request.
 func TestUnreachableDatabaseAnswers503AndIsLoggedOnce(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		token, b := h.token("agent"), h.loggedIn("agent")
-		must(t, h.db.Close())
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		token, b := h.Token("agent"), h.LoggedIn("agent")
+		webtest.Must(t, h.DB.Close())
 		for i := 0; i < 10; i++ {
-			resp, p := h.api("GET", "/api/v1/tickets", token, nil)
-			wantProblem(t, resp, p, 503)
+			resp, p := h.API("GET", "/api/v1/tickets", token, nil)
+			webtest.WantProblem(t, resp, p, 503)
 			if resp.Header.Get("Retry-After") != "5" {
 				t.Fatalf("API: Retry-After %q", resp.Header.Get("Retry-After"))
 			}
-			resp, body := b.get("/tickets")
-			wantStatus(t, resp, 503, body)
-			wantContains(t, body, "The service is briefly unavailable.")
+			resp, body := b.Get("/tickets")
+			webtest.WantStatus(t, resp, 503, body)
+			webtest.WantContains(t, body, "The service is briefly unavailable.")
 			if resp.Header.Get("Retry-After") != "5" {
 				t.Fatalf("page: Retry-After %q", resp.Header.Get("Retry-After"))
 			}
 		}
-		logs := h.logs.String()
+		logs := h.Logs.String()
 		if n := strings.Count(logs, "database unreachable"); n != 1 {
 			t.Fatalf("%d lines about the outage for 20 requests, want 1:\n%s", n, logs)
 		}
@@ -137,7 +139,7 @@ type tcpProxy struct {
 func (p *tcpProxy) start(t *testing.T) {
 	t.Helper()
 	ln, err := net.Listen("tcp", p.addr)
-	must(t, err)
+	webtest.Must(t, err)
 	p.mu.Lock()
 	p.ln, p.addr = ln, ln.Addr().String()
 	p.mu.Unlock()
@@ -179,23 +181,23 @@ func TestPostgreSQLOutageIsLoggedWhenItStartsAndWhenItEnds(t *testing.T) {
 		t.Skip("needs TEST_POSTGRES_URL")
 	}
 	u, err := url.Parse(dbtest.URL(t, dbtest.Postgres))
-	must(t, err)
+	webtest.Must(t, err)
 	p := &tcpProxy{target: u.Host, addr: "127.0.0.1:0"}
 	p.start(t)
 	defer p.stop()
 	u.Host = p.addr
 	bdb, err := db.Open(context.Background(), u.String())
-	must(t, err)
+	webtest.Must(t, err)
 	t.Cleanup(func() { bdb.Close() })
 	_, err = db.Migrate(context.Background(), bdb)
-	must(t, err)
-	h := newHarness(t, bdb)
-	token := h.token("agent")
+	webtest.Must(t, err)
+	h := webtest.New(t, bdb)
+	token := h.Token("agent")
 	waitFor := func(what string, n int) {
 		t.Helper()
-		for deadline := time.Now().Add(3 * retryUnavailable); strings.Count(h.logs.String(), what) < n; time.Sleep(100 * time.Millisecond) {
+		for deadline := time.Now().Add(3 * httpx.RetryUnavailable); strings.Count(h.Logs.String(), what) < n; time.Sleep(100 * time.Millisecond) {
 			if time.Now().After(deadline) {
-				t.Fatalf("%d lines %q, want %d:\n%s", strings.Count(h.logs.String(), what), what, n, h.logs.String())
+				t.Fatalf("%d lines %q, want %d:\n%s", strings.Count(h.Logs.String(), what), what, n, h.Logs.String())
 			}
 		}
 	}
@@ -203,15 +205,15 @@ func TestPostgreSQLOutageIsLoggedWhenItStartsAndWhenItEnds(t *testing.T) {
 	for outage := 1; outage <= 2; outage++ {
 		p.stop()
 		for i := 0; i < 5; i++ {
-			resp, body := h.api("GET", "/api/v1/tickets", token, nil)
-			wantProblem(t, resp, body, 503)
+			resp, body := h.API("GET", "/api/v1/tickets", token, nil)
+			webtest.WantProblem(t, resp, body, 503)
 		}
-		if n := strings.Count(h.logs.String(), "database unreachable"); n != outage {
-			t.Fatalf("outage %d: %d lines about it, want %d:\n%s", outage, n, outage, h.logs.String())
+		if n := strings.Count(h.Logs.String(), "database unreachable"); n != outage {
+			t.Fatalf("outage %d: %d lines about it, want %d:\n%s", outage, n, outage, h.Logs.String())
 		}
 		p.start(t)
 		waitFor("database reachable again", outage)
-		if resp, _ := h.api("GET", "/api/v1/tickets", token, nil); resp.StatusCode != 200 {
+		if resp, _ := h.API("GET", "/api/v1/tickets", token, nil); resp.StatusCode != 200 {
 			t.Fatalf("after outage %d: %d", outage, resp.StatusCode)
 		}
 	}

@@ -4,12 +4,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/audit"
+	"backoffice/app/web/httpx"
 	"backoffice/views"
 )
 
 func (s *Server) showHomePage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	u := currentUser(c)
+	u := httpx.CurrentUser(c)
 	var d views.HomeData
 	var err error
 	if d.Colleagues, err = s.users.CountUsers(ctx, u.OrganizationID); err != nil {
@@ -31,5 +32,5 @@ func (s *Server) showHomePage(c *fiber.Ctx) error {
 		}
 		d.RecentActivity = append([]*audit.Entry{}, entries...)
 	}
-	return s.render(c, fiber.StatusOK, views.HomePage(s.page(c, tr(c).T("nav.home")), d))
+	return httpx.Render(c, fiber.StatusOK, views.HomePage(s.kit.Page(c, httpx.Tr(c).T("nav.home")), d))
 }

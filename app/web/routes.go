@@ -6,261 +6,233 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/apperr"
+	"backoffice/app/audit/auditweb"
+	"backoffice/app/auth/authweb"
+	"backoffice/app/device/deviceweb"
 	"backoffice/app/org"
 	"backoffice/app/people"
+	"backoffice/app/people/peopleweb"
+	"backoffice/app/ticket/ticketweb"
+	"backoffice/app/web/httpx"
 	"backoffice/views"
 )
 
-// perm is the permission a route needs: a Casbin object and action. The
-// zero perm marks a public route.
-type perm struct {
-	Obj string
-	Act string
-}
-
-// public marks a route anyone may call.
-var public = perm{}
-
-// route is one row of the route table.
-type route struct {
-	Method  string
-	Path    string
-	Perm    perm
-	Handler fiber.Handler
-	Doc     *apiDoc // OpenAPI description; every /api/v1 route has one
-	Area    string  // areaStaff or areaOffice: pages of one area only (404 in the other); "" for both
-	DevAid  bool    // a development aid: exists only while mail is not sent (no SMTP_URL)
-}
-
-// The two areas of the application.
-const (
-	areaStaff  = "staff"
-	areaOffice = "office"
-)
-
-// areaOf is the area a user works in.
-func areaOf(u *org.User) string {
-	if u.IsStaff() {
-		return areaStaff
-	}
-	return areaOffice
-}
-
 // routeTable lists every route of the application with the permission it
 // needs. It is the one place to read who may call what.
-func (s *Server) routeTable() []route {
-	return []route{
+func (s *Server) routeTable() []httpx.Route {
+	aw, dw, tw, pw, uw := s.authWeb, s.deviceWeb, s.ticketWeb, s.peopleWeb, s.auditWeb
+	return []httpx.Route{
 		// Operations.
-		{Method: "GET", Path: "/healthz", Perm: public, Handler: s.healthz},
-		{Method: "GET", Path: "/readyz", Perm: public, Handler: s.readyz},
-		{Method: "GET", Path: metricsPath, Perm: public, Handler: s.serveMetrics()}, // its own bearer token
+		{Method: "GET", Path: "/healthz", Perm: httpx.Public, Handler: s.healthz},
+		{Method: "GET", Path: "/readyz", Perm: httpx.Public, Handler: s.readyz},
+		{Method: "GET", Path: metricsPath, Perm: httpx.Public, Handler: s.serveMetrics()}, // its own bearer token
 
 		// Sign-in.
-		{Method: "GET", Path: "/login", Perm: public, Handler: s.showLoginPage},
-		{Method: "POST", Path: "/login", Perm: public, Handler: s.login},
-		{Method: "POST", Path: "/logout", Perm: public, Handler: s.logout},
+		{Method: "GET", Path: "/login", Perm: httpx.Public, Handler: aw.ShowLoginPage},
+		{Method: "POST", Path: "/login", Perm: httpx.Public, Handler: aw.Login},
+		{Method: "POST", Path: "/logout", Perm: httpx.Public, Handler: aw.Logout},
 
 		// Pages.
-		{Method: "GET", Path: "/", Perm: perm{"home", "read"}, Handler: s.showHomePage},
-		{Method: "GET", Path: "/profile", Perm: perm{"profile", "read"}, Handler: s.showProfilePage},
-		{Method: "POST", Path: "/profile", Perm: perm{"profile", "update"}, Handler: s.saveProfile},
-		{Method: "POST", Path: "/profile/password", Perm: perm{"profile", "update"}, Handler: s.changePassword},
-		{Method: "POST", Path: "/profile/sessions/end-others", Perm: perm{"profile", "update"}, Handler: s.endOtherSessions},
-		{Method: "POST", Path: "/profile/sessions/:id/end", Perm: perm{"profile", "update"}, Handler: s.endSession},
-		{Method: "POST", Path: "/profile/tokens", Perm: perm{"apitoken", "create"}, Handler: s.createToken},
-		{Method: "POST", Path: "/profile/tokens/:id/delete", Perm: perm{"apitoken", "delete"}, Handler: s.deleteToken},
-		{Method: "GET", Path: "/audit", Perm: perm{"audit", "read"}, Handler: s.showAuditPage},
+		{Method: "GET", Path: "/", Perm: perm("home", "read"), Handler: s.showHomePage},
+		{Method: "GET", Path: "/profile", Perm: perm("profile", "read"), Handler: aw.ShowProfilePage},
+		{Method: "POST", Path: "/profile", Perm: perm("profile", "update"), Handler: aw.SaveProfile},
+		{Method: "POST", Path: "/profile/password", Perm: perm("profile", "update"), Handler: aw.ChangePassword},
+		{Method: "POST", Path: "/profile/sessions/end-others", Perm: perm("profile", "update"), Handler: aw.EndOtherSessions},
+		{Method: "POST", Path: "/profile/sessions/:id/end", Perm: perm("profile", "update"), Handler: aw.EndSession},
+		{Method: "POST", Path: "/profile/tokens", Perm: perm("apitoken", "create"), Handler: aw.CreateToken},
+		{Method: "POST", Path: "/profile/tokens/:id/delete", Perm: perm("apitoken", "delete"), Handler: aw.DeleteToken},
+		{Method: "GET", Path: "/audit", Perm: perm("audit", "read"), Handler: uw.ShowAuditPage},
 
 		// Password links and invitations (the token is the credential).
-		{Method: "GET", Path: "/accept-invitation", Perm: public, Handler: s.showAcceptInvitation},
-		{Method: "POST", Path: "/accept-invitation", Perm: public, Handler: s.acceptInvitation},
-		{Method: "GET", Path: "/password/forgot", Perm: public, Handler: s.showPasswordLinkRequest},
-		{Method: "POST", Path: "/password/forgot", Perm: public, Handler: s.requestPasswordLink},
-		{Method: "GET", Path: "/password/set", Perm: public, Handler: s.showSetPassword},
-		{Method: "POST", Path: "/password/set", Perm: public, Handler: s.setPassword},
+		{Method: "GET", Path: "/accept-invitation", Perm: httpx.Public, Handler: aw.ShowAcceptInvitation},
+		{Method: "POST", Path: "/accept-invitation", Perm: httpx.Public, Handler: aw.AcceptInvitation},
+		{Method: "GET", Path: "/password/forgot", Perm: httpx.Public, Handler: aw.ShowPasswordLinkRequest},
+		{Method: "POST", Path: "/password/forgot", Perm: httpx.Public, Handler: aw.RequestPasswordLink},
+		{Method: "GET", Path: "/password/set", Perm: httpx.Public, Handler: aw.ShowSetPassword},
+		{Method: "POST", Path: "/password/set", Perm: httpx.Public, Handler: aw.SetPassword},
 
 		// Customers and their invitations (staff; administrators of an
 		// independent organization for its own customers).
-		{Method: "GET", Path: "/customers", Perm: perm{"customer", "read"}, Handler: s.showCustomers},
-		{Method: "GET", Path: "/customers/new", Perm: perm{"customer", "create"}, Handler: s.showNewCustomer},
-		{Method: "POST", Path: "/customers", Perm: perm{"customer", "create"}, Handler: s.createCustomer},
-		{Method: "GET", Path: "/customers/:id", Perm: perm{"customer", "read"}, Handler: s.showCustomer},
-		{Method: "GET", Path: "/customers/:id/edit", Perm: perm{"customer", "update"}, Handler: s.showEditCustomer},
-		{Method: "POST", Path: "/customers/:id", Perm: perm{"customer", "update"}, Handler: s.updateCustomer},
-		{Method: "POST", Path: "/customers/:id/delete", Perm: perm{"customer", "delete"}, Handler: s.deleteCustomer},
-		{Method: "POST", Path: "/customers/:id/independent", Perm: perm{"customer", "independent"}, Handler: s.makeIndependent},
-		{Method: "GET", Path: "/customers/:id/invitations", Perm: perm{"invitation", "read"}, Handler: s.showInvitations},
-		{Method: "GET", Path: "/customers/:id/invitations/new", Perm: perm{"invitation", "create"}, Handler: s.showNewInvitation},
-		{Method: "POST", Path: "/customers/:id/invitations", Perm: perm{"invitation", "create"}, Handler: s.createInvitation},
-		{Method: "GET", Path: "/customers/:id/ticket-permissions", Perm: perm{"permission", "read"}, Handler: s.showCompanyPerms},
-		{Method: "POST", Path: "/customers/:id/ticket-permissions", Perm: perm{"permission", "update"}, Handler: s.saveCompanyPerms},
-		{Method: "GET", Path: "/users/:id/ticket-permissions", Perm: perm{"permission", "read"}, Area: areaStaff, Handler: s.showUserPerms},
-		{Method: "POST", Path: "/users/:id/ticket-permissions", Perm: perm{"permission", "update"}, Area: areaStaff, Handler: s.saveUserPerms},
-		{Method: "POST", Path: "/invitations/:id/resend", Perm: perm{"invitation", "resend"}, Handler: s.resendInvitation},
-		{Method: "POST", Path: "/invitations/:id/delete", Perm: perm{"invitation", "delete"}, Handler: s.deleteInvitation},
+		{Method: "GET", Path: "/customers", Perm: perm("customer", "read"), Handler: pw.ShowCustomers},
+		{Method: "GET", Path: "/customers/new", Perm: perm("customer", "create"), Handler: pw.ShowNewCustomer},
+		{Method: "POST", Path: "/customers", Perm: perm("customer", "create"), Handler: pw.CreateCustomer},
+		{Method: "GET", Path: "/customers/:id", Perm: perm("customer", "read"), Handler: pw.ShowCustomer},
+		{Method: "GET", Path: "/customers/:id/edit", Perm: perm("customer", "update"), Handler: pw.ShowEditCustomer},
+		{Method: "POST", Path: "/customers/:id", Perm: perm("customer", "update"), Handler: pw.UpdateCustomer},
+		{Method: "POST", Path: "/customers/:id/delete", Perm: perm("customer", "delete"), Handler: pw.DeleteCustomer},
+		{Method: "POST", Path: "/customers/:id/independent", Perm: perm("customer", "independent"), Handler: pw.MakeIndependent},
+		{Method: "GET", Path: "/customers/:id/invitations", Perm: perm("invitation", "read"), Handler: pw.ShowInvitations},
+		{Method: "GET", Path: "/customers/:id/invitations/new", Perm: perm("invitation", "create"), Handler: pw.ShowNewInvitation},
+		{Method: "POST", Path: "/customers/:id/invitations", Perm: perm("invitation", "create"), Handler: pw.CreateInvitation},
+		{Method: "GET", Path: "/customers/:id/ticket-permissions", Perm: perm("permission", "read"), Handler: tw.ShowCompanyPerms},
+		{Method: "POST", Path: "/customers/:id/ticket-permissions", Perm: perm("permission", "update"), Handler: tw.SaveCompanyPerms},
+		{Method: "GET", Path: "/users/:id/ticket-permissions", Perm: perm("permission", "read"), Area: httpx.AreaStaff, Handler: tw.ShowUserPerms},
+		{Method: "POST", Path: "/users/:id/ticket-permissions", Perm: perm("permission", "update"), Area: httpx.AreaStaff, Handler: tw.SaveUserPerms},
+		{Method: "POST", Path: "/invitations/:id/resend", Perm: perm("invitation", "resend"), Handler: pw.ResendInvitation},
+		{Method: "POST", Path: "/invitations/:id/delete", Perm: perm("invitation", "delete"), Handler: pw.DeleteInvitation},
 
 		// Users of the provider organization (staff area); staff act on
 		// customers' users through the same routes.
-		{Method: "GET", Path: "/users", Perm: perm{"user", "read"}, Area: areaStaff, Handler: s.showPeople},
-		{Method: "GET", Path: "/users/new", Perm: perm{"user", "create"}, Area: areaStaff, Handler: s.showNewPerson},
-		{Method: "POST", Path: "/users", Perm: perm{"user", "create"}, Area: areaStaff, Handler: s.createPerson},
-		{Method: "GET", Path: "/users/:id", Perm: perm{"user", "read"}, Area: areaStaff, Handler: s.showPerson},
-		{Method: "POST", Path: "/users/:id", Perm: perm{"user", "update"}, Area: areaStaff, Handler: s.updatePerson},
-		{Method: "POST", Path: "/users/:id/disable", Perm: perm{"user", "disable"}, Area: areaStaff, Handler: s.setPersonDisabled(true)},
-		{Method: "POST", Path: "/users/:id/enable", Perm: perm{"user", "disable"}, Area: areaStaff, Handler: s.setPersonDisabled(false)},
-		{Method: "POST", Path: "/users/:id/delete", Perm: perm{"user", "delete"}, Area: areaStaff, Handler: s.deletePerson},
+		{Method: "GET", Path: "/users", Perm: perm("user", "read"), Area: httpx.AreaStaff, Handler: pw.ShowPeople},
+		{Method: "GET", Path: "/users/new", Perm: perm("user", "create"), Area: httpx.AreaStaff, Handler: pw.ShowNewPerson},
+		{Method: "POST", Path: "/users", Perm: perm("user", "create"), Area: httpx.AreaStaff, Handler: pw.CreatePerson},
+		{Method: "GET", Path: "/users/:id", Perm: perm("user", "read"), Area: httpx.AreaStaff, Handler: pw.ShowPerson},
+		{Method: "POST", Path: "/users/:id", Perm: perm("user", "update"), Area: httpx.AreaStaff, Handler: pw.UpdatePerson},
+		{Method: "POST", Path: "/users/:id/disable", Perm: perm("user", "disable"), Area: httpx.AreaStaff, Handler: pw.SetPersonDisabled(true)},
+		{Method: "POST", Path: "/users/:id/enable", Perm: perm("user", "disable"), Area: httpx.AreaStaff, Handler: pw.SetPersonDisabled(false)},
+		{Method: "POST", Path: "/users/:id/delete", Perm: perm("user", "delete"), Area: httpx.AreaStaff, Handler: pw.DeletePerson},
 
 		// Employees of a customer company (back office).
-		{Method: "GET", Path: "/employees", Perm: perm{"user", "read"}, Area: areaOffice, Handler: s.showPeople},
-		{Method: "GET", Path: "/employees/new", Perm: perm{"user", "create"}, Area: areaOffice, Handler: s.showNewPerson},
-		{Method: "POST", Path: "/employees", Perm: perm{"user", "create"}, Area: areaOffice, Handler: s.createPerson},
-		{Method: "GET", Path: "/employees/:id", Perm: perm{"user", "read"}, Area: areaOffice, Handler: s.showPerson},
-		{Method: "POST", Path: "/employees/:id", Perm: perm{"user", "update"}, Area: areaOffice, Handler: s.updatePerson},
-		{Method: "POST", Path: "/employees/:id/disable", Perm: perm{"user", "disable"}, Area: areaOffice, Handler: s.setPersonDisabled(true)},
-		{Method: "POST", Path: "/employees/:id/enable", Perm: perm{"user", "disable"}, Area: areaOffice, Handler: s.setPersonDisabled(false)},
-		{Method: "POST", Path: "/employees/:id/delete", Perm: perm{"user", "delete"}, Area: areaOffice, Handler: s.deletePerson},
+		{Method: "GET", Path: "/employees", Perm: perm("user", "read"), Area: httpx.AreaOffice, Handler: pw.ShowPeople},
+		{Method: "GET", Path: "/employees/new", Perm: perm("user", "create"), Area: httpx.AreaOffice, Handler: pw.ShowNewPerson},
+		{Method: "POST", Path: "/employees", Perm: perm("user", "create"), Area: httpx.AreaOffice, Handler: pw.CreatePerson},
+		{Method: "GET", Path: "/employees/:id", Perm: perm("user", "read"), Area: httpx.AreaOffice, Handler: pw.ShowPerson},
+		{Method: "POST", Path: "/employees/:id", Perm: perm("user", "update"), Area: httpx.AreaOffice, Handler: pw.UpdatePerson},
+		{Method: "POST", Path: "/employees/:id/disable", Perm: perm("user", "disable"), Area: httpx.AreaOffice, Handler: pw.SetPersonDisabled(true)},
+		{Method: "POST", Path: "/employees/:id/enable", Perm: perm("user", "disable"), Area: httpx.AreaOffice, Handler: pw.SetPersonDisabled(false)},
+		{Method: "POST", Path: "/employees/:id/delete", Perm: perm("user", "delete"), Area: httpx.AreaOffice, Handler: pw.DeletePerson},
 
 		// Devices and their QR codes. Customers see their company's devices;
 		// staff their provider's. Fixed paths come before /devices/:id.
-		{Method: "GET", Path: "/devices", Perm: perm{"device", "read"}, Handler: s.showDevices},
-		{Method: "GET", Path: "/devices/new", Perm: perm{"device", "create"}, Handler: s.showNewDevice},
-		{Method: "POST", Path: "/devices", Perm: perm{"device", "create"}, Handler: s.createDevice},
-		{Method: "GET", Path: "/devices/import", Perm: perm{"device", "create"}, Handler: s.showImportDevices},
-		{Method: "POST", Path: "/devices/import", Perm: perm{"device", "create"}, Handler: s.importDevices},
-		{Method: "GET", Path: "/devices/export", Perm: perm{"device", "read"}, Handler: s.exportDevices},
-		{Method: "GET", Path: "/devices/labels", Perm: perm{"device", "read"}, Handler: s.deviceLabels},
-		{Method: "GET", Path: "/devices/:id", Perm: perm{"device", "read"}, Handler: s.showDevice},
-		{Method: "GET", Path: "/devices/:id/edit", Perm: perm{"device", "update"}, Handler: s.showEditDevice},
-		{Method: "POST", Path: "/devices/:id", Perm: perm{"device", "update"}, Handler: s.updateDevice},
-		{Method: "POST", Path: "/devices/:id/status", Perm: perm{"device", "update"}, Handler: s.setDeviceStatus},
-		{Method: "POST", Path: "/devices/:id/delete", Perm: perm{"device", "delete"}, Handler: s.deleteDevice},
-		{Method: "POST", Path: "/devices/:id/code", Perm: perm{"code", "create"}, Handler: s.regenerateCode},
-		{Method: "POST", Path: "/devices/:id/pair", Perm: perm{"code", "update"}, Handler: s.pairDevice},
-		{Method: "GET", Path: "/devices/:id/qr.png", Perm: perm{"device", "read"}, Handler: s.deviceQR},
-		{Method: "GET", Path: "/codes", Perm: perm{"code", "read"}, Handler: s.showCodes},
-		{Method: "POST", Path: "/codes", Perm: perm{"code", "create"}, Handler: s.createCodes},
-		{Method: "GET", Path: "/codes/labels", Perm: perm{"code", "read"}, Handler: s.codeLabels},
-		{Method: "GET", Path: "/codes/:id/qr.png", Perm: perm{"code", "read"}, Handler: s.codeQR},
-		{Method: "POST", Path: "/codes/:id", Perm: perm{"code", "update"}, Handler: s.updateCode},
+		{Method: "GET", Path: "/devices", Perm: perm("device", "read"), Handler: dw.ShowDevices},
+		{Method: "GET", Path: "/devices/new", Perm: perm("device", "create"), Handler: dw.ShowNewDevice},
+		{Method: "POST", Path: "/devices", Perm: perm("device", "create"), Handler: dw.CreateDevice},
+		{Method: "GET", Path: "/devices/import", Perm: perm("device", "create"), Handler: dw.ShowImportDevices},
+		{Method: "POST", Path: "/devices/import", Perm: perm("device", "create"), Handler: dw.ImportDevices},
+		{Method: "GET", Path: "/devices/export", Perm: perm("device", "read"), Handler: dw.ExportDevices},
+		{Method: "GET", Path: "/devices/labels", Perm: perm("device", "read"), Handler: dw.DeviceLabels},
+		{Method: "GET", Path: "/devices/:id", Perm: perm("device", "read"), Handler: dw.ShowDevice},
+		{Method: "GET", Path: "/devices/:id/edit", Perm: perm("device", "update"), Handler: dw.ShowEditDevice},
+		{Method: "POST", Path: "/devices/:id", Perm: perm("device", "update"), Handler: dw.UpdateDevice},
+		{Method: "POST", Path: "/devices/:id/status", Perm: perm("device", "update"), Handler: dw.SetDeviceStatus},
+		{Method: "POST", Path: "/devices/:id/delete", Perm: perm("device", "delete"), Handler: dw.DeleteDevice},
+		{Method: "POST", Path: "/devices/:id/code", Perm: perm("code", "create"), Handler: dw.RegenerateCode},
+		{Method: "POST", Path: "/devices/:id/pair", Perm: perm("code", "update"), Handler: dw.PairDevice},
+		{Method: "GET", Path: "/devices/:id/qr.png", Perm: perm("device", "read"), Handler: dw.DeviceQR},
+		{Method: "GET", Path: "/codes", Perm: perm("code", "read"), Handler: dw.ShowCodes},
+		{Method: "POST", Path: "/codes", Perm: perm("code", "create"), Handler: dw.CreateCodes},
+		{Method: "GET", Path: "/codes/labels", Perm: perm("code", "read"), Handler: dw.CodeLabels},
+		{Method: "GET", Path: "/codes/:id/qr.png", Perm: perm("code", "read"), Handler: dw.CodeQR},
+		{Method: "POST", Path: "/codes/:id", Perm: perm("code", "update"), Handler: dw.UpdateCode},
 
 		// Service cases. Customers see their company's (or their own)
 		// tickets; staff the provider's queue.
-		{Method: "GET", Path: "/tickets", Perm: perm{"ticket", "read"}, Handler: s.showTickets},
-		{Method: "GET", Path: "/tickets/new", Perm: perm{"ticket", "create"}, Handler: s.showNewTicket},
-		{Method: "GET", Path: "/tickets/export", Perm: perm{"ticket", "read"}, Area: areaStaff, Handler: s.exportTickets},
-		{Method: "POST", Path: "/tickets", Perm: perm{"ticket", "create"}, Handler: s.createTicket},
-		{Method: "POST", Path: "/tickets/bulk", Perm: perm{"ticket", "assign"}, Area: areaStaff, Handler: s.bulkTickets},
-		{Method: "GET", Path: "/tickets/:id", Perm: perm{"ticket", "read"}, Handler: s.showTicket},
-		{Method: "POST", Path: "/tickets/:id", Perm: perm{"ticket", "read"}, Handler: s.updateTicket},
-		{Method: "POST", Path: "/tickets/:id/messages", Perm: perm{"ticket", "reply"}, Handler: s.replyTicket},
-		{Method: "POST", Path: "/tickets/:id/close", Perm: perm{"ticket", "close"}, Handler: s.ticketState(true)},
-		{Method: "POST", Path: "/tickets/:id/reopen", Perm: perm{"ticket", "reopen"}, Handler: s.ticketState(false)},
-		{Method: "POST", Path: "/tickets/:id/rating", Perm: perm{"ticket", "rate"}, Handler: s.rateTicket},
-		{Method: "POST", Path: "/tickets/:id/fields", Perm: perm{"ticket", "read"}, Handler: s.saveTicketFields},
-		{Method: "GET", Path: "/settings/fields", Perm: perm{"datafield", "read"}, Handler: s.showFields},
-		{Method: "POST", Path: "/settings/fields", Perm: perm{"datafield", "update"}, Handler: s.saveField},
-		{Method: "POST", Path: "/settings/fields/standard", Perm: perm{"datafield", "update"}, Handler: s.saveStandardFields},
-		{Method: "POST", Path: "/settings/ticket-types", Perm: perm{"datafield", "create"}, Handler: s.addType},
-		{Method: "POST", Path: "/settings/ticket-types/:key", Perm: perm{"datafield", "update"}, Handler: s.updateType},
-		{Method: "POST", Path: "/settings/fields/:id/delete", Perm: perm{"datafield", "delete"}, Handler: s.deleteField},
-		{Method: "GET", Path: "/tickets/:id/attachments/:attachment_id", Perm: perm{"ticket", "read"}, Handler: s.sendAttachment},
+		{Method: "GET", Path: "/tickets", Perm: perm("ticket", "read"), Handler: tw.ShowTickets},
+		{Method: "GET", Path: "/tickets/new", Perm: perm("ticket", "create"), Handler: tw.ShowNewTicket},
+		{Method: "GET", Path: "/tickets/export", Perm: perm("ticket", "read"), Area: httpx.AreaStaff, Handler: tw.ExportTickets},
+		{Method: "POST", Path: "/tickets", Perm: perm("ticket", "create"), Handler: tw.CreateTicket},
+		{Method: "POST", Path: "/tickets/bulk", Perm: perm("ticket", "assign"), Area: httpx.AreaStaff, Handler: tw.BulkTickets},
+		{Method: "GET", Path: "/tickets/:id", Perm: perm("ticket", "read"), Handler: tw.ShowTicket},
+		{Method: "POST", Path: "/tickets/:id", Perm: perm("ticket", "read"), Handler: tw.UpdateTicket},
+		{Method: "POST", Path: "/tickets/:id/messages", Perm: perm("ticket", "reply"), Handler: tw.ReplyTicket},
+		{Method: "POST", Path: "/tickets/:id/close", Perm: perm("ticket", "close"), Handler: tw.TicketState(true)},
+		{Method: "POST", Path: "/tickets/:id/reopen", Perm: perm("ticket", "reopen"), Handler: tw.TicketState(false)},
+		{Method: "POST", Path: "/tickets/:id/rating", Perm: perm("ticket", "rate"), Handler: tw.RateTicket},
+		{Method: "POST", Path: "/tickets/:id/fields", Perm: perm("ticket", "read"), Handler: tw.SaveTicketFields},
+		{Method: "GET", Path: "/settings/fields", Perm: perm("datafield", "read"), Handler: tw.ShowFields},
+		{Method: "POST", Path: "/settings/fields", Perm: perm("datafield", "update"), Handler: tw.SaveField},
+		{Method: "POST", Path: "/settings/fields/standard", Perm: perm("datafield", "update"), Handler: tw.SaveStandardFields},
+		{Method: "POST", Path: "/settings/ticket-types", Perm: perm("datafield", "create"), Handler: tw.AddType},
+		{Method: "POST", Path: "/settings/ticket-types/:key", Perm: perm("datafield", "update"), Handler: tw.UpdateType},
+		{Method: "POST", Path: "/settings/fields/:id/delete", Perm: perm("datafield", "delete"), Handler: tw.DeleteField},
+		{Method: "GET", Path: "/tickets/:id/attachments/:attachment_id", Perm: perm("ticket", "read"), Handler: tw.SendAttachment},
 
 		// Reply templates (staff; customers get 404).
-		{Method: "GET", Path: "/templates", Perm: perm{"template", "read"}, Handler: s.showTemplates},
-		{Method: "POST", Path: "/templates", Perm: perm{"template", "create"}, Handler: s.createTemplate},
-		{Method: "GET", Path: "/templates/:id", Perm: perm{"template", "read"}, Handler: s.showTemplate},
-		{Method: "POST", Path: "/templates/:id", Perm: perm{"template", "update"}, Handler: s.updateTemplate},
-		{Method: "POST", Path: "/templates/:id/delete", Perm: perm{"template", "delete"}, Handler: s.deleteTemplate},
+		{Method: "GET", Path: "/templates", Perm: perm("template", "read"), Handler: tw.ShowTemplates},
+		{Method: "POST", Path: "/templates", Perm: perm("template", "create"), Handler: tw.CreateTemplate},
+		{Method: "GET", Path: "/templates/:id", Perm: perm("template", "read"), Handler: tw.ShowTemplate},
+		{Method: "POST", Path: "/templates/:id", Perm: perm("template", "update"), Handler: tw.UpdateTemplate},
+		{Method: "POST", Path: "/templates/:id/delete", Perm: perm("template", "delete"), Handler: tw.DeleteTemplate},
 
 		// The public page of a scanned label (rate limited per address).
-		{Method: "GET", Path: "/c/:code", Perm: public, Handler: s.showScan},
-		{Method: "POST", Path: "/c/:code", Perm: public, Handler: s.unlockScan},
-		{Method: "POST", Path: "/c/:code/pair", Perm: perm{"code", "update"}, Handler: s.pairScanned},
-		{Method: "POST", Path: "/c/:code/report", Perm: public, Handler: s.reportProblem},
+		{Method: "GET", Path: "/c/:code", Perm: httpx.Public, Handler: dw.ShowScan},
+		{Method: "POST", Path: "/c/:code", Perm: httpx.Public, Handler: dw.UnlockScan},
+		{Method: "POST", Path: "/c/:code/pair", Perm: perm("code", "update"), Handler: dw.PairScanned},
+		{Method: "POST", Path: "/c/:code/report", Perm: httpx.Public, Handler: dw.ReportProblem},
 
 		// The provider's own details (shown on the public scan page).
-		{Method: "GET", Path: "/settings/organization", Perm: perm{"setting", "read"}, Handler: s.showOrganizationSettings},
-		{Method: "POST", Path: "/settings/organization", Perm: perm{"setting", "update"}, Handler: s.saveOrganizationSettings},
+		{Method: "GET", Path: "/settings/organization", Perm: perm("setting", "read"), Handler: pw.ShowOrganizationSettings},
+		{Method: "POST", Path: "/settings/organization", Perm: perm("setting", "update"), Handler: pw.SaveOrganizationSettings},
 
 		// Mail kept in the outbox, links included: for development only.
-		{Method: "GET", Path: "/mailbox", Perm: perm{"mailbox", "read"}, Handler: s.showMailbox, DevAid: true},
-		{Method: "GET", Path: "/mailbox/:id", Perm: perm{"mailbox", "read"}, Handler: s.showMail, DevAid: true},
+		{Method: "GET", Path: "/mailbox", Perm: perm("mailbox", "read"), Handler: s.showMailbox, DevAid: true},
+		{Method: "GET", Path: "/mailbox/:id", Perm: perm("mailbox", "read"), Handler: s.showMail, DevAid: true},
 
 		// JSON API.
-		{Method: "GET", Path: "/api/v1/openapi.json", Perm: public, Handler: s.openAPI, Doc: docOpenAPI},
-		{Method: "POST", Path: "/api/v1/auth/token", Perm: public, Handler: s.apiIssueToken, Doc: docIssueToken},
-		{Method: "DELETE", Path: "/api/v1/auth/token", Perm: perm{"apitoken", "delete"}, Handler: s.apiRevokeCurrentToken, Doc: docRevokeCurrentToken},
-		{Method: "GET", Path: "/api/v1/me", Perm: perm{"profile", "read"}, Handler: s.apiMe, Doc: docMe},
-		{Method: "PATCH", Path: "/api/v1/me", Perm: perm{"profile", "update"}, Handler: s.apiUpdateMe, Doc: docUpdateMe},
-		{Method: "POST", Path: "/api/v1/me/password", Perm: perm{"profile", "update"}, Handler: s.apiChangePassword, Doc: docChangePassword},
-		{Method: "GET", Path: "/api/v1/me/sessions", Perm: perm{"profile", "read"}, Handler: s.apiSessions, Doc: docSessions},
-		{Method: "DELETE", Path: "/api/v1/me/sessions/:id", Perm: perm{"profile", "update"}, Handler: s.apiEndSession, Doc: docEndSession},
-		{Method: "GET", Path: "/api/v1/me/tokens", Perm: perm{"apitoken", "read"}, Handler: s.apiTokens, Doc: docTokens},
-		{Method: "POST", Path: "/api/v1/me/tokens", Perm: perm{"apitoken", "create"}, Handler: s.apiCreateToken, Doc: docCreateToken},
-		{Method: "DELETE", Path: "/api/v1/me/tokens/:id", Perm: perm{"apitoken", "delete"}, Handler: s.apiDeleteToken, Doc: docDeleteToken},
-		{Method: "GET", Path: "/api/v1/audit", Perm: perm{"audit", "read"}, Handler: s.apiAudit, Doc: docAudit},
-		{Method: "GET", Path: "/api/v1/customers", Perm: perm{"customer", "read"}, Handler: s.apiCustomers, Doc: docCustomers},
-		{Method: "POST", Path: "/api/v1/customers", Perm: perm{"customer", "create"}, Handler: s.apiCreateCustomer, Doc: docCreateCustomer},
-		{Method: "GET", Path: "/api/v1/customers/:id", Perm: perm{"customer", "read"}, Handler: s.apiCustomer, Doc: docCustomer},
-		{Method: "PATCH", Path: "/api/v1/customers/:id", Perm: perm{"customer", "update"}, Handler: s.apiUpdateCustomer, Doc: docUpdateCustomer},
-		{Method: "DELETE", Path: "/api/v1/customers/:id", Perm: perm{"customer", "delete"}, Handler: s.apiDeleteCustomer, Doc: docDeleteCustomer},
-		{Method: "POST", Path: "/api/v1/customers/:id/independent", Perm: perm{"customer", "independent"}, Handler: s.apiMakeIndependent, Doc: docMakeIndependent},
-		{Method: "GET", Path: "/api/v1/customers/:id/invitations", Perm: perm{"invitation", "read"}, Handler: s.apiInvitations, Doc: docInvitations},
-		{Method: "POST", Path: "/api/v1/customers/:id/invitations", Perm: perm{"invitation", "create"}, Handler: s.apiInvite, Doc: docInvite},
-		{Method: "POST", Path: "/api/v1/invitations/accept", Perm: public, Handler: s.apiAcceptInvitation, Doc: docAcceptInvitation},
-		{Method: "POST", Path: "/api/v1/invitations/:id/resend", Perm: perm{"invitation", "resend"}, Handler: s.apiResendInvitation, Doc: docResendInvitation},
-		{Method: "DELETE", Path: "/api/v1/invitations/:id", Perm: perm{"invitation", "delete"}, Handler: s.apiDeleteInvitation, Doc: docDeleteInvitation},
-		{Method: "GET", Path: "/api/v1/email-check", Perm: perm{"invitation", "create"}, Handler: s.apiEmailCheck, Doc: docEmailCheck},
-		{Method: "GET", Path: "/api/v1/users", Perm: perm{"user", "read"}, Handler: s.apiUsers, Doc: docUsers},
-		{Method: "POST", Path: "/api/v1/users", Perm: perm{"user", "create"}, Handler: s.apiCreateUser, Doc: docCreateUser},
-		{Method: "GET", Path: "/api/v1/users/:id", Perm: perm{"user", "read"}, Handler: s.apiUser, Doc: docUser},
-		{Method: "PATCH", Path: "/api/v1/users/:id", Perm: perm{"user", "update"}, Handler: s.apiUpdateUser, Doc: docUpdateUser},
-		{Method: "DELETE", Path: "/api/v1/users/:id", Perm: perm{"user", "delete"}, Handler: s.apiDeleteUser, Doc: docDeleteUser},
-		{Method: "POST", Path: "/api/v1/users/:id/disable", Perm: perm{"user", "disable"}, Handler: s.apiSetDisabled(true), Doc: docDisableUser},
-		{Method: "POST", Path: "/api/v1/users/:id/enable", Perm: perm{"user", "disable"}, Handler: s.apiSetDisabled(false), Doc: docEnableUser},
-		{Method: "GET", Path: "/api/v1/tickets", Perm: perm{"ticket", "read"}, Handler: s.apiTickets, Doc: docTickets},
-		{Method: "POST", Path: "/api/v1/tickets", Perm: perm{"ticket", "create"}, Handler: s.apiCreateTicket, Doc: docCreateTicket},
-		{Method: "GET", Path: "/api/v1/tickets/:id", Perm: perm{"ticket", "read"}, Handler: s.apiTicket, Doc: docTicket},
-		{Method: "PATCH", Path: "/api/v1/tickets/:id", Perm: perm{"ticket", "read"}, Handler: s.apiUpdateTicket, Doc: docUpdateTicket},
-		{Method: "GET", Path: "/api/v1/tickets/:id/messages", Perm: perm{"ticket", "read"}, Handler: s.apiTicketMessages, Doc: docTicketMessages},
-		{Method: "POST", Path: "/api/v1/tickets/:id/messages", Perm: perm{"ticket", "reply"}, Handler: s.apiReplyTicket, Doc: docReplyTicket},
-		{Method: "POST", Path: "/api/v1/tickets/:id/close", Perm: perm{"ticket", "close"}, Handler: s.apiTicketState(true), Doc: docCloseTicket},
-		{Method: "POST", Path: "/api/v1/tickets/:id/reopen", Perm: perm{"ticket", "reopen"}, Handler: s.apiTicketState(false), Doc: docReopenTicket},
-		{Method: "GET", Path: "/api/v1/tickets/:id/attachments/:attachment_id", Perm: perm{"ticket", "read"}, Handler: s.sendAttachment, Doc: docAttachment},
-		{Method: "POST", Path: "/api/v1/tickets/:id/rating", Perm: perm{"ticket", "rate"}, Handler: s.apiRateTicket, Doc: docRateTicket},
-		{Method: "GET", Path: "/api/v1/customers/:id/ticket-permissions", Perm: perm{"permission", "read"}, Handler: s.apiCompanyPerms, Doc: docCompanyPerms},
-		{Method: "PUT", Path: "/api/v1/customers/:id/ticket-permissions", Perm: perm{"permission", "update"}, Handler: s.apiSetCompanyPerms, Doc: docSetCompanyPerms},
-		{Method: "GET", Path: "/api/v1/users/:id/ticket-permissions", Perm: perm{"permission", "read"}, Handler: s.apiUserPerms, Doc: docUserPerms},
-		{Method: "PUT", Path: "/api/v1/users/:id/ticket-permissions", Perm: perm{"permission", "update"}, Handler: s.apiSetUserPerms, Doc: docSetUserPerms},
-		{Method: "GET", Path: "/api/v1/templates", Perm: perm{"template", "read"}, Handler: s.apiTemplates, Doc: docTemplates},
-		{Method: "POST", Path: "/api/v1/templates", Perm: perm{"template", "create"}, Handler: s.apiCreateTemplate, Doc: docCreateTemplate},
-		{Method: "GET", Path: "/api/v1/templates/:id", Perm: perm{"template", "read"}, Handler: s.apiTemplate, Doc: docTemplate},
-		{Method: "PATCH", Path: "/api/v1/templates/:id", Perm: perm{"template", "update"}, Handler: s.apiUpdateTemplate, Doc: docUpdateTemplate},
-		{Method: "DELETE", Path: "/api/v1/templates/:id", Perm: perm{"template", "delete"}, Handler: s.apiDeleteTemplate, Doc: docDeleteTemplate},
-		{Method: "GET", Path: "/api/v1/ticket-fields", Perm: perm{"datafield", "read"}, Handler: s.apiFields, Doc: docFields},
-		{Method: "POST", Path: "/api/v1/ticket-fields", Perm: perm{"datafield", "create"}, Handler: s.apiSaveField, Doc: docCreateField},
-		{Method: "GET", Path: "/api/v1/ticket-types", Perm: perm{"ticket", "read"}, Handler: s.apiTypes, Doc: docTypes},
-		{Method: "POST", Path: "/api/v1/ticket-types", Perm: perm{"datafield", "create"}, Handler: s.apiAddType, Doc: docAddType},
-		{Method: "PATCH", Path: "/api/v1/ticket-types/:key", Perm: perm{"datafield", "update"}, Handler: s.apiUpdateType, Doc: docUpdateType},
-		{Method: "GET", Path: "/api/v1/ticket-fields/standard", Perm: perm{"datafield", "read"}, Handler: s.apiStandardFields, Doc: docStandardFields},
-		{Method: "PATCH", Path: "/api/v1/ticket-fields/standard/:name", Perm: perm{"datafield", "update"}, Handler: s.apiSetStandardField, Doc: docSetStandard},
-		{Method: "PATCH", Path: "/api/v1/ticket-fields/:id", Perm: perm{"datafield", "update"}, Handler: s.apiSaveField, Doc: docUpdateField},
-		{Method: "DELETE", Path: "/api/v1/ticket-fields/:id", Perm: perm{"datafield", "delete"}, Handler: s.apiDeleteField, Doc: docDeleteField},
-		{Method: "GET", Path: "/api/v1/organization", Perm: perm{"setting", "read"}, Handler: s.apiOrganization, Doc: docOrganization},
-		{Method: "PATCH", Path: "/api/v1/organization", Perm: perm{"setting", "update"}, Handler: s.apiUpdateOrganization, Doc: docUpdateOrganization},
-		{Method: "GET", Path: "/api/v1/codes", Perm: perm{"code", "read"}, Handler: s.apiCodes, Doc: docCodes},
-		{Method: "POST", Path: "/api/v1/codes", Perm: perm{"code", "create"}, Handler: s.apiCreateCodes, Doc: docCreateCodes},
-		{Method: "PATCH", Path: "/api/v1/codes/:id", Perm: perm{"code", "update"}, Handler: s.apiUpdateCode, Doc: docUpdateCode},
-		{Method: "GET", Path: "/api/v1/devices", Perm: perm{"device", "read"}, Handler: s.apiDevices, Doc: docDevices},
-		{Method: "POST", Path: "/api/v1/devices", Perm: perm{"device", "create"}, Handler: s.apiCreateDevice, Doc: docCreateDevice},
-		{Method: "POST", Path: "/api/v1/devices/import", Perm: perm{"device", "create"}, Handler: s.apiImportDevices, Doc: docImportDevices},
-		{Method: "GET", Path: "/api/v1/devices/export", Perm: perm{"device", "read"}, Handler: s.exportDevices, Doc: docExportDevices},
-		{Method: "GET", Path: "/api/v1/devices/:id", Perm: perm{"device", "read"}, Handler: s.apiDevice, Doc: docDevice},
-		{Method: "PATCH", Path: "/api/v1/devices/:id", Perm: perm{"device", "update"}, Handler: s.apiUpdateDevice, Doc: docUpdateDevice},
-		{Method: "DELETE", Path: "/api/v1/devices/:id", Perm: perm{"device", "delete"}, Handler: s.apiDeleteDevice, Doc: docDeleteDevice},
-		{Method: "POST", Path: "/api/v1/devices/:id/code", Perm: perm{"code", "create"}, Handler: s.apiRegenerateCode, Doc: docRegenerateCode},
-		{Method: "GET", Path: "/api/v1/devices/:id/history", Perm: perm{"device", "read"}, Handler: s.apiDeviceHistory, Doc: docDeviceHistory},
-		{Method: "GET", Path: "/api/v1/devices/:id/qr.png", Perm: perm{"device", "read"}, Handler: s.deviceQR, Doc: docDeviceQR},
+		{Method: "GET", Path: "/api/v1/openapi.json", Perm: httpx.Public, Handler: s.openAPI, Doc: docOpenAPI},
+		{Method: "POST", Path: "/api/v1/auth/token", Perm: httpx.Public, Handler: aw.APIIssueToken, Doc: authweb.DocIssueToken},
+		{Method: "DELETE", Path: "/api/v1/auth/token", Perm: perm("apitoken", "delete"), Handler: aw.APIRevokeCurrentToken, Doc: authweb.DocRevokeCurrentToken},
+		{Method: "GET", Path: "/api/v1/me", Perm: perm("profile", "read"), Handler: aw.APIMe, Doc: authweb.DocMe},
+		{Method: "PATCH", Path: "/api/v1/me", Perm: perm("profile", "update"), Handler: aw.APIUpdateMe, Doc: authweb.DocUpdateMe},
+		{Method: "POST", Path: "/api/v1/me/password", Perm: perm("profile", "update"), Handler: aw.APIChangePassword, Doc: authweb.DocChangePassword},
+		{Method: "GET", Path: "/api/v1/me/sessions", Perm: perm("profile", "read"), Handler: aw.APISessions, Doc: authweb.DocSessions},
+		{Method: "DELETE", Path: "/api/v1/me/sessions/:id", Perm: perm("profile", "update"), Handler: aw.APIEndSession, Doc: authweb.DocEndSession},
+		{Method: "GET", Path: "/api/v1/me/tokens", Perm: perm("apitoken", "read"), Handler: aw.APITokens, Doc: authweb.DocTokens},
+		{Method: "POST", Path: "/api/v1/me/tokens", Perm: perm("apitoken", "create"), Handler: aw.APICreateToken, Doc: authweb.DocCreateToken},
+		{Method: "DELETE", Path: "/api/v1/me/tokens/:id", Perm: perm("apitoken", "delete"), Handler: aw.APIDeleteToken, Doc: authweb.DocDeleteToken},
+		{Method: "GET", Path: "/api/v1/audit", Perm: perm("audit", "read"), Handler: uw.APIAudit, Doc: auditweb.DocAudit},
+		{Method: "GET", Path: "/api/v1/customers", Perm: perm("customer", "read"), Handler: pw.APICustomers, Doc: peopleweb.DocCustomers},
+		{Method: "POST", Path: "/api/v1/customers", Perm: perm("customer", "create"), Handler: pw.APICreateCustomer, Doc: peopleweb.DocCreateCustomer},
+		{Method: "GET", Path: "/api/v1/customers/:id", Perm: perm("customer", "read"), Handler: pw.APICustomer, Doc: peopleweb.DocCustomer},
+		{Method: "PATCH", Path: "/api/v1/customers/:id", Perm: perm("customer", "update"), Handler: pw.APIUpdateCustomer, Doc: peopleweb.DocUpdateCustomer},
+		{Method: "DELETE", Path: "/api/v1/customers/:id", Perm: perm("customer", "delete"), Handler: pw.APIDeleteCustomer, Doc: peopleweb.DocDeleteCustomer},
+		{Method: "POST", Path: "/api/v1/customers/:id/independent", Perm: perm("customer", "independent"), Handler: pw.APIMakeIndependent, Doc: peopleweb.DocMakeIndependent},
+		{Method: "GET", Path: "/api/v1/customers/:id/invitations", Perm: perm("invitation", "read"), Handler: pw.APIInvitations, Doc: peopleweb.DocInvitations},
+		{Method: "POST", Path: "/api/v1/customers/:id/invitations", Perm: perm("invitation", "create"), Handler: pw.APIInvite, Doc: peopleweb.DocInvite},
+		{Method: "POST", Path: "/api/v1/invitations/accept", Perm: httpx.Public, Handler: pw.APIAcceptInvitation, Doc: peopleweb.DocAcceptInvitation},
+		{Method: "POST", Path: "/api/v1/invitations/:id/resend", Perm: perm("invitation", "resend"), Handler: pw.APIResendInvitation, Doc: peopleweb.DocResendInvitation},
+		{Method: "DELETE", Path: "/api/v1/invitations/:id", Perm: perm("invitation", "delete"), Handler: pw.APIDeleteInvitation, Doc: peopleweb.DocDeleteInvitation},
+		{Method: "GET", Path: "/api/v1/email-check", Perm: perm("invitation", "create"), Handler: pw.APIEmailCheck, Doc: peopleweb.DocEmailCheck},
+		{Method: "GET", Path: "/api/v1/users", Perm: perm("user", "read"), Handler: pw.APIUsers, Doc: peopleweb.DocUsers},
+		{Method: "POST", Path: "/api/v1/users", Perm: perm("user", "create"), Handler: pw.APICreateUser, Doc: peopleweb.DocCreateUser},
+		{Method: "GET", Path: "/api/v1/users/:id", Perm: perm("user", "read"), Handler: pw.APIUser, Doc: peopleweb.DocUser},
+		{Method: "PATCH", Path: "/api/v1/users/:id", Perm: perm("user", "update"), Handler: pw.APIUpdateUser, Doc: peopleweb.DocUpdateUser},
+		{Method: "DELETE", Path: "/api/v1/users/:id", Perm: perm("user", "delete"), Handler: pw.APIDeleteUser, Doc: peopleweb.DocDeleteUser},
+		{Method: "POST", Path: "/api/v1/users/:id/disable", Perm: perm("user", "disable"), Handler: pw.APISetDisabled(true), Doc: peopleweb.DocDisableUser},
+		{Method: "POST", Path: "/api/v1/users/:id/enable", Perm: perm("user", "disable"), Handler: pw.APISetDisabled(false), Doc: peopleweb.DocEnableUser},
+		{Method: "GET", Path: "/api/v1/tickets", Perm: perm("ticket", "read"), Handler: tw.APITickets, Doc: ticketweb.DocTickets},
+		{Method: "POST", Path: "/api/v1/tickets", Perm: perm("ticket", "create"), Handler: tw.APICreateTicket, Doc: ticketweb.DocCreateTicket},
+		{Method: "GET", Path: "/api/v1/tickets/:id", Perm: perm("ticket", "read"), Handler: tw.APITicket, Doc: ticketweb.DocTicket},
+		{Method: "PATCH", Path: "/api/v1/tickets/:id", Perm: perm("ticket", "read"), Handler: tw.APIUpdateTicket, Doc: ticketweb.DocUpdateTicket},
+		{Method: "GET", Path: "/api/v1/tickets/:id/messages", Perm: perm("ticket", "read"), Handler: tw.APITicketMessages, Doc: ticketweb.DocTicketMessages},
+		{Method: "POST", Path: "/api/v1/tickets/:id/messages", Perm: perm("ticket", "reply"), Handler: tw.APIReplyTicket, Doc: ticketweb.DocReplyTicket},
+		{Method: "POST", Path: "/api/v1/tickets/:id/close", Perm: perm("ticket", "close"), Handler: tw.APITicketState(true), Doc: ticketweb.DocCloseTicket},
+		{Method: "POST", Path: "/api/v1/tickets/:id/reopen", Perm: perm("ticket", "reopen"), Handler: tw.APITicketState(false), Doc: ticketweb.DocReopenTicket},
+		{Method: "GET", Path: "/api/v1/tickets/:id/attachments/:attachment_id", Perm: perm("ticket", "read"), Handler: tw.SendAttachment, Doc: ticketweb.DocAttachment},
+		{Method: "POST", Path: "/api/v1/tickets/:id/rating", Perm: perm("ticket", "rate"), Handler: tw.APIRateTicket, Doc: ticketweb.DocRateTicket},
+		{Method: "GET", Path: "/api/v1/customers/:id/ticket-permissions", Perm: perm("permission", "read"), Handler: tw.APICompanyPerms, Doc: ticketweb.DocCompanyPerms},
+		{Method: "PUT", Path: "/api/v1/customers/:id/ticket-permissions", Perm: perm("permission", "update"), Handler: tw.APISetCompanyPerms, Doc: ticketweb.DocSetCompanyPerms},
+		{Method: "GET", Path: "/api/v1/users/:id/ticket-permissions", Perm: perm("permission", "read"), Handler: tw.APIUserPerms, Doc: ticketweb.DocUserPerms},
+		{Method: "PUT", Path: "/api/v1/users/:id/ticket-permissions", Perm: perm("permission", "update"), Handler: tw.APISetUserPerms, Doc: ticketweb.DocSetUserPerms},
+		{Method: "GET", Path: "/api/v1/templates", Perm: perm("template", "read"), Handler: tw.APITemplates, Doc: ticketweb.DocTemplates},
+		{Method: "POST", Path: "/api/v1/templates", Perm: perm("template", "create"), Handler: tw.APICreateTemplate, Doc: ticketweb.DocCreateTemplate},
+		{Method: "GET", Path: "/api/v1/templates/:id", Perm: perm("template", "read"), Handler: tw.APITemplate, Doc: ticketweb.DocTemplate},
+		{Method: "PATCH", Path: "/api/v1/templates/:id", Perm: perm("template", "update"), Handler: tw.APIUpdateTemplate, Doc: ticketweb.DocUpdateTemplate},
+		{Method: "DELETE", Path: "/api/v1/templates/:id", Perm: perm("template", "delete"), Handler: tw.APIDeleteTemplate, Doc: ticketweb.DocDeleteTemplate},
+		{Method: "GET", Path: "/api/v1/ticket-fields", Perm: perm("datafield", "read"), Handler: tw.APIFields, Doc: ticketweb.DocFields},
+		{Method: "POST", Path: "/api/v1/ticket-fields", Perm: perm("datafield", "create"), Handler: tw.APISaveField, Doc: ticketweb.DocCreateField},
+		{Method: "GET", Path: "/api/v1/ticket-types", Perm: perm("ticket", "read"), Handler: tw.APITypes, Doc: ticketweb.DocTypes},
+		{Method: "POST", Path: "/api/v1/ticket-types", Perm: perm("datafield", "create"), Handler: tw.APIAddType, Doc: ticketweb.DocAddType},
+		{Method: "PATCH", Path: "/api/v1/ticket-types/:key", Perm: perm("datafield", "update"), Handler: tw.APIUpdateType, Doc: ticketweb.DocUpdateType},
+		{Method: "GET", Path: "/api/v1/ticket-fields/standard", Perm: perm("datafield", "read"), Handler: tw.APIStandardFields, Doc: ticketweb.DocStandardFields},
+		{Method: "PATCH", Path: "/api/v1/ticket-fields/standard/:name", Perm: perm("datafield", "update"), Handler: tw.APISetStandardField, Doc: ticketweb.DocSetStandard},
+		{Method: "PATCH", Path: "/api/v1/ticket-fields/:id", Perm: perm("datafield", "update"), Handler: tw.APISaveField, Doc: ticketweb.DocUpdateField},
+		{Method: "DELETE", Path: "/api/v1/ticket-fields/:id", Perm: perm("datafield", "delete"), Handler: tw.APIDeleteField, Doc: ticketweb.DocDeleteField},
+		{Method: "GET", Path: "/api/v1/organization", Perm: perm("setting", "read"), Handler: pw.APIOrganization, Doc: peopleweb.DocOrganization},
+		{Method: "PATCH", Path: "/api/v1/organization", Perm: perm("setting", "update"), Handler: pw.APIUpdateOrganization, Doc: peopleweb.DocUpdateOrganization},
+		{Method: "GET", Path: "/api/v1/codes", Perm: perm("code", "read"), Handler: dw.APICodes, Doc: deviceweb.DocCodes},
+		{Method: "POST", Path: "/api/v1/codes", Perm: perm("code", "create"), Handler: dw.APICreateCodes, Doc: deviceweb.DocCreateCodes},
+		{Method: "PATCH", Path: "/api/v1/codes/:id", Perm: perm("code", "update"), Handler: dw.APIUpdateCode, Doc: deviceweb.DocUpdateCode},
+		{Method: "GET", Path: "/api/v1/devices", Perm: perm("device", "read"), Handler: dw.APIDevices, Doc: deviceweb.DocDevices},
+		{Method: "POST", Path: "/api/v1/devices", Perm: perm("device", "create"), Handler: dw.APICreateDevice, Doc: deviceweb.DocCreateDevice},
+		{Method: "POST", Path: "/api/v1/devices/import", Perm: perm("device", "create"), Handler: dw.APIImportDevices, Doc: deviceweb.DocImportDevices},
+		{Method: "GET", Path: "/api/v1/devices/export", Perm: perm("device", "read"), Handler: dw.ExportDevices, Doc: deviceweb.DocExportDevices},
+		{Method: "GET", Path: "/api/v1/devices/:id", Perm: perm("device", "read"), Handler: dw.APIDevice, Doc: deviceweb.DocDevice},
+		{Method: "PATCH", Path: "/api/v1/devices/:id", Perm: perm("device", "update"), Handler: dw.APIUpdateDevice, Doc: deviceweb.DocUpdateDevice},
+		{Method: "DELETE", Path: "/api/v1/devices/:id", Perm: perm("device", "delete"), Handler: dw.APIDeleteDevice, Doc: deviceweb.DocDeleteDevice},
+		{Method: "POST", Path: "/api/v1/devices/:id/code", Perm: perm("code", "create"), Handler: dw.APIRegenerateCode, Doc: deviceweb.DocRegenerateCode},
+		{Method: "GET", Path: "/api/v1/devices/:id/history", Perm: perm("device", "read"), Handler: dw.APIDeviceHistory, Doc: deviceweb.DocDeviceHistory},
+		{Method: "GET", Path: "/api/v1/devices/:id/qr.png", Perm: perm("device", "read"), Handler: dw.DeviceQR, Doc: deviceweb.DocDeviceQR},
 	}
 }
 
@@ -268,17 +240,17 @@ func (s *Server) routeTable() []route {
 // the API); a role without the permission gets 403, or 404 when the resource
 // is one customers never see, so its existence is not revealed. Then it
 // checks the query parameters an API route declares (422).
-func (s *Server) guard(r route) fiber.Handler {
+func (s *Server) guard(r httpx.Route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		c.Locals(localRoute, r.Path)
-		if r.Perm == public {
+		c.Locals(httpx.LocalRoute, r.Path)
+		if r.Perm == httpx.Public {
 			return c.Next()
 		}
-		u := currentUser(c)
+		u := httpx.CurrentUser(c)
 		if u == nil {
 			return apperr.ErrUnauthorized
 		}
-		if r.Area != "" && r.Area != areaOf(u) {
+		if r.Area != "" && r.Area != httpx.AreaOf(u) {
 			return apperr.ErrNotFound
 		}
 		if !s.rbac.Can(people.Subject(u), r.Perm.Obj, r.Perm.Act) {
@@ -301,7 +273,7 @@ type navItem struct {
 	Href   string
 	Label  string
 	Icon   string
-	Perm   perm
+	Perm   httpx.Perm
 	Area   string // "" for both areas
 	DevAid bool   // like route.DevAid
 }
@@ -309,17 +281,17 @@ type navItem struct {
 // navigation lists the sections that exist; each user sees those their role
 // may open.
 var navigation = []navItem{
-	{Href: "/", Label: "nav.home", Icon: "home", Perm: perm{"home", "read"}},
-	{Href: "/tickets", Label: "nav.tickets", Icon: "inbox", Perm: perm{"ticket", "read"}},
-	{Href: "/templates", Label: "nav.templates", Icon: "list", Perm: perm{"template", "read"}},
-	{Href: "/devices", Label: "nav.devices", Icon: "cpu", Perm: perm{"device", "read"}},
-	{Href: "/customers", Label: "nav.customers", Icon: "building", Perm: perm{"customer", "read"}},
-	{Href: "/users", Label: "nav.users", Icon: "users", Perm: perm{"user", "read"}, Area: areaStaff},
-	{Href: "/employees", Label: "nav.employees", Icon: "users", Perm: perm{"user", "read"}, Area: areaOffice},
-	{Href: "/settings/fields", Label: "nav.fields", Icon: "list", Perm: perm{"datafield", "read"}},
-	{Href: "/settings/organization", Label: "nav.settings", Icon: "shield", Perm: perm{"setting", "update"}},
-	{Href: "/mailbox", Label: "nav.mailbox", Icon: "inbox", Perm: perm{"mailbox", "read"}, DevAid: true},
-	{Href: "/audit", Label: "nav.audit", Icon: "list", Perm: perm{"audit", "read"}},
+	{Href: "/", Label: "nav.home", Icon: "home", Perm: perm("home", "read")},
+	{Href: "/tickets", Label: "nav.tickets", Icon: "inbox", Perm: perm("ticket", "read")},
+	{Href: "/templates", Label: "nav.templates", Icon: "list", Perm: perm("template", "read")},
+	{Href: "/devices", Label: "nav.devices", Icon: "cpu", Perm: perm("device", "read")},
+	{Href: "/customers", Label: "nav.customers", Icon: "building", Perm: perm("customer", "read")},
+	{Href: "/users", Label: "nav.users", Icon: "users", Perm: perm("user", "read"), Area: httpx.AreaStaff},
+	{Href: "/employees", Label: "nav.employees", Icon: "users", Perm: perm("user", "read"), Area: httpx.AreaOffice},
+	{Href: "/settings/fields", Label: "nav.fields", Icon: "list", Perm: perm("datafield", "read")},
+	{Href: "/settings/organization", Label: "nav.settings", Icon: "shield", Perm: perm("setting", "update")},
+	{Href: "/mailbox", Label: "nav.mailbox", Icon: "inbox", Perm: perm("mailbox", "read"), DevAid: true},
+	{Href: "/audit", Label: "nav.audit", Icon: "list", Perm: perm("audit", "read")},
 }
 
 func (s *Server) navFor(u *org.User, routePath string) []views.NavItem {
@@ -328,10 +300,13 @@ func (s *Server) navFor(u *org.User, routePath string) []views.NavItem {
 		if n.DevAid && s.cfg.SendsMail() {
 			continue
 		}
-		if (n.Area == "" || n.Area == areaOf(u)) && s.rbac.Can(people.Subject(u), n.Perm.Obj, n.Perm.Act) {
+		if (n.Area == "" || n.Area == httpx.AreaOf(u)) && s.rbac.Can(people.Subject(u), n.Perm.Obj, n.Perm.Act) {
 			active := n.Href == routePath || (n.Href != "/" && strings.HasPrefix(routePath, n.Href+"/"))
 			out = append(out, views.NavItem{Href: n.Href, Label: n.Label, Icon: n.Icon, Active: active})
 		}
 	}
 	return out
 }
+
+// perm is the permission to act on obj.
+func perm(obj, act string) httpx.Perm { return httpx.Perm{Obj: obj, Act: act} }

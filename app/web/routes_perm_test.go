@@ -1,10 +1,13 @@
-package web
+package web_test
 
 import (
 	"testing"
 
 	"backoffice/app/db/dbtest"
 	"backoffice/app/org"
+	"backoffice/app/web"
+	"backoffice/app/web/httpx"
+	"backoffice/app/web/webtest"
 	"backoffice/rbac"
 )
 
@@ -21,13 +24,13 @@ type casbinSubject struct {
 func casbinSubjects() []casbinSubject {
 	var out []casbinSubject
 	for _, r := range rbac.Roles {
-		out = append(out, casbinSubject{r, areaOf(&org.User{Role: r})})
+		out = append(out, casbinSubject{r, httpx.AreaOf(&org.User{Role: r})})
 	}
-	return append(out, casbinSubject{rbac.IndependentAdmin, areaOf(&org.User{Role: rbac.Administrator})})
+	return append(out, casbinSubject{rbac.IndependentAdmin, httpx.AreaOf(&org.User{Role: rbac.Administrator})})
 }
 
 // holders are the subjects that pass a guard of p in area ("" for both).
-func holders(e *rbac.Enforcer, p perm, area string) []rbac.Role {
+func holders(e *rbac.Enforcer, p httpx.Perm, area string) []rbac.Role {
 	var out []rbac.Role
 	for _, s := range casbinSubjects() {
 		if (area == "" || area == s.area) && e.Can(s.role, p.Obj, p.Act) {
@@ -42,16 +45,17 @@ func holders(e *rbac.Enforcer, p perm, area string) []rbac.Role {
 // policy row removed, would otherwise make the route unreachable for
 // everyone while every permission test that only checks refusals passes.
 func TestRoutesNamePermissionsSomeRoleHolds(t *testing.T) {
-	h := newHarness(t, dbtest.New(t, dbtest.SQLite))
-	for _, rt := range h.srv.routeTable() {
-		if rt.Perm == public {
+	h := webtest.New(t, dbtest.New(t, dbtest.SQLite))
+	e := web.Enforcer(h.Server)
+	for _, rt := range web.RouteTable(h.Server) {
+		if rt.Perm == httpx.Public {
 			continue
 		}
 		if rt.Perm.Obj == "" || rt.Perm.Act == "" {
 			t.Errorf("%s %s: permission %v names no object or no action", rt.Method, rt.Path, rt.Perm)
 			continue
 		}
-		if len(holders(h.srv.rbac, rt.Perm, rt.Area)) == 0 {
+		if len(holders(e, rt.Perm, rt.Area)) == 0 {
 			where := "any area"
 			if rt.Area != "" {
 				where = "the " + rt.Area + " area"
@@ -65,14 +69,15 @@ func TestRoutesNamePermissionsSomeRoleHolds(t *testing.T) {
 // Every entry of the navigation leads to a page of the route table that
 // every subject shown the entry may open, and is shown to some subject.
 func TestNavigationEntriesAreReachable(t *testing.T) {
-	h := newHarness(t, dbtest.New(t, dbtest.SQLite))
-	pages := map[string]route{}
-	for _, rt := range h.srv.routeTable() {
+	h := webtest.New(t, dbtest.New(t, dbtest.SQLite))
+	e := web.Enforcer(h.Server)
+	pages := map[string]httpx.Route{}
+	for _, rt := range web.RouteTable(h.Server) {
 		if rt.Method == "GET" {
 			pages[rt.Path] = rt
 		}
 	}
-	for _, n := range navigation {
+	for _, n := range web.Navigation {
 		rt, ok := pages[n.Href]
 		if !ok {
 			t.Errorf("navigation entry %s (%s) leads to no GET route of the route table", n.Href, n.Label)
@@ -81,18 +86,18 @@ func TestNavigationEntriesAreReachable(t *testing.T) {
 		if rt.DevAid && !n.DevAid {
 			t.Errorf("navigation entry %s is always shown but its page is a development aid (gone when mail is sent)", n.Href)
 		}
-		shown := holders(h.srv.rbac, n.Perm, n.Area)
+		shown := holders(e, n.Perm, n.Area)
 		if len(shown) == 0 {
 			t.Errorf("navigation entry %s needs %s %s, which no role holds in its area: nobody sees it", n.Href, n.Perm.Obj, n.Perm.Act)
 		}
 		for _, s := range casbinSubjects() {
-			if (n.Area != "" && n.Area != s.area) || !h.srv.rbac.Can(s.role, n.Perm.Obj, n.Perm.Act) {
+			if (n.Area != "" && n.Area != s.area) || !e.Can(s.role, n.Perm.Obj, n.Perm.Act) {
 				continue
 			}
-			if rt.Perm == public {
+			if rt.Perm == httpx.Public {
 				continue
 			}
-			if (rt.Area != "" && rt.Area != s.area) || !h.srv.rbac.Can(s.role, rt.Perm.Obj, rt.Perm.Act) {
+			if (rt.Area != "" && rt.Area != s.area) || !e.Can(s.role, rt.Perm.Obj, rt.Perm.Act) {
 				t.Errorf("navigation entry %s is shown to %s, but its route needs %s %s in area %q, which %s lacks there",
 					n.Href, s.role, rt.Perm.Obj, rt.Perm.Act, rt.Area, s.role)
 			}

@@ -1,6 +1,8 @@
-package web
+package web_test
 
 import (
+	"backoffice/app/web"
+	"backoffice/app/web/webtest"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -36,7 +38,7 @@ var fuzzForms = []url.Values{
 }
 
 func TestHostileInputsNeverFail(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		own, _, _ := matrixFixture(t, h)
 		requests, fiveXX := 0, 0
 		report := func(what string, status int, body string) {
@@ -49,10 +51,10 @@ func TestHostileInputsNeverFail(t *testing.T) {
 			}
 		}
 		for _, name := range []string{"admin", "a_member"} {
-			m := &matrixCaller{name: name, browser: h.browser(), token: h.token(name)}
-			m.browser.login(name)
-			m.csrf = m.browser.csrf("/profile")
-			for _, rt := range h.srv.routeTable() {
+			m := &matrixCaller{name: name, browser: h.Browser(), token: h.Token(name)}
+			m.browser.Login(name)
+			m.csrf = m.browser.CSRF("/profile")
+			for _, rt := range web.RouteTable(h.Server) {
 				key := rt.Method + " " + rt.Path
 				if _, skip := matrixSkips[key]; skip || isDestructive(rt.Path, rt.Method) {
 					continue
@@ -72,8 +74,8 @@ func TestHostileInputsNeverFail(t *testing.T) {
 						req := httptest.NewRequest(rt.Method, path, strings.NewReader(b))
 						req.Header.Set("Content-Type", "application/json")
 						req.Header.Set("Authorization", "Bearer "+m.token)
-						resp := h.do(req)
-						report(name+" "+key+" "+short(b), resp.StatusCode, readBody(t, resp))
+						resp := h.Do(req)
+						report(name+" "+key+" "+short(b), resp.StatusCode, webtest.ReadBody(t, resp))
 					}
 					continue
 				}
@@ -84,7 +86,7 @@ func TestHostileInputsNeverFail(t *testing.T) {
 					}
 					req := httptest.NewRequest(rt.Method, path, strings.NewReader(form.Encode()))
 					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-					resp, body := m.browser.send(req)
+					resp, body := m.browser.Send(req)
 					report(name+" "+key+" form", resp.StatusCode, body)
 				}
 			}

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -13,6 +13,9 @@ import (
 	"backoffice/app/org"
 	"backoffice/app/people"
 	"backoffice/app/ticket"
+	"backoffice/app/web"
+	"backoffice/app/web/httpx"
+	"backoffice/app/web/webtest"
 	"backoffice/rbac"
 )
 
@@ -34,17 +37,17 @@ const missingID = "987654321"
 
 // matrixFixture creates the records of customer A (with the provider's own
 // configuration), customer B and a rival provider's customer R.
-func matrixFixture(t *testing.T, h *harness) (a, b, r tenantIDs) {
+func matrixFixture(t *testing.T, h *webtest.Harness) (a, b, r tenantIDs) {
 	t.Helper()
 	ctx := context.Background()
-	rivalProv, rivalCust := otherProvider(t, h)
+	rivalProv, rivalCust := webtest.OtherProvider(t, h)
 	add := func(name string, o *org.Organization, role rbac.Role) *org.User {
 		u := &org.User{OrganizationID: o.ID, Email: name + "@" + strings.ToLower(strings.ReplaceAll(o.Name, " ", "-")) + ".test",
-			FirstName: "X", LastName: name, Role: role, PasswordHash: h.users["agent"].PasswordHash, Language: "en", TimeZone: "Europe/Berlin"}
-		must(t, h.srv.users.CreateUser(ctx, u))
-		u, err := h.srv.users.User(ctx, u.ID)
-		must(t, err)
-		h.users[name] = u
+			FirstName: "X", LastName: name, Role: role, PasswordHash: h.Users["agent"].PasswordHash, Language: "en", TimeZone: "Europe/Berlin"}
+		webtest.Must(t, h.Svc.Users.CreateUser(ctx, u))
+		u, err := h.Svc.Users.User(ctx, u.ID)
+		webtest.Must(t, err)
+		h.Users[name] = u
 		return u
 	}
 	xAdmin := add("x_admin", rivalProv, rbac.ProviderAdmin)
@@ -53,39 +56,39 @@ func matrixFixture(t *testing.T, h *harness) (a, b, r tenantIDs) {
 	build := func(staff, requester *org.User, customer *org.Organization, configOwner *org.User) tenantIDs {
 		var ids tenantIDs
 		ids.customer, ids.user = customer.ID, requester.ID
-		inv, err := h.srv.people.Invite(ctx, people.Actor{User: staff, IP: "192.0.2.1"}, customer.ID,
+		inv, err := h.Svc.People.Invite(ctx, people.Actor{User: staff, IP: "192.0.2.1"}, customer.ID,
 			org.PersonInput{FirstName: "New", LastName: "Person", Email: "new-" + requester.Email, Language: "en", Role: rbac.Member})
-		must(t, err)
+		webtest.Must(t, err)
 		ids.invitation = inv.ID
-		d, err := h.srv.devices.Create(ctx, staff, device.Input{CustomerID: customer.ID, Name: "Pump " + customer.Name, SerialNumber: "SN-" + itoa64(customer.ID)})
-		must(t, err)
+		d, err := h.Svc.Devices.Create(ctx, staff, device.Input{CustomerID: customer.ID, Name: "Pump " + customer.Name, SerialNumber: "SN-" + webtest.Itoa64(customer.ID)})
+		webtest.Must(t, err)
 		ids.device, ids.code, ids.scan = d.ID, d.Code.ID, d.Code.Token
-		tk, err := h.srv.tickets.Create(ctx, requester, ticket.NewTicket{Subject: "Case of " + customer.Name, Description: "private",
+		tk, err := h.Svc.Tickets.Create(ctx, requester, ticket.NewTicket{Subject: "Case of " + customer.Name, Description: "private",
 			Files: []ticket.Upload{{Name: "a.txt", Data: []byte("file\n")}}})
-		must(t, err)
-		msgs, _, err := h.srv.tickets.Messages(ctx, staff, tk.ID, 0, 10)
-		must(t, err)
+		webtest.Must(t, err)
+		msgs, _, err := h.Svc.Tickets.Messages(ctx, staff, tk.ID, 0, 10)
+		webtest.Must(t, err)
 		ids.ticket, ids.attachment = tk.ID, msgs[0].Attachments[0].ID
-		tpl, err := h.srv.tickets.CreateTemplate(ctx, configOwner, ticket.TemplateInput{Name: "Template " + customer.Name, Body: "x"})
-		must(t, err)
+		tpl, err := h.Svc.Tickets.CreateTemplate(ctx, configOwner, ticket.TemplateInput{Name: "Template " + customer.Name, Body: "x"})
+		webtest.Must(t, err)
 		ids.template = tpl.ID
-		fld, err := h.srv.tickets.SaveField(ctx, configOwner, 0, ticket.FieldInput{Label: "Field " + customer.Name, Kind: "text", Shown: true})
-		must(t, err)
+		fld, err := h.Svc.Tickets.SaveField(ctx, configOwner, 0, ticket.FieldInput{Label: "Field " + customer.Name, Kind: "text", Shown: true})
+		webtest.Must(t, err)
 		ids.field = fld.ID
-		typ, err := h.srv.tickets.AddType(ctx, configOwner, "Type "+customer.Name)
-		must(t, err)
+		typ, err := h.Svc.Tickets.AddType(ctx, configOwner, "Type "+customer.Name)
+		webtest.Must(t, err)
 		ids.typeKey = typ.Key
-		_, sess, err := h.srv.auth.Sessions().Create(ctx, requester.ID, "192.0.2.1", "matrix")
-		must(t, err)
+		_, sess, err := h.Svc.Auth.Sessions().Create(ctx, requester.ID, "192.0.2.1", "matrix")
+		webtest.Must(t, err)
 		ids.session = sess.ID
-		_, tok, err := h.srv.auth.Tokens().Create(ctx, requester.ID, "matrix", 24*60*60*1e9)
-		must(t, err)
+		_, tok, err := h.Svc.Auth.Tokens().Create(ctx, requester.ID, "matrix", 24*60*60*1e9)
+		webtest.Must(t, err)
 		ids.token = tok.ID
 		return ids
 	}
-	a = build(h.users["admin"], h.users["a_member"], h.custA, h.users["admin"])
+	a = build(h.Users["admin"], h.Users["a_member"], h.CustA, h.Users["admin"])
 	r = build(xAdmin, rMember, rivalCust, xAdmin)
-	b = build(h.users["admin"], h.users["b_member"], h.custB, xAdmin)
+	b = build(h.Users["admin"], h.Users["b_member"], h.CustB, xAdmin)
 	// B has no configuration of its own: its foreign configuration is the rival's.
 	b.template, b.field, b.typeKey = r.template, r.field, r.typeKey
 	return a, b, r
@@ -107,7 +110,7 @@ func fill(path string, ids *tenantIDs) string {
 		case ids == nil:
 			v = missingID
 		case s == ":attachment_id":
-			v = itoa64(ids.attachment)
+			v = webtest.Itoa64(ids.attachment)
 		case s == ":code":
 			v = ids.scan
 		case s == ":key":
@@ -115,25 +118,25 @@ func fill(path string, ids *tenantIDs) string {
 		case s == ":name":
 			v = "priority"
 		case prev == "customers":
-			v = itoa64(ids.customer)
+			v = webtest.Itoa64(ids.customer)
 		case prev == "users" || prev == "employees":
-			v = itoa64(ids.user)
+			v = webtest.Itoa64(ids.user)
 		case prev == "invitations":
-			v = itoa64(ids.invitation)
+			v = webtest.Itoa64(ids.invitation)
 		case prev == "devices":
-			v = itoa64(ids.device)
+			v = webtest.Itoa64(ids.device)
 		case prev == "codes":
-			v = itoa64(ids.code)
+			v = webtest.Itoa64(ids.code)
 		case prev == "tickets":
-			v = itoa64(ids.ticket)
+			v = webtest.Itoa64(ids.ticket)
 		case prev == "templates":
-			v = itoa64(ids.template)
+			v = webtest.Itoa64(ids.template)
 		case prev == "fields" || prev == "ticket-fields":
-			v = itoa64(ids.field)
+			v = webtest.Itoa64(ids.field)
 		case prev == "sessions":
-			v = itoa64(ids.session)
+			v = webtest.Itoa64(ids.session)
 		case prev == "tokens":
-			v = itoa64(ids.token)
+			v = webtest.Itoa64(ids.token)
 		case prev == "mailbox":
 			v = missingID
 		default:
@@ -163,11 +166,11 @@ var matrixForm = map[string]string{"name": "Matrix", "label": "Matrix", "body": 
 type matrixCaller struct {
 	name    string
 	token   string
-	browser *browser
+	browser *webtest.Browser
 	csrf    string
 }
 
-func (m *matrixCaller) call(t *testing.T, h *harness, method, path string) (int, string) {
+func (m *matrixCaller) call(t *testing.T, h *webtest.Harness, method, path string) (int, string) {
 	t.Helper()
 	if strings.HasPrefix(path, "/api/") {
 		var req *http.Request
@@ -180,11 +183,11 @@ func (m *matrixCaller) call(t *testing.T, h *harness, method, path string) (int,
 		if m.token != "" {
 			req.Header.Set("Authorization", "Bearer "+m.token)
 		}
-		resp := h.do(req)
-		return resp.StatusCode, readBody(t, resp)
+		resp := h.Do(req)
+		return resp.StatusCode, webtest.ReadBody(t, resp)
 	}
 	if method == "GET" {
-		resp, body := m.browser.get(path)
+		resp, body := m.browser.Get(path)
 		return resp.StatusCode, body
 	}
 	form := url.Values{"_csrf": {m.csrf}}
@@ -193,12 +196,12 @@ func (m *matrixCaller) call(t *testing.T, h *harness, method, path string) (int,
 	}
 	req := httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, body := m.browser.send(req)
+	resp, body := m.browser.Send(req)
 	return resp.StatusCode, body
 }
 
 // snapshot reads the foreign records, to show that no call changed them.
-func snapshot(t *testing.T, h *harness, ids ...tenantIDs) string {
+func snapshot(t *testing.T, h *webtest.Harness, ids ...tenantIDs) string {
 	t.Helper()
 	ctx := context.Background()
 	var out strings.Builder
@@ -210,21 +213,21 @@ func snapshot(t *testing.T, h *harness, ids ...tenantIDs) string {
 			{"codes", x.code}, {"tickets", x.ticket}, {"ticket_attachments", x.attachment}, {"reply_templates", x.template},
 			{"ticket_fields", x.field}, {"sessions", x.session}, {"api_tokens", x.token}} {
 			m := map[string]any{}
-			if err := h.db.NewSelect().Table(row.table).Where("id = ?", row.id).Scan(ctx, &m); err != nil {
+			if err := h.DB.NewSelect().Table(row.table).Where("id = ?", row.id).Scan(ctx, &m); err != nil {
 				t.Fatalf("snapshot %s %d: %v", row.table, row.id, err)
 			}
 			delete(m, "last_login_at") // the matrix signs its callers in
 			fmt.Fprintf(&out, "%s %d %v\n", row.table, row.id, m)
 		}
 	}
-	n, err := h.db.NewSelect().Table("ticket_messages").Count(ctx)
-	must(t, err)
+	n, err := h.DB.NewSelect().Table("ticket_messages").Count(ctx)
+	webtest.Must(t, err)
 	fmt.Fprintf(&out, "messages %d\n", n)
 	return out.String()
 }
 
 func TestSecurityMatrix(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		own, custB, rival := matrixFixture(t, h)
 		before := snapshot(t, h, own, custB, rival)
 
@@ -239,19 +242,19 @@ func TestSecurityMatrix(t *testing.T) {
 		}
 		callers := map[string]*matrixCaller{}
 		for _, sp := range specs {
-			m := &matrixCaller{name: sp.name, browser: h.browser()}
+			m := &matrixCaller{name: sp.name, browser: h.Browser()}
 			if sp.name != "" {
-				m.token = h.token(sp.name)
-				m.browser.login(sp.name)
-				m.csrf = m.browser.csrf("/profile")
+				m.token = h.Token(sp.name)
+				m.browser.Login(sp.name)
+				m.csrf = m.browser.CSRF("/profile")
 			} else {
-				m.csrf = m.browser.csrf("/login")
+				m.csrf = m.browser.CSRF("/login")
 			}
 			callers[sp.name] = m
 		}
 
 		requests, fiveXX, leaks := 0, 0, 0
-		for _, rt := range h.srv.routeTable() {
+		for _, rt := range web.RouteTable(h.Server) {
 			key := rt.Method + " " + rt.Path
 			if _, skip := matrixSkips[key]; skip {
 				continue
@@ -283,7 +286,7 @@ func TestSecurityMatrix(t *testing.T) {
 				// The caller's own records: reads for everyone; changes only
 				// where the guard refuses, so the fixture stays as it is.
 				if sp.name == "" {
-					if rt.Perm != public {
+					if rt.Perm != httpx.Public {
 						st, body := m.call(t, h, rt.Method, fill(rt.Path, &own))
 						check("visitor", st, body)
 						want := map[bool]int{true: 401, false: 303}[strings.HasPrefix(rt.Path, "/api/")]
@@ -293,8 +296,8 @@ func TestSecurityMatrix(t *testing.T) {
 					}
 					continue
 				}
-				u := h.users[sp.name]
-				allowed := rt.Perm == public || ((rt.Area == "" || rt.Area == areaOf(u)) && h.srv.rbac.Can(people.Subject(u), rt.Perm.Obj, rt.Perm.Act))
+				u := h.Users[sp.name]
+				allowed := rt.Perm == httpx.Public || ((rt.Area == "" || rt.Area == httpx.AreaOf(u)) && h.Svc.RBAC.Can(people.Subject(u), rt.Perm.Obj, rt.Perm.Act))
 				if allowed && rt.Method != "GET" {
 					continue
 				}
@@ -314,6 +317,6 @@ func TestSecurityMatrix(t *testing.T) {
 				t.Errorf("record changed by the matrix:\nbefore %s\nafter  %s", line, after[i])
 			}
 		}
-		t.Logf("security matrix: %d routes, %d requests, %d leaks, %d answers 5xx", len(h.srv.routeTable()), requests, leaks, fiveXX)
+		t.Logf("security matrix: %d routes, %d requests, %d leaks, %d answers 5xx", len(web.RouteTable(h.Server)), requests, leaks, fiveXX)
 	})
 }

@@ -1,7 +1,10 @@
 // Package web is the HTTP shell: the Fiber app, its middleware (request id,
-// logging, metrics, security headers, sessions, CSRF), the route table with
-// the permission of every route, and the page and API handlers, which stay
-// thin and call the domain packages.
+// logging, metrics, security headers, sessions, CSRF), the error mapper, the
+// route table with the permission of every route, and the OpenAPI document.
+// The handlers of each domain live beside it (app/device/deviceweb,
+// app/ticket/ticketweb, app/people/peopleweb, app/auth/authweb, app/audit/auditweb) on the
+// kit in app/web/httpx. The home page and the development mailbox are still
+// here.
 package web
 
 import (
@@ -27,15 +30,21 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/audit"
+	"backoffice/app/audit/auditweb"
 	"backoffice/app/auth"
+	"backoffice/app/auth/authweb"
 	"backoffice/app/clock"
 	"backoffice/app/config"
 	"backoffice/app/device"
+	"backoffice/app/device/deviceweb"
 	"backoffice/app/i18n"
 	"backoffice/app/notify"
 	"backoffice/app/org"
 	"backoffice/app/people"
+	"backoffice/app/people/peopleweb"
 	"backoffice/app/ticket"
+	"backoffice/app/ticket/ticketweb"
+	"backoffice/app/web/httpx"
 	"backoffice/rbac"
 	"backoffice/static"
 )
@@ -70,12 +79,17 @@ type Server struct {
 	outbox        *notify.Outbox
 	users         *org.Store
 	audit         *audit.Store
+	kit           *httpx.Kit
+	deviceWeb     *deviceweb.Handlers
+	ticketWeb     *ticketweb.Handlers
+	peopleWeb     *peopleweb.Handlers
+	authWeb       *authweb.Handlers
+	auditWeb      *auditweb.Handlers
 	metrics       *Metrics
 	metricsServer *http.Server // the internal listener, see ServeMetrics
 	app           *fiber.App
 	baseURL       *url.URL
-	secureCookies bool
-	routes        []route
+	routes        []httpx.Route
 	version       string
 	dbDown        atomic.Bool // an outage of the database is being reported (see noteOutage)
 }
@@ -95,15 +109,23 @@ func New(d Deps) (*Server, error) {
 	s := &Server{
 		cfg: d.Config, db: d.DB, log: d.Log, clock: d.Clock, rbac: d.Enforcer, i18n: d.I18n, auth: d.Auth,
 		users: org.NewStore(d.DB, d.Clock), audit: audit.NewStore(d.DB, d.Clock),
-		metrics: NewMetrics(d.DB.DB, d.Version), baseURL: base, secureCookies: base.Scheme == "https",
+		metrics: NewMetrics(d.DB.DB, d.Version), baseURL: base,
 		version: d.Version, outbox: notify.NewOutbox(d.DB, d.Clock),
 	}
 	s.metricsServer = newMetricsServer(s.metrics)
 	s.people = people.New(d.DB, d.Clock, people.Config{BaseURL: strings.TrimRight(d.Config.BaseURL, "/"),
 		InvitationTTL: d.Config.InvitationTTL}, d.Auth, d.I18n)
+	s.kit = &httpx.Kit{Clock: d.Clock, RBAC: d.Enforcer, Secret: d.Config.Secret, SecureCookies: base.Scheme == "https",
+		InvitationDays: int(s.people.InvitationTTL().Hours() / 24), Nav: s.navFor}
 	s.devices = device.New(d.DB, d.Clock, d.Auth.Hasher())
 	s.tickets = ticket.New(d.DB, d.Clock, ticket.Mail{BaseURL: d.Config.BaseURL, I18n: d.I18n,
 		FilesDir: filepath.Join(d.Config.DataDir, "attachments")})
+	s.deviceWeb = &deviceweb.Handlers{Kit: s.kit, Devices: s.devices, Tickets: s.tickets, People: s.people, Orgs: s.users,
+		Reports: auth.NewThrottle(d.DB, d.Clock), BaseURL: d.Config.BaseURL}
+	s.ticketWeb = &ticketweb.Handlers{Kit: s.kit, Tickets: s.tickets, People: s.people, Devices: s.devices, Orgs: s.users}
+	s.peopleWeb = &peopleweb.Handlers{Kit: s.kit, People: s.people}
+	s.authWeb = &authweb.Handlers{Kit: s.kit, Auth: d.Auth, People: s.people, SessionMax: d.Config.SessionMax}
+	s.auditWeb = &auditweb.Handlers{Kit: s.kit, Audit: s.audit}
 	if d.Mail != nil {
 		s.tickets.OnMail(d.Mail.Wake)
 		s.people.OnMail = d.Mail.Wake
@@ -151,11 +173,30 @@ func New(d Deps) (*Server, error) {
 	s.app.Use(s.withTimeout, s.identify, s.checkCSRF)
 	// Development aids show mail, links included, to administrators: once
 	// mail is sent they do not exist (404).
-	s.routes = slices.DeleteFunc(s.routeTable(), func(r route) bool { return r.DevAid && d.Config.SendsMail() })
+	s.routes = slices.DeleteFunc(s.routeTable(), func(r httpx.Route) bool { return r.DevAid && d.Config.SendsMail() })
 	for _, r := range s.routes {
 		s.app.Add(r.Method, r.Path, s.guard(r), r.Handler)
 	}
 	return s, nil
+}
+
+// Services are the domain services the server was built with, for tests
+// that set up data as the handlers would.
+type Services struct {
+	Auth    *auth.Service
+	People  *people.Service
+	Devices *device.Service
+	Tickets *ticket.Service
+	Users   *org.Store
+	Outbox  *notify.Outbox
+	RBAC    *rbac.Enforcer
+	I18n    *i18n.Bundle
+}
+
+// Services returns the server's domain services.
+func (s *Server) Services() Services {
+	return Services{Auth: s.auth, People: s.people, Devices: s.devices, Tickets: s.tickets, Users: s.users,
+		Outbox: s.outbox, RBAC: s.rbac, I18n: s.i18n}
 }
 
 // App returns the Fiber app, for tests (app.Test) and for serving.
@@ -180,9 +221,9 @@ var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 func (s *Server) requestID(c *fiber.Ctx) error {
 	id := c.Get(fiber.HeaderXRequestID)
 	if !requestIDPattern.MatchString(id) {
-		id = randomString()[:20]
+		id = httpx.RandomString()[:20]
 	}
-	c.Locals(localRequestID, id)
+	c.Locals(httpx.LocalRequestID, id)
 	c.Set(fiber.HeaderXRequestID, id)
 	return c.Next()
 }
@@ -193,7 +234,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	start := time.Now()
 	if err := c.Next(); err != nil {
 		if herr := s.handleError(c, err); herr != nil {
-			s.log.Error("error handler failed", "request_id", requestID(c), "err", herr)
+			s.log.Error("error handler failed", "request_id", httpx.RequestID(c), "err", herr)
 			c.Status(fiber.StatusInternalServerError)
 		}
 	}
@@ -211,9 +252,9 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	case status >= 400 && !strings.HasPrefix(c.Path(), "/static/"):
 		level = slog.LevelInfo
 	}
-	attrs := []any{"request_id", requestID(c), "method", c.Method(), "path", c.Path(), "status", status,
-		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", clientIP(c)}
-	if u := currentUser(c); u != nil {
+	attrs := []any{"request_id", httpx.RequestID(c), "method", c.Method(), "path", c.Path(), "status", status,
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", httpx.ClientIP(c)}
+	if u := httpx.CurrentUser(c); u != nil {
 		attrs = append(attrs, "user_id", u.ID)
 	}
 	s.log.Log(c.UserContext(), level, "request", attrs...)
@@ -221,7 +262,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 }
 
 func (s *Server) logPanic(c *fiber.Ctx, e any) {
-	s.log.Error("panic", "request_id", requestID(c), "path", c.Path(), "panic", e)
+	s.log.Error("panic", "request_id", httpx.RequestID(c), "path", c.Path(), "panic", e)
 }
 
 func (s *Server) staticCache(c *fiber.Ctx) error {
@@ -261,40 +302,43 @@ func (s *Server) identify(c *fiber.Ctx) error {
 			s.setTranslator(c, nil)
 			return err
 		}
-		c.Locals(localToken, t)
-		c.Locals(localUser, t.User)
-	} else if cookie := c.Cookies(cookieSession); cookie != "" {
+		c.Locals(httpx.LocalToken, t)
+		c.Locals(httpx.LocalUser, t.User)
+	} else if cookie := c.Cookies(httpx.CookieSession); cookie != "" {
 		sess, err := s.auth.Sessions().Lookup(ctx, cookie)
 		switch {
 		case err == nil:
-			c.Locals(localSession, sess)
-			c.Locals(localUser, sess.User)
+			c.Locals(httpx.LocalSession, sess)
+			c.Locals(httpx.LocalUser, sess.User)
 		case errors.Is(err, apperr.ErrUnauthorized):
-			s.clearCookie(c, cookieSession)
+			s.kit.ClearCookie(c, httpx.CookieSession)
 		default:
 			s.setTranslator(c, nil)
 			return err
 		}
 	}
-	s.setTranslator(c, currentUser(c))
+	s.setTranslator(c, httpx.CurrentUser(c))
 	return c.Next()
 }
+
+// cookieLang keeps the language a visitor chose with ?lang=.
+const cookieLang = "bo_lang"
 
 // setTranslator picks the language: the signed-in user's, else ?lang= (kept
 // in a cookie), else the language cookie, else Accept-Language.
 func (s *Server) setTranslator(c *fiber.Ctx, u *org.User) {
 	if u != nil {
-		c.Locals(localTr, s.i18n.Translator(u.Language, u.Location()))
+		c.Locals(httpx.LocalTr, s.i18n.Translator(u.Language, u.Location()))
 		return
 	}
 	lang := ""
 	if q := c.Query("lang"); i18n.Supported(q) {
 		lang = q
-		s.setCookie(c, cookieLang, q, 365*24*time.Hour)
+		s.kit.SetCookie(c, cookieLang, q, 365*24*time.Hour)
 	} else if ck := c.Cookies(cookieLang); i18n.Supported(ck) {
 		lang = ck
 	} else {
 		lang = s.i18n.Match(c.Get(fiber.HeaderAcceptLanguage))
 	}
-	c.Locals(localTr, s.i18n.Translator(lang, time.UTC))
+	c.Locals(httpx.LocalTr, s.i18n.Translator(lang, time.UTC))
 }

@@ -1,12 +1,15 @@
 package web
 
 import (
+	"backoffice/app/web/httpx"
 	"bytes"
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 )
 
 // Requests whose body the application will not read.
@@ -58,7 +61,7 @@ func framedTwice(raw []byte) bool {
 func (s *Server) resolveClient(c *fiber.Ctx) error {
 	peer, _ := netip.AddrFromSlice(c.Context().RemoteIP())
 	forwarded := c.Request().Header.PeekAll(fiber.HeaderXForwardedFor)
-	c.Locals(localClientIP, clientAddr(peer.Unmap(), forwarded, s.cfg.TrustedProxies).String())
+	c.Locals(httpx.LocalClientIP, clientAddr(peer.Unmap(), forwarded, s.cfg.TrustedProxies).String())
 	return c.Next()
 }
 
@@ -104,4 +107,20 @@ func parseHop(s string) (netip.Addr, bool) {
 func strictTransport(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000; includeSubDomains")
 	return c.Next()
+}
+
+// ScanRateLimit is how many requests per minute one address may make to the
+// public scan pages.
+const ScanRateLimit = 60
+
+// scanLimiter rate-limits /c/ (the public pages of scanned codes) per
+// client address, so codes cannot be enumerated quickly.
+func (s *Server) scanLimiter() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Next:         func(c *fiber.Ctx) bool { return !strings.HasPrefix(c.Path(), "/c/") },
+		Max:          ScanRateLimit,
+		Expiration:   time.Minute,
+		KeyGenerator: func(c *fiber.Ctx) string { return httpx.ClientIP(c) },
+		LimitReached: func(c *fiber.Ctx) error { return fiber.ErrTooManyRequests },
+	})
 }

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"bufio"
@@ -20,6 +20,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"backoffice/app/web"
+	"backoffice/app/web/webtest"
 	"backoffice/views"
 )
 
@@ -29,15 +31,15 @@ import (
 func rawExchange(t *testing.T, addr, raw string) (*http.Response, string, string) {
 	t.Helper()
 	conn, err := net.Dial("tcp", addr)
-	must(t, err)
+	webtest.Must(t, err)
 	defer conn.Close()
-	must(t, conn.SetDeadline(time.Now().Add(5*time.Second)))
+	webtest.Must(t, conn.SetDeadline(time.Now().Add(5*time.Second)))
 	_, err = io.WriteString(conn, raw)
-	must(t, err)
+	webtest.Must(t, err)
 	br := bufio.NewReader(conn)
 	resp, err := http.ReadResponse(br, nil)
-	must(t, err)
-	body := readBody(t, resp)
+	webtest.Must(t, err)
+	body := webtest.ReadBody(t, resp)
 	rest, err := io.ReadAll(br)
 	if err != nil {
 		t.Fatalf("the connection stayed open after the answer (%v); read so far: %q", err, rest)
@@ -50,8 +52,8 @@ func rawExchange(t *testing.T, addr, raw string) (*http.Response, string, string
 // follows the body is never read as a second request (request smuggling
 // through a proxy that reads the other framing).
 func TestAmbiguousFramingIsRefused(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
-		addr := h.serve()
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		addr := h.Serve()
 		smuggled := "GET /api/v1/me HTTP/1.1\r\nHost: x\r\n\r\n"
 		body := "0\r\n\r\n" + smuggled
 		length := "Content-Length: " + strconv.Itoa(len(body)) + "\r\n"
@@ -74,7 +76,7 @@ func TestAmbiguousFramingIsRefused(t *testing.T) {
 					if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
 						t.Fatalf("answer is %s, want a problem", resp.Header.Get("Content-Type"))
 					}
-					wantContains(t, answer, "Content-Length and Transfer-Encoding")
+					webtest.WantContains(t, answer, "Content-Length and Transfer-Encoding")
 				}
 				if rest != "" {
 					t.Fatalf("the body was read as a second request; the server answered it:\n%s", rest)
@@ -96,10 +98,10 @@ func gzipped(t *testing.T, b []byte, times int) []byte {
 	for range times {
 		var buf bytes.Buffer
 		zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		must(t, err)
+		webtest.Must(t, err)
 		_, err = zw.Write(b)
-		must(t, err)
-		must(t, zw.Close())
+		webtest.Must(t, err)
+		webtest.Must(t, zw.Close())
 		b = buf.Bytes()
 	}
 	return b
@@ -113,8 +115,8 @@ func mb(n uint64) float64 { return float64(n) / (1 << 20) }
 func TestCompressedBodiesAreRefused(t *testing.T) {
 	expanded := 256 << 20
 	bomb := gzipped(t, append(append([]byte(`{"email":"`), bytes.Repeat([]byte("a"), expanded)...), `"}`...), 2)
-	eachDB(t, func(t *testing.T, h *harness) {
-		addr := h.serve()
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		addr := h.Serve()
 		for _, tt := range []struct{ path, contentType, encoding string }{
 			{"/api/v1/auth/token", "application/json", "gzip, gzip"},
 			{"/api/v1/auth/token", "application/json", "deflate"},
@@ -140,15 +142,15 @@ func TestCompressedBodiesAreRefused(t *testing.T) {
 				if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
 					t.Fatalf("answer is %s, want a problem", resp.Header.Get("Content-Type"))
 				}
-				wantContains(t, body, "Content-Encoding")
+				webtest.WantContains(t, body, "Content-Encoding")
 			}
 		}
 		// Identity is no encoding.
 		req := httptest.NewRequest("POST", "/api/v1/auth/token", strings.NewReader(`{}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Content-Encoding", "identity")
-		resp := h.do(req)
-		wantStatus(t, resp, 422, readBody(t, resp))
+		resp := h.Do(req)
+		webtest.WantStatus(t, resp, 422, webtest.ReadBody(t, resp))
 	})
 }
 
@@ -178,7 +180,7 @@ func TestClientAddr(t *testing.T) {
 		for _, f := range tt.forwarded {
 			forwarded = append(forwarded, []byte(f))
 		}
-		if got := clientAddr(netip.MustParseAddr(tt.peer), forwarded, trusted); got.String() != tt.want {
+		if got := web.ClientAddr(netip.MustParseAddr(tt.peer), forwarded, trusted); got.String() != tt.want {
 			t.Errorf("peer %s, X-Forwarded-For %q: %s, want %s", tt.peer, tt.forwarded, got, tt.want)
 		}
 	}
@@ -188,23 +190,23 @@ func TestClientAddr(t *testing.T) {
 // address do not make it someone else: the sign-in throttle per address
 // holds, and the log names the real address.
 func TestSpoofedForwardedForDoesNotChangeTheClient(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		for i := range 30 {
-			b := h.browser()
-			b.ip = fmt.Sprintf("6.6.6.%d, 203.0.113.9", i)
-			resp, body := b.post("/login", "/login", url.Values{"email": {fmt.Sprintf("nobody%d@x.test", i)}, "password": {"wrong-password-1"}})
-			wantStatus(t, resp, 422, body)
+			b := h.Browser()
+			b.IP = fmt.Sprintf("6.6.6.%d, 203.0.113.9", i)
+			resp, body := b.Post("/login", "/login", url.Values{"email": {fmt.Sprintf("nobody%d@x.test", i)}, "password": {"wrong-password-1"}})
+			webtest.WantStatus(t, resp, 422, body)
 		}
-		b := h.browser()
-		b.ip = "7.7.7.7, 203.0.113.9"
-		resp, body := b.post("/login", "/login", url.Values{"email": {h.users["b_member"].Email}, "password": {testPassword}})
-		wantStatus(t, resp, 429, body)
-		wantContains(t, h.logs.String(), "ip=203.0.113.9")
-		wantNotContains(t, h.logs.String(), "ip=6.6.6.", "ip=7.7.7.7")
+		b := h.Browser()
+		b.IP = "7.7.7.7, 203.0.113.9"
+		resp, body := b.Post("/login", "/login", url.Values{"email": {h.Users["b_member"].Email}, "password": {webtest.Password}})
+		webtest.WantStatus(t, resp, 429, body)
+		webtest.WantContains(t, h.Logs.String(), "ip=203.0.113.9")
+		webtest.WantNotContains(t, h.Logs.String(), "ip=6.6.6.", "ip=7.7.7.7")
 		// Someone else behind the same proxy is not affected.
-		b = h.browser()
-		b.ip = "203.0.113.9, 198.51.100.20"
-		b.login("b_member")
+		b = h.Browser()
+		b.IP = "203.0.113.9, 198.51.100.20"
+		b.Login("b_member")
 	})
 }
 
@@ -213,9 +215,9 @@ func TestSpoofedForwardedForDoesNotChangeTheClient(t *testing.T) {
 func TestHSTSFollowsTheBaseURL(t *testing.T) {
 	const hsts = "max-age=31536000; includeSubDomains"
 	t.Run("https", func(t *testing.T) {
-		eachDBWith(t, map[string]string{"BASE_URL": "https://desk.test"}, func(t *testing.T, h *harness) {
+		webtest.EachDBWith(t, map[string]string{"BASE_URL": "https://desk.test"}, func(t *testing.T, h *webtest.Harness) {
 			for _, path := range []string{"/login", "/no/such/page", "/api/v1/me", "/healthz", views.Asset("css/app.css")} {
-				resp, _ := h.api("GET", path, "", nil)
+				resp, _ := h.API("GET", path, "", nil)
 				if got := resp.Header.Get("Strict-Transport-Security"); got != hsts {
 					t.Errorf("GET %s: Strict-Transport-Security %q, want %q", path, got, hsts)
 				}
@@ -223,10 +225,10 @@ func TestHSTSFollowsTheBaseURL(t *testing.T) {
 		})
 	})
 	t.Run("http", func(t *testing.T) {
-		eachDB(t, func(t *testing.T, h *harness) {
+		webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 			req := httptest.NewRequest("GET", "/login", nil)
 			req.Header.Set("X-Forwarded-Proto", "https")
-			if got := h.do(req).Header.Get("Strict-Transport-Security"); got != "" {
+			if got := h.Do(req).Header.Get("Strict-Transport-Security"); got != "" {
 				t.Errorf("Strict-Transport-Security %q", got)
 			}
 		})
@@ -240,11 +242,11 @@ func TestForwardedProtoOnlyFromTrustedProxies(t *testing.T) {
 		name, proxies, want string
 	}{{"trusted", "0.0.0.0", "https"}, {"untrusted", "192.0.2.1", "http"}, {"none configured", "", "http"}} {
 		t.Run(tt.name, func(t *testing.T) {
-			eachDBWith(t, map[string]string{"BACKOFFICE_TRUSTED_PROXIES": tt.proxies}, func(t *testing.T, h *harness) {
-				h.srv.App().Get("/proto", func(c *fiber.Ctx) error { return c.SendString(c.Protocol()) })
+			webtest.EachDBWith(t, map[string]string{"BACKOFFICE_TRUSTED_PROXIES": tt.proxies}, func(t *testing.T, h *webtest.Harness) {
+				h.Server.App().Get("/proto", func(c *fiber.Ctx) error { return c.SendString(c.Protocol()) })
 				req := httptest.NewRequest("GET", "/proto", nil)
 				req.Header.Set("X-Forwarded-Proto", "https")
-				if got := readBody(t, h.do(req)); got != tt.want {
+				if got := webtest.ReadBody(t, h.Do(req)); got != tt.want {
 					t.Errorf("protocol %q, want %q", got, tt.want)
 				}
 			})
@@ -256,33 +258,33 @@ func TestForwardedProtoOnlyFromTrustedProxies(t *testing.T) {
 // its whole answer, marked Connection: close so that the client sends no
 // further request into it, and then the connection ends cleanly.
 func TestShutdownAnswersInFlightRequestsWithConnectionClose(t *testing.T) {
-	eachDB(t, func(t *testing.T, h *harness) {
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		entered, release := make(chan struct{}), make(chan struct{})
-		h.srv.App().Get("/slow", func(c *fiber.Ctx) error {
+		h.Server.App().Get("/slow", func(c *fiber.Ctx) error {
 			close(entered)
 			<-release
 			return c.SendString("done")
 		})
-		addr := h.serve()
+		addr := h.Serve()
 		conn, err := net.Dial("tcp", addr)
-		must(t, err)
+		webtest.Must(t, err)
 		defer conn.Close()
-		must(t, conn.SetDeadline(time.Now().Add(5*time.Second)))
+		webtest.Must(t, conn.SetDeadline(time.Now().Add(5*time.Second)))
 		br := bufio.NewReader(conn)
 		send := func(path string) {
 			_, err := io.WriteString(conn, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n")
-			must(t, err)
+			webtest.Must(t, err)
 		}
 		answer := func() *http.Response {
 			resp, err := http.ReadResponse(br, nil)
-			must(t, err)
+			webtest.Must(t, err)
 			return resp
 		}
 		send("/healthz")
 		if resp := answer(); resp.Close {
 			t.Fatal("the connection is not kept alive before the shutdown")
 		} else {
-			readBody(t, resp)
+			webtest.ReadBody(t, resp)
 		}
 
 		send("/slow")
@@ -291,7 +293,7 @@ func TestShutdownAnswersInFlightRequestsWithConnectionClose(t *testing.T) {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			shut <- h.srv.Shutdown(ctx)
+			shut <- h.Server.Shutdown(ctx)
 		}()
 		for { // until the listener is closed: the shutdown has begun
 			c, err := net.DialTimeout("tcp", addr, time.Second)
@@ -303,7 +305,7 @@ func TestShutdownAnswersInFlightRequestsWithConnectionClose(t *testing.T) {
 		}
 		close(release)
 		resp := answer()
-		if body := readBody(t, resp); resp.StatusCode != 200 || body != "done" {
+		if body := webtest.ReadBody(t, resp); resp.StatusCode != 200 || body != "done" {
 			t.Fatalf("in-flight request: %d %q", resp.StatusCode, body)
 		}
 		if !resp.Close { // http.ReadResponse takes Connection: close out of the header into Close
@@ -312,6 +314,6 @@ func TestShutdownAnswersInFlightRequestsWithConnectionClose(t *testing.T) {
 		if rest, err := io.ReadAll(br); err != nil || len(rest) > 0 {
 			t.Errorf("after the answer: %q, %v; want the connection closed", rest, err)
 		}
-		must(t, <-shut)
+		webtest.Must(t, <-shut)
 	})
 }

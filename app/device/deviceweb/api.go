@@ -1,0 +1,417 @@
+package deviceweb
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/apperr"
+	"backoffice/app/device"
+	"backoffice/app/web/httpx"
+)
+
+type apiDevice struct {
+	ID              int64      `json:"id"`
+	CustomerID      *int64     `json:"customer_id"`
+	Name            string     `json:"name"`
+	SerialNumber    string     `json:"serial_number"`
+	Manufacturer    string     `json:"manufacturer"`
+	Model           string     `json:"model"`
+	Category        string     `json:"category"`
+	Site            string     `json:"site"`
+	Location        string     `json:"location"`
+	Status          string     `json:"status"`
+	StatusChangedAt time.Time  `json:"status_changed_at"`
+	InstalledOn     *string    `json:"installed_on"`
+	WarrantyUntil   *string    `json:"warranty_until"`
+	LastServiceOn   *string    `json:"last_service_on"`
+	NextServiceDue  *string    `json:"next_service_due"`
+	Notes           string     `json:"notes"`
+	Code            *string    `json:"code"`     // the current code's token
+	CodeID          *int64     `json:"code_id"`  // to change the code (PATCH /api/v1/codes/{id})
+	CodeURL         *string    `json:"code_url"` // what the QR code carries
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       *time.Time `json:"updated_at"`
+}
+
+func dateOut(d *device.Date) *string {
+	if d == nil {
+		return nil
+	}
+	s := d.String()
+	return &s
+}
+
+func (h *Handlers) toAPIDevice(d *device.Device) apiDevice {
+	out := apiDevice{ID: d.ID, CustomerID: d.CustomerID, Name: d.Name, SerialNumber: d.SerialNumber, Manufacturer: d.Manufacturer,
+		Model: d.Model, Category: d.Category, Site: d.Site, Location: d.Location, Status: d.Status,
+		StatusChangedAt: d.StatusChangedAt.UTC(), InstalledOn: dateOut(d.InstalledOn), WarrantyUntil: dateOut(d.WarrantyUntil),
+		LastServiceOn: dateOut(d.LastServiceOn), NextServiceDue: dateOut(d.NextServiceDue), Notes: d.Notes,
+		CreatedAt: d.CreatedAt.UTC()}
+	updated := d.UpdatedAt.UTC()
+	out.UpdatedAt = &updated
+	if d.Code != nil {
+		token, id, url := d.Code.Token, d.Code.ID, h.scanURL(d.Code.Token)
+		out.Code, out.CodeID, out.CodeURL = &token, &id, &url
+	}
+	return out
+}
+
+// APIDevices lists the devices the caller may see, filtered, sorted and paged.
+func (h *Handlers) APIDevices(c *fiber.Ctx) error {
+	v := &apperr.ValidationError{}
+	f, sort := deviceFilter(c, v)
+	limit := httpx.ParseLimit(c, v)
+	var cur device.Cursor
+	has := httpx.ParseKeyCursor(c, v, &cur)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	var after *device.Cursor
+	if has {
+		after = &cur
+	}
+	page, err := h.Devices.List(c.UserContext(), httpx.CurrentUser(c), f, sort, after, limit)
+	if err != nil {
+		return err
+	}
+	out := httpx.List[apiDevice]{Items: make([]apiDevice, 0, len(page.Items))}
+	for _, d := range page.Items {
+		out.Items = append(out.Items, h.toAPIDevice(d))
+	}
+	if page.Next != nil {
+		out.NextCursor = httpx.KeyCursor(page.Next)
+	}
+	return c.JSON(out)
+}
+
+// deviceBody is a device in a request; absent fields keep their value on
+// PATCH. Dates are "YYYY-MM-DD" or null.
+type deviceBody struct {
+	CustomerID     *int64  `json:"customer_id"`
+	Name           *string `json:"name"`
+	SerialNumber   *string `json:"serial_number"`
+	Manufacturer   *string `json:"manufacturer"`
+	Model          *string `json:"model"`
+	Category       *string `json:"category"`
+	Site           *string `json:"site"`
+	Location       *string `json:"location"`
+	Status         *string `json:"status"`
+	InstalledOn    *string `json:"installed_on"`
+	WarrantyUntil  *string `json:"warranty_until"`
+	LastServiceOn  *string `json:"last_service_on"`
+	NextServiceDue *string `json:"next_service_due"`
+	Notes          *string `json:"notes"`
+
+	present map[string]bool // fields sent, null included
+}
+
+func decodeDeviceBody(c *fiber.Ctx) (*deviceBody, error) {
+	b := &deviceBody{}
+	if err := httpx.DecodeJSON(c, b); err != nil {
+		return nil, err
+	}
+	var raw map[string]json.RawMessage
+	_ = json.Unmarshal(bytes.TrimSpace(c.Body()), &raw)
+	b.present = map[string]bool{}
+	for k := range raw {
+		b.present[k] = true
+	}
+	return b, nil
+}
+
+// apply puts the sent fields over in; a null date or customer clears it.
+func (b *deviceBody) apply(in *device.Input) {
+	set := func(dst *string, v *string, name string) {
+		if v != nil {
+			*dst = *v
+		} else if b.present[name] {
+			*dst = ""
+		}
+	}
+	set(&in.Name, b.Name, "name")
+	set(&in.SerialNumber, b.SerialNumber, "serial_number")
+	set(&in.Manufacturer, b.Manufacturer, "manufacturer")
+	set(&in.Model, b.Model, "model")
+	set(&in.Category, b.Category, "category")
+	set(&in.Site, b.Site, "site")
+	set(&in.Location, b.Location, "location")
+	set(&in.Status, b.Status, "status")
+	set(&in.InstalledOn, b.InstalledOn, "installed_on")
+	set(&in.WarrantyUntil, b.WarrantyUntil, "warranty_until")
+	set(&in.LastServiceOn, b.LastServiceOn, "last_service_on")
+	set(&in.NextServiceDue, b.NextServiceDue, "next_service_due")
+	set(&in.Notes, b.Notes, "notes")
+	if b.CustomerID != nil {
+		in.CustomerID = *b.CustomerID
+		if in.CustomerID == 0 {
+			in.CustomerID = -1
+		}
+	} else if b.present["customer_id"] {
+		in.CustomerID = 0
+	}
+}
+
+// APICreateDevice registers a device with a fresh code.
+func (h *Handlers) APICreateDevice(c *fiber.Ctx) error {
+	b, err := decodeDeviceBody(c)
+	if err != nil {
+		return err
+	}
+	var in device.Input
+	b.apply(&in)
+	d, err := h.Devices.Create(c.UserContext(), httpx.CurrentUser(c), in)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderLocation, "/api/v1/devices/"+strconv.FormatInt(d.ID, 10))
+	return c.Status(fiber.StatusCreated).JSON(h.toAPIDevice(d))
+}
+
+// APIDevice answers one device.
+func (h *Handlers) APIDevice(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h.toAPIDevice(d))
+}
+
+// APIUpdateDevice changes the fields sent; the rest stay.
+func (h *Handlers) APIUpdateDevice(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
+	if err != nil {
+		return err
+	}
+	b, err := decodeDeviceBody(c)
+	if err != nil {
+		return err
+	}
+	in := device.InputOf(d)
+	if httpx.CurrentUser(c).IsStaff() {
+		b.apply(&in)
+	} else {
+		b.CustomerID, b.present["customer_id"] = nil, false // not theirs to set
+		b.apply(&in)
+	}
+	if d, err = h.Devices.Update(c.UserContext(), httpx.CurrentUser(c), d.ID, in); err != nil {
+		return err
+	}
+	return c.JSON(h.toAPIDevice(d))
+}
+
+// APIDeleteDevice deletes a device; its code goes back to stock.
+func (h *Handlers) APIDeleteDevice(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Devices.Delete(c.UserContext(), httpx.CurrentUser(c), d.ID); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+type apiCode struct {
+	ID        int64      `json:"id"`
+	Token     string     `json:"token"`
+	URL       string     `json:"url"`
+	State     string     `json:"state"`
+	Active    bool       `json:"active"`
+	HasPIN    bool       `json:"has_pin"`
+	DeviceID  *int64     `json:"device_id"`
+	PairedAt  *time.Time `json:"paired_at"`
+	RetiredAt *time.Time `json:"retired_at"`
+	CreatedAt time.Time  `json:"created_at"`
+}
+
+func (h *Handlers) toAPICode(cd *device.Code) apiCode {
+	return apiCode{ID: cd.ID, Token: cd.Token, URL: h.scanURL(cd.Token), State: cd.State(), Active: cd.Active,
+		HasPIN: cd.HasPIN(), DeviceID: cd.DeviceID, PairedAt: httpx.UTC(cd.PairedAt), RetiredAt: httpx.UTC(cd.RetiredAt),
+		CreatedAt: cd.CreatedAt.UTC()}
+}
+
+// APICodes lists the provider's codes, newest first.
+func (h *Handlers) APICodes(c *fiber.Ctx) error {
+	p, err := httpx.ParsePaging(c)
+	if err != nil {
+		return err
+	}
+	f := device.CodeFilter{State: c.Query("state")}
+	if v := c.Query("device_id"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return apperr.Invalid("device_id", "error.device_unknown")
+		}
+		f.DeviceID = id
+	}
+	codes, more, err := h.Devices.Codes(c.UserContext(), httpx.CurrentUser(c), f, p.After, p.Limit)
+	if err != nil {
+		return err
+	}
+	out := httpx.List[apiCode]{Items: make([]apiCode, 0, len(codes))}
+	for _, cd := range codes {
+		out.Items = append(out.Items, h.toAPICode(cd))
+	}
+	if more {
+		out.NextCursor = httpx.CursorFor(codes[len(codes)-1].ID)
+	}
+	return c.JSON(out)
+}
+
+// APICreateCodes makes a batch of unpaired codes.
+func (h *Handlers) APICreateCodes(c *fiber.Ctx) error {
+	var body struct {
+		Count *int `json:"count"`
+	}
+	if err := httpx.DecodeJSON(c, &body); err != nil {
+		return err
+	}
+	if body.Count == nil {
+		return apperr.Invalid("count", "error.required")
+	}
+	codes, err := h.Devices.CreateCodes(c.UserContext(), httpx.CurrentUser(c), *body.Count)
+	if err != nil {
+		return err
+	}
+	out := httpx.List[apiCode]{Items: make([]apiCode, 0, len(codes))}
+	for _, cd := range codes {
+		out.Items = append(out.Items, h.toAPICode(cd))
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// APIUpdateCode changes a code: {"active": bool, "pin": "1234" or null to
+// remove, "device_id": id to pair or null to unpair}; absent fields stay.
+func (h *Handlers) APIUpdateCode(c *fiber.Ctx) error {
+	id, err := httpx.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var raw map[string]json.RawMessage
+	if err := httpx.DecodeJSON(c, &raw); err != nil {
+		return err
+	}
+	var ch device.CodeChange
+	v := &apperr.ValidationError{}
+	if r, ok := raw["active"]; ok {
+		var b bool
+		if json.Unmarshal(r, &b) != nil {
+			v.Add("active", "error.json_type", map[string]any{"Type": "boolean"})
+		} else {
+			ch.Active = &b
+		}
+	}
+	if r, ok := raw["pin"]; ok {
+		var pin *string
+		if json.Unmarshal(r, &pin) != nil {
+			v.Add("pin", "error.json_type", map[string]any{"Type": "string"})
+		} else {
+			empty := ""
+			if pin == nil {
+				pin = &empty
+			}
+			ch.PIN = pin
+		}
+	}
+	if r, ok := raw["device_id"]; ok {
+		var dev *int64
+		if json.Unmarshal(r, &dev) != nil || (dev != nil && *dev <= 0) {
+			v.Add("device_id", "error.device_unknown", nil)
+		} else {
+			ch.Pair = true
+			if dev != nil {
+				ch.DeviceID = *dev
+			}
+		}
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	code, err := h.Devices.UpdateCode(c.UserContext(), httpx.CurrentUser(c), id, ch)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h.toAPICode(code))
+}
+
+// APIRegenerateCode gives a device a new code.
+func (h *Handlers) APIRegenerateCode(c *fiber.Ctx) error {
+	d, err := h.pathDevice(c)
+	if err != nil {
+		return err
+	}
+	code, err := h.Devices.Regenerate(c.UserContext(), httpx.CurrentUser(c), d.ID)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(h.toAPICode(code))
+}
+
+type apiEvent struct {
+	ID        int64     `json:"id"`
+	Action    string    `json:"action"`
+	Field     string    `json:"field"`
+	From      string    `json:"from"`
+	To        string    `json:"to"`
+	CodeID    *int64    `json:"code_id"`
+	ActorID   *int64    `json:"actor_id"`
+	ActorName string    `json:"actor_name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// APIDeviceHistory lists the changes of a device and its codes, newest first.
+func (h *Handlers) APIDeviceHistory(c *fiber.Ctx) error {
+	id, err := httpx.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := httpx.ParsePaging(c)
+	if err != nil {
+		return err
+	}
+	events, more, err := h.Devices.History(c.UserContext(), httpx.CurrentUser(c), id, p.After, p.Limit)
+	if err != nil {
+		return err
+	}
+	out := httpx.List[apiEvent]{Items: make([]apiEvent, 0, len(events))}
+	for _, e := range events {
+		out.Items = append(out.Items, apiEvent{ID: e.ID, Action: e.Action, Field: e.Field, From: e.FromValue, To: e.ToValue,
+			CodeID: e.CodeID, ActorID: e.ActorID, ActorName: e.ActorName, CreatedAt: e.CreatedAt.UTC()})
+	}
+	if more {
+		out.NextCursor = httpx.CursorFor(events[len(events)-1].ID)
+	}
+	return c.JSON(out)
+}
+
+// APIImportDevices takes a CSV file as the request body (text/csv), or as
+// the "file" field of a multipart form.
+func (h *Handlers) APIImportDevices(c *fiber.Ctx) error {
+	body := c.Body()
+	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
+		fh, err := c.FormFile("file")
+		if err != nil {
+			return apperr.Invalid("file", "error.import_no_file")
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		devices, err := h.Devices.Import(c.UserContext(), httpx.CurrentUser(c), f)
+		if err != nil {
+			return err
+		}
+		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"imported": len(devices)})
+	}
+	devices, err := h.Devices.Import(c.UserContext(), httpx.CurrentUser(c), bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"imported": len(devices)})
+}

@@ -1,0 +1,232 @@
+package deviceweb
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backoffice/app/apperr"
+	"backoffice/app/auth"
+	"backoffice/app/device"
+	"backoffice/app/ticket"
+	"backoffice/app/web/httpx"
+	"backoffice/views"
+)
+
+// scan resolves the code of the request for the public page; an unknown or
+// retired code renders the friendly 404.
+func (h *Handlers) scan(c *fiber.Ctx) (*device.Code, views.ScanData, error) {
+	token := c.Params("code")
+	d := views.ScanData{Token: token, Form: views.NewForm()}
+	code, err := h.Devices.Scan(c.UserContext(), token)
+	if err != nil {
+		return nil, d, err
+	}
+	if d.Provider, err = h.Orgs.Organization(c.UserContext(), code.ProviderID); err != nil {
+		return nil, d, err
+	}
+	d.Device = code.Device
+	return code, d, nil
+}
+
+func (h *Handlers) renderScan(c *fiber.Ctx, status int, d views.ScanData) error {
+	title := httpx.Tr(c).T("scan.title")
+	if d.State == views.ScanDevice && d.Device != nil {
+		title = d.Device.Name
+	}
+	c.Set("X-Robots-Tag", "noindex")
+	return httpx.Render(c, status, views.ScanPage(h.Kit.Page(c, title), d))
+}
+
+func (h *Handlers) scanError(c *fiber.Ctx, err error, d views.ScanData) error {
+	if errors.Is(err, apperr.ErrNotFound) {
+		d.State = views.ScanUnknown
+		return h.renderScan(c, fiber.StatusNotFound, d)
+	}
+	return err
+}
+
+// canPair reports whether the signed-in user may pair codes of the
+// provider providerID.
+func (h *Handlers) canPair(c *fiber.Ctx, providerID int64) bool {
+	u := httpx.CurrentUser(c)
+	return u != nil && u.IsStaff() && u.Organization.ScopeProviderID() == providerID &&
+		h.Kit.RBAC.Can(u.Role, "code", "update")
+}
+
+// ShowScan is the page a phone opens from a label: staff and users of the
+// device's customer go to the device page; anyone else sees what the code
+// allows.
+func (h *Handlers) ShowScan(c *fiber.Ctx) error {
+	code, d, err := h.scan(c)
+	if err != nil {
+		return h.scanError(c, err, d)
+	}
+	u := httpx.CurrentUser(c)
+	switch {
+	case !code.Active:
+		d.State = views.ScanInactive
+	case code.Device == nil:
+		d.State, d.CanPair = views.ScanUnpaired, h.canPair(c, code.ProviderID)
+		if d.CanPair {
+			if d.Query = strings.TrimSpace(c.Query("q")); d.Query != "" {
+				if len(d.Query) > 200 {
+					d.Query = d.Query[:200]
+				}
+				page, err := h.Devices.List(c.UserContext(), u, device.Filter{Query: d.Query}, "name", nil, 10)
+				if err != nil {
+					return err
+				}
+				d.Matches = page.Items
+			}
+		}
+	case u != nil && h.mayOpenDevice(c, code.Device):
+		return c.Redirect("/devices/"+strconv.FormatInt(code.Device.ID, 10), fiber.StatusSeeOther)
+	case code.HasPIN():
+		d.State = views.ScanPIN
+	default:
+		d.State = views.ScanDevice
+		h.reportForm(&d, views.NewForm(), "")
+	}
+	return h.renderScan(c, fiber.StatusOK, d)
+}
+
+// mayOpenDevice reports whether the signed-in user sees dev in the
+// application: staff of its provider, or a user of its customer.
+func (h *Handlers) mayOpenDevice(c *fiber.Ctx, dev *device.Device) bool {
+	u := httpx.CurrentUser(c)
+	if u.IsStaff() {
+		return u.Organization.ScopeProviderID() == dev.ProviderID
+	}
+	return dev.CustomerID != nil && *dev.CustomerID == u.OrganizationID
+}
+
+// UnlockScan checks the PIN of a protected code and shows the device.
+func (h *Handlers) UnlockScan(c *fiber.Ctx) error {
+	code, d, err := h.scan(c)
+	if err != nil {
+		return h.scanError(c, err, d)
+	}
+	if !code.Active || code.Device == nil || !code.HasPIN() {
+		return c.Redirect("/c/"+d.Token, fiber.StatusSeeOther)
+	}
+	if err := h.Devices.CheckPIN(c.UserContext(), code, c.FormValue("pin"), httpx.ClientIP(c)); err != nil {
+		status, ok := httpx.FormErrors(c, d.Form, err)
+		if !ok {
+			return err
+		}
+		d.State = views.ScanPIN
+		return h.renderScan(c, status, d)
+	}
+	d.State = views.ScanDevice
+	h.reportForm(&d, views.NewForm(), c.FormValue("pin"))
+	return h.renderScan(c, fiber.StatusOK, d)
+}
+
+// PairScanned pairs a scanned, unpaired code with a device (staff).
+func (h *Handlers) PairScanned(c *fiber.Ctx) error {
+	code, d, err := h.scan(c)
+	if err != nil {
+		return h.scanError(c, err, d)
+	}
+	id, err := strconv.ParseInt(c.FormValue("device_id"), 10, 64)
+	if err != nil || id <= 0 {
+		id = -1
+	}
+	updated, err := h.Devices.UpdateCode(c.UserContext(), httpx.CurrentUser(c), code.ID, device.CodeChange{Pair: true, DeviceID: id})
+	if err != nil {
+		status, ok := httpx.FormErrors(c, d.Form, err)
+		if !ok {
+			return err
+		}
+		if d.Form.Errors["device_id"] != "" {
+			d.Form.Error = d.Form.Errors["device_id"]
+		}
+		d.State, d.CanPair = views.ScanUnpaired, true
+		return h.renderScan(c, status, d)
+	}
+	h.Kit.Flash(c, "success", "flash.code_paired", map[string]any{"Name": updated.Device.Name})
+	return c.Redirect("/devices/"+strconv.FormatInt(updated.Device.ID, 10), fiber.StatusSeeOther)
+}
+
+// Limits of problem reports from scan pages.
+var (
+	ReportLimit   = auth.Limit{Max: 5, Window: time.Hour} // per address
+	reportMinWait = 3 * time.Second                       // a person takes longer to fill in the form
+	reportMaxAge  = 2 * time.Hour
+)
+
+// reportForm puts the "report a problem" form on the page, with the signed
+// time it is shown (bots that post at once, or replay an old form, are
+// refused).
+func (h *Handlers) reportForm(d *views.ScanData, f *views.Form, pin string) {
+	d.Report, d.PIN = f, pin
+	d.ReportT = strconv.FormatInt(h.Kit.Clock.Now().Unix(), 10)
+	d.ReportSig = h.Kit.Sign("report:"+d.Token, d.ReportT)
+}
+
+// ReportProblem opens a ticket of channel qr for the scanned device.
+func (h *Handlers) ReportProblem(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	code, d, err := h.scan(c)
+	if err != nil {
+		return h.scanError(c, err, d)
+	}
+	if !code.Active || code.Device == nil || code.Device.CustomerID == nil {
+		return c.Redirect("/c/"+d.Token, fiber.StatusSeeOther)
+	}
+	f := httpx.FormFrom(c, "name", "email", "description")
+	pin := c.FormValue("pin")
+	d.State = views.ScanDevice
+	refuse := func(status int, msg string) error {
+		f.Error = httpx.Tr(c).T(msg)
+		h.reportForm(&d, f, pin)
+		return h.renderScan(c, status, d)
+	}
+	if code.HasPIN() {
+		if err := h.Devices.CheckPIN(ctx, code, pin, httpx.ClientIP(c)); err != nil {
+			d.State = views.ScanPIN
+			if _, ok := httpx.FormErrors(c, d.Form, err); !ok {
+				return err
+			}
+			return h.renderScan(c, fiber.StatusForbidden, d)
+		}
+	}
+	shown, err := strconv.ParseInt(c.FormValue("t"), 10, 64)
+	if err != nil || !h.Kit.Verify("report:"+d.Token, c.FormValue("t"), c.FormValue("sig")) {
+		return refuse(fiber.StatusUnprocessableEntity, "error.report_form_stale")
+	}
+	age := h.Kit.Clock.Now().Sub(time.Unix(shown, 0))
+	if age > reportMaxAge {
+		return refuse(fiber.StatusUnprocessableEntity, "error.report_form_stale")
+	}
+	if age < reportMinWait || c.FormValue("website") != "" {
+		return refuse(fiber.StatusUnprocessableEntity, "error.report_too_fast")
+	}
+	key := "report:" + httpx.ClientIP(c)
+	if err := h.Reports.Reserve(ctx, key, ReportLimit); err != nil { // counts the report
+		if _, ok := httpx.FormErrors(c, f, err); !ok {
+			return err
+		}
+		h.reportForm(&d, f, pin)
+		return h.renderScan(c, fiber.StatusTooManyRequests, d)
+	}
+	t, err := h.Tickets.ReportProblem(ctx, code.Device, ticket.Report{Name: f.Value("name"), Email: f.Value("email"),
+		Description: f.Value("description")})
+	if err != nil {
+		if err := h.Reports.Release(ctx, key); err != nil { // no report made
+			return err
+		}
+		status, ok := httpx.FormErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		h.reportForm(&d, f, pin)
+		return h.renderScan(c, status, d)
+	}
+	d.State, d.Reported = views.ScanReported, views.TicketNumber(t)
+	return h.renderScan(c, fiber.StatusCreated, d)
+}
