@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"backoffice/app/clock"
+	"backoffice/app/db"
 	"backoffice/app/org"
 )
 
@@ -50,9 +51,9 @@ type Store struct {
 // NewStore returns an audit store on db.
 func NewStore(db bun.IDB, c clock.Clock) *Store { return &Store{db: db, clock: c} }
 
-// Tx returns a copy of the store that works inside tx, so an event commits
-// with the change it describes.
-func (s *Store) Tx(tx bun.IDB) *Store { return &Store{db: tx, clock: s.clock} }
+// conn is the connection of one call: the transaction of ctx, if any, so an
+// entry commits with the change it describes.
+func (s *Store) conn(ctx context.Context) bun.IDB { return db.Conn(ctx, s.db) }
 
 // Record writes an event done by actor (nil for the system).
 func (s *Store) Record(ctx context.Context, actor *org.User, ev Event) error {
@@ -71,7 +72,7 @@ func (s *Store) Record(ctx context.Context, actor *org.User, ev Event) error {
 		}
 		e.ProviderID = &p
 	}
-	if _, err := s.db.NewInsert().Model(e).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewInsert().Model(e).Exec(ctx); err != nil {
 		return fmt.Errorf("record audit event %s: %w", ev.Action, err)
 	}
 	return nil
@@ -84,7 +85,7 @@ func (s *Store) providerOf(ctx context.Context, actor *org.User) (int64, error) 
 		return actor.Organization.ScopeProviderID(), nil
 	}
 	o := new(org.Organization)
-	if err := s.db.NewSelect().Model(o).Column("id", "provider_id").Where("id = ?", actor.OrganizationID).Scan(ctx); err != nil {
+	if err := s.conn(ctx).NewSelect().Model(o).Column("id", "provider_id").Where("id = ?", actor.OrganizationID).Scan(ctx); err != nil {
 		return 0, fmt.Errorf("load organization of the audit actor: %w", err)
 	}
 	return o.ScopeProviderID(), nil
@@ -94,7 +95,7 @@ func (s *Store) providerOf(ctx context.Context, actor *org.User) (int64, error) 
 // (0 for the newest), newest first, and whether more follow.
 func (s *Store) List(ctx context.Context, providerID int64, before int64, limit int) ([]*Entry, bool, error) {
 	var out []*Entry
-	q := s.db.NewSelect().Model(&out).Where("provider_id = ?", providerID)
+	q := s.conn(ctx).NewSelect().Model(&out).Where("provider_id = ?", providerID)
 	if before > 0 {
 		q = q.Where("id < ?", before)
 	}

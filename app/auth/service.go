@@ -12,6 +12,7 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/audit"
 	"backoffice/app/clock"
+	"backoffice/app/db"
 	"backoffice/app/org"
 )
 
@@ -152,19 +153,19 @@ func (s *Service) Login(ctx context.Context, c Credentials, userAgent, oldToken 
 		return "", nil, err
 	}
 	var token string
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.sessions.Tx(tx).DeleteByToken(ctx, oldToken); err != nil {
+	err = db.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.sessions.DeleteByToken(ctx, oldToken); err != nil {
 			return err
 		}
-		t, _, err := s.sessions.Tx(tx).Create(ctx, u.ID, c.IP, userAgent)
+		t, _, err := s.sessions.Create(ctx, u.ID, c.IP, userAgent)
 		if err != nil {
 			return err
 		}
 		token = t
-		if err := s.users.Tx(tx).RecordLogin(ctx, u.ID); err != nil {
+		if err := s.users.RecordLogin(ctx, u.ID); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "auth.login", TargetType: "user", TargetID: u.ID, IP: c.IP})
+		return s.audit.Record(ctx, u, audit.Event{Action: "auth.login", TargetType: "user", TargetID: u.ID, IP: c.IP})
 	})
 	if err != nil {
 		return "", nil, err
@@ -174,11 +175,11 @@ func (s *Service) Login(ctx context.Context, c Credentials, userAgent, oldToken 
 
 // Logout ends the session of token.
 func (s *Service) Logout(ctx context.Context, u *org.User, sess *Session, ip string) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.sessions.Tx(tx).Delete(ctx, sess.ID); err != nil {
+	return db.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.sessions.Delete(ctx, sess.ID); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "auth.logout", TargetType: "user", TargetID: u.ID, IP: ip})
+		return s.audit.Record(ctx, u, audit.Event{Action: "auth.logout", TargetType: "user", TargetID: u.ID, IP: ip})
 	})
 }
 
@@ -218,25 +219,25 @@ func (s *Service) CreateToken(ctx context.Context, u *org.User, in TokenInput, i
 	}
 	var plain string
 	var tok *APIToken
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		var err error
-		plain, tok, err = s.tokens.Tx(tx).Create(ctx, u.ID, in.Name, time.Duration(in.ExpiresInDays)*24*time.Hour)
+		plain, tok, err = s.tokens.Create(ctx, u.ID, in.Name, time.Duration(in.ExpiresInDays)*24*time.Hour)
 		if err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "apitoken.created", TargetType: "api_token", TargetID: tok.ID, IP: ip, Detail: in.Name})
+		return s.audit.Record(ctx, u, audit.Event{Action: "apitoken.created", TargetType: "api_token", TargetID: tok.ID, IP: ip, Detail: in.Name})
 	})
 	return plain, tok, err
 }
 
 // DeleteToken revokes one of u's tokens.
 func (s *Service) DeleteToken(ctx context.Context, u *org.User, id int64, ip string) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		tok, err := s.tokens.Tx(tx).Delete(ctx, u.ID, id)
+	return db.InTx(ctx, s.db, func(ctx context.Context) error {
+		tok, err := s.tokens.Delete(ctx, u.ID, id)
 		if err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "apitoken.deleted", TargetType: "api_token", TargetID: id, IP: ip, Detail: tok.Name})
+		return s.audit.Record(ctx, u, audit.Event{Action: "apitoken.deleted", TargetType: "api_token", TargetID: id, IP: ip, Detail: tok.Name})
 	})
 }
 
@@ -246,12 +247,12 @@ func (s *Service) UpdateProfile(ctx context.Context, u *org.User, in org.Profile
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.users.Tx(tx).UpdateProfile(ctx, u.ID, in); err != nil {
+	return db.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.users.UpdateProfile(ctx, u.ID, in); err != nil {
 			return err
 		}
 		u.FirstName, u.LastName, u.Language, u.TimeZone = in.FirstName, in.LastName, in.Language, in.TimeZone
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "account.profile_updated", TargetType: "user", TargetID: u.ID, IP: ip})
+		return s.audit.Record(ctx, u, audit.Event{Action: "account.profile_updated", TargetType: "user", TargetID: u.ID, IP: ip})
 	})
 }
 
@@ -316,18 +317,17 @@ func (s *Service) ChangePassword(ctx context.Context, u *org.User, in PasswordCh
 	if err != nil {
 		return res, err
 	}
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.users.Tx(tx).SetPasswordHash(ctx, u.ID, hash); err != nil {
+	err = db.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.users.SetPasswordHash(ctx, u.ID, hash); err != nil {
 			return err
 		}
-		if res.Sessions, err = s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, keep.SessionID); err != nil {
+		if res.Sessions, err = s.sessions.DeleteForUser(ctx, u.ID, keep.SessionID); err != nil {
 			return err
 		}
-		if res.Tokens, err = s.tokens.Tx(tx).DeleteForUser(ctx, u.ID, keep.TokenID); err != nil {
+		if res.Tokens, err = s.tokens.DeleteForUser(ctx, u.ID, keep.TokenID); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "auth.password_changed", TargetType: "user", TargetID: u.ID, IP: ip,
-			Detail: fmt.Sprintf("ended %d other sessions and %d API tokens", res.Sessions, res.Tokens)})
+		return s.audit.Record(ctx, u, audit.Event{Action: "auth.password_changed", TargetType: "user", TargetID: u.ID, IP: ip, Detail: fmt.Sprintf("ended %d other sessions and %d API tokens", res.Sessions, res.Tokens)})
 	})
 	if err == nil {
 		u.PasswordHash = hash
@@ -337,24 +337,23 @@ func (s *Service) ChangePassword(ctx context.Context, u *org.User, in PasswordCh
 
 // EndSession ends one of u's sessions.
 func (s *Service) EndSession(ctx context.Context, u *org.User, id int64, ip string) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.sessions.Tx(tx).DeleteOne(ctx, u.ID, id); err != nil {
+	return db.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.sessions.DeleteOne(ctx, u.ID, id); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "session.ended", TargetType: "session", TargetID: id, IP: ip})
+		return s.audit.Record(ctx, u, audit.Event{Action: "session.ended", TargetType: "session", TargetID: id, IP: ip})
 	})
 }
 
 // EndOtherSessions ends every session of u except keepID.
 func (s *Service) EndOtherSessions(ctx context.Context, u *org.User, keepID int64, ip string) (int, error) {
 	var n int
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		var err error
-		if n, err = s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, keepID); err != nil {
+		if n, err = s.sessions.DeleteForUser(ctx, u.ID, keepID); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "session.ended_others", TargetType: "user", TargetID: u.ID, IP: ip,
-			Detail: fmt.Sprintf("%d sessions", n)})
+		return s.audit.Record(ctx, u, audit.Event{Action: "session.ended_others", TargetType: "user", TargetID: u.ID, IP: ip, Detail: fmt.Sprintf("%d sessions", n)})
 	})
 	return n, err
 }

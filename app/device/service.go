@@ -13,6 +13,7 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/auth"
 	"backoffice/app/clock"
+	"backoffice/app/db"
 	"backoffice/app/org"
 )
 
@@ -85,7 +86,7 @@ func staffScope(u *org.User) (int64, error) {
 // inTx runs fn in a transaction; every change goes through here, so the
 // cached filter values are dropped after it.
 func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, st *Store) error) error {
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, s.store.Tx(tx)) })
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error { return fn(ctx, s.store) })
 	s.forgetFacets()
 	return err
 }

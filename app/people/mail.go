@@ -4,16 +4,14 @@ import (
 	"context"
 	"time"
 
-	"github.com/uptrace/bun"
-
 	"backoffice/app/notify"
 	"backoffice/app/org"
 )
 
 // queueInvitation writes the invitation email for u (whose Organization is
 // loaded) to the outbox, in u's language.
-func (s *Service) queueInvitation(ctx context.Context, tx bun.Tx, inviter, u *org.User, token string, expires time.Time) error {
-	provider, err := s.providerOf(ctx, tx, u.Organization)
+func (s *Service) queueInvitation(ctx context.Context, inviter, u *org.User, token string, expires time.Time) error {
+	provider, err := s.providerOf(ctx, u.Organization)
 	if err != nil {
 		return err
 	}
@@ -29,19 +27,19 @@ func (s *Service) queueInvitation(ctx context.Context, tx bun.Tx, inviter, u *or
 		After:       []string{t.T("email.invitation_valid", data), t.T("email.ignore")},
 		Signature:   provider.Name,
 	}
-	return s.enqueue(ctx, tx, provider.ID, u, t.T("email.invitation_subject", data), l)
+	return s.enqueue(ctx, provider.ID, u, t.T("email.invitation_subject", data), l)
 }
 
 // queuePasswordMail writes a set-password or reset email.
-func (s *Service) queuePasswordMail(ctx context.Context, tx bun.Tx, u *org.User, purpose, token string, ttl time.Duration) error {
+func (s *Service) queuePasswordMail(ctx context.Context, u *org.User, purpose, token string, ttl time.Duration) error {
 	o := u.Organization
 	if o == nil {
 		var err error
-		if o, err = s.store.Tx(tx).Organization(ctx, u.OrganizationID); err != nil {
+		if o, err = s.store.Organization(ctx, u.OrganizationID); err != nil {
 			return err
 		}
 	}
-	provider, err := s.providerOf(ctx, tx, o)
+	provider, err := s.providerOf(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -60,21 +58,21 @@ func (s *Service) queuePasswordMail(ctx context.Context, tx bun.Tx, u *org.User,
 		After:       []string{t.N("email.link_valid_hours", int(ttl.Hours())), t.T("email." + kind + "_ignore")},
 		Signature:   provider.Name,
 	}
-	return s.enqueue(ctx, tx, provider.ID, u, t.T("email."+kind+"_subject", data), l)
+	return s.enqueue(ctx, provider.ID, u, t.T("email."+kind+"_subject", data), l)
 }
 
-func (s *Service) providerOf(ctx context.Context, tx bun.Tx, o *org.Organization) (*org.Organization, error) {
+func (s *Service) providerOf(ctx context.Context, o *org.Organization) (*org.Organization, error) {
 	if o.IsProvider() {
 		return o, nil
 	}
-	return s.store.Tx(tx).Organization(ctx, o.ScopeProviderID())
+	return s.store.Organization(ctx, o.ScopeProviderID())
 }
 
-func (s *Service) enqueue(ctx context.Context, tx bun.Tx, providerID int64, u *org.User, subject string, l notify.Letter) error {
+func (s *Service) enqueue(ctx context.Context, providerID int64, u *org.User, subject string, l notify.Letter) error {
 	html, err := l.HTML()
 	if err != nil {
 		return err
 	}
-	return s.outbox.Tx(tx).Enqueue(ctx, &notify.Message{ProviderID: &providerID, Recipient: u.Email,
+	return s.outbox.Enqueue(ctx, &notify.Message{ProviderID: &providerID, Recipient: u.Email,
 		RecipientName: u.Name(), Subject: subject, BodyText: l.Text(), BodyHTML: html})
 }

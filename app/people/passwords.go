@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 
-	"github.com/uptrace/bun"
-
 	"backoffice/app/apperr"
 	"backoffice/app/audit"
 	"backoffice/app/auth"
+	"backoffice/app/db"
 	"backoffice/app/org"
 )
 
@@ -45,15 +44,15 @@ func (s *Service) RequestPasswordLink(ctx context.Context, email, ip string) err
 	if u.PasswordHash == "" {
 		purpose = org.PurposeSetPassword
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.queuePasswordLink(ctx, tx, u, purpose)
+	return s.inTx(ctx, func(ctx context.Context) error {
+		return s.queuePasswordLink(ctx, u, purpose)
 	})
 }
 
 // queuePasswordLink retires the user's older links, stores a new one and
 // queues its email.
-func (s *Service) queuePasswordLink(ctx context.Context, tx bun.Tx, u *org.User, purpose string) error {
-	st := s.store.Tx(tx)
+func (s *Service) queuePasswordLink(ctx context.Context, u *org.User, purpose string) error {
+	st := s.store
 	if err := st.RetirePasswordTokens(ctx, u.ID); err != nil {
 		return err
 	}
@@ -66,7 +65,7 @@ func (s *Service) queuePasswordLink(ctx context.Context, tx bun.Tx, u *org.User,
 	if err := st.CreatePasswordToken(ctx, t); err != nil {
 		return err
 	}
-	return s.queuePasswordMail(ctx, tx, u, purpose, plain, ttl)
+	return s.queuePasswordMail(ctx, u, purpose, plain, ttl)
 }
 
 // PasswordLink returns the user a valid password link belongs to, for the
@@ -98,8 +97,8 @@ func (s *Service) SetPassword(ctx context.Context, token, password, ip string) (
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		st := s.store.Tx(tx)
+	err = db.InTx(ctx, s.db, func(ctx context.Context) error {
+		st := s.store
 		t, err := st.ClaimPasswordToken(ctx, auth.HashToken(token))
 		if errors.Is(err, apperr.ErrNotFound) {
 			return ErrLinkInvalid
@@ -118,13 +117,13 @@ func (s *Service) SetPassword(ctx context.Context, token, password, ip string) (
 				return err
 			}
 		}
-		if _, err := s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, 0); err != nil {
+		if _, err := s.sessions.DeleteForUser(ctx, u.ID, 0); err != nil {
 			return err
 		}
-		if _, err := s.tokens.Tx(tx).DeleteForUser(ctx, u.ID, 0); err != nil {
+		if _, err := s.tokens.DeleteForUser(ctx, u.ID, 0); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "auth.password_" + map[string]string{
+		return s.audit.Record(ctx, u, audit.Event{Action: "auth.password_" + map[string]string{
 			org.PurposeSetPassword: "set", org.PurposeResetPassword: "reset"}[t.Purpose], TargetType: "user", TargetID: u.ID, IP: ip})
 	})
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"backoffice/app/audit"
 	"backoffice/app/auth"
 	"backoffice/app/clock"
+	"backoffice/app/db"
 	"backoffice/app/i18n"
 	"backoffice/app/notify"
 	"backoffice/app/org"
@@ -126,13 +127,15 @@ func (a Actor) userScope() org.UserFilter {
 	return org.UserFilter{OrganizationID: a.User.OrganizationID}
 }
 
-// inTx runs fn in a transaction and wakes the mail worker when it queued mail.
-func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	err := s.db.RunInTx(ctx, nil, fn)
-	if err == nil && s.OnMail != nil {
-		s.OnMail()
-	}
-	return err
+// inTx runs fn in a transaction and wakes the mail worker once it commits
+// (fn queues mail).
+func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return db.InTx(ctx, s.db, func(ctx context.Context) error {
+		if s.OnMail != nil {
+			db.AfterCommit(ctx, s.OnMail)
+		}
+		return fn(ctx)
+	})
 }
 
 func (s *Service) link(path string, token string) string {

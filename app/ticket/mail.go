@@ -5,11 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/uptrace/bun"
-
 	"backoffice/app/i18n"
 	"backoffice/app/notify"
-	"backoffice/app/org"
 )
 
 // Mail is what the service needs to email requesters; with a zero Mail no
@@ -27,13 +24,13 @@ type Mail struct {
 // queueReply writes the email that tells the requester about a public
 // staff reply, in their language, with a link to the ticket. Internal
 // notes never come here.
-func (s *Service) queueReply(ctx context.Context, tx bun.IDB, t *Ticket, m *Message) error {
+func (s *Service) queueReply(ctx context.Context, t *Ticket, m *Message) error {
 	if s.mail.I18n == nil || m.Internal || !m.AuthorStaff {
 		return nil
 	}
 	to, name, lang, loc := t.RequesterEmail, t.RequesterName, "en", time.UTC
 	if t.RequesterID != nil {
-		u, err := org.NewStore(tx, s.clock).User(ctx, *t.RequesterID)
+		u, err := s.orgs.User(ctx, *t.RequesterID)
 		if err != nil || u.Disabled() {
 			return nil // gone or disabled: nobody to tell
 		}
@@ -42,7 +39,7 @@ func (s *Service) queueReply(ctx context.Context, tx bun.IDB, t *Ticket, m *Mess
 	if to == "" {
 		return nil
 	}
-	provider, err := org.NewStore(tx, s.clock).Organization(ctx, t.ProviderID)
+	provider, err := s.orgs.Organization(ctx, t.ProviderID)
 	if err != nil {
 		return err
 	}
@@ -63,7 +60,7 @@ func (s *Service) queueReply(ctx context.Context, tx bun.IDB, t *Ticket, m *Mess
 		return err
 	}
 	providerID := t.ProviderID
-	return notify.NewOutbox(tx, s.clock).Enqueue(ctx, &notify.Message{ProviderID: &providerID, Recipient: to, RecipientName: name,
+	return notify.NewOutbox(s.db, s.clock).Enqueue(ctx, &notify.Message{ProviderID: &providerID, Recipient: to, RecipientName: name,
 		Subject: tr.T("email.ticket_reply_subject", data), BodyText: l.Text(), BodyHTML: html})
 }
 

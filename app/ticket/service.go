@@ -11,6 +11,7 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/clock"
+	"backoffice/app/db"
 	"backoffice/app/device"
 	"backoffice/app/keyset"
 	"backoffice/app/org"
@@ -118,7 +119,7 @@ func (p Perms) VisibleFilter(f Filter, sort string) (Filter, string) {
 }
 
 func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, st *Store) error) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, s.store.Tx(tx)) })
+	return db.InTx(ctx, s.db, func(ctx context.Context) error { return fn(ctx, s.store) })
 }
 
 // Create opens a ticket. A customer user opens one for their company
@@ -225,7 +226,7 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 		if err := st.AddMessage(ctx, m); err != nil {
 			return err
 		}
-		if err := s.addAttachments(ctx, st.db, m, in.Files, types); err != nil {
+		if err := s.addAttachments(ctx, m, in.Files, types); err != nil {
 			return err
 		}
 		created, err = st.Ticket(ctx, Scope{ProviderID: t.ProviderID}, t.ID)
@@ -390,10 +391,10 @@ func (s *Service) ReplyWithFiles(ctx context.Context, u *org.User, id int64, bod
 		if err := st.AddMessage(ctx, m); err != nil {
 			return err
 		}
-		if err := s.addAttachments(ctx, st.db, m, files, types); err != nil {
+		if err := s.addAttachments(ctx, m, files, types); err != nil {
 			return err
 		}
-		if err := s.queueReply(ctx, st.db, t, m); err != nil {
+		if err := s.queueReply(ctx, t, m); err != nil {
 			return err
 		}
 		if internal {
