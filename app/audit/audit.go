@@ -1,5 +1,6 @@
 // Package audit records who did what, for the provider administrators of the
-// provider organization the change belongs to.
+// provider organization the change belongs to. It subscribes to every
+// domain event (Subscribe): domains record events, never audit entries.
 package audit
 
 import (
@@ -12,6 +13,7 @@ import (
 
 	"backoffice/app/clock"
 	"backoffice/app/db"
+	"backoffice/app/event"
 	"backoffice/app/org"
 )
 
@@ -107,6 +109,44 @@ func (s *Store) List(ctx context.Context, providerID int64, before int64, limit 
 		out = out[:limit]
 	}
 	return out, more, nil
+}
+
+// Subscribe writes an audit entry for every event recorded on b but those
+// of the types in unlisted, in the event's transaction: done by the event's
+// actor, under the actor's provider scope (the event's provider when nobody
+// acted).
+func (s *Store) Subscribe(b *event.Bus, unlisted ...string) {
+	skip := map[string]bool{}
+	for _, t := range unlisted {
+		skip[t] = true
+	}
+	b.Subscribe(func(ctx context.Context, e *event.Event) error {
+		if skip[e.Type] {
+			return nil
+		}
+		ev := Event{Action: e.Type, TargetType: e.SubjectType, IP: e.IP, Detail: e.Detail}
+		if e.SubjectID != nil {
+			ev.TargetID = *e.SubjectID
+		}
+		if e.Actor == nil {
+			return s.recordFor(ctx, e.ProviderID, ev)
+		}
+		return s.Record(ctx, e.Actor, ev)
+	})
+}
+
+// recordFor writes an event nobody signed in did, for providerID's log.
+func (s *Store) recordFor(ctx context.Context, providerID *int64, ev Event) error {
+	now := s.clock.Now()
+	e := &Entry{ProviderID: providerID, Action: ev.Action, TargetType: ev.TargetType, IP: ev.IP,
+		Detail: truncate(ev.Detail, 1000), CreatedAt: now, UpdatedAt: now}
+	if ev.TargetID != 0 {
+		e.TargetID = &ev.TargetID
+	}
+	if _, err := s.conn(ctx).NewInsert().Model(e).Exec(ctx); err != nil {
+		return fmt.Errorf("record audit event %s: %w", ev.Action, err)
+	}
+	return nil
 }
 
 func truncate(s string, n int) string {

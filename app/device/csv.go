@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/csvsafe"
+	"backoffice/app/event"
 	"backoffice/app/org"
 )
 
@@ -295,7 +297,7 @@ func (s *Service) Import(ctx context.Context, u *org.User, r io.Reader) ([]*Devi
 			}
 			for i, d := range chunk {
 				d.Code = codes[i]
-				events = append(events, event(u, d, ActionImported, "", "", d.Name),
+				events = append(events, historyEvent(u, d, ActionImported, "", "", d.Name),
 					codeEvent(u, codes[i], &d.ID, ActionPaired, "", codes[i].Token))
 			}
 			if err := st.Record(ctx, events...); err != nil {
@@ -311,7 +313,8 @@ func (s *Service) Import(ctx context.Context, u *org.User, r io.Reader) ([]*Devi
 				return err
 			}
 		}
-		return nil
+		return s.events.Record(ctx, event.New(EventDevicesImport, u, "").Provider(providerID).With("count", len(devices)).
+			Describe(fmt.Sprintf("%d devices", len(devices))))
 	})
 	if err != nil {
 		return nil, err

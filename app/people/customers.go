@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"backoffice/app/audit"
 	"backoffice/app/db"
+	"backoffice/app/event"
 	"backoffice/app/org"
 )
 
@@ -32,7 +32,7 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in org.CustomerIn
 		if err := s.store.CreateOrganization(ctx, o, in.EmailDomains); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, a.User, audit.Event{Action: "customer.created", TargetType: "organization", TargetID: o.ID, IP: a.IP, Detail: o.Name})
+		return s.events.Record(ctx, event.New("customer.created", a.User, a.IP).Subject("organization", o.ID).Customer(o.ID).Describe(o.Name))
 	})
 	if err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id int64, in org.
 		if err := st.UpdateCustomer(ctx, o, in.EmailDomains); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, a.User, audit.Event{Action: "customer.updated", TargetType: "organization", TargetID: o.ID, IP: a.IP, Detail: o.Name + " (" + strings.Join(in.EmailDomains, ", ") + ")"})
+		return s.events.Record(ctx, event.New("customer.updated", a.User, a.IP).Subject("organization", o.ID).Customer(o.ID).Describe(o.Name+" ("+strings.Join(in.EmailDomains, ", ")+")"))
 	})
 	if err != nil {
 		return nil, err
@@ -81,7 +81,7 @@ func (s *Service) DeleteCustomer(ctx context.Context, a Actor, id int64) error {
 		if err := st.DeleteOrganization(ctx, o.ID); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, a.User, audit.Event{Action: "customer.deleted", TargetType: "organization", TargetID: o.ID, IP: a.IP, Detail: o.Name})
+		return s.events.Record(ctx, event.New("customer.deleted", a.User, a.IP).Subject("organization", o.ID).Customer(o.ID).Describe(o.Name))
 	})
 }
 
@@ -104,7 +104,7 @@ func (s *Service) MakeIndependent(ctx context.Context, a Actor, id int64) (*org.
 		if o, err = st.Customer(ctx, a.ProviderScope(), id); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, a.User, audit.Event{Action: "customer.independent", TargetType: "organization", TargetID: o.ID, IP: a.IP, Detail: o.Name})
+		return s.events.Record(ctx, event.New("customer.independent", a.User, a.IP).Subject("organization", o.ID).Customer(o.ID).Describe(o.Name))
 	})
 	if err != nil {
 		return nil, err
@@ -163,7 +163,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, a Actor, in org.Custom
 		if err := st.UpdateCustomer(ctx, o, in.EmailDomains); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, a.User, audit.Event{Action: "organization.updated", TargetType: "organization", TargetID: o.ID, IP: a.IP, Detail: o.Name})
+		return s.events.Record(ctx, event.New("organization.updated", a.User, a.IP).Subject("organization", o.ID).Describe(o.Name))
 	})
 	if err != nil {
 		return nil, err

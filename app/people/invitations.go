@@ -3,9 +3,9 @@ package people
 import (
 	"context"
 
-	"backoffice/app/audit"
 	"backoffice/app/auth"
 	"backoffice/app/db"
+	"backoffice/app/event"
 	"backoffice/app/org"
 	"backoffice/rbac"
 )
@@ -38,7 +38,7 @@ func (s *Service) Invite(ctx context.Context, a Actor, customerID int64, in org.
 		return nil, err
 	}
 	var inv *org.Invitation
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
 		o, err := st.Customer(ctx, a.ProviderScope(), customerID)
 		if err != nil {
@@ -56,10 +56,9 @@ func (s *Service) Invite(ctx context.Context, a Actor, customerID int64, in org.
 			return err
 		}
 		u.Organization = o
-		if err := s.queueInvitation(ctx, a.User, u, plain, inv.ExpiresAt); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, a.User, audit.Event{Action: "invitation.created", TargetType: "invitation", TargetID: inv.ID, IP: a.IP, Detail: u.Email + " → " + o.Name + " (" + string(u.Role) + ")"})
+		return s.events.Record(ctx, event.New(EventInvitationCreated, a.User, a.IP).Subject("invitation", inv.ID).Customer(o.ID).
+			Describe(u.Email+" → "+o.Name+" ("+string(u.Role)+")").
+			Carry(InvitationMail{Inviter: a.User, User: u, Token: plain, Expires: inv.ExpiresAt}))
 	})
 	if err != nil {
 		return nil, err
@@ -71,7 +70,7 @@ func (s *Service) Invite(ctx context.Context, a Actor, customerID int64, in org.
 // the old link stops working.
 func (s *Service) ResendInvitation(ctx context.Context, a Actor, id int64) (*org.Invitation, error) {
 	var inv *org.Invitation
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
 		var (
 			o   *org.Organization
@@ -91,10 +90,8 @@ func (s *Service) ResendInvitation(ctx context.Context, a Actor, id int64) (*org
 		inv.TokenHash, inv.ExpiresAt = hash, expires
 		inv.SentCount++
 		inv.User.Organization = o
-		if err := s.queueInvitation(ctx, a.User, inv.User, plain, expires); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, a.User, audit.Event{Action: "invitation.resent", TargetType: "invitation", TargetID: inv.ID, IP: a.IP, Detail: inv.User.Email})
+		return s.events.Record(ctx, event.New(EventInvitationResent, a.User, a.IP).Subject("invitation", inv.ID).Customer(o.ID).
+			Describe(inv.User.Email).Carry(InvitationMail{Inviter: a.User, User: inv.User, Token: plain, Expires: expires}))
 	})
 	if err != nil {
 		return nil, err
@@ -107,7 +104,7 @@ func (s *Service) ResendInvitation(ctx context.Context, a Actor, id int64) (*org
 func (s *Service) DeleteInvitation(ctx context.Context, a Actor, id int64) error {
 	return db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
-		inv, _, err := s.managedInvitation(ctx, st, a, id)
+		inv, o, err := s.managedInvitation(ctx, st, a, id)
 		if err != nil {
 			return err
 		}
@@ -118,7 +115,7 @@ func (s *Service) DeleteInvitation(ctx context.Context, a Actor, id int64) error
 		if inv.User != nil {
 			email = inv.User.Email
 		}
-		return s.audit.Record(ctx, a.User, audit.Event{Action: "invitation.deleted", TargetType: "invitation", TargetID: inv.ID, IP: a.IP, Detail: email})
+		return s.events.Record(ctx, event.New("invitation.deleted", a.User, a.IP).Subject("invitation", inv.ID).Customer(o.ID).Describe(email))
 	})
 }
 
@@ -180,7 +177,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, password, ip stri
 		if err := st.RetirePasswordTokens(ctx, u.ID); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, u, audit.Event{Action: "invitation.accepted", TargetType: "invitation", TargetID: inv.ID, IP: ip})
+		return s.events.Record(ctx, event.New("invitation.accepted", u, ip).Subject("invitation", inv.ID).Customer(inv.OrganizationID))
 	})
 	if err != nil {
 		return nil, err

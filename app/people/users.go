@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"backoffice/app/apperr"
-	"backoffice/app/audit"
 	"backoffice/app/db"
+	"backoffice/app/event"
 	"backoffice/app/org"
 	"backoffice/rbac"
 )
@@ -46,6 +46,14 @@ func (s *Service) OwnUsers(ctx context.Context, a Actor, query string, after *or
 // User loads a user the actor may see.
 func (s *Service) User(ctx context.Context, a Actor, id int64) (*org.User, error) {
 	return s.store.UserIn(ctx, a.userScope(), id)
+}
+
+// customerOf is o's id when o is a customer company, else 0 (for events).
+func customerOf(o *org.Organization) int64 {
+	if o == nil || o.IsProvider() {
+		return 0
+	}
+	return o.ID
 }
 
 // RolesFor lists the roles a user of o may hold.
@@ -131,16 +139,18 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, organizationID int64,
 	}
 	u := &org.User{OrganizationID: target.ID, Email: in.Email, FirstName: in.FirstName, LastName: in.LastName,
 		Role: in.Role, Language: in.Language, TimeZone: a.User.TimeZone}
-	err := s.inTx(ctx, func(ctx context.Context) error {
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
 		if err := st.CreateUser(ctx, u); err != nil {
 			return err
 		}
 		u.Organization = target
-		if err := s.queuePasswordLink(ctx, u, org.PurposeSetPassword); err != nil {
+		link, err := s.newPasswordLink(ctx, u, org.PurposeSetPassword)
+		if err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, a.User, audit.Event{Action: "user.created", TargetType: "user", TargetID: u.ID, IP: a.IP, Detail: u.Email + " (" + string(u.Role) + ")"})
+		return s.events.Record(ctx, event.New(EventUserCreated, a.User, a.IP).Subject("user", u.ID).Customer(customerOf(target)).
+			Describe(u.Email+" ("+string(u.Role)+")").Carry(link))
 	})
 	if err != nil {
 		return nil, nil, err
@@ -198,7 +208,7 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, up org.User
 		if before != u.Role {
 			detail += fmt.Sprintf(" role %s → %s", before, u.Role)
 		}
-		return s.audit.Record(ctx, a.User, audit.Event{Action: "user.updated", TargetType: "user", TargetID: u.ID, IP: a.IP, Detail: detail})
+		return s.events.Record(ctx, event.New("user.updated", a.User, a.IP).Subject("user", u.ID).Customer(customerOf(u.Organization)).Describe(detail))
 	})
 	if err != nil {
 		return nil, err
@@ -252,7 +262,7 @@ func (s *Service) SetDisabled(ctx context.Context, a Actor, id int64, disabled b
 		if err := st.SetDisabled(ctx, u.ID, disabled); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, a.User, audit.Event{Action: action, TargetType: "user", TargetID: u.ID, IP: a.IP, Detail: u.Email})
+		return s.events.Record(ctx, event.New(action, a.User, a.IP).Subject("user", u.ID).Customer(customerOf(u.Organization)).Describe(u.Email))
 	})
 	if err != nil {
 		return nil, err
@@ -278,6 +288,6 @@ func (s *Service) DeleteUser(ctx context.Context, a Actor, id int64) error {
 		if err := st.DeleteUser(ctx, u); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, a.User, audit.Event{Action: "user.deleted", TargetType: "user", TargetID: u.ID, IP: a.IP, Detail: u.Email})
+		return s.events.Record(ctx, event.New("user.deleted", a.User, a.IP).Subject("user", u.ID).Customer(customerOf(u.Organization)).Describe(u.Email))
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"backoffice/app/clock"
 	"backoffice/app/db"
 	"backoffice/app/device"
+	"backoffice/app/event"
 	"backoffice/app/keyset"
 	"backoffice/app/org"
 	"backoffice/rbac"
@@ -61,13 +62,13 @@ type Service struct {
 	store   *Store
 	orgs    *org.Store
 	devices *device.Store
-	mail    Mail
+	events  *event.Bus
 	perms   *rbac.TicketPermEnforcer
 	files   Files
 }
 
-// New wires the service.
-func New(db *bun.DB, c clock.Clock, mail Mail) *Service {
+// New wires the service; it records its events on bus.
+func New(db *bun.DB, c clock.Clock, bus *event.Bus, mail Mail) *Service {
 	perms, err := rbac.NewTicketPermEnforcer()
 	if err != nil {
 		panic(err) // the model and policy are embedded; a test covers them
@@ -77,7 +78,7 @@ func New(db *bun.DB, c clock.Clock, mail Mail) *Service {
 		dir = filepath.Join(os.TempDir(), "backoffice-attachments")
 	}
 	return &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), devices: device.NewStore(db, c),
-		mail: mail, perms: perms, files: Files{Dir: dir}}
+		events: bus, perms: perms, files: Files{Dir: dir}}
 }
 
 // ScopeOf is the set of tickets u may see: a member whose company does not
@@ -229,8 +230,10 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 		if err := s.addAttachments(ctx, m, in.Files, types); err != nil {
 			return err
 		}
-		created, err = st.Ticket(ctx, Scope{ProviderID: t.ProviderID}, t.ID)
-		return err
+		if created, err = st.Ticket(ctx, Scope{ProviderID: t.ProviderID}, t.ID); err != nil {
+			return err
+		}
+		return s.events.Record(ctx, newEvent(EventCreated, u, created).With("channel", created.Channel))
 	})
 	if err != nil {
 		return nil, err
@@ -394,7 +397,11 @@ func (s *Service) ReplyWithFiles(ctx context.Context, u *org.User, id int64, bod
 		if err := s.addAttachments(ctx, m, files, types); err != nil {
 			return err
 		}
-		if err := s.queueReply(ctx, t, m); err != nil {
+		typ := EventReplied
+		if internal {
+			typ = EventNoteAdded
+		}
+		if err := s.events.Record(ctx, newEvent(typ, u, t).With("message_id", m.ID).Carry(Reply{Ticket: t, Message: m})); err != nil {
 			return err
 		}
 		if internal {
@@ -419,11 +426,8 @@ func (s *Service) ReplyWithFiles(ctx context.Context, u *org.User, id int64, bod
 				cols = append(cols, "resolved_at", "closed_at")
 			}
 		}
-		return st.Update(ctx, t, old, cols...)
+		return s.save(ctx, u, t, old, cols...)
 	})
-	if err == nil && s.mail.OnMail != nil && m.AuthorStaff && !m.Internal {
-		s.mail.OnMail()
-	}
 	return m, err
 }
 
@@ -468,7 +472,7 @@ func (s *Service) setState(ctx context.Context, u *org.User, id int64, change fu
 		if err != nil {
 			return err
 		}
-		return st.Update(ctx, t, old, cols...)
+		return s.save(ctx, u, t, old, cols...)
 	})
 }
 
@@ -620,7 +624,7 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 		if len(cols) == 0 {
 			return nil
 		}
-		return st.Update(ctx, t, old, cols...)
+		return s.save(ctx, u, t, old, cols...)
 	})
 }
 
@@ -662,7 +666,10 @@ func (s *Service) Rate(ctx context.Context, u *org.User, id int64, score int, co
 		}
 		now := s.clock.Now()
 		t.Rating, t.RatingComment, t.RatedAt = &score, comment, &now
-		return st.Update(ctx, t, t.Status, "rating", "rating_comment", "rated_at")
+		if err := s.save(ctx, u, t, t.Status, "rating", "rating_comment", "rated_at"); err != nil {
+			return err
+		}
+		return s.events.Record(ctx, newEvent(EventRated, u, t).With("score", score))
 	})
 }
 
@@ -714,7 +721,10 @@ func (s *Service) ReportProblem(ctx context.Context, d *device.Device, r Report)
 		if err := st.Create(ctx, t); err != nil {
 			return err
 		}
-		return st.AddMessage(ctx, &Message{TicketID: t.ID, AuthorID: t.RequesterID, AuthorName: r.Name, Body: r.Description})
+		if err := st.AddMessage(ctx, &Message{TicketID: t.ID, AuthorID: t.RequesterID, AuthorName: r.Name, Body: r.Description}); err != nil {
+			return err
+		}
+		return s.events.Record(ctx, newEvent(EventCreated, nil, t).With("channel", t.Channel))
 	})
 	if err != nil {
 		return nil, err

@@ -99,15 +99,14 @@ func New(d Deps) (*Server, error) {
 		version: d.Version, outbox: notify.NewOutbox(d.DB, d.Clock),
 	}
 	s.metricsServer = newMetricsServer(s.metrics)
-	s.people = people.New(d.DB, d.Clock, people.Config{BaseURL: strings.TrimRight(d.Config.BaseURL, "/"),
-		InvitationTTL: d.Config.InvitationTTL}, d.Auth, d.I18n)
-	s.devices = device.New(d.DB, d.Clock, d.Auth.Hasher())
-	s.tickets = ticket.New(d.DB, d.Clock, ticket.Mail{BaseURL: d.Config.BaseURL, I18n: d.I18n,
-		FilesDir: filepath.Join(d.Config.DataDir, "attachments")})
+	s.people = people.New(d.DB, d.Clock, people.Config{InvitationTTL: d.Config.InvitationTTL}, d.Auth)
+	s.devices = device.New(d.DB, d.Clock, d.Auth.Hasher(), d.Auth.Events())
+	s.tickets = ticket.New(d.DB, d.Clock, d.Auth.Events(), ticket.Mail{FilesDir: filepath.Join(d.Config.DataDir, "attachments")})
+	var wake func()
 	if d.Mail != nil {
-		s.tickets.OnMail(d.Mail.Wake)
-		s.people.OnMail = d.Mail.Wake
+		wake = d.Mail.Wake
 	}
+	notify.NewComposer(d.DB, d.Clock, d.I18n, d.Config.BaseURL, wake).Subscribe(d.Auth.Events())
 	fc := fiber.Config{
 		AppName:               "backoffice",
 		Immutable:             true, // values outlive the handler (logs, audit, goroutines)
