@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/uptrace/bun"
 )
@@ -61,4 +62,13 @@ func AfterCommit(ctx context.Context, fn func()) {
 		return
 	}
 	fn()
+}
+
+// SQLTx is the database/sql transaction of ctx, for libraries that take
+// one (the job queue inserts its jobs in it).
+func SQLTx(ctx context.Context) (*sql.Tx, bool) {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		return st.tx.Tx, true
+	}
+	return nil, false
 }

@@ -30,10 +30,15 @@ type Composer struct {
 	wake    func()
 }
 
-// NewComposer returns a composer whose links start at baseURL; wake (may be
-// nil) is called after a transaction that queued mail commits.
-func NewComposer(bdb *bun.DB, c clock.Clock, b *i18n.Bundle, baseURL string, wake func()) *Composer {
-	return &Composer{outbox: NewOutbox(bdb, c), orgs: org.NewStore(bdb, c), i18n: b,
+// NewComposer returns a composer whose links start at baseURL. With a job
+// queue q every message gets its delivery job; wake (may be nil) is called
+// after a transaction that queued mail commits.
+func NewComposer(bdb *bun.DB, c clock.Clock, b *i18n.Bundle, baseURL string, q *event.Queue, wake func()) *Composer {
+	ob := NewOutbox(bdb, c)
+	if q != nil {
+		ob = ob.Through(q)
+	}
+	return &Composer{outbox: ob, orgs: org.NewStore(bdb, c), i18n: b,
 		baseURL: strings.TrimRight(baseURL, "/"), wake: wake}
 }
 

@@ -11,6 +11,7 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/clock"
 	"backoffice/app/db"
+	"backoffice/app/event"
 )
 
 // maxListLimit bounds one page of List.
@@ -20,6 +21,7 @@ const maxListLimit = 200
 type Outbox struct {
 	db    bun.IDB
 	clock clock.Clock
+	queue *event.Queue // nil: the worker's rounds find the message
 }
 
 // NewOutbox returns an outbox on db (a *bun.DB or a transaction).
@@ -28,6 +30,14 @@ func NewOutbox(db bun.IDB, c clock.Clock) *Outbox { return &Outbox{db: db, clock
 // conn is the connection of one call: the transaction of ctx, if any, so
 // that a message commits or rolls back with the change that causes it.
 func (o *Outbox) conn(ctx context.Context) bun.IDB { return db.Conn(ctx, o.db) }
+
+// Through returns a copy of the outbox that queues a delivery job with
+// every message it enqueues, in the message's transaction.
+func (o *Outbox) Through(q *event.Queue) *Outbox {
+	c := *o
+	c.queue = q
+	return &c
+}
 
 // Enqueue queues m for delivery as soon as possible. It sets the status,
 // attempt counters and timestamps; the recipient must be a bare address.
@@ -44,10 +54,19 @@ func (o *Outbox) Enqueue(ctx context.Context, m *Message) error {
 	m.LastError = ""
 	m.SentAt = nil
 	m.CreatedAt, m.UpdatedAt = now, now
-	if _, err := o.conn(ctx).NewInsert().Model(m).Exec(ctx); err != nil {
-		return fmt.Errorf("enqueue mail %q: %w", m.Subject, err)
+	insert := func(ctx context.Context) error {
+		if _, err := o.conn(ctx).NewInsert().Model(m).Exec(ctx); err != nil {
+			return fmt.Errorf("enqueue mail %q: %w", m.Subject, err)
+		}
+		if o.queue == nil {
+			return nil
+		}
+		return o.queue.Insert(ctx, DeliverArgs{MessageID: m.ID}, nil)
 	}
-	return nil
+	if bdb, ok := o.db.(*bun.DB); ok && o.queue != nil && !db.InTransaction(ctx) {
+		return db.InTx(ctx, bdb, insert) // the message and its job commit together
+	}
+	return insert(ctx)
 }
 
 // messages starts every query of a provider's mailbox.

@@ -31,6 +31,7 @@ import (
 	"backoffice/app/clock"
 	"backoffice/app/config"
 	"backoffice/app/device"
+	"backoffice/app/event"
 	"backoffice/app/i18n"
 	"backoffice/app/notify"
 	"backoffice/app/org"
@@ -51,7 +52,9 @@ type Deps struct {
 	Auth     *auth.Service
 	// Mail delivers the outbox; nil when no SMTP server is configured (mail
 	// then stays readable in the Mailbox page).
-	Mail    *notify.Worker
+	Mail *notify.Worker
+	// Queue, when set, gets a delivery job for every queued message.
+	Queue   *event.Queue
 	Version string
 }
 
@@ -106,7 +109,7 @@ func New(d Deps) (*Server, error) {
 	if d.Mail != nil {
 		wake = d.Mail.Wake
 	}
-	notify.NewComposer(d.DB, d.Clock, d.I18n, d.Config.BaseURL, wake).Subscribe(d.Auth.Events())
+	notify.NewComposer(d.DB, d.Clock, d.I18n, d.Config.BaseURL, d.Queue, wake).Subscribe(d.Auth.Events())
 	fc := fiber.Config{
 		AppName:               "backoffice",
 		Immutable:             true, // values outlive the handler (logs, audit, goroutines)
