@@ -3,6 +3,7 @@ package ticket
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"backoffice/app/event"
 	"backoffice/app/org"
@@ -29,6 +30,30 @@ type Reply struct {
 func newEvent(typ string, u *org.User, t *Ticket) *event.Event {
 	return event.New(typ, u, "").Subject("ticket", t.ID).Provider(t.ProviderID).Customer(t.CustomerID).
 		Describe("#"+strconv.FormatInt(t.Number, 10)+" "+t.Subject).With("number", t.Number)
+}
+
+// setStatus moves t to status to at now, with the times that follow the
+// status, and returns the columns it changed. Leaving resolved or closed
+// clears resolved_at and closed_at; resolving sets resolved_at; closing
+// sets closed_at and clears resolved_at, unless keepResolved: the Close
+// action keeps when a resolved ticket was resolved, an edit of the status
+// does not (as they always did). The first response time is the reply's
+// (Reply); save writes the columns and records the change.
+func setStatus(t *Ticket, to string, now time.Time, keepResolved bool) []string {
+	t.Status = to
+	switch to {
+	case StatusResolved:
+		t.ResolvedAt, t.ClosedAt = &now, nil
+	case StatusClosed:
+		t.ClosedAt = &now
+		if keepResolved {
+			return []string{"status", "closed_at"}
+		}
+		t.ResolvedAt = nil
+	default:
+		t.ResolvedAt, t.ClosedAt = nil, nil
+	}
+	return []string{"status", "resolved_at", "closed_at"}
 }
 
 // save writes the given columns of t and records the change: EventUpdated

@@ -407,24 +407,21 @@ func (s *Service) ReplyWithFiles(ctx context.Context, u *org.User, id int64, bod
 		if internal {
 			return nil // a note changes nothing customers see, not even the time of the last update
 		}
-		old, cols := t.Status, []string{"status"}
-		now := s.clock.Now()
-		switch {
-		case internal:
-		case u.IsStaff():
+		old, now := t.Status, s.clock.Now()
+		var cols []string
+		if u.IsStaff() {
 			if t.FirstResponseAt == nil {
 				t.FirstResponseAt = &now
 				cols = append(cols, "first_response_at")
 			}
 			if t.Status == StatusNew {
-				t.Status = StatusOpen
+				cols = append(cols, setStatus(t, StatusOpen, now, false)...)
 			}
-		default:
-			if t.Status != StatusNew && t.Status != StatusOpen {
-				t.Status = StatusOpen
-				t.ResolvedAt, t.ClosedAt = nil, nil
-				cols = append(cols, "resolved_at", "closed_at")
-			}
+		} else if t.Status != StatusNew && t.Status != StatusOpen {
+			cols = append(cols, setStatus(t, StatusOpen, now, false)...)
+		}
+		if t.Status == old {
+			cols = append(cols, "status") // a public reply touches the ticket all the same
 		}
 		return s.save(ctx, u, t, old, cols...)
 	})
@@ -445,9 +442,7 @@ func (s *Service) Close(ctx context.Context, u *org.User, id int64) (*Ticket, er
 		if t.Status == StatusClosed {
 			return nil, ErrClosed
 		}
-		now := s.clock.Now()
-		t.Status, t.ClosedAt = StatusClosed, &now
-		return []string{"status", "closed_at"}, nil
+		return setStatus(t, StatusClosed, s.clock.Now(), true), nil
 	})
 }
 
@@ -457,8 +452,7 @@ func (s *Service) Reopen(ctx context.Context, u *org.User, id int64) (*Ticket, e
 		if t.Status != StatusClosed && t.Status != StatusResolved {
 			return nil, ErrNotClosed
 		}
-		t.Status, t.ClosedAt, t.ResolvedAt = StatusOpen, nil, nil
-		return []string{"status", "closed_at", "resolved_at"}, nil
+		return setStatus(t, StatusOpen, s.clock.Now(), false), nil
 	})
 }
 
@@ -598,15 +592,7 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 				t.Subject, cols = *ch.Subject, append(cols, "subject")
 			}
 			if ch.Status != nil && *ch.Status != t.Status {
-				now := s.clock.Now()
-				t.Status, cols = *ch.Status, append(cols, "status", "resolved_at", "closed_at")
-				t.ResolvedAt, t.ClosedAt = nil, nil
-				switch t.Status {
-				case StatusResolved:
-					t.ResolvedAt = &now
-				case StatusClosed:
-					t.ClosedAt = &now
-				}
+				cols = append(cols, setStatus(t, *ch.Status, s.clock.Now(), false)...)
 			}
 			if ch.DeviceID != nil {
 				if d := *ch.DeviceID; d != nil {
