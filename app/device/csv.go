@@ -308,13 +308,8 @@ func (s *Service) Import(ctx context.Context, u *org.User, r io.Reader) ([]*Devi
 		for _, d := range devices {
 			perStatus[d.Status]++
 		}
-		for status, n := range perStatus {
-			if err := st.Bump(ctx, providerID, status, n); err != nil {
-				return err
-			}
-		}
 		return s.events.Record(ctx, event.New(EventDevicesImport, u, "").Provider(providerID).With("count", len(devices)).
-			Describe(fmt.Sprintf("%d devices", len(devices))))
+			With("statuses", perStatus).Describe(fmt.Sprintf("%d devices", len(devices))))
 	})
 	if err != nil {
 		return nil, err

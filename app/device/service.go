@@ -59,10 +59,45 @@ type facets struct {
 // filters; this instance forgets its cache on every change.
 const facetTTL = 30 * time.Second
 
-// New wires the service.
+// New wires the service. It records its events on bus and keeps the
+// rolled-up counts as a subscriber of them (one service per bus).
 func New(db *bun.DB, c clock.Clock, h *auth.Hasher, bus *event.Bus) *Service {
-	return &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), hasher: h,
+	s := &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), hasher: h,
 		throttle: auth.NewThrottle(db, c), events: bus}
+	bus.Subscribe(s.count, EventDeviceCreated, EventDeviceUpdated, EventDeviceDeleted, EventDevicesImport)
+	return s
+}
+
+// count keeps the rolled-up device counts per provider and status, in the
+// transaction of the change: "to" counts a device in, "from" out, an import
+// its "statuses".
+func (s *Service) count(ctx context.Context, e *event.Event) error {
+	if e.ProviderID == nil {
+		return fmt.Errorf("%s event without provider", e.Type)
+	}
+	p := *e.ProviderID
+	if n, ok := e.Fields["statuses"].(map[string]int); ok {
+		for status, k := range n {
+			if err := s.store.Bump(ctx, p, status, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	from, _ := e.Fields["from"].(string)
+	to, _ := e.Fields["to"].(string)
+	if from == to {
+		return nil
+	}
+	if from != "" {
+		if err := s.store.Bump(ctx, p, from, -1); err != nil {
+			return err
+		}
+	}
+	if to != "" {
+		return s.store.Bump(ctx, p, to, 1)
+	}
+	return nil
 }
 
 // Event types of devices and codes.
@@ -295,7 +330,7 @@ func (s *Service) Create(ctx context.Context, u *org.User, in Input) (*Device, e
 		if created, err = st.Device(ctx, Scope{ProviderID: providerID}, d.ID); err != nil {
 			return err
 		}
-		return s.events.Record(ctx, deviceEvent(EventDeviceCreated, u, created).With("code", d.Code.Token))
+		return s.events.Record(ctx, deviceEvent(EventDeviceCreated, u, created).With("code", d.Code.Token).With("to", created.Status))
 	})
 	if err != nil {
 		return nil, err
@@ -343,12 +378,6 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, in Input) (
 		if in.Status != before.Status {
 			d.Status, d.StatusChangedAt = in.Status, s.clock.Now()
 			cols = append(cols, "status", "status_changed_at")
-			if err := st.Bump(ctx, d.ProviderID, before.Status, -1); err != nil {
-				return err
-			}
-			if err := st.Bump(ctx, d.ProviderID, in.Status, 1); err != nil {
-				return err
-			}
 		}
 		if err := st.Update(ctx, d, cols...); err != nil {
 			return err
@@ -360,7 +389,8 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, in Input) (
 		for i, e := range events {
 			fields[i] = e.Field
 		}
-		return s.events.Record(ctx, deviceEvent(EventDeviceUpdated, u, d).With("fields", fields))
+		return s.events.Record(ctx, deviceEvent(EventDeviceUpdated, u, d).With("fields", fields).
+			With("from", before.Status).With("to", d.Status))
 	})
 	if err != nil {
 		return nil, err
@@ -435,7 +465,7 @@ func (s *Service) Delete(ctx context.Context, u *org.User, id int64) error {
 		if err := st.Delete(ctx, providerID, id); err != nil {
 			return err
 		}
-		return s.events.Record(ctx, deviceEvent(EventDeviceDeleted, u, d))
+		return s.events.Record(ctx, deviceEvent(EventDeviceDeleted, u, d).With("from", d.Status))
 	})
 }
 

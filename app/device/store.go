@@ -48,7 +48,8 @@ var errSerialTaken = &apperr.Conflict{Field: "serial_number", Message: "error.se
 
 var errDeviceHasCode = &apperr.Conflict{Field: "device_id", Message: "error.device_has_code"}
 
-// Create inserts a device.
+// Create inserts a device. The rolled-up counts follow from its
+// device.created event.
 func (s *Store) Create(ctx context.Context, d *Device) error {
 	now := s.clock.Now()
 	d.CreatedAt, d.UpdatedAt = now, now
@@ -62,7 +63,7 @@ func (s *Store) Create(ctx context.Context, d *Device) error {
 		}
 		return fmt.Errorf("insert device: %w", err)
 	}
-	return s.Bump(ctx, d.ProviderID, d.Status, 1)
+	return nil
 }
 
 // Bump adds delta to the rolled-up count of the provider's devices in
@@ -161,18 +162,14 @@ func (s *Store) Delete(ctx context.Context, providerID, id int64) error {
 		Set("updated_at = ?", s.clock.Now()).Where("device_id = ?", id).Where("retired_at IS NULL").Exec(ctx); err != nil {
 		return fmt.Errorf("unpair codes of device %d: %w", id, err)
 	}
-	var status string
-	err := s.conn(ctx).NewSelect().Model((*Device)(nil)).Column("status").Where("id = ?", id).Where("provider_id = ?", providerID).Scan(ctx, &status)
-	if db.NoRows(err) {
-		return fmt.Errorf("delete device %d: %w", id, apperr.ErrNotFound)
-	}
+	res, err := s.conn(ctx).NewDelete().Model((*Device)(nil)).Where("id = ?", id).Where("provider_id = ?", providerID).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("load device %d: %w", id, err)
-	}
-	if _, err := s.conn(ctx).NewDelete().Model((*Device)(nil)).Where("id = ?", id).Where("provider_id = ?", providerID).Exec(ctx); err != nil {
 		return fmt.Errorf("delete device %d: %w", id, err)
 	}
-	return s.Bump(ctx, providerID, status, -1)
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("delete device %d: %w", id, apperr.ErrNotFound)
+	}
+	return nil // the rolled-up counts follow from the device.deleted event
 }
 
 // SerialTaken reports whether another device of the provider has serial

@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -54,6 +55,17 @@ func setStatus(t *Ticket, to string, now time.Time, keepResolved bool) []string 
 		t.ResolvedAt, t.ClosedAt = nil, nil
 	}
 	return []string{"status", "resolved_at", "closed_at"}
+}
+
+// count keeps the rolled-up ticket counts per customer and status: a
+// subscriber of EventCreated and EventStatusChanged, in their transaction.
+func (s *Service) count(ctx context.Context, e *event.Event) error {
+	if e.ProviderID == nil || e.CustomerID == nil {
+		return fmt.Errorf("%s event without provider or customer", e.Type)
+	}
+	from, _ := e.Fields["from"].(string)
+	to, _ := e.Fields["to"].(string)
+	return s.store.Count(ctx, *e.ProviderID, *e.CustomerID, from, to)
 }
 
 // save writes the given columns of t and records the change: EventUpdated

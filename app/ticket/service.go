@@ -67,7 +67,8 @@ type Service struct {
 	files   Files
 }
 
-// New wires the service; it records its events on bus.
+// New wires the service; it records its events on bus and keeps the
+// rolled-up counts as a subscriber of them (one service per bus).
 func New(db *bun.DB, c clock.Clock, bus *event.Bus, mail Mail) *Service {
 	perms, err := rbac.NewTicketPermEnforcer()
 	if err != nil {
@@ -77,8 +78,10 @@ func New(db *bun.DB, c clock.Clock, bus *event.Bus, mail Mail) *Service {
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "backoffice-attachments")
 	}
-	return &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), devices: device.NewStore(db, c),
+	s := &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), devices: device.NewStore(db, c),
 		events: bus, perms: perms, files: Files{Dir: dir}}
+	bus.Subscribe(s.count, EventCreated, EventStatusChanged)
+	return s
 }
 
 // ScopeOf is the set of tickets u may see: a member whose company does not
@@ -233,7 +236,7 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 		if created, err = st.Ticket(ctx, Scope{ProviderID: t.ProviderID}, t.ID); err != nil {
 			return err
 		}
-		return s.events.Record(ctx, newEvent(EventCreated, u, created).With("channel", created.Channel))
+		return s.events.Record(ctx, newEvent(EventCreated, u, created).With("channel", created.Channel).With("to", created.Status))
 	})
 	if err != nil {
 		return nil, err
@@ -710,7 +713,7 @@ func (s *Service) ReportProblem(ctx context.Context, d *device.Device, r Report)
 		if err := st.AddMessage(ctx, &Message{TicketID: t.ID, AuthorID: t.RequesterID, AuthorName: r.Name, Body: r.Description}); err != nil {
 			return err
 		}
-		return s.events.Record(ctx, newEvent(EventCreated, nil, t).With("channel", t.Channel))
+		return s.events.Record(ctx, newEvent(EventCreated, nil, t).With("channel", t.Channel).With("to", t.Status))
 	})
 	if err != nil {
 		return nil, err

@@ -61,7 +61,8 @@ func (s *Store) nextNumber(ctx context.Context, providerID int64) (int64, error)
 	return n, nil
 }
 
-// Create inserts a ticket with the provider's next number.
+// Create inserts a ticket with the provider's next number. The rolled-up
+// counts follow from its ticket.created event (Count).
 func (s *Store) Create(ctx context.Context, t *Ticket) error {
 	n, err := s.nextNumber(ctx, t.ProviderID)
 	if err != nil {
@@ -76,7 +77,30 @@ func (s *Store) Create(ctx context.Context, t *Ticket) error {
 	if _, err := s.conn(ctx).NewInsert().Model(t).Exec(ctx); err != nil {
 		return fmt.Errorf("insert ticket: %w", err)
 	}
-	return s.bump(ctx, t.ProviderID, t.CustomerID, t.Status, 1)
+	return nil
+}
+
+// Count moves one ticket of a customer in the rolled-up counts from status
+// from ("" for a new ticket) to status to.
+func (s *Store) Count(ctx context.Context, providerID, customerID int64, from, to string) error {
+	if from == "" {
+		return s.bump(ctx, providerID, customerID, to, 1)
+	}
+	if from == to {
+		return nil
+	}
+	// The two count rows are taken in one order (by status), so that two
+	// tickets moving the opposite way at once cannot deadlock.
+	if from < to {
+		if err := s.bump(ctx, providerID, customerID, from, -1); err != nil {
+			return err
+		}
+		return s.bump(ctx, providerID, customerID, to, 1)
+	}
+	if err := s.bump(ctx, providerID, customerID, to, 1); err != nil {
+		return err
+	}
+	return s.bump(ctx, providerID, customerID, from, -1)
 }
 
 // bump adds delta to the rolled-up count of a customer's tickets in status.
@@ -122,30 +146,16 @@ func (s *Store) ticket(ctx context.Context, sc Scope, id int64, lock bool) (*Tic
 	return t, nil
 }
 
-// Update saves the given columns of t (updated_at always); a status change
-// moves the ticket between the rolled-up counts.
+// Update saves the given columns of t (updated_at always). A status change
+// moves the ticket between the rolled-up counts through its
+// ticket.status_changed event (Count).
 func (s *Store) Update(ctx context.Context, t *Ticket, oldStatus string, columns ...string) error {
 	t.UpdatedAt = s.clock.Now()
 	t.PriorityRank = PriorityRank(t.Priority)
 	if _, err := s.conn(ctx).NewUpdate().Model(t).Column(append(columns, "priority_rank", "updated_at")...).WherePK().Exec(ctx); err != nil {
 		return fmt.Errorf("update ticket %d: %w", t.ID, err)
 	}
-	if oldStatus == t.Status {
-		return nil
-	}
-	// The two count rows are taken in one order (by status), so that two
-	// tickets moving the opposite way at once cannot deadlock.
-	from, to := oldStatus, t.Status
-	if from < to {
-		if err := s.bump(ctx, t.ProviderID, t.CustomerID, from, -1); err != nil {
-			return err
-		}
-		return s.bump(ctx, t.ProviderID, t.CustomerID, to, 1)
-	}
-	if err := s.bump(ctx, t.ProviderID, t.CustomerID, to, 1); err != nil {
-		return err
-	}
-	return s.bump(ctx, t.ProviderID, t.CustomerID, from, -1)
+	return nil
 }
 
 // AddMessage appends a message to the correspondence.
