@@ -239,7 +239,7 @@ func (s *Store) filter(q *bun.SelectQuery, f Filter, today Date, withStatus bool
 		q.Where("dv.category = ?", f.Category)
 	}
 	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
-		like := "%" + escapeLike(query) + "%"
+		like := db.Containing(query)
 		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("lower(dv.name) LIKE ? ESCAPE '\\'", like).WhereOr("lower(dv.serial_number) LIKE ? ESCAPE '\\'", like)
 		})
@@ -248,10 +248,6 @@ func (s *Store) filter(q *bun.SelectQuery, f Filter, today Date, withStatus bool
 		q.Where("dv.next_service_due IS NOT NULL").Where("dv.next_service_due <= ?", today.AddDays(f.DueWithin).String())
 	}
 	return q
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // List returns one page of the devices in scope that match f, in order

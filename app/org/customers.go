@@ -29,7 +29,7 @@ func (s *Store) ListCustomers(ctx context.Context, providerID int64, query, afte
 		Where("o.provider_id = ?", providerID).
 		OrderExpr("o.name, o.id").Limit(int64(limit + 1))
 	if query = strings.ToLower(strings.TrimSpace(query)); query != "" {
-		like := "%" + escapeLike(query) + "%"
+		like := db.Containing(query)
 		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("lower(o.name) LIKE ? ESCAPE '\\'", like).
 				WhereOr("EXISTS (SELECT 1 FROM organization_domains AS d WHERE d.organization_id = o.id AND d.domain LIKE ? ESCAPE '\\')", like)
@@ -47,10 +47,6 @@ func (s *Store) ListCustomers(ctx context.Context, providerID int64, query, afte
 		page.NextName, page.NextID = last.Name, last.ID
 	}
 	return page, nil
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // Customer loads customer id of provider providerID; a customer of another

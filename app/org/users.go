@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"backoffice/app/apperr"
+	"backoffice/app/db"
 	"backoffice/rbac"
 )
 
@@ -41,7 +42,7 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter, after *UserCursor, 
 		return nil, nil, fmt.Errorf("list users: no scope given")
 	}
 	if f.Query != "" {
-		like := "%" + escapeLike(NormalizeEmail(f.Query)) + "%"
+		like := db.Containing(NormalizeEmail(f.Query))
 		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("lower(u.email) LIKE ? ESCAPE '\\'", like).
 				WhereOr("lower(u.first_name) LIKE ? ESCAPE '\\'", like).
