@@ -13,6 +13,7 @@ import (
 
 	"backoffice/app/audit"
 	"backoffice/app/clock"
+	"backoffice/app/db"
 	"backoffice/app/db/dbtest"
 	"backoffice/app/org"
 	"backoffice/rbac"
@@ -282,8 +283,8 @@ func TestRecordInTransaction(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, bdb)
 		rollback := errors.New("roll back")
-		err := bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			if err := f.audit.Tx(tx).Record(ctx, f.staff, audit.Event{Action: "test.rolled_back"}); err != nil {
+		err := db.InTx(ctx, bdb, func(ctx context.Context) error {
+			if err := f.audit.Record(ctx, f.staff, audit.Event{Action: "test.rolled_back"}); err != nil {
 				return err
 			}
 			return rollback

@@ -45,8 +45,8 @@ type TokenStore struct {
 // NewTokenStore returns a token store on db.
 func NewTokenStore(db bun.IDB, c clock.Clock) *TokenStore { return &TokenStore{db: db, clock: c} }
 
-// Tx returns a copy of the store that works inside tx.
-func (s *TokenStore) Tx(tx bun.IDB) *TokenStore { return &TokenStore{db: tx, clock: s.clock} }
+// conn is the connection of one call: the transaction of ctx, if any.
+func (s *TokenStore) conn(ctx context.Context) bun.IDB { return db.Conn(ctx, s.db) }
 
 // Create issues a token for userID valid for ttl, returning its plain text —
 // shown once, never stored.
@@ -55,7 +55,7 @@ func (s *TokenStore) Create(ctx context.Context, userID int64, name string, ttl 
 	now := s.clock.Now()
 	t := &APIToken{UserID: userID, Name: name, TokenHash: hash, Prefix: plain[:len(APITokenPrefix)+6],
 		ExpiresAt: now.Add(ttl), CreatedAt: now, UpdatedAt: now}
-	if _, err := s.db.NewInsert().Model(t).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewInsert().Model(t).Exec(ctx); err != nil {
 		return "", nil, fmt.Errorf("create API token: %w", err)
 	}
 	return plain, t, nil
@@ -70,7 +70,7 @@ func (s *TokenStore) Authenticate(ctx context.Context, plain string) (*APIToken,
 	now := s.clock.Now()
 	hash := HashToken(plain)
 	t := new(APIToken)
-	err := s.db.NewSelect().Model(t).
+	err := s.conn(ctx).NewSelect().Model(t).
 		Relation("User").Relation("User.Organization").
 		Where("t.token_hash = ?", hash).
 		Where("t.expires_at > ?", now).
@@ -86,7 +86,7 @@ func (s *TokenStore) Authenticate(ctx context.Context, plain string) (*APIToken,
 		return nil, apperr.ErrUnauthorized
 	}
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= time.Minute {
-		if _, err := s.db.NewUpdate().Model((*APIToken)(nil)).Set("last_used_at = ?", now).
+		if _, err := s.conn(ctx).NewUpdate().Model((*APIToken)(nil)).Set("last_used_at = ?", now).
 			Where("id = ?", t.ID).Exec(ctx); err != nil {
 			return nil, fmt.Errorf("touch API token: %w", err)
 		}
@@ -99,7 +99,7 @@ func (s *TokenStore) Authenticate(ctx context.Context, plain string) (*APIToken,
 // older than the token before (0 for the newest), and whether more follow.
 func (s *TokenStore) ForUser(ctx context.Context, userID, before int64, limit int) ([]*APIToken, bool, error) {
 	var out []*APIToken
-	q := s.db.NewSelect().Model(&out).Where("user_id = ?", userID).Where("expires_at > ?", s.clock.Now())
+	q := s.conn(ctx).NewSelect().Model(&out).Where("user_id = ?", userID).Where("expires_at > ?", s.clock.Now())
 	if before > 0 {
 		q = q.Where("id < ?", before)
 	}
@@ -115,14 +115,14 @@ func (s *TokenStore) ForUser(ctx context.Context, userID, before int64, limit in
 // Delete revokes a token of userID; another user's token is ErrNotFound.
 func (s *TokenStore) Delete(ctx context.Context, userID, id int64) (*APIToken, error) {
 	t := new(APIToken)
-	err := s.db.NewSelect().Model(t).Where("id = ?", id).Where("user_id = ?", userID).Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(t).Where("id = ?", id).Where("user_id = ?", userID).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("API token %d: %w", id, apperr.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load API token %d: %w", id, err)
 	}
-	if _, err := s.db.NewDelete().Model((*APIToken)(nil)).Where("id = ?", id).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewDelete().Model((*APIToken)(nil)).Where("id = ?", id).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("delete API token %d: %w", id, err)
 	}
 	return t, nil
@@ -131,7 +131,7 @@ func (s *TokenStore) Delete(ctx context.Context, userID, id int64) (*APIToken, e
 // DeleteForUser revokes every token of userID but keepID (0 for none) and
 // returns how many.
 func (s *TokenStore) DeleteForUser(ctx context.Context, userID, keepID int64) (int, error) {
-	res, err := s.db.NewDelete().Model((*APIToken)(nil)).Where("user_id = ?", userID).Where("id <> ?", keepID).Exec(ctx)
+	res, err := s.conn(ctx).NewDelete().Model((*APIToken)(nil)).Where("user_id = ?", userID).Where("id <> ?", keepID).Exec(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("delete API tokens of user %d: %w", userID, err)
 	}

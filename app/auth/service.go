@@ -12,6 +12,8 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/audit"
 	"backoffice/app/clock"
+	"backoffice/app/db"
+	"backoffice/app/event"
 	"backoffice/app/org"
 )
 
@@ -23,6 +25,11 @@ var (
 	// ErrDisabled is returned only after the right password was given.
 	ErrDisabled = fmt.Errorf("account disabled: %w", apperr.ErrUnauthorized)
 )
+
+// EventPasswordLinkSent is a set-password or reset link asked for on the
+// sign-in page (recorded by people). The audit log does not list it: it
+// never did, and whoever asks is not signed in.
+const EventPasswordLinkSent = "auth.password_link_sent"
 
 // API token lifetimes.
 const (
@@ -39,14 +46,20 @@ type Service struct {
 	sessions *SessionStore
 	tokens   *TokenStore
 	throttle *Throttle
-	audit    *audit.Store
+	events   *event.Bus
 }
 
-// NewService wires the auth service.
+// NewService wires the auth service. It makes the application's event bus,
+// with the audit log subscribed, which the other services share (Events).
 func NewService(db *bun.DB, c clock.Clock, h *Hasher, sessions *SessionStore) *Service {
+	bus := event.NewBus(db, c)
+	audit.NewStore(db, c).Subscribe(bus, EventPasswordLinkSent)
 	return &Service{db: db, clock: c, hasher: h, users: org.NewStore(db, c), sessions: sessions,
-		tokens: NewTokenStore(db, c), throttle: NewThrottle(db, c), audit: audit.NewStore(db, c)}
+		tokens: NewTokenStore(db, c), throttle: NewThrottle(db, c), events: bus}
 }
+
+// Events returns the event bus.
+func (s *Service) Events() *event.Bus { return s.events }
 
 // Sessions returns the session store.
 func (s *Service) Sessions() *SessionStore { return s.sessions }
@@ -123,7 +136,7 @@ func (s *Service) Authenticate(ctx context.Context, c Credentials) (*org.User, e
 	}
 	if !ok || c.Password == "" {
 		if u != nil {
-			_ = s.audit.Record(ctx, u, audit.Event{Action: "auth.login_failed", TargetType: "user", TargetID: u.ID, IP: c.IP})
+			_ = s.events.Record(ctx, event.New("auth.login_failed", u, c.IP).Subject("user", u.ID))
 		}
 		return nil, ErrBadCredentials
 	}
@@ -152,19 +165,19 @@ func (s *Service) Login(ctx context.Context, c Credentials, userAgent, oldToken 
 		return "", nil, err
 	}
 	var token string
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.sessions.Tx(tx).DeleteByToken(ctx, oldToken); err != nil {
+	err = db.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.sessions.DeleteByToken(ctx, oldToken); err != nil {
 			return err
 		}
-		t, _, err := s.sessions.Tx(tx).Create(ctx, u.ID, c.IP, userAgent)
+		t, _, err := s.sessions.Create(ctx, u.ID, c.IP, userAgent)
 		if err != nil {
 			return err
 		}
 		token = t
-		if err := s.users.Tx(tx).RecordLogin(ctx, u.ID); err != nil {
+		if err := s.users.RecordLogin(ctx, u.ID); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "auth.login", TargetType: "user", TargetID: u.ID, IP: c.IP})
+		return s.events.Record(ctx, event.New("auth.login", u, c.IP).Subject("user", u.ID))
 	})
 	if err != nil {
 		return "", nil, err
@@ -174,11 +187,11 @@ func (s *Service) Login(ctx context.Context, c Credentials, userAgent, oldToken 
 
 // Logout ends the session of token.
 func (s *Service) Logout(ctx context.Context, u *org.User, sess *Session, ip string) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.sessions.Tx(tx).Delete(ctx, sess.ID); err != nil {
+	return db.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.sessions.Delete(ctx, sess.ID); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "auth.logout", TargetType: "user", TargetID: u.ID, IP: ip})
+		return s.events.Record(ctx, event.New("auth.logout", u, ip).Subject("user", u.ID))
 	})
 }
 
@@ -218,25 +231,25 @@ func (s *Service) CreateToken(ctx context.Context, u *org.User, in TokenInput, i
 	}
 	var plain string
 	var tok *APIToken
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		var err error
-		plain, tok, err = s.tokens.Tx(tx).Create(ctx, u.ID, in.Name, time.Duration(in.ExpiresInDays)*24*time.Hour)
+		plain, tok, err = s.tokens.Create(ctx, u.ID, in.Name, time.Duration(in.ExpiresInDays)*24*time.Hour)
 		if err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "apitoken.created", TargetType: "api_token", TargetID: tok.ID, IP: ip, Detail: in.Name})
+		return s.events.Record(ctx, event.New("apitoken.created", u, ip).Subject("api_token", tok.ID).Describe(in.Name))
 	})
 	return plain, tok, err
 }
 
 // DeleteToken revokes one of u's tokens.
 func (s *Service) DeleteToken(ctx context.Context, u *org.User, id int64, ip string) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		tok, err := s.tokens.Tx(tx).Delete(ctx, u.ID, id)
+	return db.InTx(ctx, s.db, func(ctx context.Context) error {
+		tok, err := s.tokens.Delete(ctx, u.ID, id)
 		if err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "apitoken.deleted", TargetType: "api_token", TargetID: id, IP: ip, Detail: tok.Name})
+		return s.events.Record(ctx, event.New("apitoken.deleted", u, ip).Subject("api_token", id).Describe(tok.Name))
 	})
 }
 
@@ -246,12 +259,12 @@ func (s *Service) UpdateProfile(ctx context.Context, u *org.User, in org.Profile
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.users.Tx(tx).UpdateProfile(ctx, u.ID, in); err != nil {
+	return db.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.users.UpdateProfile(ctx, u.ID, in); err != nil {
 			return err
 		}
 		u.FirstName, u.LastName, u.Language, u.TimeZone = in.FirstName, in.LastName, in.Language, in.TimeZone
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "account.profile_updated", TargetType: "user", TargetID: u.ID, IP: ip})
+		return s.events.Record(ctx, event.New("account.profile_updated", u, ip).Subject("user", u.ID))
 	})
 }
 
@@ -316,18 +329,17 @@ func (s *Service) ChangePassword(ctx context.Context, u *org.User, in PasswordCh
 	if err != nil {
 		return res, err
 	}
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.users.Tx(tx).SetPasswordHash(ctx, u.ID, hash); err != nil {
+	err = db.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.users.SetPasswordHash(ctx, u.ID, hash); err != nil {
 			return err
 		}
-		if res.Sessions, err = s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, keep.SessionID); err != nil {
+		if res.Sessions, err = s.sessions.DeleteForUser(ctx, u.ID, keep.SessionID); err != nil {
 			return err
 		}
-		if res.Tokens, err = s.tokens.Tx(tx).DeleteForUser(ctx, u.ID, keep.TokenID); err != nil {
+		if res.Tokens, err = s.tokens.DeleteForUser(ctx, u.ID, keep.TokenID); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "auth.password_changed", TargetType: "user", TargetID: u.ID, IP: ip,
-			Detail: fmt.Sprintf("ended %d other sessions and %d API tokens", res.Sessions, res.Tokens)})
+		return s.events.Record(ctx, event.New("auth.password_changed", u, ip).Subject("user", u.ID).Describe(fmt.Sprintf("ended %d other sessions and %d API tokens", res.Sessions, res.Tokens)))
 	})
 	if err == nil {
 		u.PasswordHash = hash
@@ -337,24 +349,23 @@ func (s *Service) ChangePassword(ctx context.Context, u *org.User, in PasswordCh
 
 // EndSession ends one of u's sessions.
 func (s *Service) EndSession(ctx context.Context, u *org.User, id int64, ip string) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.sessions.Tx(tx).DeleteOne(ctx, u.ID, id); err != nil {
+	return db.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.sessions.DeleteOne(ctx, u.ID, id); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "session.ended", TargetType: "session", TargetID: id, IP: ip})
+		return s.events.Record(ctx, event.New("session.ended", u, ip).Subject("session", id))
 	})
 }
 
 // EndOtherSessions ends every session of u except keepID.
 func (s *Service) EndOtherSessions(ctx context.Context, u *org.User, keepID int64, ip string) (int, error) {
 	var n int
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		var err error
-		if n, err = s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, keepID); err != nil {
+		if n, err = s.sessions.DeleteForUser(ctx, u.ID, keepID); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "session.ended_others", TargetType: "user", TargetID: u.ID, IP: ip,
-			Detail: fmt.Sprintf("%d sessions", n)})
+		return s.events.Record(ctx, event.New("session.ended_others", u, ip).Subject("user", u.ID).Describe(fmt.Sprintf("%d sessions", n)))
 	})
 	return n, err
 }

@@ -48,12 +48,8 @@ func NewSessionStore(db bun.IDB, c clock.Clock, idle, max time.Duration) *Sessio
 	return &SessionStore{db: db, clock: c, idle: idle, max: max}
 }
 
-// Tx returns a copy of the store that works inside tx.
-func (s *SessionStore) Tx(tx bun.IDB) *SessionStore {
-	c := *s
-	c.db = tx
-	return &c
-}
+// conn is the connection of one call: the transaction of ctx, if any.
+func (s *SessionStore) conn(ctx context.Context) bun.IDB { return db.Conn(ctx, s.db) }
 
 // Create starts a session for userID and returns its token for the cookie.
 func (s *SessionStore) Create(ctx context.Context, userID int64, ip, userAgent string) (string, *Session, error) {
@@ -64,7 +60,7 @@ func (s *SessionStore) Create(ctx context.Context, userID int64, ip, userAgent s
 	}
 	sess := &Session{TokenHash: hash, UserID: userID, IP: ip, UserAgent: userAgent,
 		LastSeenAt: now, ExpiresAt: now.Add(s.max), CreatedAt: now, UpdatedAt: now}
-	if _, err := s.db.NewInsert().Model(sess).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewInsert().Model(sess).Exec(ctx); err != nil {
 		return "", nil, fmt.Errorf("create session: %w", err)
 	}
 	return plain, sess, nil
@@ -79,7 +75,7 @@ func (s *SessionStore) Lookup(ctx context.Context, token string) (*Session, erro
 	}
 	now := s.clock.Now()
 	sess := new(Session)
-	err := s.db.NewSelect().Model(sess).
+	err := s.conn(ctx).NewSelect().Model(sess).
 		Relation("User").Relation("User.Organization").
 		Where("s.token_hash = ?", HashToken(token)).
 		Where("s.expires_at > ?", now).
@@ -93,7 +89,7 @@ func (s *SessionStore) Lookup(ctx context.Context, token string) (*Session, erro
 		return nil, fmt.Errorf("look up session: %w", err)
 	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
-		if _, err := s.db.NewUpdate().Model((*Session)(nil)).
+		if _, err := s.conn(ctx).NewUpdate().Model((*Session)(nil)).
 			Set("last_seen_at = ?", now).Set("updated_at = ?", now).
 			Where("id = ?", sess.ID).Exec(ctx); err != nil {
 			return nil, fmt.Errorf("touch session: %w", err)
@@ -105,7 +101,7 @@ func (s *SessionStore) Lookup(ctx context.Context, token string) (*Session, erro
 
 // Delete ends one session.
 func (s *SessionStore) Delete(ctx context.Context, id int64) error {
-	if _, err := s.db.NewDelete().Model((*Session)(nil)).Where("id = ?", id).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewDelete().Model((*Session)(nil)).Where("id = ?", id).Exec(ctx); err != nil {
 		return fmt.Errorf("delete session %d: %w", id, err)
 	}
 	return nil
@@ -116,7 +112,7 @@ func (s *SessionStore) DeleteByToken(ctx context.Context, token string) error {
 	if token == "" {
 		return nil
 	}
-	if _, err := s.db.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", HashToken(token)).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewDelete().Model((*Session)(nil)).Where("token_hash = ?", HashToken(token)).Exec(ctx); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
@@ -125,7 +121,7 @@ func (s *SessionStore) DeleteByToken(ctx context.Context, token string) error {
 // DeleteForUser ends every session of userID except keepID (0 keeps none)
 // and returns how many ended.
 func (s *SessionStore) DeleteForUser(ctx context.Context, userID, keepID int64) (int, error) {
-	res, err := s.db.NewDelete().Model((*Session)(nil)).
+	res, err := s.conn(ctx).NewDelete().Model((*Session)(nil)).
 		Where("user_id = ?", userID).Where("id <> ?", keepID).Exec(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("delete sessions of user %d: %w", userID, err)
@@ -136,7 +132,7 @@ func (s *SessionStore) DeleteForUser(ctx context.Context, userID, keepID int64) 
 
 // DeleteOne ends one session of userID; another user's session is ErrNotFound.
 func (s *SessionStore) DeleteOne(ctx context.Context, userID, id int64) error {
-	res, err := s.db.NewDelete().Model((*Session)(nil)).Where("id = ?", id).Where("user_id = ?", userID).Exec(ctx)
+	res, err := s.conn(ctx).NewDelete().Model((*Session)(nil)).Where("id = ?", id).Where("user_id = ?", userID).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("delete session %d: %w", id, err)
 	}
@@ -152,7 +148,7 @@ func (s *SessionStore) DeleteOne(ctx context.Context, userID, id int64) error {
 func (s *SessionStore) ForUser(ctx context.Context, userID, before int64, limit int) ([]*Session, bool, error) {
 	now := s.clock.Now()
 	var out []*Session
-	q := s.db.NewSelect().Model(&out).
+	q := s.conn(ctx).NewSelect().Model(&out).
 		Where("user_id = ?", userID).
 		Where("expires_at > ?", now).
 		Where("last_seen_at > ?", now.Add(-s.idle))
@@ -171,7 +167,7 @@ func (s *SessionStore) ForUser(ctx context.Context, userID, before int64, limit 
 // DeleteExpired removes sessions that can no longer be used.
 func (s *SessionStore) DeleteExpired(ctx context.Context) (int, error) {
 	now := s.clock.Now()
-	res, err := s.db.NewDelete().Model((*Session)(nil)).
+	res, err := s.conn(ctx).NewDelete().Model((*Session)(nil)).
 		WhereOr("expires_at <= ?", now).WhereOr("last_seen_at <= ?", now.Add(-s.idle)).Exec(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("delete expired sessions: %w", err)

@@ -2,9 +2,13 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"hash/fnv"
 
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 
@@ -55,7 +59,9 @@ func withLock(ctx context.Context, db *bun.DB, fn func() error) error {
 	return fn()
 }
 
-// Migrate applies every pending migration and returns their names.
+// Migrate applies every pending migration and returns their names, then
+// brings the job queue's tables up to date (not named: they are the
+// library's).
 func Migrate(ctx context.Context, db *bun.DB) ([]string, error) {
 	m := Migrator(db)
 	var names []string
@@ -70,9 +76,30 @@ func Migrate(ctx context.Context, db *bun.DB) ([]string, error) {
 		for _, mig := range group.Migrations {
 			names = append(names, mig.Name+"_"+mig.Comment)
 		}
-		return nil
+		return migrateQueue(ctx, db)
 	})
 	return names, err
+}
+
+// migrateQueue applies the job queue's own migrations (River's, versioned in
+// its river_migration table), which come with the library.
+func migrateQueue(ctx context.Context, bdb *bun.DB) error {
+	var (
+		m   *rivermigrate.Migrator[*sql.Tx]
+		err error
+	)
+	if IsPostgres(bdb) {
+		m, err = rivermigrate.New(riverdatabasesql.New(bdb.DB), nil)
+	} else {
+		m, err = rivermigrate.New(riversqlite.New(bdb.DB), nil)
+	}
+	if err != nil {
+		return fmt.Errorf("job queue migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrate job queue: %w", err)
+	}
+	return nil
 }
 
 // RollbackOne undoes the most recently applied migration (one step, whatever

@@ -77,6 +77,9 @@ func seedDevices(ctx context.Context, tx bun.Tx, c clock.Clock, providerID int64
 			if err := st.Create(ctx, d); err != nil {
 				return err
 			}
+			if err := st.Bump(ctx, d.ProviderID, d.Status, 1); err != nil {
+				return err
+			}
 			codes, err := st.CreateCodes(ctx, providerID, 1, &d.ID)
 			if err != nil {
 				return err

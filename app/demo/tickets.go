@@ -76,6 +76,9 @@ func seedTickets(ctx context.Context, tx bun.Tx, c clock.Clock, providerID int64
 		if err := st.Create(ctx, t); err != nil {
 			return err
 		}
+		if err := st.Count(ctx, t.ProviderID, t.CustomerID, "", t.Status); err != nil {
+			return err
+		}
 		for i, dm := range dt.messages {
 			a := users[dm.from]
 			m := &ticket.Message{TicketID: t.ID, AuthorID: &a.ID, AuthorName: a.Name(), AuthorStaff: a.IsStaff(), Body: dm.body, Internal: dm.internal}

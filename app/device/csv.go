@@ -6,16 +6,15 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/uptrace/bun"
-
 	"backoffice/app/apperr"
 	"backoffice/app/csvsafe"
-	"backoffice/app/db"
+	"backoffice/app/event"
 	"backoffice/app/org"
 )
 
@@ -212,8 +211,8 @@ func (s *Service) Import(ctx context.Context, u *org.User, r io.Reader) ([]*Devi
 		return nil, v
 	}
 	// Customers by id and by name.
-	var customers []*org.Organization
-	if err := s.db.NewSelect().Model(&customers).Where("provider_id = ?", providerID).Scan(ctx); err != nil {
+	customers, err := s.store.customersOf(ctx, providerID)
+	if err != nil {
 		return nil, err
 	}
 	byID, byName := map[int64]bool{}, map[string]int64{}
@@ -260,9 +259,8 @@ func (s *Service) Import(ctx context.Context, u *org.User, r io.Reader) ([]*Devi
 	}
 	for start := 0; start < len(serials); start += 500 {
 		chunk := serials[start:min(start+500, len(serials))]
-		var taken []string
-		if err := s.db.NewSelect().Model((*Device)(nil)).ColumnExpr("lower(serial_number)").
-			Where("provider_id = ?", providerID).Where("lower(serial_number) IN (?)", bun.In(chunk)).Scan(ctx, &taken); err != nil {
+		taken, err := s.store.takenSerials(ctx, providerID, chunk)
+		if err != nil {
 			return nil, err
 		}
 		for _, t := range taken {
@@ -284,10 +282,7 @@ func (s *Service) Import(ctx context.Context, u *org.User, r io.Reader) ([]*Devi
 	err = s.inTx(ctx, func(ctx context.Context, st *Store) error {
 		for start := 0; start < len(devices); start += 500 {
 			chunk := devices[start:min(start+500, len(devices))]
-			if _, err := st.db.NewInsert().Model(&chunk).Exec(ctx); err != nil {
-				if db.IsUniqueViolation(err) {
-					return errSerialTaken
-				}
+			if err := st.insertDevices(ctx, chunk); err != nil {
 				return err
 			}
 			codes := make([]*Code, len(chunk))
@@ -297,12 +292,12 @@ func (s *Service) Import(ctx context.Context, u *org.User, r io.Reader) ([]*Devi
 				codes[i] = &Code{ProviderID: providerID, Token: NewCodeToken(), Active: true, DeviceID: &id,
 					PairedAt: &now, CreatedAt: now, UpdatedAt: now}
 			}
-			if _, err := st.db.NewInsert().Model(&codes).Exec(ctx); err != nil {
+			if err := st.insertCodes(ctx, codes); err != nil {
 				return err
 			}
 			for i, d := range chunk {
 				d.Code = codes[i]
-				events = append(events, event(u, d, ActionImported, "", "", d.Name),
+				events = append(events, historyEvent(u, d, ActionImported, "", "", d.Name),
 					codeEvent(u, codes[i], &d.ID, ActionPaired, "", codes[i].Token))
 			}
 			if err := st.Record(ctx, events...); err != nil {
@@ -313,12 +308,8 @@ func (s *Service) Import(ctx context.Context, u *org.User, r io.Reader) ([]*Devi
 		for _, d := range devices {
 			perStatus[d.Status]++
 		}
-		for status, n := range perStatus {
-			if err := st.Bump(ctx, providerID, status, n); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.events.Record(ctx, event.New(EventDevicesImport, u, "").Provider(providerID).With("count", len(devices)).
+			With("statuses", perStatus).Describe(fmt.Sprintf("%d devices", len(devices))))
 	})
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"backoffice/app/clock"
 	"backoffice/app/db/dbtest"
 	"backoffice/app/device"
+	"backoffice/app/event"
 	"backoffice/app/org"
 	"backoffice/rbac"
 )
@@ -59,7 +60,7 @@ func newFixture(t *testing.T, bdb *bun.DB) *fixture {
 	t.Helper()
 	fc := clock.NewFake(start)
 	f := &fixture{t: t, ctx: context.Background(), db: bdb, clock: fc, orgs: org.NewStore(bdb, fc),
-		svc: device.New(bdb, fc, auth.NewHasher(cheapParams, 4))}
+		svc: device.New(bdb, fc, auth.NewHasher(cheapParams, 4), event.NewBus(bdb, fc))}
 	f.provider = f.organization("Provider", nil)
 	f.customerA = f.organization("Customer A", f.provider)
 	f.customerB = f.organization("Customer B", f.provider)

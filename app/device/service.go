@@ -13,6 +13,8 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/auth"
 	"backoffice/app/clock"
+	"backoffice/app/db"
+	"backoffice/app/event"
 	"backoffice/app/org"
 )
 
@@ -41,6 +43,7 @@ type Service struct {
 	orgs     *org.Store
 	hasher   *auth.Hasher
 	throttle *auth.Throttle
+	events   *event.Bus
 
 	facetsMu sync.Mutex
 	facets   map[Scope]facets // sites and categories per scope, briefly cached
@@ -56,10 +59,82 @@ type facets struct {
 // filters; this instance forgets its cache on every change.
 const facetTTL = 30 * time.Second
 
-// New wires the service.
-func New(db *bun.DB, c clock.Clock, h *auth.Hasher) *Service {
-	return &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), hasher: h,
-		throttle: auth.NewThrottle(db, c)}
+// New wires the service. It records its events on bus and keeps the
+// rolled-up counts as a subscriber of them (one service per bus).
+func New(db *bun.DB, c clock.Clock, h *auth.Hasher, bus *event.Bus) *Service {
+	s := &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), hasher: h,
+		throttle: auth.NewThrottle(db, c), events: bus}
+	bus.Subscribe(s.count, EventDeviceCreated, EventDeviceUpdated, EventDeviceDeleted, EventDevicesImport)
+	return s
+}
+
+// count keeps the rolled-up device counts per provider and status, in the
+// transaction of the change: "to" counts a device in, "from" out, an import
+// its "statuses".
+func (s *Service) count(ctx context.Context, e *event.Event) error {
+	if e.ProviderID == nil {
+		return fmt.Errorf("%s event without provider", e.Type)
+	}
+	p := *e.ProviderID
+	if n, ok := e.Fields["statuses"].(map[string]int); ok {
+		for status, k := range n {
+			if err := s.store.Bump(ctx, p, status, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	from, _ := e.Fields["from"].(string)
+	to, _ := e.Fields["to"].(string)
+	if from == to {
+		return nil
+	}
+	if from != "" {
+		if err := s.store.Bump(ctx, p, from, -1); err != nil {
+			return err
+		}
+	}
+	if to != "" {
+		return s.store.Bump(ctx, p, to, 1)
+	}
+	return nil
+}
+
+// Event types of devices and codes.
+const (
+	EventDeviceCreated  = "device.created"
+	EventDeviceUpdated  = "device.updated" // data "fields": the changed ones
+	EventDeviceDeleted  = "device.deleted"
+	EventDevicesImport  = "device.imported"
+	EventCodesCreated   = "code.created"
+	EventCodeUpdated    = "code.updated" // data "changes": the history actions
+	EventCodeRegenerate = "code.regenerated"
+)
+
+// deviceEvent starts an event of typ about d done by u.
+func deviceEvent(typ string, u *org.User, d *Device) *event.Event {
+	e := event.New(typ, u, "").Subject("device", d.ID).Provider(d.ProviderID).Describe(d.Name)
+	if d.CustomerID != nil {
+		e.Customer(*d.CustomerID)
+	}
+	return e
+}
+
+// codeEvents records one event of typ for code c, listing the history
+// actions it stands for.
+func (s *Service) codeEvent(ctx context.Context, typ string, u *org.User, c *Code, history []*Event) error {
+	if len(history) == 0 {
+		return nil
+	}
+	actions := make([]string, len(history))
+	for i, h := range history {
+		actions[i] = h.Action
+	}
+	e := event.New(typ, u, "").Subject("code", c.ID).Provider(c.ProviderID).Describe(c.Token).With("changes", actions)
+	if c.DeviceID != nil {
+		e.With("device_id", *c.DeviceID)
+	}
+	return s.events.Record(ctx, e)
 }
 
 // Store gives read access to the store (for tests and the demo data).
@@ -85,12 +160,12 @@ func staffScope(u *org.User) (int64, error) {
 // inTx runs fn in a transaction; every change goes through here, so the
 // cached filter values are dropped after it.
 func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, st *Store) error) error {
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, s.store.Tx(tx)) })
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error { return fn(ctx, s.store) })
 	s.forgetFacets()
 	return err
 }
 
-func event(u *org.User, d *Device, action, field, from, to string) *Event {
+func historyEvent(u *org.User, d *Device, action, field, from, to string) *Event {
 	e := &Event{Action: action, Field: field, FromValue: from, ToValue: to}
 	if u != nil {
 		id := u.ID
@@ -104,7 +179,7 @@ func event(u *org.User, d *Device, action, field, from, to string) *Event {
 }
 
 func codeEvent(u *org.User, c *Code, deviceID *int64, action, from, to string) *Event {
-	e := event(u, nil, action, "code", from, to)
+	e := historyEvent(u, nil, action, "code", from, to)
 	id := c.ID
 	e.CodeID, e.ProviderID, e.DeviceID = &id, c.ProviderID, deviceID
 	return e
@@ -248,12 +323,14 @@ func (s *Service) Create(ctx context.Context, u *org.User, in Input) (*Device, e
 			return err
 		}
 		d.Code = codes[0]
-		if err := st.Record(ctx, event(u, d, ActionCreated, "", "", d.Name),
+		if err := st.Record(ctx, historyEvent(u, d, ActionCreated, "", "", d.Name),
 			codeEvent(u, d.Code, &d.ID, ActionPaired, "", d.Code.Token)); err != nil {
 			return err
 		}
-		created, err = st.Device(ctx, Scope{ProviderID: providerID}, d.ID)
-		return err
+		if created, err = st.Device(ctx, Scope{ProviderID: providerID}, d.ID); err != nil {
+			return err
+		}
+		return s.events.Record(ctx, deviceEvent(EventDeviceCreated, u, created).With("code", d.Code.Token).With("to", created.Status))
 	})
 	if err != nil {
 		return nil, err
@@ -301,17 +378,19 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, in Input) (
 		if in.Status != before.Status {
 			d.Status, d.StatusChangedAt = in.Status, s.clock.Now()
 			cols = append(cols, "status", "status_changed_at")
-			if err := st.Bump(ctx, d.ProviderID, before.Status, -1); err != nil {
-				return err
-			}
-			if err := st.Bump(ctx, d.ProviderID, in.Status, 1); err != nil {
-				return err
-			}
 		}
 		if err := st.Update(ctx, d, cols...); err != nil {
 			return err
 		}
-		return st.Record(ctx, events...)
+		if err := st.Record(ctx, events...); err != nil {
+			return err
+		}
+		fields := make([]string, len(events))
+		for i, e := range events {
+			fields[i] = e.Field
+		}
+		return s.events.Record(ctx, deviceEvent(EventDeviceUpdated, u, d).With("fields", fields).
+			With("from", before.Status).With("to", d.Status))
 	})
 	if err != nil {
 		return nil, err
@@ -332,14 +411,14 @@ func (s *Service) diff(ctx context.Context, u *org.User, d *Device, before, afte
 	}
 	for _, p := range pairs {
 		if p.from != p.to {
-			out = append(out, event(u, d, ActionUpdated, p.field, p.from, p.to))
+			out = append(out, historyEvent(u, d, ActionUpdated, p.field, p.from, p.to))
 		}
 	}
 	if before.Status != after.Status {
-		out = append(out, event(u, d, ActionStatus, "status", before.Status, after.Status))
+		out = append(out, historyEvent(u, d, ActionStatus, "status", before.Status, after.Status))
 	}
 	if before.CustomerID != after.CustomerID {
-		out = append(out, event(u, d, ActionAssigned, "customer", s.customerName(ctx, before.CustomerID), s.customerName(ctx, after.CustomerID)))
+		out = append(out, historyEvent(u, d, ActionAssigned, "customer", s.customerName(ctx, before.CustomerID), s.customerName(ctx, after.CustomerID)))
 	}
 	return out
 }
@@ -383,7 +462,10 @@ func (s *Service) Delete(ctx context.Context, u *org.User, id int64) error {
 				return err
 			}
 		}
-		return st.Delete(ctx, providerID, id)
+		if err := st.Delete(ctx, providerID, id); err != nil {
+			return err
+		}
+		return s.events.Record(ctx, deviceEvent(EventDeviceDeleted, u, d).With("from", d.Status))
 	})
 }
 
@@ -412,7 +494,11 @@ func (s *Service) Regenerate(ctx context.Context, u *org.User, id int64) (*Code,
 			return err
 		}
 		code = codes[0]
-		return st.Record(ctx, codeEvent(u, code, &d.ID, ActionRegenerated, old, code.Token))
+		h := codeEvent(u, code, &d.ID, ActionRegenerated, old, code.Token)
+		if err := st.Record(ctx, h); err != nil {
+			return err
+		}
+		return s.codeEvent(ctx, EventCodeRegenerate, u, code, []*Event{h})
 	})
 	return code, err
 }
@@ -444,7 +530,11 @@ func (s *Service) CreateCodes(ctx context.Context, u *org.User, n int) ([]*Code,
 		for i, c := range codes {
 			events[i] = codeEvent(u, c, nil, ActionCodeCreated, "", c.Token)
 		}
-		return st.Record(ctx, events...)
+		if err := st.Record(ctx, events...); err != nil {
+			return err
+		}
+		return s.events.Record(ctx, event.New(EventCodesCreated, u, "").Provider(providerID).With("count", len(codes)).
+			Describe(fmt.Sprintf("%d codes", len(codes))))
 	})
 	return codes, err
 }
@@ -546,7 +636,10 @@ func (s *Service) UpdateCode(ctx context.Context, u *org.User, id int64, ch Code
 			}
 			events = append(events, evs...)
 		}
-		return st.Record(ctx, events...)
+		if err := st.Record(ctx, events...); err != nil {
+			return err
+		}
+		return s.codeEvent(ctx, EventCodeUpdated, u, c, events)
 	})
 	if err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"backoffice/app/clock"
 	"backoffice/app/db"
 	"backoffice/app/keyset"
+	"backoffice/app/org"
 )
 
 // Scope is the set of devices a caller may see: those of a provider, or
@@ -40,14 +41,15 @@ type Store struct {
 // NewStore returns a store on db.
 func NewStore(db bun.IDB, c clock.Clock) *Store { return &Store{db: db, clock: c} }
 
-// Tx returns the store working in transaction tx.
-func (s *Store) Tx(tx bun.IDB) *Store { return &Store{db: tx, clock: s.clock} }
+// conn is the connection of one call: the transaction of ctx, if any.
+func (s *Store) conn(ctx context.Context) bun.IDB { return db.Conn(ctx, s.db) }
 
 var errSerialTaken = &apperr.Conflict{Field: "serial_number", Message: "error.serial_taken"}
 
 var errDeviceHasCode = &apperr.Conflict{Field: "device_id", Message: "error.device_has_code"}
 
-// Create inserts a device.
+// Create inserts a device. The rolled-up counts follow from its
+// device.created event.
 func (s *Store) Create(ctx context.Context, d *Device) error {
 	now := s.clock.Now()
 	d.CreatedAt, d.UpdatedAt = now, now
@@ -55,13 +57,13 @@ func (s *Store) Create(ctx context.Context, d *Device) error {
 		d.StatusChangedAt = now
 	}
 	d.StatusRank = StatusRank(d.Status)
-	if _, err := s.db.NewInsert().Model(d).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewInsert().Model(d).Exec(ctx); err != nil {
 		if db.IsUniqueViolation(err) {
 			return errSerialTaken
 		}
 		return fmt.Errorf("insert device: %w", err)
 	}
-	return s.Bump(ctx, d.ProviderID, d.Status, 1)
+	return nil
 }
 
 // Bump adds delta to the rolled-up count of the provider's devices in
@@ -71,7 +73,7 @@ func (s *Store) Bump(ctx context.Context, providerID int64, status string, delta
 		return nil
 	}
 	now := s.clock.Now()
-	_, err := s.db.NewRaw(`INSERT INTO device_status_counts (provider_id, status, n, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+	_, err := s.conn(ctx).NewRaw(`INSERT INTO device_status_counts (provider_id, status, n, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (provider_id, status) DO UPDATE SET n = device_status_counts.n + EXCLUDED.n, updated_at = EXCLUDED.updated_at`,
 		providerID, status, delta, now, now).Exec(ctx)
 	if err != nil {
@@ -86,7 +88,7 @@ func (s *Store) RolledUpCounts(ctx context.Context, providerID int64) (map[strin
 		Status string
 		N      int
 	}
-	if err := s.db.NewRaw("SELECT status, n FROM device_status_counts WHERE provider_id = ?", providerID).Scan(ctx, &rows); err != nil {
+	if err := s.conn(ctx).NewRaw("SELECT status, n FROM device_status_counts WHERE provider_id = ?", providerID).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("device counts of provider %d: %w", providerID, err)
 	}
 	out := map[string]int{}
@@ -102,7 +104,7 @@ func (s *Store) RolledUpCounts(ctx context.Context, providerID int64) (map[strin
 // a device outside the scope is ErrNotFound.
 func (s *Store) Device(ctx context.Context, sc Scope, id int64) (*Device, error) {
 	d := new(Device)
-	err := sc.apply(s.db.NewSelect().Model(d).Relation("Customer")).Where("dv.id = ?", id).Scan(ctx)
+	err := sc.apply(s.conn(ctx).NewSelect().Model(d).Relation("Customer")).Where("dv.id = ?", id).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("device %d: %w", id, apperr.ErrNotFound)
 	}
@@ -126,7 +128,7 @@ func (s *Store) attachCodes(ctx context.Context, devices []*Device) error {
 		ids[i], byID[d.ID] = d.ID, d
 	}
 	var codes []*Code
-	if err := s.db.NewSelect().Model(&codes).Where("cd.device_id IN (?)", bun.In(ids)).
+	if err := s.conn(ctx).NewSelect().Model(&codes).Where("cd.device_id IN (?)", bun.In(ids)).
 		Where("cd.retired_at IS NULL").Scan(ctx); err != nil {
 		return fmt.Errorf("load codes of devices: %w", err)
 	}
@@ -140,7 +142,7 @@ func (s *Store) attachCodes(ctx context.Context, devices []*Device) error {
 func (s *Store) Update(ctx context.Context, d *Device, columns ...string) error {
 	d.UpdatedAt = s.clock.Now()
 	d.StatusRank = StatusRank(d.Status)
-	res, err := s.db.NewUpdate().Model(d).Column(append(columns, "status_rank", "updated_at")...).WherePK().Exec(ctx)
+	res, err := s.conn(ctx).NewUpdate().Model(d).Column(append(columns, "status_rank", "updated_at")...).WherePK().Exec(ctx)
 	if err != nil && db.IsUniqueViolation(err) {
 		return errSerialTaken
 	}
@@ -156,28 +158,24 @@ func (s *Store) Update(ctx context.Context, d *Device, columns ...string) error 
 // Delete deletes a device of provider providerID; its history goes with it,
 // its codes become unpaired (ON DELETE SET NULL).
 func (s *Store) Delete(ctx context.Context, providerID, id int64) error {
-	if _, err := s.db.NewUpdate().Model((*Code)(nil)).Set("device_id = NULL").Set("paired_at = NULL").
+	if _, err := s.conn(ctx).NewUpdate().Model((*Code)(nil)).Set("device_id = NULL").Set("paired_at = NULL").
 		Set("updated_at = ?", s.clock.Now()).Where("device_id = ?", id).Where("retired_at IS NULL").Exec(ctx); err != nil {
 		return fmt.Errorf("unpair codes of device %d: %w", id, err)
 	}
-	var status string
-	err := s.db.NewSelect().Model((*Device)(nil)).Column("status").Where("id = ?", id).Where("provider_id = ?", providerID).Scan(ctx, &status)
-	if db.NoRows(err) {
-		return fmt.Errorf("delete device %d: %w", id, apperr.ErrNotFound)
-	}
+	res, err := s.conn(ctx).NewDelete().Model((*Device)(nil)).Where("id = ?", id).Where("provider_id = ?", providerID).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("load device %d: %w", id, err)
-	}
-	if _, err := s.db.NewDelete().Model((*Device)(nil)).Where("id = ?", id).Where("provider_id = ?", providerID).Exec(ctx); err != nil {
 		return fmt.Errorf("delete device %d: %w", id, err)
 	}
-	return s.Bump(ctx, providerID, status, -1)
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("delete device %d: %w", id, apperr.ErrNotFound)
+	}
+	return nil // the rolled-up counts follow from the device.deleted event
 }
 
 // SerialTaken reports whether another device of the provider has serial
 // (compared case-insensitively).
 func (s *Store) SerialTaken(ctx context.Context, providerID int64, serial string, exceptID int64) (bool, error) {
-	ok, err := s.db.NewSelect().Model((*Device)(nil)).Where("provider_id = ?", providerID).
+	ok, err := s.conn(ctx).NewSelect().Model((*Device)(nil)).Where("provider_id = ?", providerID).
 		Where("lower(serial_number) = ?", strings.ToLower(serial)).Where("id <> ?", exceptID).Exists(ctx)
 	if err != nil {
 		return false, fmt.Errorf("check serial: %w", err)
@@ -241,7 +239,7 @@ func (s *Store) filter(q *bun.SelectQuery, f Filter, today Date, withStatus bool
 		q.Where("dv.category = ?", f.Category)
 	}
 	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
-		like := "%" + escapeLike(query) + "%"
+		like := db.Containing(query)
 		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("lower(dv.name) LIKE ? ESCAPE '\\'", like).WhereOr("lower(dv.serial_number) LIKE ? ESCAPE '\\'", like)
 		})
@@ -250,10 +248,6 @@ func (s *Store) filter(q *bun.SelectQuery, f Filter, today Date, withStatus bool
 		q.Where("dv.next_service_due IS NOT NULL").Where("dv.next_service_due <= ?", today.AddDays(f.DueWithin).String())
 	}
 	return q
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // List returns one page of the devices in scope that match f, in order
@@ -271,7 +265,7 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after
 	if desc {
 		dir, cmp = "DESC", "<"
 	}
-	q := sc.apply(s.db.NewSelect().Model(&page.Items).Relation("Customer"))
+	q := sc.apply(s.conn(ctx).NewSelect().Model(&page.Items).Relation("Customer"))
 	s.filter(q, f, DateOf(s.clock.Now()), true)
 	if after != nil {
 		arg, err := spec.arg(after.Key)
@@ -302,7 +296,7 @@ func (s *Store) StatusCounts(ctx context.Context, sc Scope, f Filter) (map[strin
 		N          int
 	}
 	// Grouping by the rank reads the (…, status_rank, id) index alone.
-	q := sc.apply(s.db.NewSelect().Model((*Device)(nil)).ColumnExpr("dv.status_rank, count(*) AS n"))
+	q := sc.apply(s.conn(ctx).NewSelect().Model((*Device)(nil)).ColumnExpr("dv.status_rank, count(*) AS n"))
 	s.filter(q, f, DateOf(s.clock.Now()), false)
 	if err := q.GroupExpr("dv.status_rank").Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("count devices by status: %w", err)
@@ -322,7 +316,7 @@ func (s *Store) Facets(ctx context.Context, sc Scope) (sites, categories []strin
 		col string
 		dst *[]string
 	}{{"site", &sites}, {"category", &categories}} {
-		q := sc.apply(s.db.NewSelect().Model((*Device)(nil)).ColumnExpr("DISTINCT dv." + f.col)).
+		q := sc.apply(s.conn(ctx).NewSelect().Model((*Device)(nil)).ColumnExpr("DISTINCT dv." + f.col)).
 			Where("dv." + f.col + " <> ''").OrderExpr("dv." + f.col).Limit(200)
 		if err := q.Scan(ctx, f.dst); err != nil {
 			return nil, nil, fmt.Errorf("list %s values: %w", f.col, err)
@@ -358,7 +352,7 @@ func (s *Store) CreateCodes(ctx context.Context, providerID int64, n int, device
 			codes[i].PairedAt = &now
 		}
 	}
-	if _, err := s.db.NewInsert().Model(&codes).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewInsert().Model(&codes).Exec(ctx); err != nil {
 		if deviceID != nil && db.IsUniqueViolation(err) {
 			return nil, errDeviceHasCode // a concurrent change gave the device a code first
 		}
@@ -371,7 +365,7 @@ func (s *Store) CreateCodes(ctx context.Context, providerID int64, n int, device
 // device's customer. Unknown tokens are ErrNotFound.
 func (s *Store) CodeByToken(ctx context.Context, token string) (*Code, error) {
 	c := new(Code)
-	err := s.db.NewSelect().Model(c).Relation("Device").Relation("Device.Customer").
+	err := s.conn(ctx).NewSelect().Model(c).Relation("Device").Relation("Device.Customer").
 		Where("cd.token = ?", token).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("code: %w", apperr.ErrNotFound)
@@ -385,7 +379,7 @@ func (s *Store) CodeByToken(ctx context.Context, token string) (*Code, error) {
 // Code loads code id of provider providerID, with its device.
 func (s *Store) Code(ctx context.Context, providerID, id int64) (*Code, error) {
 	c := new(Code)
-	err := s.db.NewSelect().Model(c).Relation("Device").Relation("Device.Customer").
+	err := s.conn(ctx).NewSelect().Model(c).Relation("Device").Relation("Device.Customer").
 		Where("cd.id = ?", id).Where("cd.provider_id = ?", providerID).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("code %d: %w", id, apperr.ErrNotFound)
@@ -408,7 +402,7 @@ type CodeFilter struct {
 // id before (0: from the newest).
 func (s *Store) ListCodes(ctx context.Context, providerID int64, f CodeFilter, before int64, limit int) ([]*Code, bool, error) {
 	var codes []*Code
-	q := s.db.NewSelect().Model(&codes).Relation("Device").Relation("Device.Customer").
+	q := s.conn(ctx).NewSelect().Model(&codes).Relation("Device").Relation("Device.Customer").
 		Where("cd.provider_id = ?", providerID).OrderExpr("cd.id DESC").Limit(int64(limit + 1))
 	switch f.State {
 	case "unpaired":
@@ -447,7 +441,7 @@ func (s *Store) ListCodes(ctx context.Context, providerID int64, f CodeFilter, b
 // CurrentCode is the device's code that is not retired, or nil.
 func (s *Store) CurrentCode(ctx context.Context, deviceID int64) (*Code, error) {
 	c := new(Code)
-	err := s.db.NewSelect().Model(c).Where("device_id = ?", deviceID).Where("retired_at IS NULL").Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(c).Where("device_id = ?", deviceID).Where("retired_at IS NULL").Scan(ctx)
 	if db.NoRows(err) {
 		return nil, nil
 	}
@@ -460,7 +454,7 @@ func (s *Store) CurrentCode(ctx context.Context, deviceID int64) (*Code, error) 
 // UpdateCode saves the given columns of c (updated_at always).
 func (s *Store) UpdateCode(ctx context.Context, c *Code, columns ...string) error {
 	c.UpdatedAt = s.clock.Now()
-	_, err := s.db.NewUpdate().Model(c).Column(append(columns, "updated_at")...).WherePK().Exec(ctx)
+	_, err := s.conn(ctx).NewUpdate().Model(c).Column(append(columns, "updated_at")...).WherePK().Exec(ctx)
 	if err != nil && db.IsUniqueViolation(err) {
 		return errDeviceHasCode
 	}
@@ -479,7 +473,7 @@ func (s *Store) Record(ctx context.Context, events ...*Event) error {
 	for _, e := range events {
 		e.CreatedAt, e.UpdatedAt = now, now
 	}
-	if _, err := s.db.NewInsert().Model(&events).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewInsert().Model(&events).Exec(ctx); err != nil {
 		return fmt.Errorf("record device history: %w", err)
 	}
 	return nil
@@ -488,7 +482,7 @@ func (s *Store) Record(ctx context.Context, events ...*Event) error {
 // History returns the device's history, newest first, before id before.
 func (s *Store) History(ctx context.Context, deviceID, before int64, limit int) ([]*Event, bool, error) {
 	var events []*Event
-	q := s.db.NewSelect().Model(&events).Where("dh.device_id = ?", deviceID).OrderExpr("dh.id DESC").Limit(int64(limit + 1))
+	q := s.conn(ctx).NewSelect().Model(&events).Where("dh.device_id = ?", deviceID).OrderExpr("dh.id DESC").Limit(int64(limit + 1))
 	if before > 0 {
 		q.Where("dh.id < ?", before)
 	}
@@ -509,4 +503,43 @@ func (s *Store) AllInScope(ctx context.Context, sc Scope, f Filter, sort string,
 		page, err := s.List(ctx, sc, f, sort, after, n)
 		return page.Items, page.Next, err
 	})
+}
+
+// customersOf lists the customers of providerID (for an import).
+func (s *Store) customersOf(ctx context.Context, providerID int64) ([]*org.Organization, error) {
+	var customers []*org.Organization
+	if err := s.conn(ctx).NewSelect().Model(&customers).Where("provider_id = ?", providerID).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list customers of provider %d: %w", providerID, err)
+	}
+	return customers, nil
+}
+
+// takenSerials returns which of the lower-cased serials providerID's
+// devices already carry.
+func (s *Store) takenSerials(ctx context.Context, providerID int64, serials []string) ([]string, error) {
+	var taken []string
+	if err := s.conn(ctx).NewSelect().Model((*Device)(nil)).ColumnExpr("lower(serial_number)").
+		Where("provider_id = ?", providerID).Where("lower(serial_number) IN (?)", bun.In(serials)).Scan(ctx, &taken); err != nil {
+		return nil, fmt.Errorf("check serial numbers: %w", err)
+	}
+	return taken, nil
+}
+
+// insertDevices inserts imported devices, timestamps set by the caller.
+func (s *Store) insertDevices(ctx context.Context, devices []*Device) error {
+	if _, err := s.conn(ctx).NewInsert().Model(&devices).Exec(ctx); err != nil {
+		if db.IsUniqueViolation(err) {
+			return errSerialTaken
+		}
+		return fmt.Errorf("insert devices: %w", err)
+	}
+	return nil
+}
+
+// insertCodes inserts codes, timestamps set by the caller.
+func (s *Store) insertCodes(ctx context.Context, codes []*Code) error {
+	if _, err := s.conn(ctx).NewInsert().Model(&codes).Exec(ctx); err != nil {
+		return fmt.Errorf("insert codes: %w", err)
+	}
+	return nil
 }

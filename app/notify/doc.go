@@ -3,8 +3,8 @@
 // due messages over SMTP with retries and backoff.
 //
 // Callers build the body with a Letter, enqueue the Message through
-// Outbox.Tx(tx) inside their own transaction and, after the commit, may call
-// Worker.Wake so that it goes out at once. The worker claims due rows under a
+// Outbox.Enqueue with the context of their own transaction (db.InTx) and,
+// after the commit, may call Worker.Wake so that it goes out at once. The worker claims due rows under a
 // lease, so that several instances can deliver side by side on PostgreSQL,
 // and updates only the rows it claimed. Once it is done with a message,
 // delivered or given up, the stored copy keeps its links without their

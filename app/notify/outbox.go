@@ -11,6 +11,7 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/clock"
 	"backoffice/app/db"
+	"backoffice/app/event"
 )
 
 // maxListLimit bounds one page of List.
@@ -20,14 +21,23 @@ const maxListLimit = 200
 type Outbox struct {
 	db    bun.IDB
 	clock clock.Clock
+	queue *event.Queue // nil: the worker's rounds find the message
 }
 
 // NewOutbox returns an outbox on db (a *bun.DB or a transaction).
 func NewOutbox(db bun.IDB, c clock.Clock) *Outbox { return &Outbox{db: db, clock: c} }
 
-// Tx returns a copy of the outbox that works inside tx, so that a message
-// commits or rolls back with the change that causes it.
-func (o *Outbox) Tx(tx bun.IDB) *Outbox { return &Outbox{db: tx, clock: o.clock} }
+// conn is the connection of one call: the transaction of ctx, if any, so
+// that a message commits or rolls back with the change that causes it.
+func (o *Outbox) conn(ctx context.Context) bun.IDB { return db.Conn(ctx, o.db) }
+
+// Through returns a copy of the outbox that queues a delivery job with
+// every message it enqueues, in the message's transaction.
+func (o *Outbox) Through(q *event.Queue) *Outbox {
+	c := *o
+	c.queue = q
+	return &c
+}
 
 // Enqueue queues m for delivery as soon as possible. It sets the status,
 // attempt counters and timestamps; the recipient must be a bare address.
@@ -44,15 +54,24 @@ func (o *Outbox) Enqueue(ctx context.Context, m *Message) error {
 	m.LastError = ""
 	m.SentAt = nil
 	m.CreatedAt, m.UpdatedAt = now, now
-	if _, err := o.db.NewInsert().Model(m).Exec(ctx); err != nil {
-		return fmt.Errorf("enqueue mail %q: %w", m.Subject, err)
+	insert := func(ctx context.Context) error {
+		if _, err := o.conn(ctx).NewInsert().Model(m).Exec(ctx); err != nil {
+			return fmt.Errorf("enqueue mail %q: %w", m.Subject, err)
+		}
+		if o.queue == nil {
+			return nil
+		}
+		return o.queue.Insert(ctx, DeliverArgs{MessageID: m.ID}, nil)
 	}
-	return nil
+	if bdb, ok := o.db.(*bun.DB); ok && o.queue != nil && !db.InTransaction(ctx) {
+		return db.InTx(ctx, bdb, insert) // the message and its job commit together
+	}
+	return insert(ctx)
 }
 
 // messages starts every query of a provider's mailbox.
-func (o *Outbox) messages(dest any, providerID int64) *bun.SelectQuery {
-	return o.db.NewSelect().Model(dest).Where("ob.provider_id = ?", providerID)
+func (o *Outbox) messages(ctx context.Context, dest any, providerID int64) *bun.SelectQuery {
+	return o.conn(ctx).NewSelect().Model(dest).Where("ob.provider_id = ?", providerID)
 }
 
 // List returns up to limit messages of providerID's mailbox, newest first,
@@ -62,7 +81,7 @@ func (o *Outbox) List(ctx context.Context, providerID, beforeID int64, limit int
 		limit = maxListLimit
 	}
 	var out []*Message
-	q := o.messages(&out, providerID)
+	q := o.messages(ctx, &out, providerID)
 	if beforeID > 0 {
 		q = q.Where("ob.id < ?", beforeID)
 	}
@@ -76,7 +95,7 @@ func (o *Outbox) List(ctx context.Context, providerID, beforeID int64, limit int
 // message is ErrNotFound.
 func (o *Outbox) Message(ctx context.Context, providerID, id int64) (*Message, error) {
 	m := new(Message)
-	err := o.messages(m, providerID).Where("ob.id = ?", id).Scan(ctx)
+	err := o.messages(ctx, m, providerID).Where("ob.id = ?", id).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("mail %d: %w", id, apperr.ErrNotFound)
 	}
@@ -91,7 +110,7 @@ func (o *Outbox) Message(ctx context.Context, providerID, id int64) (*Message, e
 // never a page.
 func (o *Outbox) LatestTo(ctx context.Context, recipient string) (*Message, error) {
 	m := new(Message)
-	err := o.db.NewSelect().Model(m).
+	err := o.conn(ctx).NewSelect().Model(m).
 		Where("lower(ob.recipient) = ?", strings.ToLower(strings.TrimSpace(recipient))).
 		Order("ob.id DESC").Limit(1).Scan(ctx)
 	if db.NoRows(err) {
@@ -105,7 +124,7 @@ func (o *Outbox) LatestTo(ctx context.Context, recipient string) (*Message, erro
 
 // Pending counts the messages still waiting for delivery.
 func (o *Outbox) Pending(ctx context.Context) (int, error) {
-	n, err := o.db.NewSelect().Model((*Message)(nil)).Where("status = ?", StatusPending).Count(ctx)
+	n, err := o.conn(ctx).NewSelect().Model((*Message)(nil)).Where("status = ?", StatusPending).Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("count pending mail: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/clock"
+	"backoffice/app/db"
 	"backoffice/app/db/dbtest"
 	"backoffice/app/notify"
 )
@@ -43,8 +44,8 @@ func TestEnqueueRollsBackWithTransaction(t *testing.T) {
 		ctx := t.Context()
 		ob := notify.NewOutbox(bdb, clock.NewFake(t0))
 		errAbort := errors.New("abort")
-		err := bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			if err := ob.Tx(tx).Enqueue(ctx, &notify.Message{Recipient: "anna@example.com", Subject: "Hi", BodyText: "x"}); err != nil {
+		err := db.InTx(ctx, bdb, func(ctx context.Context) error {
+			if err := ob.Enqueue(ctx, &notify.Message{Recipient: "anna@example.com", Subject: "Hi", BodyText: "x"}); err != nil {
 				return err
 			}
 			return errAbort
@@ -60,8 +61,8 @@ func TestEnqueueRollsBackWithTransaction(t *testing.T) {
 		}
 
 		// Committed, it is there, pending and due now.
-		err = bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			return ob.Tx(tx).Enqueue(ctx, &notify.Message{Recipient: "anna@example.com", Subject: "Hi", BodyText: "x"})
+		err = db.InTx(ctx, bdb, func(ctx context.Context) error {
+			return ob.Enqueue(ctx, &notify.Message{Recipient: "anna@example.com", Subject: "Hi", BodyText: "x"})
 		})
 		if err != nil {
 			t.Fatal(err)

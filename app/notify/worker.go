@@ -114,7 +114,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	if _, err := mail.ParseAddress(w.From); err != nil {
 		return 0, 0, fmt.Errorf("mail worker: sender %q: %w", w.From, err)
 	}
-	msgs, err := w.claim(ctx)
+	msgs, err := w.claim(ctx, 0)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -135,7 +135,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 			w.release(ctx, msgs[i:])
 			return sent, failed, ctx.Err()
 		}
-		if err := w.record(ctx, m, sendErr); err != nil {
+		if _, err := w.record(ctx, m, sendErr); err != nil {
 			w.log().Error("record mail delivery", "id", m.ID, "err", err)
 		}
 		if sendErr == nil {
@@ -147,11 +147,12 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	return sent, failed, nil
 }
 
-// claim takes the due messages of one round: their next attempt moves past
-// the lease and their attempt counter goes up, in one transaction. On
-// PostgreSQL, SKIP LOCKED lets concurrent workers take disjoint rows; SQLite
-// transactions start IMMEDIATE and so run one at a time.
-func (w *Worker) claim(ctx context.Context) ([]*Message, error) {
+// claim takes the due messages of one round (only message onlyID when not
+// 0): their next attempt moves past the lease and their attempt counter goes
+// up, in one transaction. On PostgreSQL, SKIP LOCKED lets concurrent workers
+// take disjoint rows; SQLite transactions start IMMEDIATE and so run one at a
+// time.
+func (w *Worker) claim(ctx context.Context, onlyID int64) ([]*Message, error) {
 	now := w.now()
 	var msgs []*Message
 	err := w.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -161,6 +162,9 @@ func (w *Worker) claim(ctx context.Context) ([]*Message, error) {
 			Where("next_attempt_at <= ?", now).
 			OrderExpr("next_attempt_at, id").
 			Limit(int64(w.batch()))
+		if onlyID != 0 {
+			q = q.Where("id = ?", onlyID)
+		}
 		if db.IsPostgres(tx) {
 			q = q.For("UPDATE SKIP LOCKED")
 		}
@@ -189,8 +193,8 @@ func (w *Worker) claim(ctx context.Context) ([]*Message, error) {
 }
 
 // record stores the outcome of one attempt on m, but only while m is still
-// this worker's claim.
-func (w *Worker) record(ctx context.Context, m *Message, sendErr error) error {
+// this worker's claim, and returns when to try again (zero when done).
+func (w *Worker) record(ctx context.Context, m *Message, sendErr error) (time.Time, error) {
 	// The outcome must be stored even when ctx ends right after a delivery,
 	// or the message would go out twice.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
@@ -201,7 +205,10 @@ func (w *Worker) record(ctx context.Context, m *Message, sendErr error) error {
 		Where("id = ?", m.ID).
 		Where("attempts = ?", m.Attempts).
 		Where("status = ?", StatusPending)
-	var result string
+	var (
+		result string
+		next   time.Time
+	)
 	switch {
 	case sendErr == nil:
 		result = "sent"
@@ -212,19 +219,20 @@ func (w *Worker) record(ctx context.Context, m *Message, sendErr error) error {
 		w.log().Warn("mail delivery failed for good", "id", m.ID, "attempts", m.Attempts, "err", sendErr)
 	default:
 		result = "retry"
-		next := now.Add(Backoff(m.Attempts))
+		next = now.Add(Backoff(m.Attempts))
 		q = q.Set("next_attempt_at = ?", next).Set("last_error = ?", errorText(sendErr))
 		w.log().Info("mail delivery failed, will retry", "id", m.ID, "attempts", m.Attempts, "next", next, "err", sendErr)
 	}
 	w.Metrics.observe(result)
 	res, err := q.Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("record %s of mail %d: %w", result, m.ID, err)
+		return time.Time{}, fmt.Errorf("record %s of mail %d: %w", result, m.ID, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		w.log().Warn("mail claim lost before its outcome was recorded", "id", m.ID, "result", result)
+		return time.Time{}, nil
 	}
-	return nil
+	return next, nil
 }
 
 // release hands claimed but unattempted messages back: due now, and the

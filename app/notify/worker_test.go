@@ -74,8 +74,8 @@ func TestWorkerDelivers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			return ob.Tx(tx).Enqueue(ctx, &notify.Message{ProviderID: &provider,
+		err = db.InTx(ctx, bdb, func(ctx context.Context) error {
+			return ob.Enqueue(ctx, &notify.Message{ProviderID: &provider,
 				Recipient: "Juergen@Example.com", RecipientName: "Jürgen Groß",
 				Subject: "Einladung für Jürgen", BodyText: letter.Text(), BodyHTML: html})
 		})

@@ -25,11 +25,11 @@ type CustomerPage struct {
 // (afterName, afterID). The organizations_provider_name_idx index matches.
 func (s *Store) ListCustomers(ctx context.Context, providerID int64, query, afterName string, afterID int64, limit int) (CustomerPage, error) {
 	var page CustomerPage
-	q := s.db.NewSelect().Model(&page.Items).Relation("Domains").
+	q := s.conn(ctx).NewSelect().Model(&page.Items).Relation("Domains").
 		Where("o.provider_id = ?", providerID).
 		OrderExpr("o.name, o.id").Limit(int64(limit + 1))
 	if query = strings.ToLower(strings.TrimSpace(query)); query != "" {
-		like := "%" + escapeLike(query) + "%"
+		like := db.Containing(query)
 		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("lower(o.name) LIKE ? ESCAPE '\\'", like).
 				WhereOr("EXISTS (SELECT 1 FROM organization_domains AS d WHERE d.organization_id = o.id AND d.domain LIKE ? ESCAPE '\\')", like)
@@ -49,15 +49,11 @@ func (s *Store) ListCustomers(ctx context.Context, providerID int64, query, afte
 	return page, nil
 }
 
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
 // Customer loads customer id of provider providerID; a customer of another
 // provider, or none, is ErrNotFound.
 func (s *Store) Customer(ctx context.Context, providerID, id int64) (*Organization, error) {
 	o := new(Organization)
-	err := s.db.NewSelect().Model(o).Relation("Domains").
+	err := s.conn(ctx).NewSelect().Model(o).Relation("Domains").
 		Where("o.id = ?", id).Where("o.provider_id = ?", providerID).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("customer %d: %w", id, apperr.ErrNotFound)
@@ -72,11 +68,11 @@ func (s *Store) Customer(ctx context.Context, providerID, id int64) (*Organizati
 // transaction (PostgreSQL; SQLite has a single writer), so that checks such
 // as "the last administrator" cannot race.
 func (s *Store) LockOrganization(ctx context.Context, id int64) error {
-	if !db.IsPostgres(s.db) {
+	if !db.IsPostgres(s.conn(ctx)) {
 		return nil
 	}
 	var got int64
-	err := s.db.NewSelect().Model((*Organization)(nil)).Column("id").Where("id = ?", id).For("UPDATE").Scan(ctx, &got)
+	err := s.conn(ctx).NewSelect().Model((*Organization)(nil)).Column("id").Where("id = ?", id).For("UPDATE").Scan(ctx, &got)
 	if db.NoRows(err) {
 		return fmt.Errorf("organization %d: %w", id, apperr.ErrNotFound)
 	}
@@ -86,12 +82,12 @@ func (s *Store) LockOrganization(ctx context.Context, id int64) error {
 // UpdateCustomer saves the customer's details and replaces its domains.
 func (s *Store) UpdateCustomer(ctx context.Context, o *Organization, domains []string) error {
 	o.UpdatedAt = s.clock.Now()
-	res, err := s.db.NewUpdate().Model(o).Column("name", "address", "phone", "notes", "updated_at").
+	res, err := s.conn(ctx).NewUpdate().Model(o).Column("name", "address", "phone", "notes", "updated_at").
 		WherePK().Exec(ctx)
 	if err := affectedOne(res, err, "update customer %d", o.ID); err != nil {
 		return err
 	}
-	if _, err := s.db.NewDelete().Model((*Domain)(nil)).Where("organization_id = ?", o.ID).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewDelete().Model((*Domain)(nil)).Where("organization_id = ?", o.ID).Exec(ctx); err != nil {
 		return fmt.Errorf("clear domains of %d: %w", o.ID, err)
 	}
 	o.Domains = nil
@@ -101,14 +97,14 @@ func (s *Store) UpdateCustomer(ctx context.Context, o *Organization, domains []s
 // DeleteOrganization deletes an organization; its domains, users,
 // invitations and their sessions and tokens go with it (ON DELETE CASCADE).
 func (s *Store) DeleteOrganization(ctx context.Context, id int64) error {
-	res, err := s.db.NewDelete().Model((*Organization)(nil)).Where("id = ?", id).Exec(ctx)
+	res, err := s.conn(ctx).NewDelete().Model((*Organization)(nil)).Where("id = ?", id).Exec(ctx)
 	return affectedOne(res, err, "delete organization %d", id)
 }
 
 // SetIndependent makes a customer independent.
 func (s *Store) SetIndependent(ctx context.Context, id int64) error {
 	now := s.clock.Now()
-	res, err := s.db.NewUpdate().Model((*Organization)(nil)).
+	res, err := s.conn(ctx).NewUpdate().Model((*Organization)(nil)).
 		Set("independent = ?", true).Set("independent_at = ?", now).Set("updated_at = ?", now).
 		Where("id = ?", id).Where("independent = ?", false).Exec(ctx)
 	if err != nil {
@@ -128,7 +124,7 @@ func (s *Store) CustomerByDomain(ctx context.Context, providerID int64, email st
 		return nil, nil
 	}
 	o := new(Organization)
-	err := s.db.NewSelect().Model(o).
+	err := s.conn(ctx).NewSelect().Model(o).
 		Join("JOIN organization_domains AS d ON d.organization_id = o.id").
 		Where("d.domain = ?", strings.ToLower(email[at+1:])).
 		Where("o.provider_id = ?", providerID).Limit(1).Scan(ctx)
@@ -153,7 +149,7 @@ func (s *Store) DomainOwner(ctx context.Context, email string) (int64, error) {
 		return 0, nil
 	}
 	var found []*Domain
-	if err := s.db.NewSelect().Model(&found).Where("d.domain IN (?)", bun.In(names)).Scan(ctx); err != nil {
+	if err := s.conn(ctx).NewSelect().Model(&found).Where("d.domain IN (?)", bun.In(names)).Scan(ctx); err != nil {
 		return 0, fmt.Errorf("owner of the domain of %q: %w", email, err)
 	}
 	var nearest *Domain
@@ -170,7 +166,7 @@ func (s *Store) DomainOwner(ctx context.Context, email string) (int64, error) {
 
 // EmailTaken reports whether a user already has email (case-insensitive).
 func (s *Store) EmailTaken(ctx context.Context, email string) (bool, error) {
-	ok, err := s.db.NewSelect().Model((*User)(nil)).Where("lower(email) = ?", NormalizeEmail(email)).Exists(ctx)
+	ok, err := s.conn(ctx).NewSelect().Model((*User)(nil)).Where("lower(email) = ?", NormalizeEmail(email)).Exists(ctx)
 	if err != nil {
 		return false, fmt.Errorf("check email: %w", err)
 	}

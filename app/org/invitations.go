@@ -18,7 +18,7 @@ func (s *Store) CreateInvitation(ctx context.Context, inv *Invitation, u *User) 
 	if inv.SentCount == 0 {
 		inv.SentCount = 1
 	}
-	if _, err := s.db.NewInsert().Model(inv).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewInsert().Model(inv).Exec(ctx); err != nil {
 		return fmt.Errorf("create invitation: %w", err)
 	}
 	u.OrganizationID = inv.OrganizationID
@@ -34,7 +34,7 @@ func (s *Store) CreateInvitation(ctx context.Context, inv *Invitation, u *User) 
 // newest first, before the id before (0 for the first page).
 func (s *Store) ListInvitations(ctx context.Context, orgID, before int64, limit int) ([]*Invitation, bool, error) {
 	var out []*Invitation
-	q := s.db.NewSelect().Model(&out).Relation("User").
+	q := s.conn(ctx).NewSelect().Model(&out).Relation("User").
 		Where("i.organization_id = ?", orgID).OrderExpr("i.id DESC").Limit(int64(limit + 1))
 	if before > 0 {
 		q.Where("i.id < ?", before)
@@ -54,7 +54,7 @@ func (s *Store) ListInvitations(ctx context.Context, orgID, before int64, limit 
 // one of its customers). Anything else is ErrNotFound.
 func (s *Store) Invitation(ctx context.Context, providerID, id int64) (*Invitation, *Organization, error) {
 	inv := new(Invitation)
-	err := s.db.NewSelect().Model(inv).Relation("User").Where("i.id = ?", id).Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(inv).Relation("User").Where("i.id = ?", id).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, nil, fmt.Errorf("invitation %d: %w", id, apperr.ErrNotFound)
 	}
@@ -75,7 +75,7 @@ func (s *Store) Invitation(ctx context.Context, providerID, id int64) (*Invitati
 // user, whatever its state.
 func (s *Store) InvitationByToken(ctx context.Context, hash string) (*Invitation, error) {
 	inv := new(Invitation)
-	err := s.db.NewSelect().Model(inv).Relation("User").Where("i.token_hash = ?", hash).Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(inv).Relation("User").Where("i.token_hash = ?", hash).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("invitation by token: %w", apperr.ErrNotFound)
 	}
@@ -88,7 +88,7 @@ func (s *Store) InvitationByToken(ctx context.Context, hash string) (*Invitation
 // RenewInvitation replaces the token of a not yet accepted invitation, so
 // the old link stops working.
 func (s *Store) RenewInvitation(ctx context.Context, id int64, hash string, expires time.Time) error {
-	res, err := s.db.NewUpdate().Model((*Invitation)(nil)).
+	res, err := s.conn(ctx).NewUpdate().Model((*Invitation)(nil)).
 		Set("token_hash = ?", hash).Set("expires_at = ?", expires).
 		Set("sent_count = sent_count + 1").Set("updated_at = ?", s.clock.Now()).
 		Where("id = ?", id).Where("accepted_at IS NULL").Exec(ctx)
@@ -106,7 +106,7 @@ func (s *Store) RenewInvitation(ctx context.Context, id int64, hash string, expi
 // used or expired token is ErrNotFound.
 func (s *Store) ClaimInvitation(ctx context.Context, hash string) (*Invitation, error) {
 	now := s.clock.Now()
-	res, err := s.db.NewUpdate().Model((*Invitation)(nil)).
+	res, err := s.conn(ctx).NewUpdate().Model((*Invitation)(nil)).
 		Set("accepted_at = ?", now).Set("updated_at = ?", now).
 		Where("token_hash = ?", hash).Where("accepted_at IS NULL").Where("expires_at > ?", now).Exec(ctx)
 	if err != nil {
@@ -122,7 +122,7 @@ func (s *Store) ClaimInvitation(ctx context.Context, hash string) (*Invitation, 
 // password by another way (a set-password link).
 func (s *Store) MarkInvitationAccepted(ctx context.Context, id int64) error {
 	now := s.clock.Now()
-	_, err := s.db.NewUpdate().Model((*Invitation)(nil)).
+	_, err := s.conn(ctx).NewUpdate().Model((*Invitation)(nil)).
 		Set("accepted_at = ?", now).Set("updated_at = ?", now).
 		Where("id = ?", id).Where("accepted_at IS NULL").Exec(ctx)
 	if err != nil {
@@ -134,7 +134,7 @@ func (s *Store) MarkInvitationAccepted(ctx context.Context, id int64) error {
 // DeleteInvitation deletes an invitation; the database deletes the user
 // created from it, with their sessions and API tokens.
 func (s *Store) DeleteInvitation(ctx context.Context, id int64) error {
-	res, err := s.db.NewDelete().Model((*Invitation)(nil)).Where("id = ?", id).Exec(ctx)
+	res, err := s.conn(ctx).NewDelete().Model((*Invitation)(nil)).Where("id = ?", id).Exec(ctx)
 	return affectedOne(res, err, "delete invitation %d", id)
 }
 
@@ -142,7 +142,7 @@ func (s *Store) DeleteInvitation(ctx context.Context, id int64) error {
 func (s *Store) CreatePasswordToken(ctx context.Context, t *PasswordToken) error {
 	now := s.clock.Now()
 	t.CreatedAt, t.UpdatedAt = now, now
-	if _, err := s.db.NewInsert().Model(t).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewInsert().Model(t).Exec(ctx); err != nil {
 		return fmt.Errorf("create password token: %w", err)
 	}
 	return nil
@@ -151,7 +151,7 @@ func (s *Store) CreatePasswordToken(ctx context.Context, t *PasswordToken) error
 // PasswordToken loads a valid (unused, unexpired) password token by hash.
 func (s *Store) PasswordToken(ctx context.Context, hash string) (*PasswordToken, error) {
 	t := new(PasswordToken)
-	err := s.db.NewSelect().Model(t).Where("token_hash = ?", hash).
+	err := s.conn(ctx).NewSelect().Model(t).Where("token_hash = ?", hash).
 		Where("used_at IS NULL").Where("expires_at > ?", s.clock.Now()).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("password token: %w", apperr.ErrNotFound)
@@ -166,7 +166,7 @@ func (s *Store) PasswordToken(ctx context.Context, hash string) (*PasswordToken,
 // two concurrent claims exactly one succeeds; others get ErrNotFound.
 func (s *Store) ClaimPasswordToken(ctx context.Context, hash string) (*PasswordToken, error) {
 	now := s.clock.Now()
-	res, err := s.db.NewUpdate().Model((*PasswordToken)(nil)).
+	res, err := s.conn(ctx).NewUpdate().Model((*PasswordToken)(nil)).
 		Set("used_at = ?", now).Set("updated_at = ?", now).
 		Where("token_hash = ?", hash).Where("used_at IS NULL").Where("expires_at > ?", now).Exec(ctx)
 	if err != nil {
@@ -176,7 +176,7 @@ func (s *Store) ClaimPasswordToken(ctx context.Context, hash string) (*PasswordT
 		return nil, fmt.Errorf("claim password token: %w", apperr.ErrNotFound)
 	}
 	t := new(PasswordToken)
-	if err := s.db.NewSelect().Model(t).Where("token_hash = ?", hash).Scan(ctx); err != nil {
+	if err := s.conn(ctx).NewSelect().Model(t).Where("token_hash = ?", hash).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("load claimed password token: %w", err)
 	}
 	return t, nil
@@ -186,7 +186,7 @@ func (s *Store) ClaimPasswordToken(ctx context.Context, hash string) (*PasswordT
 // only the newest link works.
 func (s *Store) RetirePasswordTokens(ctx context.Context, userID int64) error {
 	now := s.clock.Now()
-	_, err := s.db.NewUpdate().Model((*PasswordToken)(nil)).
+	_, err := s.conn(ctx).NewUpdate().Model((*PasswordToken)(nil)).
 		Set("used_at = ?", now).Set("updated_at = ?", now).
 		Where("user_id = ?", userID).Where("used_at IS NULL").Exec(ctx)
 	if err != nil {

@@ -21,14 +21,14 @@ type Store struct {
 // NewStore returns a store on db (a *bun.DB or a transaction).
 func NewStore(db bun.IDB, c clock.Clock) *Store { return &Store{db: db, clock: c} }
 
-// Tx returns a copy of the store that works inside tx.
-func (s *Store) Tx(tx bun.IDB) *Store { return &Store{db: tx, clock: s.clock} }
+// conn is the connection of one call: the transaction of ctx, if any.
+func (s *Store) conn(ctx context.Context) bun.IDB { return db.Conn(ctx, s.db) }
 
 // CreateOrganization inserts o with its email domains.
 func (s *Store) CreateOrganization(ctx context.Context, o *Organization, domains []string) error {
 	now := s.clock.Now()
 	o.CreatedAt, o.UpdatedAt = now, now
-	if _, err := s.db.NewInsert().Model(o).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewInsert().Model(o).Exec(ctx); err != nil {
 		return fmt.Errorf("create organization %q: %w", o.Name, err)
 	}
 	return s.addDomains(ctx, o, domains)
@@ -38,7 +38,7 @@ func (s *Store) addDomains(ctx context.Context, o *Organization, domains []strin
 	now := s.clock.Now()
 	for _, d := range domains {
 		dom := &Domain{OrganizationID: o.ID, Domain: strings.ToLower(strings.TrimSpace(d)), CreatedAt: now, UpdatedAt: now}
-		if _, err := s.db.NewInsert().Model(dom).Exec(ctx); err != nil {
+		if _, err := s.conn(ctx).NewInsert().Model(dom).Exec(ctx); err != nil {
 			if db.IsUniqueViolation(err) {
 				return &apperr.Conflict{Field: "email_domains", Message: "error.domain_taken"}
 			}
@@ -52,7 +52,7 @@ func (s *Store) addDomains(ctx context.Context, o *Organization, domains []strin
 // Organization loads one organization with its domains.
 func (s *Store) Organization(ctx context.Context, id int64) (*Organization, error) {
 	o := new(Organization)
-	err := s.db.NewSelect().Model(o).Relation("Domains").Where("o.id = ?", id).Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(o).Relation("Domains").Where("o.id = ?", id).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("organization %d: %w", id, apperr.ErrNotFound)
 	}
@@ -65,7 +65,7 @@ func (s *Store) Organization(ctx context.Context, id int64) (*Organization, erro
 // FirstProvider returns the oldest provider organization.
 func (s *Store) FirstProvider(ctx context.Context) (*Organization, error) {
 	o := new(Organization)
-	err := s.db.NewSelect().Model(o).Where("provider_id IS NULL").Order("id").Limit(1).Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(o).Where("provider_id IS NULL").Order("id").Limit(1).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("provider organization: %w", apperr.ErrNotFound)
 	}
@@ -77,7 +77,7 @@ func (s *Store) FirstProvider(ctx context.Context) (*Organization, error) {
 
 // Empty reports whether the database holds no organization yet.
 func (s *Store) Empty(ctx context.Context) (bool, error) {
-	exists, err := s.db.NewSelect().Model((*Organization)(nil)).Exists(ctx)
+	exists, err := s.conn(ctx).NewSelect().Model((*Organization)(nil)).Exists(ctx)
 	if err != nil {
 		return false, fmt.Errorf("check for organizations: %w", err)
 	}
@@ -96,7 +96,7 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	if u.TimeZone == "" {
 		u.TimeZone = "UTC"
 	}
-	if _, err := s.db.NewInsert().Model(u).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewInsert().Model(u).Exec(ctx); err != nil {
 		if db.IsUniqueViolation(err) {
 			return &apperr.Conflict{Field: "email", Message: "error.email_taken"}
 		}
@@ -105,14 +105,14 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	return nil
 }
 
-func (s *Store) userQuery(u *User) *bun.SelectQuery {
-	return s.db.NewSelect().Model(u).Relation("Organization")
+func (s *Store) userQuery(ctx context.Context, u *User) *bun.SelectQuery {
+	return s.conn(ctx).NewSelect().Model(u).Relation("Organization")
 }
 
 // User loads a user with their organization.
 func (s *Store) User(ctx context.Context, id int64) (*User, error) {
 	u := new(User)
-	err := s.userQuery(u).Where("u.id = ?", id).Scan(ctx)
+	err := s.userQuery(ctx, u).Where("u.id = ?", id).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("user %d: %w", id, apperr.ErrNotFound)
 	}
@@ -125,7 +125,7 @@ func (s *Store) User(ctx context.Context, id int64) (*User, error) {
 // UserByEmail loads a user by email, compared case-insensitively.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	u := new(User)
-	err := s.userQuery(u).Where("lower(u.email) = ?", NormalizeEmail(email)).Scan(ctx)
+	err := s.userQuery(ctx, u).Where("lower(u.email) = ?", NormalizeEmail(email)).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("user by email: %w", apperr.ErrNotFound)
 	}
@@ -137,7 +137,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 
 // UpdateProfile saves the fields a user may change about themselves.
 func (s *Store) UpdateProfile(ctx context.Context, userID int64, in ProfileInput) error {
-	res, err := s.db.NewUpdate().Model((*User)(nil)).
+	res, err := s.conn(ctx).NewUpdate().Model((*User)(nil)).
 		Set("first_name = ?", in.FirstName).
 		Set("last_name = ?", in.LastName).
 		Set("language = ?", in.Language).
@@ -149,7 +149,7 @@ func (s *Store) UpdateProfile(ctx context.Context, userID int64, in ProfileInput
 
 // SetPasswordHash replaces a user's password hash.
 func (s *Store) SetPasswordHash(ctx context.Context, userID int64, hash string) error {
-	res, err := s.db.NewUpdate().Model((*User)(nil)).
+	res, err := s.conn(ctx).NewUpdate().Model((*User)(nil)).
 		Set("password_hash = ?", hash).
 		Set("updated_at = ?", s.clock.Now()).
 		Where("id = ?", userID).Exec(ctx)
@@ -158,7 +158,7 @@ func (s *Store) SetPasswordHash(ctx context.Context, userID int64, hash string) 
 
 // RecordLogin stores the time of a successful sign-in.
 func (s *Store) RecordLogin(ctx context.Context, userID int64) error {
-	_, err := s.db.NewUpdate().Model((*User)(nil)).
+	_, err := s.conn(ctx).NewUpdate().Model((*User)(nil)).
 		Set("last_login_at = ?", s.clock.Now()).
 		Where("id = ?", userID).Exec(ctx)
 	if err != nil {
@@ -169,7 +169,7 @@ func (s *Store) RecordLogin(ctx context.Context, userID int64) error {
 
 // CountUsers counts the users of an organization (bounded to one tenant).
 func (s *Store) CountUsers(ctx context.Context, orgID int64) (int, error) {
-	n, err := s.db.NewSelect().Model((*User)(nil)).Where("organization_id = ?", orgID).Count(ctx)
+	n, err := s.conn(ctx).NewSelect().Model((*User)(nil)).Where("organization_id = ?", orgID).Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("count users of organization %d: %w", orgID, err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/clock"
+	"backoffice/app/db"
 	"backoffice/app/db/dbtest"
 	"backoffice/app/org"
 	"backoffice/rbac"
@@ -176,8 +177,8 @@ func TestCreateOrganizationDomainTaken(t *testing.T) {
 
 		// Callers run CreateOrganization in a transaction, so the refused
 		// organization leaves nothing behind.
-		err = bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			return s.Tx(tx).CreateOrganization(ctx, &org.Organization{Name: "Copycat 2", ProviderID: &p.ID}, []string{"brewery.example"})
+		err = db.InTx(ctx, bdb, func(ctx context.Context) error {
+			return s.CreateOrganization(ctx, &org.Organization{Name: "Copycat 2", ProviderID: &p.ID}, []string{"brewery.example"})
 		})
 		if !errors.As(err, &c) {
 			t.Fatalf("in a transaction: want *apperr.Conflict, got %v", err)

@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"backoffice/app/apperr"
+	"backoffice/app/db"
 	"backoffice/rbac"
 )
 
@@ -30,7 +31,7 @@ type UserCursor struct {
 // users_organization_name_idx matches the filter and order for one organization.
 func (s *Store) ListUsers(ctx context.Context, f UserFilter, after *UserCursor, limit int) ([]*User, *UserCursor, error) {
 	var out []*User
-	q := s.db.NewSelect().Model(&out).Relation("Organization").
+	q := s.conn(ctx).NewSelect().Model(&out).Relation("Organization").
 		OrderExpr("u.last_name, u.first_name, u.id").Limit(int64(limit + 1))
 	switch {
 	case f.OrganizationID > 0:
@@ -41,7 +42,7 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter, after *UserCursor, 
 		return nil, nil, fmt.Errorf("list users: no scope given")
 	}
 	if f.Query != "" {
-		like := "%" + escapeLike(NormalizeEmail(f.Query)) + "%"
+		like := db.Containing(NormalizeEmail(f.Query))
 		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("lower(u.email) LIKE ? ESCAPE '\\'", like).
 				WhereOr("lower(u.first_name) LIKE ? ESCAPE '\\'", like).
@@ -84,7 +85,7 @@ func (s *Store) UserIn(ctx context.Context, f UserFilter, id int64) (*User, erro
 // UpdateUser saves the fields an administrator may change about a user.
 func (s *Store) UpdateUser(ctx context.Context, u *User) error {
 	u.UpdatedAt = s.clock.Now()
-	res, err := s.db.NewUpdate().Model(u).
+	res, err := s.conn(ctx).NewUpdate().Model(u).
 		Column("first_name", "last_name", "role", "language", "time_zone", "updated_at").WherePK().Exec(ctx)
 	return affectedOne(res, err, "update user %d", u.ID)
 }
@@ -92,7 +93,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *User) error {
 // SetDisabled disables (true) or enables (false) a user.
 func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error {
 	now := s.clock.Now()
-	q := s.db.NewUpdate().Model((*User)(nil)).Set("updated_at = ?", now).Where("id = ?", id)
+	q := s.conn(ctx).NewUpdate().Model((*User)(nil)).Set("updated_at = ?", now).Where("id = ?", id)
 	if disabled {
 		q.Set("disabled_at = ?", now)
 	} else {
@@ -109,14 +110,14 @@ func (s *Store) DeleteUser(ctx context.Context, u *User) error {
 	if u.InvitationID != nil {
 		return s.DeleteInvitation(ctx, *u.InvitationID)
 	}
-	res, err := s.db.NewDelete().Model((*User)(nil)).Where("id = ?", u.ID).Exec(ctx)
+	res, err := s.conn(ctx).NewDelete().Model((*User)(nil)).Where("id = ?", u.ID).Exec(ctx)
 	return affectedOne(res, err, "delete user %d", u.ID)
 }
 
 // CountActiveAdmins counts the enabled users of an organization holding
 // role (administrator for a customer, provider_admin for a provider).
 func (s *Store) CountActiveAdmins(ctx context.Context, orgID int64, role rbac.Role) (int, error) {
-	n, err := s.db.NewSelect().Model((*User)(nil)).
+	n, err := s.conn(ctx).NewSelect().Model((*User)(nil)).
 		Where("organization_id = ?", orgID).Where("role = ?", role).Where("disabled_at IS NULL").Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("count administrators of %d: %w", orgID, err)

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/uptrace/bun"
-
-	"backoffice/app/audit"
+	"backoffice/app/db"
+	"backoffice/app/event"
 	"backoffice/app/org"
 )
 
@@ -29,12 +28,11 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in org.CustomerIn
 	}
 	p := a.ProviderScope()
 	o := &org.Organization{Name: in.Name, ProviderID: &p, Address: in.Address, Phone: in.Phone, Notes: in.Notes}
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.store.Tx(tx).CreateOrganization(ctx, o, in.EmailDomains); err != nil {
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.store.CreateOrganization(ctx, o, in.EmailDomains); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "customer.created", TargetType: "organization",
-			TargetID: o.ID, IP: a.IP, Detail: o.Name})
+		return s.events.Record(ctx, event.New("customer.created", a.User, a.IP).Subject("organization", o.ID).Customer(o.ID).Describe(o.Name))
 	})
 	if err != nil {
 		return nil, err
@@ -49,8 +47,8 @@ func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id int64, in org.
 		return nil, err
 	}
 	var o *org.Organization
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		st := s.store.Tx(tx)
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
+		st := s.store
 		var err error
 		if o, err = st.Customer(ctx, a.ProviderScope(), id); err != nil {
 			return err
@@ -59,8 +57,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id int64, in org.
 		if err := st.UpdateCustomer(ctx, o, in.EmailDomains); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "customer.updated", TargetType: "organization",
-			TargetID: o.ID, IP: a.IP, Detail: o.Name + " (" + strings.Join(in.EmailDomains, ", ") + ")"})
+		return s.events.Record(ctx, event.New("customer.updated", a.User, a.IP).Subject("organization", o.ID).Customer(o.ID).Describe(o.Name+" ("+strings.Join(in.EmailDomains, ", ")+")"))
 	})
 	if err != nil {
 		return nil, err
@@ -72,8 +69,8 @@ func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id int64, in org.
 // and tokens. An independent organization cannot be deleted by its former
 // provider.
 func (s *Service) DeleteCustomer(ctx context.Context, a Actor, id int64) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		st := s.store.Tx(tx)
+	return db.InTx(ctx, s.db, func(ctx context.Context) error {
+		st := s.store
 		o, err := st.Customer(ctx, a.ProviderScope(), id)
 		if err != nil {
 			return err
@@ -84,8 +81,7 @@ func (s *Service) DeleteCustomer(ctx context.Context, a Actor, id int64) error {
 		if err := st.DeleteOrganization(ctx, o.ID); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "customer.deleted", TargetType: "organization",
-			TargetID: o.ID, IP: a.IP, Detail: o.Name})
+		return s.events.Record(ctx, event.New("customer.deleted", a.User, a.IP).Subject("organization", o.ID).Customer(o.ID).Describe(o.Name))
 	})
 }
 
@@ -93,8 +89,8 @@ func (s *Service) DeleteCustomer(ctx context.Context, a Actor, id int64) error {
 // then on only its own administrators manage its users.
 func (s *Service) MakeIndependent(ctx context.Context, a Actor, id int64) (*org.Organization, error) {
 	var o *org.Organization
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		st := s.store.Tx(tx)
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
+		st := s.store
 		var err error
 		if o, err = st.Customer(ctx, a.ProviderScope(), id); err != nil {
 			return err
@@ -108,8 +104,7 @@ func (s *Service) MakeIndependent(ctx context.Context, a Actor, id int64) (*org.
 		if o, err = st.Customer(ctx, a.ProviderScope(), id); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "customer.independent", TargetType: "organization",
-			TargetID: o.ID, IP: a.IP, Detail: o.Name})
+		return s.events.Record(ctx, event.New("customer.independent", a.User, a.IP).Subject("organization", o.ID).Customer(o.ID).Describe(o.Name))
 	})
 	if err != nil {
 		return nil, err
@@ -158,8 +153,8 @@ func (s *Service) UpdateOrganization(ctx context.Context, a Actor, in org.Custom
 		return nil, err
 	}
 	var o *org.Organization
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		st := s.store.Tx(tx)
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
+		st := s.store
 		var err error
 		if o, err = st.Organization(ctx, a.User.Organization.ScopeProviderID()); err != nil {
 			return err
@@ -168,8 +163,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, a Actor, in org.Custom
 		if err := st.UpdateCustomer(ctx, o, in.EmailDomains); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "organization.updated", TargetType: "organization",
-			TargetID: o.ID, IP: a.IP, Detail: o.Name})
+		return s.events.Record(ctx, event.New("organization.updated", a.User, a.IP).Subject("organization", o.ID).Describe(o.Name))
 	})
 	if err != nil {
 		return nil, err

@@ -72,13 +72,15 @@ func newFixture(t *testing.T, bdb *bun.DB) *fixture {
 	fc := clock.NewFake(start)
 	h := auth.NewHasher(cheapParams, 4)
 	sessions := auth.NewSessionStore(bdb, fc, 30*time.Minute, 12*time.Hour)
+	a := auth.NewService(bdb, fc, h, sessions)
 	bundle, err := i18n.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := auth.NewService(bdb, fc, h, sessions)
+	// Mail is composed from the events, as the server wires it.
+	notify.NewComposer(bdb, fc, bundle, "http://desk.test", nil, nil).Subscribe(a.Events())
 	f := &fixture{t: t, ctx: context.Background(), db: bdb, clock: fc, auth: a, orgs: org.NewStore(bdb, fc), hasher: h,
-		svc: people.New(bdb, fc, people.Config{BaseURL: "http://desk.test"}, a, bundle)}
+		svc: people.New(bdb, fc, people.Config{}, a)}
 	f.provider = f.organization("Provider Ltd", nil, "provider.test")
 	f.custA = f.organization("Customer A", f.provider, "a.test")
 	f.custB = f.organization("Customer B", f.provider, "b.test")

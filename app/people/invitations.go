@@ -3,10 +3,9 @@ package people
 import (
 	"context"
 
-	"github.com/uptrace/bun"
-
-	"backoffice/app/audit"
 	"backoffice/app/auth"
+	"backoffice/app/db"
+	"backoffice/app/event"
 	"backoffice/app/org"
 	"backoffice/rbac"
 )
@@ -39,8 +38,8 @@ func (s *Service) Invite(ctx context.Context, a Actor, customerID int64, in org.
 		return nil, err
 	}
 	var inv *org.Invitation
-	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		st := s.store.Tx(tx)
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
+		st := s.store
 		o, err := st.Customer(ctx, a.ProviderScope(), customerID)
 		if err != nil {
 			return err
@@ -57,11 +56,9 @@ func (s *Service) Invite(ctx context.Context, a Actor, customerID int64, in org.
 			return err
 		}
 		u.Organization = o
-		if err := s.queueInvitation(ctx, tx, a.User, u, plain, inv.ExpiresAt); err != nil {
-			return err
-		}
-		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "invitation.created", TargetType: "invitation",
-			TargetID: inv.ID, IP: a.IP, Detail: u.Email + " → " + o.Name + " (" + string(u.Role) + ")"})
+		return s.events.Record(ctx, event.New(EventInvitationCreated, a.User, a.IP).Subject("invitation", inv.ID).Customer(o.ID).
+			Describe(u.Email+" → "+o.Name+" ("+string(u.Role)+")").
+			Carry(InvitationMail{Inviter: a.User, User: u, Token: plain, Expires: inv.ExpiresAt}))
 	})
 	if err != nil {
 		return nil, err
@@ -73,8 +70,8 @@ func (s *Service) Invite(ctx context.Context, a Actor, customerID int64, in org.
 // the old link stops working.
 func (s *Service) ResendInvitation(ctx context.Context, a Actor, id int64) (*org.Invitation, error) {
 	var inv *org.Invitation
-	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		st := s.store.Tx(tx)
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
+		st := s.store
 		var (
 			o   *org.Organization
 			err error
@@ -93,11 +90,8 @@ func (s *Service) ResendInvitation(ctx context.Context, a Actor, id int64) (*org
 		inv.TokenHash, inv.ExpiresAt = hash, expires
 		inv.SentCount++
 		inv.User.Organization = o
-		if err := s.queueInvitation(ctx, tx, a.User, inv.User, plain, expires); err != nil {
-			return err
-		}
-		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "invitation.resent", TargetType: "invitation",
-			TargetID: inv.ID, IP: a.IP, Detail: inv.User.Email})
+		return s.events.Record(ctx, event.New(EventInvitationResent, a.User, a.IP).Subject("invitation", inv.ID).Customer(o.ID).
+			Describe(inv.User.Email).Carry(InvitationMail{Inviter: a.User, User: inv.User, Token: plain, Expires: expires}))
 	})
 	if err != nil {
 		return nil, err
@@ -108,9 +102,9 @@ func (s *Service) ResendInvitation(ctx context.Context, a Actor, id int64) (*org
 // DeleteInvitation deletes an invitation and, by ON DELETE CASCADE, the user
 // created from it with their sessions and API tokens.
 func (s *Service) DeleteInvitation(ctx context.Context, a Actor, id int64) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		st := s.store.Tx(tx)
-		inv, _, err := s.managedInvitation(ctx, st, a, id)
+	return db.InTx(ctx, s.db, func(ctx context.Context) error {
+		st := s.store
+		inv, o, err := s.managedInvitation(ctx, st, a, id)
 		if err != nil {
 			return err
 		}
@@ -121,8 +115,7 @@ func (s *Service) DeleteInvitation(ctx context.Context, a Actor, id int64) error
 		if inv.User != nil {
 			email = inv.User.Email
 		}
-		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "invitation.deleted", TargetType: "invitation",
-			TargetID: inv.ID, IP: a.IP, Detail: email})
+		return s.events.Record(ctx, event.New("invitation.deleted", a.User, a.IP).Subject("invitation", inv.ID).Customer(o.ID).Describe(email))
 	})
 }
 
@@ -173,8 +166,8 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, password, ip stri
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		st := s.store.Tx(tx)
+	err = db.InTx(ctx, s.db, func(ctx context.Context) error {
+		st := s.store
 		if _, err := st.ClaimInvitation(ctx, auth.HashToken(token)); err != nil {
 			return ErrLinkInvalid
 		}
@@ -184,8 +177,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, password, ip stri
 		if err := st.RetirePasswordTokens(ctx, u.ID); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "invitation.accepted", TargetType: "invitation",
-			TargetID: inv.ID, IP: ip})
+		return s.events.Record(ctx, event.New("invitation.accepted", u, ip).Subject("invitation", inv.ID).Customer(inv.OrganizationID))
 	})
 	if err != nil {
 		return nil, err

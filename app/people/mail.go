@@ -1,80 +1,35 @@
 package people
 
 import (
-	"context"
 	"time"
 
-	"github.com/uptrace/bun"
-
-	"backoffice/app/notify"
+	"backoffice/app/auth"
 	"backoffice/app/org"
 )
 
-// queueInvitation writes the invitation email for u (whose Organization is
-// loaded) to the outbox, in u's language.
-func (s *Service) queueInvitation(ctx context.Context, tx bun.Tx, inviter, u *org.User, token string, expires time.Time) error {
-	provider, err := s.providerOf(ctx, tx, u.Organization)
-	if err != nil {
-		return err
-	}
-	t := s.i18n.Translator(u.Language, u.Location())
-	data := map[string]any{"Name": u.Name(), "Inviter": inviter.Name(), "Provider": provider.Name,
-		"Company": u.Organization.Name, "Expires": t.DateTime(expires), "Role": t.T("role." + string(u.Role))}
-	l := notify.Letter{
-		Greeting:    t.T("email.greeting", data),
-		Paragraphs:  []string{t.T("email.invitation_body", data), t.T("email.invitation_role", data)},
-		ActionLabel: t.T("email.invitation_action"),
-		ActionURL:   s.link("/accept-invitation", token),
-		LinkHint:    t.T("email.link_hint"),
-		After:       []string{t.T("email.invitation_valid", data), t.T("email.ignore")},
-		Signature:   provider.Name,
-	}
-	return s.enqueue(ctx, tx, provider.ID, u, t.T("email.invitation_subject", data), l)
+// Event types of people that send mail (see notify.Composer).
+const (
+	EventInvitationCreated = "invitation.created"
+	EventInvitationResent  = "invitation.resent"
+	EventUserCreated       = "user.created"
+	EventPasswordLinkSent  = auth.EventPasswordLinkSent
+)
+
+// InvitationMail is the payload of EventInvitationCreated and
+// EventInvitationResent: what the invitation email needs, the link's token
+// among it (never stored with the event).
+type InvitationMail struct {
+	Inviter *org.User
+	User    *org.User // the invitee, with Organization loaded
+	Token   string
+	Expires time.Time
 }
 
-// queuePasswordMail writes a set-password or reset email.
-func (s *Service) queuePasswordMail(ctx context.Context, tx bun.Tx, u *org.User, purpose, token string, ttl time.Duration) error {
-	o := u.Organization
-	if o == nil {
-		var err error
-		if o, err = s.store.Tx(tx).Organization(ctx, u.OrganizationID); err != nil {
-			return err
-		}
-	}
-	provider, err := s.providerOf(ctx, tx, o)
-	if err != nil {
-		return err
-	}
-	t := s.i18n.Translator(u.Language, u.Location())
-	data := map[string]any{"Name": u.Name(), "Company": o.Name, "Email": u.Email, "Hours": int(ttl.Hours())}
-	kind := "reset"
-	if purpose == org.PurposeSetPassword {
-		kind = "set_password"
-	}
-	l := notify.Letter{
-		Greeting:    t.T("email.greeting", data),
-		Paragraphs:  []string{t.T("email."+kind+"_body", data)},
-		ActionLabel: t.T("email." + kind + "_action"),
-		ActionURL:   s.link("/password/set", token),
-		LinkHint:    t.T("email.link_hint"),
-		After:       []string{t.N("email.link_valid_hours", int(ttl.Hours())), t.T("email." + kind + "_ignore")},
-		Signature:   provider.Name,
-	}
-	return s.enqueue(ctx, tx, provider.ID, u, t.T("email."+kind+"_subject", data), l)
-}
-
-func (s *Service) providerOf(ctx context.Context, tx bun.Tx, o *org.Organization) (*org.Organization, error) {
-	if o.IsProvider() {
-		return o, nil
-	}
-	return s.store.Tx(tx).Organization(ctx, o.ScopeProviderID())
-}
-
-func (s *Service) enqueue(ctx context.Context, tx bun.Tx, providerID int64, u *org.User, subject string, l notify.Letter) error {
-	html, err := l.HTML()
-	if err != nil {
-		return err
-	}
-	return s.outbox.Tx(tx).Enqueue(ctx, &notify.Message{ProviderID: &providerID, Recipient: u.Email,
-		RecipientName: u.Name(), Subject: subject, BodyText: l.Text(), BodyHTML: html})
+// PasswordMail is the payload of EventUserCreated and EventPasswordLinkSent:
+// a set-password or reset link for User.
+type PasswordMail struct {
+	User    *org.User
+	Purpose string // org.PurposeSetPassword or org.PurposeResetPassword
+	Token   string
+	TTL     time.Duration
 }

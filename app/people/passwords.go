@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 
-	"github.com/uptrace/bun"
-
 	"backoffice/app/apperr"
-	"backoffice/app/audit"
 	"backoffice/app/auth"
+	"backoffice/app/db"
+	"backoffice/app/event"
 	"backoffice/app/org"
 )
 
@@ -45,17 +44,23 @@ func (s *Service) RequestPasswordLink(ctx context.Context, email, ip string) err
 	if u.PasswordHash == "" {
 		purpose = org.PurposeSetPassword
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.queuePasswordLink(ctx, tx, u, purpose)
+	return db.InTx(ctx, s.db, func(ctx context.Context) error {
+		link, err := s.newPasswordLink(ctx, u, purpose)
+		if err != nil {
+			return err
+		}
+		e := event.New(EventPasswordLinkSent, nil, ip).Subject("user", u.ID).Provider(u.Organization.ScopeProviderID()).
+			Customer(customerOf(u.Organization)).With("purpose", purpose)
+		return s.events.Record(ctx, e.Carry(link))
 	})
 }
 
-// queuePasswordLink retires the user's older links, stores a new one and
-// queues its email.
-func (s *Service) queuePasswordLink(ctx context.Context, tx bun.Tx, u *org.User, purpose string) error {
-	st := s.store.Tx(tx)
+// newPasswordLink retires the user's older links and stores a new one, for
+// the email the event carrying it sends.
+func (s *Service) newPasswordLink(ctx context.Context, u *org.User, purpose string) (PasswordMail, error) {
+	st := s.store
 	if err := st.RetirePasswordTokens(ctx, u.ID); err != nil {
-		return err
+		return PasswordMail{}, err
 	}
 	ttl := SetPasswordTTL
 	if purpose == org.PurposeResetPassword {
@@ -64,9 +69,9 @@ func (s *Service) queuePasswordLink(ctx context.Context, tx bun.Tx, u *org.User,
 	plain, hash := auth.NewToken("pw_")
 	t := &org.PasswordToken{UserID: u.ID, Purpose: purpose, TokenHash: hash, ExpiresAt: s.clock.Now().Add(ttl)}
 	if err := st.CreatePasswordToken(ctx, t); err != nil {
-		return err
+		return PasswordMail{}, err
 	}
-	return s.queuePasswordMail(ctx, tx, u, purpose, plain, ttl)
+	return PasswordMail{User: u, Purpose: purpose, Token: plain, TTL: ttl}, nil
 }
 
 // PasswordLink returns the user a valid password link belongs to, for the
@@ -98,8 +103,8 @@ func (s *Service) SetPassword(ctx context.Context, token, password, ip string) (
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		st := s.store.Tx(tx)
+	err = db.InTx(ctx, s.db, func(ctx context.Context) error {
+		st := s.store
 		t, err := st.ClaimPasswordToken(ctx, auth.HashToken(token))
 		if errors.Is(err, apperr.ErrNotFound) {
 			return ErrLinkInvalid
@@ -118,14 +123,14 @@ func (s *Service) SetPassword(ctx context.Context, token, password, ip string) (
 				return err
 			}
 		}
-		if _, err := s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, 0); err != nil {
+		if _, err := s.sessions.DeleteForUser(ctx, u.ID, 0); err != nil {
 			return err
 		}
-		if _, err := s.tokens.Tx(tx).DeleteForUser(ctx, u.ID, 0); err != nil {
+		if _, err := s.tokens.DeleteForUser(ctx, u.ID, 0); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, u, audit.Event{Action: "auth.password_" + map[string]string{
-			org.PurposeSetPassword: "set", org.PurposeResetPassword: "reset"}[t.Purpose], TargetType: "user", TargetID: u.ID, IP: ip})
+		return s.events.Record(ctx, event.New("auth.password_"+map[string]string{
+			org.PurposeSetPassword: "set", org.PurposeResetPassword: "reset"}[t.Purpose], u, ip).Subject("user", u.ID))
 	})
 	if err != nil {
 		return nil, err

@@ -1,24 +1,20 @@
 // Package people holds the rules for corporate customers, invitations and
 // users: who may manage whom, the last-administrator rule, independent
-// organizations, and the emails these changes send (through the outbox, in
-// the same transaction as the change).
+// organizations. Every change records an event (the audit log and the
+// emails it calls for subscribe to them, see notify.Composer).
 package people
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"backoffice/app/apperr"
-	"backoffice/app/audit"
 	"backoffice/app/auth"
 	"backoffice/app/clock"
-	"backoffice/app/i18n"
-	"backoffice/app/notify"
+	"backoffice/app/event"
 	"backoffice/app/org"
 	"backoffice/rbac"
 )
@@ -49,7 +45,6 @@ var (
 
 // Config is what the service needs beyond its stores.
 type Config struct {
-	BaseURL       string        // links in emails start here
 	InvitationTTL time.Duration // 0 means DefaultInvitationTTL
 }
 
@@ -59,26 +54,21 @@ type Service struct {
 	clock    clock.Clock
 	cfg      Config
 	store    *org.Store
-	outbox   *notify.Outbox
-	audit    *audit.Store
+	events   *event.Bus
 	sessions *auth.SessionStore
 	tokens   *auth.TokenStore
 	throttle *auth.Throttle
 	hasher   *auth.Hasher
-	i18n     *i18n.Bundle
-	// OnMail is called after a transaction that queued mail commits (to
-	// wake the delivery worker). May be nil.
-	OnMail func()
 }
 
-// New wires the service.
-func New(db *bun.DB, c clock.Clock, cfg Config, a *auth.Service, b *i18n.Bundle) *Service {
+// New wires the service; it records its events on a's bus.
+func New(db *bun.DB, c clock.Clock, cfg Config, a *auth.Service) *Service {
 	if cfg.InvitationTTL <= 0 {
 		cfg.InvitationTTL = DefaultInvitationTTL
 	}
-	return &Service{db: db, clock: c, cfg: cfg, store: org.NewStore(db, c), outbox: notify.NewOutbox(db, c),
-		audit: audit.NewStore(db, c), sessions: a.Sessions(), tokens: a.Tokens(), throttle: auth.NewThrottle(db, c),
-		hasher: a.Hasher(), i18n: b}
+	return &Service{db: db, clock: c, cfg: cfg, store: org.NewStore(db, c),
+		events: a.Events(), sessions: a.Sessions(), tokens: a.Tokens(), throttle: auth.NewThrottle(db, c),
+		hasher: a.Hasher()}
 }
 
 // InvitationTTL is how long an invitation link stays valid.
@@ -124,19 +114,6 @@ func (a Actor) userScope() org.UserFilter {
 		return org.UserFilter{ProviderID: a.ProviderScope()}
 	}
 	return org.UserFilter{OrganizationID: a.User.OrganizationID}
-}
-
-// inTx runs fn in a transaction and wakes the mail worker when it queued mail.
-func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	err := s.db.RunInTx(ctx, nil, fn)
-	if err == nil && s.OnMail != nil {
-		s.OnMail()
-	}
-	return err
-}
-
-func (s *Service) link(path string, token string) string {
-	return s.cfg.BaseURL + path + "?token=" + url.QueryEscape(token)
 }
 
 func isNotFound(err error) bool { return errors.Is(err, apperr.ErrNotFound) }

@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/uptrace/bun"
-
 	"backoffice/app/apperr"
-	"backoffice/app/audit"
+	"backoffice/app/db"
+	"backoffice/app/event"
 	"backoffice/app/org"
 	"backoffice/rbac"
 )
@@ -47,6 +46,14 @@ func (s *Service) OwnUsers(ctx context.Context, a Actor, query string, after *or
 // User loads a user the actor may see.
 func (s *Service) User(ctx context.Context, a Actor, id int64) (*org.User, error) {
 	return s.store.UserIn(ctx, a.userScope(), id)
+}
+
+// customerOf is o's id when o is a customer company, else 0 (for events).
+func customerOf(o *org.Organization) int64 {
+	if o == nil || o.IsProvider() {
+		return 0
+	}
+	return o.ID
 }
 
 // RolesFor lists the roles a user of o may hold.
@@ -132,17 +139,18 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, organizationID int64,
 	}
 	u := &org.User{OrganizationID: target.ID, Email: in.Email, FirstName: in.FirstName, LastName: in.LastName,
 		Role: in.Role, Language: in.Language, TimeZone: a.User.TimeZone}
-	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		st := s.store.Tx(tx)
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
+		st := s.store
 		if err := st.CreateUser(ctx, u); err != nil {
 			return err
 		}
 		u.Organization = target
-		if err := s.queuePasswordLink(ctx, tx, u, org.PurposeSetPassword); err != nil {
+		link, err := s.newPasswordLink(ctx, u, org.PurposeSetPassword)
+		if err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "user.created", TargetType: "user",
-			TargetID: u.ID, IP: a.IP, Detail: u.Email + " (" + string(u.Role) + ")"})
+		return s.events.Record(ctx, event.New(EventUserCreated, a.User, a.IP).Subject("user", u.ID).Customer(customerOf(target)).
+			Describe(u.Email+" ("+string(u.Role)+")").Carry(link))
 	})
 	if err != nil {
 		return nil, nil, err
@@ -176,8 +184,8 @@ func (s *Service) checkOwnDomain(ctx context.Context, orgID int64, email string)
 // active administrator of an organization keeps their role.
 func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, up org.UserUpdate) (*org.User, error) {
 	var u *org.User
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		st := s.store.Tx(tx)
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
+		st := s.store
 		var err error
 		if u, err = s.managedUser(ctx, st, a, id); err != nil {
 			return err
@@ -200,8 +208,7 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, up org.User
 		if before != u.Role {
 			detail += fmt.Sprintf(" role %s → %s", before, u.Role)
 		}
-		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "user.updated", TargetType: "user",
-			TargetID: u.ID, IP: a.IP, Detail: detail})
+		return s.events.Record(ctx, event.New("user.updated", a.User, a.IP).Subject("user", u.ID).Customer(customerOf(u.Organization)).Describe(detail))
 	})
 	if err != nil {
 		return nil, err
@@ -230,8 +237,8 @@ func (s *Service) keepAnAdmin(ctx context.Context, st *org.Store, u *org.User) e
 // and API tokens at once; their data stays.
 func (s *Service) SetDisabled(ctx context.Context, a Actor, id int64, disabled bool) (*org.User, error) {
 	var u *org.User
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		st := s.store.Tx(tx)
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
+		st := s.store
 		var err error
 		if u, err = s.managedUser(ctx, st, a, id); err != nil {
 			return err
@@ -245,18 +252,17 @@ func (s *Service) SetDisabled(ctx context.Context, a Actor, id int64, disabled b
 			if err := s.keepAnAdmin(ctx, st, u); err != nil {
 				return err
 			}
-			if _, err := s.sessions.Tx(tx).DeleteForUser(ctx, u.ID, 0); err != nil {
+			if _, err := s.sessions.DeleteForUser(ctx, u.ID, 0); err != nil {
 				return err
 			}
-			if _, err := s.tokens.Tx(tx).DeleteForUser(ctx, u.ID, 0); err != nil {
+			if _, err := s.tokens.DeleteForUser(ctx, u.ID, 0); err != nil {
 				return err
 			}
 		}
 		if err := st.SetDisabled(ctx, u.ID, disabled); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: action, TargetType: "user",
-			TargetID: u.ID, IP: a.IP, Detail: u.Email})
+		return s.events.Record(ctx, event.New(action, a.User, a.IP).Subject("user", u.ID).Customer(customerOf(u.Organization)).Describe(u.Email))
 	})
 	if err != nil {
 		return nil, err
@@ -267,8 +273,8 @@ func (s *Service) SetDisabled(ctx context.Context, a Actor, id int64, disabled b
 // DeleteUser deletes a user with their sessions and tokens (and their
 // invitation, if they were invited).
 func (s *Service) DeleteUser(ctx context.Context, a Actor, id int64) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		st := s.store.Tx(tx)
+	return db.InTx(ctx, s.db, func(ctx context.Context) error {
+		st := s.store
 		u, err := s.managedUser(ctx, st, a, id)
 		if err != nil {
 			return err
@@ -282,7 +288,6 @@ func (s *Service) DeleteUser(ctx context.Context, a Actor, id int64) error {
 		if err := st.DeleteUser(ctx, u); err != nil {
 			return err
 		}
-		return s.audit.Tx(tx).Record(ctx, a.User, audit.Event{Action: "user.deleted", TargetType: "user",
-			TargetID: u.ID, IP: a.IP, Detail: u.Email})
+		return s.events.Record(ctx, event.New("user.deleted", a.User, a.IP).Subject("user", u.ID).Customer(customerOf(u.Organization)).Describe(u.Email))
 	})
 }

@@ -138,7 +138,7 @@ func cleanName(name string) string {
 }
 
 // addAttachments stores the files of message m.
-func (s *Service) addAttachments(ctx context.Context, tx bun.IDB, m *Message, files []Upload, types []string) error {
+func (s *Service) addAttachments(ctx context.Context, m *Message, files []Upload, types []string) error {
 	now := s.clock.Now()
 	for i, f := range files {
 		sum, err := s.files.save(f.Data)
@@ -147,10 +147,18 @@ func (s *Service) addAttachments(ctx context.Context, tx bun.IDB, m *Message, fi
 		}
 		a := &Attachment{TicketID: m.TicketID, MessageID: m.ID, Filename: cleanName(f.Name), ContentType: types[i],
 			Size: int64(len(f.Data)), SHA256: sum, CreatedAt: now, UpdatedAt: now}
-		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
-			return fmt.Errorf("insert attachment: %w", err)
+		if err := s.store.addAttachment(ctx, a); err != nil {
+			return err
 		}
 		m.Attachments = append(m.Attachments, a)
+	}
+	return nil
+}
+
+// addAttachment inserts the row of a saved file.
+func (s *Store) addAttachment(ctx context.Context, a *Attachment) error {
+	if _, err := s.conn(ctx).NewInsert().Model(a).Exec(ctx); err != nil {
+		return fmt.Errorf("insert attachment: %w", err)
 	}
 	return nil
 }
@@ -166,7 +174,7 @@ func (s *Store) Attachments(ctx context.Context, msgs []*Message) error {
 		ids[i], byID[m.ID] = m.ID, m
 	}
 	var list []*Attachment
-	if err := s.db.NewSelect().Model(&list).Where("ta.message_id IN (?)", bun.In(ids)).OrderExpr("ta.id").Scan(ctx); err != nil {
+	if err := s.conn(ctx).NewSelect().Model(&list).Where("ta.message_id IN (?)", bun.In(ids)).OrderExpr("ta.id").Scan(ctx); err != nil {
 		return fmt.Errorf("load attachments: %w", err)
 	}
 	for _, a := range list {
@@ -179,9 +187,15 @@ func (s *Store) Attachments(ctx context.Context, msgs []*Message) error {
 // ticket must be visible, and customers never get a file of an internal
 // note. Anything else is ErrNotFound.
 func (s *Service) Attachment(ctx context.Context, u interface{ IsStaff() bool }, t *Ticket, id int64) (*Attachment, error) {
+	return s.store.Attachment(ctx, t.ID, id, !u.IsStaff())
+}
+
+// Attachment loads attachment id of ticket ticketID; publicOnly refuses the
+// files of internal notes (ErrNotFound).
+func (s *Store) Attachment(ctx context.Context, ticketID, id int64, publicOnly bool) (*Attachment, error) {
 	a := new(Attachment)
-	q := s.db.NewSelect().Model(a).Where("ta.id = ?", id).Where("ta.ticket_id = ?", t.ID)
-	if !u.IsStaff() {
+	q := s.conn(ctx).NewSelect().Model(a).Where("ta.id = ?", id).Where("ta.ticket_id = ?", ticketID)
+	if publicOnly {
 		q.Where("EXISTS (SELECT 1 FROM ticket_messages AS m WHERE m.id = ta.message_id AND m.internal = ?)", false)
 	}
 	err := q.Scan(ctx)

@@ -3,7 +3,6 @@ package ticket
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"backoffice/app/apperr"
-	"backoffice/app/db"
 	"backoffice/app/org"
 )
 
@@ -79,15 +77,7 @@ func (in *FieldInput) check() error {
 // Fields lists the provider's fields in order: all of them for staff, the
 // shown ones for customer users.
 func (s *Service) Fields(ctx context.Context, u *org.User) ([]*Field, error) {
-	var out []*Field
-	q := s.db.NewSelect().Model(&out).Where("tf.provider_id = ?", u.Organization.ScopeProviderID()).OrderExpr("tf.position, tf.id")
-	if !u.IsStaff() {
-		q.Where("tf.shown = ?", true)
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("list data fields: %w", err)
-	}
-	return out, nil
+	return s.store.Fields(ctx, u.Organization.ScopeProviderID(), !u.IsStaff())
 }
 
 // Field loads one field of staff u's provider.
@@ -96,15 +86,7 @@ func (s *Service) Field(ctx context.Context, u *org.User, id int64) (*Field, err
 	if err != nil {
 		return nil, err
 	}
-	f := new(Field)
-	err = s.db.NewSelect().Model(f).Where("tf.id = ?", id).Where("tf.provider_id = ?", p).Scan(ctx)
-	if db.NoRows(err) {
-		return nil, fmt.Errorf("field %d: %w", id, apperr.ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load field %d: %w", id, err)
-	}
-	return f, nil
+	return s.store.Field(ctx, p, id)
 }
 
 // SaveField creates (id 0) or changes a field of staff u's provider.
@@ -124,13 +106,8 @@ func (s *Service) SaveField(ctx context.Context, u *org.User, id int64, in Field
 		return nil, err
 	}
 	f.Label, f.Kind, f.Options, f.Shown, f.Editable, f.Position, f.UpdatedAt = in.Label, in.Kind, in.Options, in.Shown, in.Editable, in.Position, now
-	if id == 0 {
-		_, err = s.db.NewInsert().Model(f).Exec(ctx)
-	} else {
-		_, err = s.db.NewUpdate().Model(f).ExcludeColumn("created_at").WherePK().Exec(ctx)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("save field: %w", err)
+	if err := s.store.SaveField(ctx, f); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
@@ -142,8 +119,7 @@ func (s *Service) DeleteField(ctx context.Context, u *org.User, id int64) error 
 	if err != nil {
 		return err
 	}
-	_, err = s.db.NewDelete().Model(f).WherePK().Exec(ctx)
-	return err
+	return s.store.DeleteField(ctx, f)
 }
 
 // FieldValues are a ticket's data field values by key ("f<id>").

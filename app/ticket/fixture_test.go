@@ -15,6 +15,7 @@ import (
 	"backoffice/app/clock"
 	"backoffice/app/db/dbtest"
 	"backoffice/app/device"
+	"backoffice/app/event"
 	"backoffice/app/org"
 	"backoffice/app/ticket"
 	"backoffice/rbac"
@@ -60,7 +61,7 @@ func newFixture(t testing.TB, bdb *bun.DB) *fixture {
 	t.Helper()
 	fc := clock.NewFake(start)
 	f := &fixture{t: t, ctx: context.Background(), db: bdb, clock: fc, orgs: org.NewStore(bdb, fc),
-		svc: ticket.New(bdb, fc, ticket.Mail{})}
+		svc: ticket.New(bdb, fc, event.NewBus(bdb, fc), ticket.Mail{})}
 	f.provider = f.organization("Provider", nil)
 	f.customerA = f.organization("Customer A", f.provider)
 	f.customerB = f.organization("Customer B", f.provider)
@@ -77,7 +78,7 @@ func newFixture(t testing.TB, bdb *bun.DB) *fixture {
 	f.staff2 = f.user(f.provider2, "staff@two.test", rbac.ProviderAdmin)
 	f.member2A = f.user(f.customer2A, "member@2a.test", rbac.Member)
 
-	devices := device.New(bdb, fc, auth.NewHasher(auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 4))
+	devices := device.New(bdb, fc, auth.NewHasher(auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 4), event.NewBus(bdb, fc))
 	mkDevice := func(u *org.User, customer *org.Organization, name, serial string) *device.Device {
 		d, err := devices.Create(f.ctx, u, device.Input{CustomerID: customer.ID, Name: name, SerialNumber: serial})
 		if err != nil {

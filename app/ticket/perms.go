@@ -119,7 +119,7 @@ func (p *PermSettings) Set(perm, value string) {
 // settings (nil when none are stored).
 func (s *Store) PermSettings(ctx context.Context, customerID, userID int64) (company, user *PermSettings, err error) {
 	var rows []*PermSettings
-	q := s.db.NewSelect().Model(&rows).Where("tp.customer_id = ?", customerID)
+	q := s.conn(ctx).NewSelect().Model(&rows).Where("tp.customer_id = ?", customerID)
 	if userID != 0 {
 		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("tp.user_id IS NULL").WhereOr("tp.user_id = ?", userID)
@@ -147,7 +147,7 @@ func (s *Store) SavePermSettings(ctx context.Context, p *PermSettings) error {
 	p.UpdatedAt = now
 	if p.ID == 0 {
 		p.CreatedAt = now
-		if _, err := s.db.NewInsert().Model(p).Exec(ctx); err != nil {
+		if _, err := s.conn(ctx).NewInsert().Model(p).Exec(ctx); err != nil {
 			if db.IsUniqueViolation(err) {
 				return fmt.Errorf("save ticket permissions: settings changed meanwhile: %w", err)
 			}
@@ -155,7 +155,7 @@ func (s *Store) SavePermSettings(ctx context.Context, p *PermSettings) error {
 		}
 		return nil
 	}
-	if _, err := s.db.NewUpdate().Model(p).ExcludeColumn("created_at").WherePK().Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewUpdate().Model(p).ExcludeColumn("created_at").WherePK().Exec(ctx); err != nil {
 		return fmt.Errorf("save ticket permissions: %w", err)
 	}
 	return nil

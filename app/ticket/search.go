@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"backoffice/app/db"
 )
 
 // searchWords are the words of a search, at most 8, each at least one
@@ -36,7 +38,7 @@ const minTrigram = 3
 // instead). withNotes lets internal notes match (staff).
 func searchCond(pg bool, query string, withNotes bool, providerID, number int64) (string, []any) {
 	lower := strings.ToLower(query)
-	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(lower) + "%"
+	like := db.Containing(lower)
 	words := searchWords(query)
 	short := utf8.RuneCountInString(query) < minTrigram
 

@@ -11,7 +11,9 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/clock"
+	"backoffice/app/db"
 	"backoffice/app/device"
+	"backoffice/app/event"
 	"backoffice/app/keyset"
 	"backoffice/app/org"
 	"backoffice/rbac"
@@ -60,13 +62,14 @@ type Service struct {
 	store   *Store
 	orgs    *org.Store
 	devices *device.Store
-	mail    Mail
+	events  *event.Bus
 	perms   *rbac.TicketPermEnforcer
 	files   Files
 }
 
-// New wires the service.
-func New(db *bun.DB, c clock.Clock, mail Mail) *Service {
+// New wires the service; it records its events on bus and keeps the
+// rolled-up counts as a subscriber of them (one service per bus).
+func New(db *bun.DB, c clock.Clock, bus *event.Bus, mail Mail) *Service {
 	perms, err := rbac.NewTicketPermEnforcer()
 	if err != nil {
 		panic(err) // the model and policy are embedded; a test covers them
@@ -75,8 +78,10 @@ func New(db *bun.DB, c clock.Clock, mail Mail) *Service {
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "backoffice-attachments")
 	}
-	return &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), devices: device.NewStore(db, c),
-		mail: mail, perms: perms, files: Files{Dir: dir}}
+	s := &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), devices: device.NewStore(db, c),
+		events: bus, perms: perms, files: Files{Dir: dir}}
+	bus.Subscribe(s.count, EventCreated, EventStatusChanged)
+	return s
 }
 
 // ScopeOf is the set of tickets u may see: a member whose company does not
@@ -118,7 +123,7 @@ func (p Perms) VisibleFilter(f Filter, sort string) (Filter, string) {
 }
 
 func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, st *Store) error) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, s.store.Tx(tx)) })
+	return db.InTx(ctx, s.db, func(ctx context.Context) error { return fn(ctx, s.store) })
 }
 
 // Create opens a ticket. A customer user opens one for their company
@@ -225,11 +230,13 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 		if err := st.AddMessage(ctx, m); err != nil {
 			return err
 		}
-		if err := s.addAttachments(ctx, st.db, m, in.Files, types); err != nil {
+		if err := s.addAttachments(ctx, m, in.Files, types); err != nil {
 			return err
 		}
-		created, err = st.Ticket(ctx, Scope{ProviderID: t.ProviderID}, t.ID)
-		return err
+		if created, err = st.Ticket(ctx, Scope{ProviderID: t.ProviderID}, t.ID); err != nil {
+			return err
+		}
+		return s.events.Record(ctx, newEvent(EventCreated, u, created).With("channel", created.Channel).With("to", created.Status))
 	})
 	if err != nil {
 		return nil, err
@@ -390,39 +397,37 @@ func (s *Service) ReplyWithFiles(ctx context.Context, u *org.User, id int64, bod
 		if err := st.AddMessage(ctx, m); err != nil {
 			return err
 		}
-		if err := s.addAttachments(ctx, st.db, m, files, types); err != nil {
+		if err := s.addAttachments(ctx, m, files, types); err != nil {
 			return err
 		}
-		if err := s.queueReply(ctx, st.db, t, m); err != nil {
+		typ := EventReplied
+		if internal {
+			typ = EventNoteAdded
+		}
+		if err := s.events.Record(ctx, newEvent(typ, u, t).With("message_id", m.ID).Carry(Reply{Ticket: t, Message: m})); err != nil {
 			return err
 		}
 		if internal {
 			return nil // a note changes nothing customers see, not even the time of the last update
 		}
-		old, cols := t.Status, []string{"status"}
-		now := s.clock.Now()
-		switch {
-		case internal:
-		case u.IsStaff():
+		old, now := t.Status, s.clock.Now()
+		var cols []string
+		if u.IsStaff() {
 			if t.FirstResponseAt == nil {
 				t.FirstResponseAt = &now
 				cols = append(cols, "first_response_at")
 			}
 			if t.Status == StatusNew {
-				t.Status = StatusOpen
+				cols = append(cols, setStatus(t, StatusOpen, now, false)...)
 			}
-		default:
-			if t.Status != StatusNew && t.Status != StatusOpen {
-				t.Status = StatusOpen
-				t.ResolvedAt, t.ClosedAt = nil, nil
-				cols = append(cols, "resolved_at", "closed_at")
-			}
+		} else if t.Status != StatusNew && t.Status != StatusOpen {
+			cols = append(cols, setStatus(t, StatusOpen, now, false)...)
 		}
-		return st.Update(ctx, t, old, cols...)
+		if t.Status == old {
+			cols = append(cols, "status") // a public reply touches the ticket all the same
+		}
+		return s.save(ctx, u, t, old, cols...)
 	})
-	if err == nil && s.mail.OnMail != nil && m.AuthorStaff && !m.Internal {
-		s.mail.OnMail()
-	}
 	return m, err
 }
 
@@ -440,9 +445,7 @@ func (s *Service) Close(ctx context.Context, u *org.User, id int64) (*Ticket, er
 		if t.Status == StatusClosed {
 			return nil, ErrClosed
 		}
-		now := s.clock.Now()
-		t.Status, t.ClosedAt = StatusClosed, &now
-		return []string{"status", "closed_at"}, nil
+		return setStatus(t, StatusClosed, s.clock.Now(), true), nil
 	})
 }
 
@@ -452,8 +455,7 @@ func (s *Service) Reopen(ctx context.Context, u *org.User, id int64) (*Ticket, e
 		if t.Status != StatusClosed && t.Status != StatusResolved {
 			return nil, ErrNotClosed
 		}
-		t.Status, t.ClosedAt, t.ResolvedAt = StatusOpen, nil, nil
-		return []string{"status", "closed_at", "resolved_at"}, nil
+		return setStatus(t, StatusOpen, s.clock.Now(), false), nil
 	})
 }
 
@@ -467,7 +469,7 @@ func (s *Service) setState(ctx context.Context, u *org.User, id int64, change fu
 		if err != nil {
 			return err
 		}
-		return st.Update(ctx, t, old, cols...)
+		return s.save(ctx, u, t, old, cols...)
 	})
 }
 
@@ -593,15 +595,7 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 				t.Subject, cols = *ch.Subject, append(cols, "subject")
 			}
 			if ch.Status != nil && *ch.Status != t.Status {
-				now := s.clock.Now()
-				t.Status, cols = *ch.Status, append(cols, "status", "resolved_at", "closed_at")
-				t.ResolvedAt, t.ClosedAt = nil, nil
-				switch t.Status {
-				case StatusResolved:
-					t.ResolvedAt = &now
-				case StatusClosed:
-					t.ClosedAt = &now
-				}
+				cols = append(cols, setStatus(t, *ch.Status, s.clock.Now(), false)...)
 			}
 			if ch.DeviceID != nil {
 				if d := *ch.DeviceID; d != nil {
@@ -619,7 +613,7 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) 
 		if len(cols) == 0 {
 			return nil
 		}
-		return st.Update(ctx, t, old, cols...)
+		return s.save(ctx, u, t, old, cols...)
 	})
 }
 
@@ -661,7 +655,10 @@ func (s *Service) Rate(ctx context.Context, u *org.User, id int64, score int, co
 		}
 		now := s.clock.Now()
 		t.Rating, t.RatingComment, t.RatedAt = &score, comment, &now
-		return st.Update(ctx, t, t.Status, "rating", "rating_comment", "rated_at")
+		if err := s.save(ctx, u, t, t.Status, "rating", "rating_comment", "rated_at"); err != nil {
+			return err
+		}
+		return s.events.Record(ctx, newEvent(EventRated, u, t).With("score", score))
 	})
 }
 
@@ -713,7 +710,10 @@ func (s *Service) ReportProblem(ctx context.Context, d *device.Device, r Report)
 		if err := st.Create(ctx, t); err != nil {
 			return err
 		}
-		return st.AddMessage(ctx, &Message{TicketID: t.ID, AuthorID: t.RequesterID, AuthorName: r.Name, Body: r.Description})
+		if err := st.AddMessage(ctx, &Message{TicketID: t.ID, AuthorID: t.RequesterID, AuthorName: r.Name, Body: r.Description}); err != nil {
+			return err
+		}
+		return s.events.Record(ctx, newEvent(EventCreated, nil, t).With("channel", t.Channel).With("to", t.Status))
 	})
 	if err != nil {
 		return nil, err

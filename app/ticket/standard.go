@@ -72,7 +72,7 @@ func (sf StandardFields) layer() map[string]string {
 // StandardFields are the switches the provider stored.
 func (s *Store) StandardFields(ctx context.Context, providerID int64) (StandardFields, error) {
 	var out StandardFields
-	if err := s.db.NewSelect().Model(&out).Where("sf.provider_id = ?", providerID).Scan(ctx); err != nil {
+	if err := s.conn(ctx).NewSelect().Model(&out).Where("sf.provider_id = ?", providerID).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("standard fields of provider %d: %w", providerID, err)
 	}
 	return out, nil
@@ -121,12 +121,8 @@ func (s *Service) SetStandardField(ctx context.Context, u *org.User, name string
 	}
 	now := s.clock.Now()
 	f := &StandardField{ProviderID: p, Name: name, Shown: shown, Editable: editable && shown, CreatedAt: now, UpdatedAt: now}
-	_, err = s.db.NewInsert().Model(f).
-		On("CONFLICT (provider_id, name) DO UPDATE").
-		Set("shown = EXCLUDED.shown, editable = EXCLUDED.editable, updated_at = EXCLUDED.updated_at").
-		Returning("id").Exec(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("save standard field %s: %w", name, err)
+	if err := s.store.SaveStandardField(ctx, f); err != nil {
+		return nil, err
 	}
 	return f, nil
 }

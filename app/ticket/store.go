@@ -44,15 +44,15 @@ type Store struct {
 // NewStore returns a store on db.
 func NewStore(db bun.IDB, c clock.Clock) *Store { return &Store{db: db, clock: c} }
 
-// Tx returns the store working in transaction tx.
-func (s *Store) Tx(tx bun.IDB) *Store { return &Store{db: tx, clock: s.clock} }
+// conn is the connection of one call: the transaction of ctx, if any.
+func (s *Store) conn(ctx context.Context) bun.IDB { return db.Conn(ctx, s.db) }
 
 // nextNumber takes the provider's next ticket number; the row lock of the
 // counter serializes concurrent creations.
 func (s *Store) nextNumber(ctx context.Context, providerID int64) (int64, error) {
 	now := s.clock.Now()
 	var n int64
-	err := s.db.NewRaw(`INSERT INTO ticket_counters (provider_id, next_number, created_at, updated_at) VALUES (?, 1001, ?, ?)
+	err := s.conn(ctx).NewRaw(`INSERT INTO ticket_counters (provider_id, next_number, created_at, updated_at) VALUES (?, 1001, ?, ?)
 		ON CONFLICT (provider_id) DO UPDATE SET next_number = ticket_counters.next_number + 1, updated_at = EXCLUDED.updated_at
 		RETURNING next_number`, providerID, now, now).Scan(ctx, &n)
 	if err != nil {
@@ -61,7 +61,8 @@ func (s *Store) nextNumber(ctx context.Context, providerID int64) (int64, error)
 	return n, nil
 }
 
-// Create inserts a ticket with the provider's next number.
+// Create inserts a ticket with the provider's next number. The rolled-up
+// counts follow from its ticket.created event (Count).
 func (s *Store) Create(ctx context.Context, t *Ticket) error {
 	n, err := s.nextNumber(ctx, t.ProviderID)
 	if err != nil {
@@ -73,16 +74,39 @@ func (s *Store) Create(ctx context.Context, t *Ticket) error {
 	if t.Fields == "" {
 		t.Fields = "{}"
 	}
-	if _, err := s.db.NewInsert().Model(t).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewInsert().Model(t).Exec(ctx); err != nil {
 		return fmt.Errorf("insert ticket: %w", err)
 	}
-	return s.bump(ctx, t.ProviderID, t.CustomerID, t.Status, 1)
+	return nil
+}
+
+// Count moves one ticket of a customer in the rolled-up counts from status
+// from ("" for a new ticket) to status to.
+func (s *Store) Count(ctx context.Context, providerID, customerID int64, from, to string) error {
+	if from == "" {
+		return s.bump(ctx, providerID, customerID, to, 1)
+	}
+	if from == to {
+		return nil
+	}
+	// The two count rows are taken in one order (by status), so that two
+	// tickets moving the opposite way at once cannot deadlock.
+	if from < to {
+		if err := s.bump(ctx, providerID, customerID, from, -1); err != nil {
+			return err
+		}
+		return s.bump(ctx, providerID, customerID, to, 1)
+	}
+	if err := s.bump(ctx, providerID, customerID, to, 1); err != nil {
+		return err
+	}
+	return s.bump(ctx, providerID, customerID, from, -1)
 }
 
 // bump adds delta to the rolled-up count of a customer's tickets in status.
 func (s *Store) bump(ctx context.Context, providerID, customerID int64, status string, delta int) error {
 	now := s.clock.Now()
-	_, err := s.db.NewRaw(`INSERT INTO ticket_status_counts (provider_id, customer_id, status, n, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+	_, err := s.conn(ctx).NewRaw(`INSERT INTO ticket_status_counts (provider_id, customer_id, status, n, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (customer_id, status) DO UPDATE SET n = ticket_status_counts.n + EXCLUDED.n, updated_at = EXCLUDED.updated_at`,
 		providerID, customerID, status, delta, now, now).Exec(ctx)
 	if err != nil {
@@ -102,12 +126,12 @@ func (s *Store) Ticket(ctx context.Context, sc Scope, id int64) (*Ticket, error)
 // ticket apply in turn to its latest state (and its status moves between
 // the counts once). SQLite has a single writer.
 func (s *Store) TicketForUpdate(ctx context.Context, sc Scope, id int64) (*Ticket, error) {
-	return s.ticket(ctx, sc, id, db.IsPostgres(s.db))
+	return s.ticket(ctx, sc, id, db.IsPostgres(s.conn(ctx)))
 }
 
 func (s *Store) ticket(ctx context.Context, sc Scope, id int64, lock bool) (*Ticket, error) {
 	t := new(Ticket)
-	q := s.db.NewSelect().Model(t).Relation("Customer").Relation("Device").Relation("Requester").Relation("Assignee").
+	q := s.conn(ctx).NewSelect().Model(t).Relation("Customer").Relation("Device").Relation("Requester").Relation("Assignee").
 		Where("t.id = ?", id)
 	if lock {
 		q.For("UPDATE OF t")
@@ -122,37 +146,23 @@ func (s *Store) ticket(ctx context.Context, sc Scope, id int64, lock bool) (*Tic
 	return t, nil
 }
 
-// Update saves the given columns of t (updated_at always); a status change
-// moves the ticket between the rolled-up counts.
+// Update saves the given columns of t (updated_at always). A status change
+// moves the ticket between the rolled-up counts through its
+// ticket.status_changed event (Count).
 func (s *Store) Update(ctx context.Context, t *Ticket, oldStatus string, columns ...string) error {
 	t.UpdatedAt = s.clock.Now()
 	t.PriorityRank = PriorityRank(t.Priority)
-	if _, err := s.db.NewUpdate().Model(t).Column(append(columns, "priority_rank", "updated_at")...).WherePK().Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewUpdate().Model(t).Column(append(columns, "priority_rank", "updated_at")...).WherePK().Exec(ctx); err != nil {
 		return fmt.Errorf("update ticket %d: %w", t.ID, err)
 	}
-	if oldStatus == t.Status {
-		return nil
-	}
-	// The two count rows are taken in one order (by status), so that two
-	// tickets moving the opposite way at once cannot deadlock.
-	from, to := oldStatus, t.Status
-	if from < to {
-		if err := s.bump(ctx, t.ProviderID, t.CustomerID, from, -1); err != nil {
-			return err
-		}
-		return s.bump(ctx, t.ProviderID, t.CustomerID, to, 1)
-	}
-	if err := s.bump(ctx, t.ProviderID, t.CustomerID, to, 1); err != nil {
-		return err
-	}
-	return s.bump(ctx, t.ProviderID, t.CustomerID, from, -1)
+	return nil
 }
 
 // AddMessage appends a message to the correspondence.
 func (s *Store) AddMessage(ctx context.Context, m *Message) error {
 	now := s.clock.Now()
 	m.CreatedAt, m.UpdatedAt = now, now
-	if _, err := s.db.NewInsert().Model(m).Exec(ctx); err != nil {
+	if _, err := s.conn(ctx).NewInsert().Model(m).Exec(ctx); err != nil {
 		return fmt.Errorf("insert message: %w", err)
 	}
 	return nil
@@ -162,7 +172,7 @@ func (s *Store) AddMessage(ctx context.Context, m *Message) error {
 // only when withInternal.
 func (s *Store) Messages(ctx context.Context, ticketID int64, withInternal bool, after int64, limit int) ([]*Message, bool, error) {
 	var out []*Message
-	q := s.db.NewSelect().Model(&out).Where("m.ticket_id = ?", ticketID).OrderExpr("m.id").Limit(int64(limit + 1))
+	q := s.conn(ctx).NewSelect().Model(&out).Where("m.ticket_id = ?", ticketID).OrderExpr("m.id").Limit(int64(limit + 1))
 	if !withInternal {
 		q.Where("m.internal = ?", false)
 	}
@@ -256,7 +266,7 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after
 	}
 	// The page's customers, devices and people are loaded by id afterwards:
 	// a five-table join cost more to plan on PostgreSQL than the query took.
-	q := sc.apply(s.db.NewSelect().Model(&page.Items))
+	q := sc.apply(s.conn(ctx).NewSelect().Model(&page.Items))
 	if f.Status != "" {
 		q.Where("t.status = ?", f.Status)
 	}
@@ -289,7 +299,7 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after
 		if n, err := strconv.ParseInt(strings.TrimPrefix(query, "#"), 10, 64); err == nil && f.providerID != 0 {
 			number = n
 		}
-		cond, args := searchCond(db.IsPostgres(s.db), query, f.notes, f.providerID, number)
+		cond, args := searchCond(db.IsPostgres(s.conn(ctx)), query, f.notes, f.providerID, number)
 		q.Where(cond, args...)
 	}
 	if f.CreatedWithin > 0 {
@@ -335,7 +345,7 @@ func (s *Store) attach(ctx context.Context, tickets []*Ticket) error {
 		}
 	}
 	var orgs []*org.Organization
-	if err := s.db.NewSelect().Model(&orgs).Where("o.id IN (?)", bun.In(orgIDs)).Scan(ctx); err != nil {
+	if err := s.conn(ctx).NewSelect().Model(&orgs).Where("o.id IN (?)", bun.In(orgIDs)).Scan(ctx); err != nil {
 		return fmt.Errorf("customers of tickets: %w", err)
 	}
 	byOrg := map[int64]*org.Organization{}
@@ -345,7 +355,7 @@ func (s *Store) attach(ctx context.Context, tickets []*Ticket) error {
 	byDev := map[int64]*device.Device{}
 	if len(devIDs) > 0 {
 		var devs []*device.Device
-		if err := s.db.NewSelect().Model(&devs).Where("dv.id IN (?)", bun.In(devIDs)).Scan(ctx); err != nil {
+		if err := s.conn(ctx).NewSelect().Model(&devs).Where("dv.id IN (?)", bun.In(devIDs)).Scan(ctx); err != nil {
 			return fmt.Errorf("devices of tickets: %w", err)
 		}
 		for _, d := range devs {
@@ -355,7 +365,7 @@ func (s *Store) attach(ctx context.Context, tickets []*Ticket) error {
 	byUser := map[int64]*org.User{}
 	if len(userIDs) > 0 {
 		var users []*org.User
-		if err := s.db.NewSelect().Model(&users).Where("u.id IN (?)", bun.In(userIDs)).Scan(ctx); err != nil {
+		if err := s.conn(ctx).NewSelect().Model(&users).Where("u.id IN (?)", bun.In(userIDs)).Scan(ctx); err != nil {
 			return fmt.Errorf("people of tickets: %w", err)
 		}
 		for _, u := range users {
@@ -387,11 +397,11 @@ func (s *Store) Counts(ctx context.Context, sc Scope) (map[string]int, error) {
 	var q *bun.RawQuery
 	switch {
 	case sc.RequesterID != 0:
-		q = s.db.NewRaw("SELECT status, count(*) AS n FROM tickets WHERE customer_id = ? AND requester_id = ? GROUP BY status", sc.CustomerID, sc.RequesterID)
+		q = s.conn(ctx).NewRaw("SELECT status, count(*) AS n FROM tickets WHERE customer_id = ? AND requester_id = ? GROUP BY status", sc.CustomerID, sc.RequesterID)
 	case sc.CustomerID != 0:
-		q = s.db.NewRaw("SELECT status, n FROM ticket_status_counts WHERE customer_id = ?", sc.CustomerID)
+		q = s.conn(ctx).NewRaw("SELECT status, n FROM ticket_status_counts WHERE customer_id = ?", sc.CustomerID)
 	default:
-		q = s.db.NewRaw("SELECT status, sum(n) AS n FROM ticket_status_counts WHERE provider_id = ? GROUP BY status", sc.ProviderID)
+		q = s.conn(ctx).NewRaw("SELECT status, sum(n) AS n FROM ticket_status_counts WHERE provider_id = ? GROUP BY status", sc.ProviderID)
 	}
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("count tickets: %w", err)

@@ -2,14 +2,12 @@ package ticket
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"backoffice/app/apperr"
-	"backoffice/app/db"
 	"backoffice/app/org"
 )
 
@@ -53,11 +51,7 @@ func (s *Service) Templates(ctx context.Context, u *org.User) ([]*Template, erro
 	if err != nil {
 		return nil, err
 	}
-	var out []*Template
-	if err := s.db.NewSelect().Model(&out).Where("rt.provider_id = ?", p).OrderExpr("rt.name, rt.id").Limit(500).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("list templates: %w", err)
-	}
-	return out, nil
+	return s.store.Templates(ctx, p)
 }
 
 // Template loads one of the provider's templates.
@@ -66,15 +60,7 @@ func (s *Service) Template(ctx context.Context, u *org.User, id int64) (*Templat
 	if err != nil {
 		return nil, err
 	}
-	t := new(Template)
-	err = s.db.NewSelect().Model(t).Where("rt.id = ?", id).Where("rt.provider_id = ?", p).Scan(ctx)
-	if db.NoRows(err) {
-		return nil, fmt.Errorf("template %d: %w", id, apperr.ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load template %d: %w", id, err)
-	}
-	return t, nil
+	return s.store.Template(ctx, p, id)
 }
 
 // CreateTemplate adds a template.
@@ -88,8 +74,8 @@ func (s *Service) CreateTemplate(ctx context.Context, u *org.User, in TemplateIn
 	}
 	now := s.clock.Now()
 	t := &Template{ProviderID: p, Name: in.Name, Body: in.Body, CreatedAt: now, UpdatedAt: now}
-	if _, err := s.db.NewInsert().Model(t).Exec(ctx); err != nil {
-		return nil, fmt.Errorf("insert template: %w", err)
+	if err := s.store.CreateTemplate(ctx, t); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -104,8 +90,8 @@ func (s *Service) UpdateTemplate(ctx context.Context, u *org.User, id int64, in 
 		return nil, err
 	}
 	t.Name, t.Body, t.UpdatedAt = in.Name, in.Body, s.clock.Now()
-	if _, err := s.db.NewUpdate().Model(t).Column("name", "body", "updated_at").WherePK().Exec(ctx); err != nil {
-		return nil, fmt.Errorf("update template: %w", err)
+	if err := s.store.UpdateTemplate(ctx, t); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -116,8 +102,5 @@ func (s *Service) DeleteTemplate(ctx context.Context, u *org.User, id int64) err
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.NewDelete().Model(t).WherePK().Exec(ctx); err != nil {
-		return fmt.Errorf("delete template: %w", err)
-	}
-	return nil
+	return s.store.DeleteTemplate(ctx, t)
 }

@@ -75,7 +75,7 @@ func defaultTypes(providerID int64) TypeList {
 // TypesOf is the provider's list of ticket types.
 func (s *Store) TypesOf(ctx context.Context, providerID int64) (TypeList, error) {
 	var out TypeList
-	err := s.db.NewSelect().Model(&out).Where("tt.provider_id = ?", providerID).OrderExpr("tt.position, tt.id").Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(&out).Where("tt.provider_id = ?", providerID).OrderExpr("tt.position, tt.id").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("ticket types of provider %d: %w", providerID, err)
 	}
@@ -112,8 +112,8 @@ func (s *Service) AddType(ctx context.Context, u *org.User, label string) (*Type
 		return nil, err
 	}
 	var added *TypeDef
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		list, err := s.materializeTypes(ctx, tx, p)
+	err = db.InTx(ctx, s.db, func(ctx context.Context) error {
+		list, err := s.store.materializeTypes(ctx, p)
 		if err != nil {
 			return err
 		}
@@ -132,8 +132,7 @@ func (s *Service) AddType(ctx context.Context, u *org.User, label string) (*Type
 		}
 		now := s.clock.Now()
 		added = &TypeDef{ProviderID: p, Key: key, Label: label, Active: true, Position: len(list), CreatedAt: now, UpdatedAt: now}
-		_, err = tx.NewInsert().Model(added).Exec(ctx)
-		return err
+		return s.store.addType(ctx, added)
 	})
 	if err != nil {
 		return nil, err
@@ -157,8 +156,8 @@ func (s *Service) UpdateType(ctx context.Context, u *org.User, key string, in Ty
 		}
 	}
 	var changed *TypeDef
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		list, err := s.materializeTypes(ctx, tx, p)
+	err = db.InTx(ctx, s.db, func(ctx context.Context) error {
+		list, err := s.store.materializeTypes(ctx, p)
 		if err != nil {
 			return err
 		}
@@ -180,42 +179,12 @@ func (s *Service) UpdateType(ctx context.Context, u *org.User, key string, in Ty
 		}
 		t.UpdatedAt = s.clock.Now()
 		changed = t
-		_, err = tx.NewUpdate().Model(t).Column("label", "active", "updated_at").WherePK().Exec(ctx)
-		return err
+		return s.store.updateType(ctx, t)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return changed, nil
-}
-
-// materializeTypes stores the built-in types for a provider that has no
-// list of its own yet, so that changes have rows to change, and returns
-// the list locked for the transaction on PostgreSQL.
-func (s *Service) materializeTypes(ctx context.Context, tx bun.Tx, providerID int64) (TypeList, error) {
-	var list TypeList
-	q := tx.NewSelect().Model(&list).Where("tt.provider_id = ?", providerID).OrderExpr("tt.position, tt.id")
-	if db.IsPostgres(tx) {
-		q.For("UPDATE")
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("ticket types of provider %d: %w", providerID, err)
-	}
-	if len(list) > 0 {
-		return list, nil
-	}
-	list = defaultTypes(providerID)
-	now := s.clock.Now()
-	for _, t := range list {
-		t.CreatedAt, t.UpdatedAt = now, now
-	}
-	if _, err := tx.NewInsert().Model(&list).On("CONFLICT (provider_id, key) DO NOTHING").Exec(ctx); err != nil {
-		return nil, fmt.Errorf("store the built-in ticket types: %w", err)
-	}
-	if err := tx.NewSelect().Model(&list).Where("tt.provider_id = ?", providerID).OrderExpr("tt.position, tt.id").Scan(ctx); err != nil {
-		return nil, err
-	}
-	return list, nil
 }
 
 // slug makes a type key from a label: lower-case ASCII letters and digits,

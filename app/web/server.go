@@ -37,6 +37,7 @@ import (
 	"backoffice/app/config"
 	"backoffice/app/device"
 	"backoffice/app/device/deviceweb"
+	"backoffice/app/event"
 	"backoffice/app/i18n"
 	"backoffice/app/notify"
 	"backoffice/app/org"
@@ -60,7 +61,9 @@ type Deps struct {
 	Auth     *auth.Service
 	// Mail delivers the outbox; nil when no SMTP server is configured (mail
 	// then stays readable in the Mailbox page).
-	Mail    *notify.Worker
+	Mail *notify.Worker
+	// Queue, when set, gets a delivery job for every queued message.
+	Queue   *event.Queue
 	Version string
 }
 
@@ -113,23 +116,22 @@ func New(d Deps) (*Server, error) {
 		version: d.Version, outbox: notify.NewOutbox(d.DB, d.Clock),
 	}
 	s.metricsServer = newMetricsServer(s.metrics)
-	s.people = people.New(d.DB, d.Clock, people.Config{BaseURL: strings.TrimRight(d.Config.BaseURL, "/"),
-		InvitationTTL: d.Config.InvitationTTL}, d.Auth, d.I18n)
+	s.people = people.New(d.DB, d.Clock, people.Config{InvitationTTL: d.Config.InvitationTTL}, d.Auth)
 	s.kit = &httpx.Kit{Clock: d.Clock, RBAC: d.Enforcer, Secret: d.Config.Secret, SecureCookies: base.Scheme == "https",
 		InvitationDays: int(s.people.InvitationTTL().Hours() / 24), Nav: s.navFor}
-	s.devices = device.New(d.DB, d.Clock, d.Auth.Hasher())
-	s.tickets = ticket.New(d.DB, d.Clock, ticket.Mail{BaseURL: d.Config.BaseURL, I18n: d.I18n,
-		FilesDir: filepath.Join(d.Config.DataDir, "attachments")})
+	s.devices = device.New(d.DB, d.Clock, d.Auth.Hasher(), d.Auth.Events())
+	s.tickets = ticket.New(d.DB, d.Clock, d.Auth.Events(), ticket.Mail{FilesDir: filepath.Join(d.Config.DataDir, "attachments")})
 	s.deviceWeb = &deviceweb.Handlers{Kit: s.kit, Devices: s.devices, Tickets: s.tickets, People: s.people, Orgs: s.users,
 		Reports: auth.NewThrottle(d.DB, d.Clock), BaseURL: d.Config.BaseURL}
 	s.ticketWeb = &ticketweb.Handlers{Kit: s.kit, Tickets: s.tickets, People: s.people, Devices: s.devices, Orgs: s.users}
 	s.peopleWeb = &peopleweb.Handlers{Kit: s.kit, People: s.people}
 	s.authWeb = &authweb.Handlers{Kit: s.kit, Auth: d.Auth, People: s.people, SessionMax: d.Config.SessionMax}
 	s.auditWeb = &auditweb.Handlers{Kit: s.kit, Audit: s.audit}
+	var wake func()
 	if d.Mail != nil {
-		s.tickets.OnMail(d.Mail.Wake)
-		s.people.OnMail = d.Mail.Wake
+		wake = d.Mail.Wake
 	}
+	notify.NewComposer(d.DB, d.Clock, d.I18n, d.Config.BaseURL, d.Queue, wake).Subscribe(d.Auth.Events())
 	fc := fiber.Config{
 		AppName:               "backoffice",
 		Immutable:             true, // values outlive the handler (logs, audit, goroutines)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/riverqueue/river"
 	"io"
 	"log/slog"
 	"net"
@@ -24,6 +25,7 @@ import (
 	"backoffice/app/config"
 	"backoffice/app/db"
 	"backoffice/app/demo"
+	"backoffice/app/event"
 	"backoffice/app/i18n"
 	"backoffice/app/notify"
 	"backoffice/app/org"
@@ -122,6 +124,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	sessions := auth.NewSessionStore(e.db, e.clock, e.cfg.SessionIdle, e.cfg.SessionMax)
 	authSvc := auth.NewService(e.db, e.clock, hasher, sessions)
 	var worker *notify.Worker
+	qc := event.QueueConfig{Log: e.log}
 	if e.cfg.SendsMail() {
 		mailer, err := notify.NewSMTPMailer(e.cfg.SMTPURL)
 		if err != nil {
@@ -129,9 +132,18 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			return 1
 		}
 		worker = &notify.Worker{DB: e.db, Mailer: mailer, From: e.cfg.MailFrom, Clock: e.clock, Log: e.log}
+		qc.Workers = river.NewWorkers()
+		worker.AddTo(qc.Workers)
+	}
+	// Without SMTP the queue only inserts: the jobs wait, like the messages
+	// in the Mailbox page, for an instance that can send.
+	queue, err := event.NewQueue(e.db, qc)
+	if err != nil {
+		e.log.Error("build the job queue", "err", err)
+		return 1
 	}
 	srv, err := web.New(web.Deps{Config: e.cfg, DB: e.db, Log: e.log, Clock: e.clock, Enforcer: enforcer,
-		I18n: bundle, Auth: authSvc, Mail: worker, Version: version})
+		I18n: bundle, Auth: authSvc, Mail: worker, Queue: queue, Version: version})
 	if err != nil {
 		e.log.Error("build web server", "err", err)
 		return 1
@@ -160,7 +172,23 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer stopBg()
 	if worker != nil {
 		worker.Metrics = notify.NewMetrics(srv.Metrics().Registry)
-		go worker.Run(bgCtx)
+		// Messages queued without a job (before the queue took over, or by
+		// an instance without one) get theirs: nothing queued is lost.
+		if _, err := worker.Adopt(ctx, queue); err != nil {
+			e.log.Error("queue pending mail", "err", err)
+			return 1
+		}
+		if err := queue.Start(bgCtx); err != nil {
+			e.log.Error("start the job queue", "err", err)
+			return 1
+		}
+		defer func() {
+			qctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			if err := queue.Stop(qctx); err != nil {
+				e.log.Warn("stop the job queue", "err", err)
+			}
+		}()
 	} else {
 		fmt.Fprintln(stdout, "No SMTP_URL set: email is not sent but kept in the Mailbox page (/mailbox) for provider administrators.")
 	}
