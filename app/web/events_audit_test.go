@@ -102,3 +102,18 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// Every event type the audit page lists has its words (it showed the raw
+// key organization.updated).
+func TestAuditPageNamesOrganizationChanges(t *testing.T) {
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		resp, got := h.API("PATCH", "/api/v1/organization", h.Token("admin"), map[string]any{"phone": "+49 40 1234"})
+		if resp.StatusCode != 200 {
+			t.Fatalf("update organization: %d %v", resp.StatusCode, got)
+		}
+		resp2, body := h.LoggedIn("admin").Get("/audit")
+		webtest.WantStatus(t, resp2, 200, body)
+		webtest.WantContains(t, body, "Organization details changed")
+		webtest.WantNotContains(t, body, "audit.action.")
+	})
+}
