@@ -77,7 +77,9 @@ func (in *FieldInput) check() error {
 // Fields lists the provider's fields in order: all of them for staff, the
 // shown ones for customer users.
 func (s *Service) Fields(ctx context.Context, u *org.User) ([]*Field, error) {
-	return s.store.Fields(ctx, u.Organization.ScopeProviderID(), !u.IsStaff())
+	provider, customerView := u.Organization.ScopeProviderID(), !u.IsStaff()
+	return cached(ctx, func(c *requestCache) *map[string][]*Field { return &c.fields }, fieldsKey(provider, customerView),
+		func() ([]*Field, error) { return s.store.Fields(ctx, provider, customerView) })
 }
 
 // Field loads one field of staff u's provider.
@@ -91,6 +93,7 @@ func (s *Service) Field(ctx context.Context, u *org.User, id int64) (*Field, err
 
 // SaveField creates (id 0) or changes a field of staff u's provider.
 func (s *Service) SaveField(ctx context.Context, u *org.User, id int64, in FieldInput) (*Field, error) {
+	defer forget(ctx)
 	p, err := staffProvider(u)
 	if err != nil {
 		return nil, err
@@ -115,6 +118,7 @@ func (s *Service) SaveField(ctx context.Context, u *org.User, id int64, in Field
 // DeleteField removes a field; values on tickets are left and no longer
 // shown.
 func (s *Service) DeleteField(ctx context.Context, u *org.User, id int64) error {
+	defer forget(ctx)
 	f, err := s.Field(ctx, u, id)
 	if err != nil {
 		return err

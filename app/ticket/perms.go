@@ -180,15 +180,17 @@ func (s *Service) PermsOf(ctx context.Context, u *org.User) (Perms, error) {
 	if u.IsStaff() {
 		return staffPerms, nil
 	}
-	provider, err := s.store.StandardFields(ctx, u.Organization.ScopeProviderID())
-	if err != nil {
-		return Perms{}, err
-	}
-	company, user, err := s.store.PermSettings(ctx, u.OrganizationID, u.ID)
-	if err != nil {
-		return Perms{}, err
-	}
-	return s.decide(u.Role, provider.layer(), company, user), nil
+	return cached(ctx, func(c *requestCache) *map[int64]Perms { return &c.perms }, u.ID, func() (Perms, error) {
+		provider, err := s.store.StandardFields(ctx, u.Organization.ScopeProviderID())
+		if err != nil {
+			return Perms{}, err
+		}
+		company, user, err := s.store.PermSettings(ctx, u.OrganizationID, u.ID)
+		if err != nil {
+			return Perms{}, err
+		}
+		return s.decide(u.Role, provider.layer(), company, user), nil
+	})
 }
 
 // decide asks the enforcer for every permission. A permission is void
@@ -287,6 +289,7 @@ func (s *Service) UserPerms(ctx context.Context, u *org.User, userID int64) (tar
 // SetCompanyPerms changes the settings of a customer company; permissions
 // left out stay.
 func (s *Service) SetCompanyPerms(ctx context.Context, u *org.User, customerID int64, ch PermChoices) (*PermSettings, error) {
+	defer forget(ctx)
 	p, err := s.CompanyPerms(ctx, u, customerID)
 	if err != nil {
 		return nil, err
@@ -302,6 +305,7 @@ func (s *Service) SetCompanyPerms(ctx context.Context, u *org.User, customerID i
 
 // SetUserPerms changes one user's settings; permissions left out stay.
 func (s *Service) SetUserPerms(ctx context.Context, u *org.User, userID int64, ch PermChoices) (*PermSettings, error) {
+	defer forget(ctx)
 	_, _, p, err := s.UserPerms(ctx, u, userID)
 	if err != nil {
 		return nil, err

@@ -340,10 +340,17 @@ func (s *Service) Counts(ctx context.Context, u *org.User) (map[string]int, erro
 // Messages returns a ticket's correspondence as u may read it: customers
 // never see internal notes.
 func (s *Service) Messages(ctx context.Context, u *org.User, id, after int64, limit int) ([]*Message, bool, error) {
-	if _, err := s.Ticket(ctx, u, id); err != nil {
+	t, err := s.Ticket(ctx, u, id)
+	if err != nil {
 		return nil, false, err
 	}
-	msgs, more, err := s.store.Messages(ctx, id, u.IsStaff(), after, limit)
+	return s.MessagesOf(ctx, u, t, after, limit)
+}
+
+// MessagesOf is Messages for a ticket the caller already loaded for u with
+// Ticket (a page that shows the ticket and its thread reads it once).
+func (s *Service) MessagesOf(ctx context.Context, u *org.User, t *Ticket, after int64, limit int) ([]*Message, bool, error) {
+	msgs, more, err := s.store.Messages(ctx, t.ID, u.IsStaff(), after, limit)
 	if err != nil {
 		return nil, false, err
 	}

@@ -112,6 +112,7 @@ func (s *Service) StandardFields(ctx context.Context, u *org.User) (StandardFiel
 // SetStandardField stores the switches of standard field name for staff
 // u's provider. An unknown name is not found.
 func (s *Service) SetStandardField(ctx context.Context, u *org.User, name string, shown, editable bool) (*StandardField, error) {
+	defer forget(ctx)
 	p, err := staffProvider(u)
 	if err != nil {
 		return nil, err

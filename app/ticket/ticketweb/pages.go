@@ -252,7 +252,7 @@ func (h *Handlers) ShowTicket(c *fiber.Ctx) error {
 // failed (nil for fresh forms).
 func (h *Handlers) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply, params *views.Form) error {
 	ctx, u := c.UserContext(), httpx.CurrentUser(c)
-	msgs, _, err := h.Tickets.Messages(ctx, u, t.ID, 0, 500)
+	msgs, _, err := h.Tickets.MessagesOf(ctx, u, t, 0, 500)
 	if err != nil {
 		return err
 	}

