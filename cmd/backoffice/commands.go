@@ -426,38 +426,17 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 	if !u.Role.IsStaff() {
 		v.Add("--role", "must be provider_admin or provider_agent", nil)
 	}
-	if err := auth.CheckPassword("--password", *password, u.Email); err != nil {
-		var ve *apperr.ValidationError
-		if errors.As(err, &ve) {
-			v.Fields = append(v.Fields, ve.Fields...)
-		}
+	if code := refuseFlags(stderr, v, *password, u.Email); code != 0 {
+		return code
 	}
-	if len(v.Fields) > 0 {
-		bundle, _ := i18n.New()
-		t := bundle.Translator("en", nil)
-		for _, f := range v.Fields {
-			fmt.Fprintf(stderr, "backoffice: %s: %s\n", f.Field, t.T(f.Message, f.Data))
-		}
-		return 2
-	}
-
-	e, code := setup(ctx, getenv, stdout, stderr)
+	e, hash, code := setupWithHash(ctx, getenv, stdout, stderr, *password)
 	if e == nil {
 		return code
 	}
 	defer e.db.Close()
-	if _, err := db.Migrate(ctx, e.db); err != nil {
-		fmt.Fprintln(stderr, "backoffice: migrate:", err)
-		return 1
-	}
-	hash, err := newHasher().Hash(ctx, *password)
-	if err != nil {
-		fmt.Fprintln(stderr, "backoffice:", err)
-		return 1
-	}
 	u.PasswordHash = hash
 	var providerName string
-	err = e.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := e.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		store := org.NewStore(tx, e.clock)
 		provider, err := store.FirstProvider(ctx)
 		if errors.Is(err, apperr.ErrNotFound) {
@@ -484,6 +463,47 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 	return 0
 }
 
+// refuseFlags adds the checks of --password for email to v and prints every
+// problem of v, naming its flag; it returns the exit code (0: none).
+func refuseFlags(stderr io.Writer, v *apperr.ValidationError, password, email string) int {
+	if err := auth.CheckPassword("--password", password, email); err != nil {
+		var ve *apperr.ValidationError
+		if errors.As(err, &ve) {
+			v.Fields = append(v.Fields, ve.Fields...)
+		}
+	}
+	if len(v.Fields) == 0 {
+		return 0
+	}
+	bundle, _ := i18n.New()
+	t := bundle.Translator("en", nil)
+	for _, f := range v.Fields {
+		fmt.Fprintf(stderr, "backoffice: %s: %s\n", f.Field, t.T(f.Message, f.Data))
+	}
+	return 2
+}
+
+// setupWithHash opens the migrated database and hashes password for a user
+// command; a nil env comes with the exit code.
+func setupWithHash(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer, password string) (*env, string, int) {
+	e, code := setup(ctx, getenv, stdout, stderr)
+	if e == nil {
+		return nil, "", code
+	}
+	if _, err := db.Migrate(ctx, e.db); err != nil {
+		e.db.Close()
+		fmt.Fprintln(stderr, "backoffice: migrate:", err)
+		return nil, "", 1
+	}
+	hash, err := newHasher().Hash(ctx, password)
+	if err != nil {
+		e.db.Close()
+		fmt.Fprintln(stderr, "backoffice:", err)
+		return nil, "", 1
+	}
+	return e, hash, 0
+}
+
 // cmdSetPassword gives any user a new password, for operators (a lost demo
 // login, a locked-out administrator). Like a password change it ends the
 // user's sessions and API tokens, and the audit log keeps it.
@@ -498,36 +518,16 @@ func cmdSetPassword(ctx context.Context, args []string, getenv func(string) stri
 	addr := org.NormalizeEmail(*email)
 	v := &apperr.ValidationError{}
 	org.CheckEmail(v, "--email", addr)
-	if err := auth.CheckPassword("--password", *password, addr); err != nil {
-		var ve *apperr.ValidationError
-		if errors.As(err, &ve) {
-			v.Fields = append(v.Fields, ve.Fields...)
-		}
+	if code := refuseFlags(stderr, v, *password, addr); code != 0 {
+		return code
 	}
-	if len(v.Fields) > 0 {
-		bundle, _ := i18n.New()
-		t := bundle.Translator("en", nil)
-		for _, f := range v.Fields {
-			fmt.Fprintf(stderr, "backoffice: %s: %s\n", f.Field, t.T(f.Message, f.Data))
-		}
-		return 2
-	}
-	e, code := setup(ctx, getenv, stdout, stderr)
+	e, hash, code := setupWithHash(ctx, getenv, stdout, stderr, *password)
 	if e == nil {
 		return code
 	}
 	defer e.db.Close()
-	if _, err := db.Migrate(ctx, e.db); err != nil {
-		fmt.Fprintln(stderr, "backoffice: migrate:", err)
-		return 1
-	}
-	hash, err := newHasher().Hash(ctx, *password)
-	if err != nil {
-		fmt.Fprintln(stderr, "backoffice:", err)
-		return 1
-	}
 	var sessions, tokens int
-	err = e.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := e.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		users := org.NewStore(tx, e.clock)
 		u, err := users.UserByEmail(ctx, addr)
 		if err != nil {
