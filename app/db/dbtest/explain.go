@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"testing"
 
 	"github.com/uptrace/bun"
 )
@@ -65,4 +66,22 @@ func Unindexed(ctx context.Context, bdb *bun.DB, table, query string) (string, e
 		return plan, nil
 	}
 	return "", nil
+}
+
+// WantIndexed fails the test for every query of plans (query: what made
+// it) that no index of table serves on PostgreSQL (see Unindexed).
+func WantIndexed(t testing.TB, bdb *bun.DB, table string, plans map[string]string) {
+	t.Helper()
+	failed := 0
+	for q, what := range plans {
+		plan, err := Unindexed(context.Background(), bdb, table, q)
+		if err != nil {
+			t.Fatalf("EXPLAIN %s: %v", q, err)
+		}
+		if plan != "" {
+			failed++
+			t.Errorf("%s: the list has no index to use\n%s\n%s", what, q, plan)
+		}
+	}
+	t.Logf("%d list query shapes explained, %d without an index", len(plans), failed)
 }
