@@ -30,7 +30,7 @@ RACE_WEB  := Burst|Concurrent|Parallel|Shutdown|Race
 
 test-race-concurrent: ## the race detector on the tests that run things in parallel (CI)
 	CGO_ENABLED=1 go test -count=1 -race $(RACE_PKGS)
-	CGO_ENABLED=1 go test -count=1 -race -run '$(RACE_WEB)' ./app/web/ ./app/device/deviceweb/ ./app/auth/authweb/
+	CGO_ENABLED=1 go test -count=1 -race -run '$(RACE_WEB)' ./app/web/ ./app/device/deviceweb/
 
 test-postgres: ## run every test on SQLite and the local PostgreSQL
 	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable} go test -count=1 ./...
