@@ -66,14 +66,9 @@ func (h *Handlers) APIDevices(c *fiber.Ctx) error {
 	v := &apperr.ValidationError{}
 	f, sort := deviceFilter(c, v)
 	limit := httpx.ParseLimit(c, v)
-	var cur device.Cursor
-	has := httpx.ParseKeyCursor(c, v, &cur)
+	after := httpx.KeyCursorOf[device.Cursor](c, v)
 	if err := v.Err(); err != nil {
 		return err
-	}
-	var after *device.Cursor
-	if has {
-		after = &cur
 	}
 	page, err := h.Devices.List(c.UserContext(), httpx.CurrentUser(c), f, sort, after, limit)
 	if err != nil {

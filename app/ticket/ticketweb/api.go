@@ -149,14 +149,9 @@ func (h *Handlers) APITickets(c *fiber.Ctx) error {
 	v := &apperr.ValidationError{}
 	f, sort := ticketFilter(c, v)
 	limit := httpx.ParseLimit(c, v)
-	var cur ticket.Cursor
-	has := httpx.ParseKeyCursor(c, v, &cur)
+	after := httpx.KeyCursorOf[ticket.Cursor](c, v)
 	if err := v.Err(); err != nil {
 		return err
-	}
-	var after *ticket.Cursor
-	if has {
-		after = &cur
 	}
 	page, err := h.Tickets.List(c.UserContext(), httpx.CurrentUser(c), f, sort, after, limit)
 	if err != nil {

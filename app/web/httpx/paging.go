@@ -93,6 +93,16 @@ func ParseKeyCursor(c *fiber.Ctx, v *apperr.ValidationError, dst any) bool {
 	return true
 }
 
+// KeyCursorOf is ParseKeyCursor into a new C: nil when the request names
+// no position or an invalid one (then v holds the problem).
+func KeyCursorOf[C any](c *fiber.Ctx, v *apperr.ValidationError) *C {
+	cur := new(C)
+	if !ParseKeyCursor(c, v, cur) {
+		return nil
+	}
+	return cur
+}
+
 // decodeKey decodes a keyset position made by KeyCursor or EncodePageKey. It
 // is client input: a NUL in a string (JSON \u0000), which no database takes,
 // makes it invalid.
