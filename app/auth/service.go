@@ -347,6 +347,39 @@ func (s *Service) ChangePassword(ctx context.Context, u *org.User, in PasswordCh
 	return res, err
 }
 
+// ResetPassword gives the user of email a new password for an operator (the
+// command line): like a change it ends every session and API token of the
+// user, and it is recorded (auth.password_reset). The password must pass
+// CheckPassword; an unknown email is ErrNotFound.
+func (s *Service) ResetPassword(ctx context.Context, email, password string) (PasswordChanged, error) {
+	var res PasswordChanged
+	u, err := s.users.UserByEmail(ctx, org.NormalizeEmail(email))
+	if err != nil {
+		return res, err
+	}
+	if err := CheckPassword("password", password, u.Email); err != nil {
+		return res, err
+	}
+	hash, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return res, err
+	}
+	err = db.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.users.SetPasswordHash(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		if res.Sessions, err = s.sessions.DeleteForUser(ctx, u.ID, 0); err != nil {
+			return err
+		}
+		if res.Tokens, err = s.tokens.DeleteForUser(ctx, u.ID, 0); err != nil {
+			return err
+		}
+		return s.events.Record(ctx, event.New("auth.password_reset", u, "").Subject("user", u.ID).
+			Describe(fmt.Sprintf("by an operator (backoffice user set-password); ended %d sessions and %d API tokens", res.Sessions, res.Tokens)))
+	})
+	return res, err
+}
+
 // EndSession ends one of u's sessions.
 func (s *Service) EndSession(ctx context.Context, u *org.User, id int64, ip string) error {
 	return db.InTx(ctx, s.db, func(ctx context.Context) error {

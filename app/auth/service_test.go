@@ -651,3 +651,31 @@ func TestServiceCleanup(t *testing.T) {
 		}
 	})
 }
+
+// An operator's reset gives a new password, ends every session and token of
+// the user, and is in the audit log; bad input is refused at the field.
+func TestResetPassword(t *testing.T) {
+	eachDB(t, func(t *testing.T, bdb *bun.DB) {
+		f := newFixture(t, bdb)
+		u := f.user(f.customer, "mara@customer.test", rbac.Member)
+		token, _ := f.session(u)
+		if _, err := f.svc.ResetPassword(f.ctx, "nobody@customer.test", "Another-Pass-42"); !errors.Is(err, apperr.ErrNotFound) {
+			t.Fatalf("unknown email: %v", err)
+		}
+		_, err := f.svc.ResetPassword(f.ctx, u.Email, "short")
+		wantFields(t, err, "password=error.password_too_short")
+		res, err := f.svc.ResetPassword(f.ctx, "Mara@Customer.test", "Another-Pass-42")
+		if err != nil || res.Sessions != 1 {
+			t.Fatalf("reset: %+v, %v", res, err)
+		}
+		if f.live(token) {
+			t.Error("the user's session survived the reset")
+		}
+		if _, err := f.svc.Authenticate(f.ctx, creds(u.Email, "Another-Pass-42")); err != nil {
+			t.Errorf("the new password does not sign in: %v", err)
+		}
+		if n := f.count("audit_log", "action = 'auth.password_reset' AND target_id = ?", u.ID); n != 1 {
+			t.Errorf("%d audit entries of the reset, want 1", n)
+		}
+	})
+}

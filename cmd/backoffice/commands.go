@@ -19,7 +19,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"backoffice/app/apperr"
-	"backoffice/app/audit"
 	"backoffice/app/auth"
 	"backoffice/app/clock"
 	"backoffice/app/config"
@@ -429,14 +428,19 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 	if code := refuseFlags(stderr, v, *password, u.Email); code != 0 {
 		return code
 	}
-	e, hash, code := setupWithHash(ctx, getenv, stdout, stderr, *password)
+	e, code := setupMigrated(ctx, getenv, stdout, stderr)
 	if e == nil {
 		return code
 	}
 	defer e.db.Close()
+	hash, err := newHasher().Hash(ctx, *password)
+	if err != nil {
+		fmt.Fprintln(stderr, "backoffice:", err)
+		return 1
+	}
 	u.PasswordHash = hash
 	var providerName string
-	err := e.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = e.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		store := org.NewStore(tx, e.clock)
 		provider, err := store.FirstProvider(ctx)
 		if errors.Is(err, apperr.ErrNotFound) {
@@ -483,25 +487,19 @@ func refuseFlags(stderr io.Writer, v *apperr.ValidationError, password, email st
 	return 2
 }
 
-// setupWithHash opens the migrated database and hashes password for a user
-// command; a nil env comes with the exit code.
-func setupWithHash(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer, password string) (*env, string, int) {
+// setupMigrated opens the database with its migrations applied, for the
+// user commands; a nil env comes with the exit code.
+func setupMigrated(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) (*env, int) {
 	e, code := setup(ctx, getenv, stdout, stderr)
 	if e == nil {
-		return nil, "", code
+		return nil, code
 	}
 	if _, err := db.Migrate(ctx, e.db); err != nil {
 		e.db.Close()
 		fmt.Fprintln(stderr, "backoffice: migrate:", err)
-		return nil, "", 1
+		return nil, 1
 	}
-	hash, err := newHasher().Hash(ctx, password)
-	if err != nil {
-		e.db.Close()
-		fmt.Fprintln(stderr, "backoffice:", err)
-		return nil, "", 1
-	}
-	return e, hash, 0
+	return e, 0
 }
 
 // cmdSetPassword gives any user a new password, for operators (a lost demo
@@ -521,30 +519,13 @@ func cmdSetPassword(ctx context.Context, args []string, getenv func(string) stri
 	if code := refuseFlags(stderr, v, *password, addr); code != 0 {
 		return code
 	}
-	e, hash, code := setupWithHash(ctx, getenv, stdout, stderr, *password)
+	e, code := setupMigrated(ctx, getenv, stdout, stderr)
 	if e == nil {
 		return code
 	}
 	defer e.db.Close()
-	var sessions, tokens int
-	err := e.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		users := org.NewStore(tx, e.clock)
-		u, err := users.UserByEmail(ctx, addr)
-		if err != nil {
-			return err
-		}
-		if err := users.SetPasswordHash(ctx, u.ID, hash); err != nil {
-			return err
-		}
-		if sessions, err = auth.NewSessionStore(tx, e.clock, e.cfg.SessionIdle, e.cfg.SessionMax).DeleteForUser(ctx, u.ID, 0); err != nil {
-			return err
-		}
-		if tokens, err = auth.NewTokenStore(tx, e.clock).DeleteForUser(ctx, u.ID, 0); err != nil {
-			return err
-		}
-		return audit.NewStore(tx, e.clock).Record(ctx, u, audit.Event{Action: "auth.password_reset", TargetType: "user", TargetID: u.ID,
-			Detail: "by an operator (backoffice user set-password)"})
-	})
+	authSvc := auth.NewService(e.db, e.clock, newHasher(), auth.NewSessionStore(e.db, e.clock, e.cfg.SessionIdle, e.cfg.SessionMax))
+	res, err := authSvc.ResetPassword(ctx, addr, *password)
 	if errors.Is(err, apperr.ErrNotFound) {
 		fmt.Fprintf(stderr, "backoffice: --email: no user has the address %s\n", addr)
 		return 1
@@ -553,6 +534,6 @@ func cmdSetPassword(ctx context.Context, args []string, getenv func(string) stri
 		fmt.Fprintln(stderr, "backoffice: set password:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "New password set for %s; %d sessions and %d API tokens ended.\n", addr, sessions, tokens)
+	fmt.Fprintf(stdout, "New password set for %s; %d sessions and %d API tokens ended.\n", addr, res.Sessions, res.Tokens)
 	return 0
 }
