@@ -11,6 +11,7 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/audit"
+	"backoffice/app/caller"
 	"backoffice/app/clock"
 	"backoffice/app/db"
 	"backoffice/app/event"
@@ -186,12 +187,12 @@ func (s *Service) Login(ctx context.Context, c Credentials, userAgent, oldToken 
 }
 
 // Logout ends the session of token.
-func (s *Service) Logout(ctx context.Context, u *org.User, sess *Session, ip string) error {
+func (s *Service) Logout(ctx context.Context, u *caller.Caller, sess *Session) error {
 	return db.InTx(ctx, s.db, func(ctx context.Context) error {
 		if err := s.sessions.Delete(ctx, sess.ID); err != nil {
 			return err
 		}
-		return s.events.Record(ctx, event.New("auth.logout", u, ip).Subject("user", u.ID))
+		return s.events.Record(ctx, event.By("auth.logout", u).Subject("user", u.ID))
 	})
 }
 
@@ -221,11 +222,11 @@ func (s *Service) IssueToken(ctx context.Context, c Credentials) (string, *APITo
 		return "", nil, err
 	}
 	name := "API sign-in " + s.clock.Now().Format("2006-01-02 15:04")
-	return s.CreateToken(ctx, u, TokenInput{Name: name}, c.IP)
+	return s.CreateToken(ctx, caller.Of(u, c.IP), TokenInput{Name: name})
 }
 
 // CreateToken issues a personal API token for u.
-func (s *Service) CreateToken(ctx context.Context, u *org.User, in TokenInput, ip string) (string, *APIToken, error) {
+func (s *Service) CreateToken(ctx context.Context, u *caller.Caller, in TokenInput) (string, *APIToken, error) {
 	if err := in.validate(); err != nil {
 		return "", nil, err
 	}
@@ -237,24 +238,24 @@ func (s *Service) CreateToken(ctx context.Context, u *org.User, in TokenInput, i
 		if err != nil {
 			return err
 		}
-		return s.events.Record(ctx, event.New("apitoken.created", u, ip).Subject("api_token", tok.ID).Describe(in.Name))
+		return s.events.Record(ctx, event.By("apitoken.created", u).Subject("api_token", tok.ID).Describe(in.Name))
 	})
 	return plain, tok, err
 }
 
 // DeleteToken revokes one of u's tokens.
-func (s *Service) DeleteToken(ctx context.Context, u *org.User, id int64, ip string) error {
+func (s *Service) DeleteToken(ctx context.Context, u *caller.Caller, id int64) error {
 	return db.InTx(ctx, s.db, func(ctx context.Context) error {
 		tok, err := s.tokens.Delete(ctx, u.ID, id)
 		if err != nil {
 			return err
 		}
-		return s.events.Record(ctx, event.New("apitoken.deleted", u, ip).Subject("api_token", id).Describe(tok.Name))
+		return s.events.Record(ctx, event.By("apitoken.deleted", u).Subject("api_token", id).Describe(tok.Name))
 	})
 }
 
 // UpdateProfile saves u's name, language and time zone.
-func (s *Service) UpdateProfile(ctx context.Context, u *org.User, in org.ProfileInput, ip string) error {
+func (s *Service) UpdateProfile(ctx context.Context, u *caller.Caller, in org.ProfileInput) error {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return err
@@ -264,7 +265,7 @@ func (s *Service) UpdateProfile(ctx context.Context, u *org.User, in org.Profile
 			return err
 		}
 		u.FirstName, u.LastName, u.Language, u.TimeZone = in.FirstName, in.LastName, in.Language, in.TimeZone
-		return s.events.Record(ctx, event.New("account.profile_updated", u, ip).Subject("user", u.ID))
+		return s.events.Record(ctx, event.By("account.profile_updated", u).Subject("user", u.ID))
 	})
 }
 
@@ -292,7 +293,7 @@ type Keep struct {
 
 // ChangePassword replaces u's password after checking the current one, and
 // ends every other session and API token of u: those of keep stay valid.
-func (s *Service) ChangePassword(ctx context.Context, u *org.User, in PasswordChange, keep Keep, ip string) (PasswordChanged, error) {
+func (s *Service) ChangePassword(ctx context.Context, u *caller.Caller, in PasswordChange, keep Keep) (PasswordChanged, error) {
 	var res PasswordChanged
 	v := &apperr.ValidationError{}
 	if in.Current == "" {
@@ -339,7 +340,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *org.User, in PasswordCh
 		if res.Tokens, err = s.tokens.DeleteForUser(ctx, u.ID, keep.TokenID); err != nil {
 			return err
 		}
-		return s.events.Record(ctx, event.New("auth.password_changed", u, ip).Subject("user", u.ID).Describe(fmt.Sprintf("ended %d other sessions and %d API tokens", res.Sessions, res.Tokens)))
+		return s.events.Record(ctx, event.By("auth.password_changed", u).Subject("user", u.ID).Describe(fmt.Sprintf("ended %d other sessions and %d API tokens", res.Sessions, res.Tokens)))
 	})
 	if err == nil {
 		u.PasswordHash = hash
@@ -381,24 +382,24 @@ func (s *Service) ResetPassword(ctx context.Context, email, password string) (Pa
 }
 
 // EndSession ends one of u's sessions.
-func (s *Service) EndSession(ctx context.Context, u *org.User, id int64, ip string) error {
+func (s *Service) EndSession(ctx context.Context, u *caller.Caller, id int64) error {
 	return db.InTx(ctx, s.db, func(ctx context.Context) error {
 		if err := s.sessions.DeleteOne(ctx, u.ID, id); err != nil {
 			return err
 		}
-		return s.events.Record(ctx, event.New("session.ended", u, ip).Subject("session", id))
+		return s.events.Record(ctx, event.By("session.ended", u).Subject("session", id))
 	})
 }
 
 // EndOtherSessions ends every session of u except keepID.
-func (s *Service) EndOtherSessions(ctx context.Context, u *org.User, keepID int64, ip string) (int, error) {
+func (s *Service) EndOtherSessions(ctx context.Context, u *caller.Caller, keepID int64) (int, error) {
 	var n int
 	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		var err error
 		if n, err = s.sessions.DeleteForUser(ctx, u.ID, keepID); err != nil {
 			return err
 		}
-		return s.events.Record(ctx, event.New("session.ended_others", u, ip).Subject("user", u.ID).Describe(fmt.Sprintf("%d sessions", n)))
+		return s.events.Record(ctx, event.By("session.ended_others", u).Subject("user", u.ID).Describe(fmt.Sprintf("%d sessions", n)))
 	})
 	return n, err
 }

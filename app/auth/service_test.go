@@ -13,6 +13,7 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/audit"
 	"backoffice/app/auth"
+	"backoffice/app/caller"
 	"backoffice/app/org"
 	"backoffice/rbac"
 )
@@ -297,7 +298,7 @@ func TestLogout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.Logout(f.ctx, sess.User, sess, "192.0.2.10"); err != nil {
+		if err := f.svc.Logout(f.ctx, caller.Of(sess.User, "192.0.2.10"), sess); err != nil {
 			t.Fatal(err)
 		}
 		if f.live(token) || !f.live(other) || f.audits("auth.logout", u) != 1 {
@@ -373,7 +374,7 @@ func TestChangePasswordRefused(t *testing.T) {
 		}
 		hash := w.u.PasswordHash
 		for _, tt := range tests {
-			res, err := f.svc.ChangePassword(f.ctx, w.u, tt.in, auth.Keep{SessionID: w.keepID}, "192.0.2.10")
+			res, err := f.svc.ChangePassword(f.ctx, caller.Of(w.u, "192.0.2.10"), tt.in, auth.Keep{SessionID: w.keepID})
 			if got := fieldErrors(t, err); strings.Join(got, " ") != strings.Join(tt.want, " ") {
 				t.Errorf("%s: field errors %q, want %q", tt.name, got, tt.want)
 			}
@@ -400,12 +401,12 @@ func TestChangePasswordThrottlesWrongCurrent(t *testing.T) {
 		u := f.user(f.provider, "anna@provider.test", rbac.ProviderAgent)
 		wrong := auth.PasswordChange{Current: "Wrong-Horse-7-Battery", New: "Brand-New-Stapler-42"}
 		for i := range auth.AccountLimit.Max {
-			if _, err := f.svc.ChangePassword(f.ctx, u, wrong, auth.Keep{}, ""); err == nil {
+			if _, err := f.svc.ChangePassword(f.ctx, caller.Of(u, ""), wrong, auth.Keep{}); err == nil {
 				t.Fatalf("attempt %d accepted", i)
 			}
 		}
 		right := auth.PasswordChange{Current: testPassword, New: "Brand-New-Stapler-42"}
-		if _, err := f.svc.ChangePassword(f.ctx, u, right, auth.Keep{}, ""); !tooMany(err) {
+		if _, err := f.svc.ChangePassword(f.ctx, caller.Of(u, ""), right, auth.Keep{}); !tooMany(err) {
 			t.Errorf("after %d wrong current passwords: want TooManyRequests, got %v", auth.AccountLimit.Max, err)
 		}
 	})
@@ -417,8 +418,8 @@ func TestChangePassword(t *testing.T) {
 		w := newPasswordWorld(f)
 		const newPassword = "Brand-New-Stapler-42"
 
-		res, err := f.svc.ChangePassword(f.ctx, w.u, auth.PasswordChange{
-			Current: testPassword, New: newPassword, Confirm: newPassword, ConfirmRequired: true}, auth.Keep{SessionID: w.keepID}, "192.0.2.10")
+		res, err := f.svc.ChangePassword(f.ctx, caller.Of(w.u, "192.0.2.10"), auth.PasswordChange{
+			Current: testPassword, New: newPassword, Confirm: newPassword, ConfirmRequired: true}, auth.Keep{SessionID: w.keepID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -455,8 +456,8 @@ func TestChangePassword(t *testing.T) {
 		// every token but the one making the change.
 		via, viaTok := f.apiToken(w.u.ID, "via", time.Hour)
 		other, _ := f.apiToken(w.u.ID, "other", time.Hour)
-		res, err = f.svc.ChangePassword(f.ctx, w.u, auth.PasswordChange{Current: newPassword, New: "Third-Stapler-Of-2026", Confirm: "ignored"},
-			auth.Keep{TokenID: viaTok.ID}, "")
+		res, err = f.svc.ChangePassword(f.ctx, caller.Of(w.u, ""), auth.PasswordChange{Current: newPassword, New: "Third-Stapler-Of-2026", Confirm: "ignored"},
+			auth.Keep{TokenID: viaTok.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -475,7 +476,7 @@ func TestServiceUpdateProfile(t *testing.T) {
 		u := f.user(f.customer, "anna@customer.test", rbac.Member)
 
 		bad := org.ProfileInput{FirstName: "Anna", Language: "tlh", TimeZone: "Europe/Atlantis"}
-		err := f.svc.UpdateProfile(f.ctx, u, bad, "")
+		err := f.svc.UpdateProfile(f.ctx, caller.Of(u, ""), bad)
 		wantFields(t, err, "language=error.language_unknown", "time_zone=error.time_zone_unknown")
 		stored := f.reload(u.ID)
 		if stored.FirstName != "Test" || stored.Language != "en" || stored.TimeZone != "UTC" || u.FirstName != "Test" || u.Language != "en" {
@@ -486,7 +487,7 @@ func TestServiceUpdateProfile(t *testing.T) {
 		}
 
 		good := org.ProfileInput{FirstName: " Anna ", LastName: "Schmidt", Language: "ru", TimeZone: " Europe/Moscow "}
-		if err := f.svc.UpdateProfile(f.ctx, u, good, "192.0.2.10"); err != nil {
+		if err := f.svc.UpdateProfile(f.ctx, caller.Of(u, "192.0.2.10"), good); err != nil {
 			t.Fatal(err)
 		}
 		stored = f.reload(u.ID)
@@ -527,7 +528,7 @@ func TestCreateToken(t *testing.T) {
 		}
 		for _, tt := range tests {
 			before := f.count("api_tokens", "user_id = ?", u.ID)
-			plain, tok, err := f.svc.CreateToken(f.ctx, u, tt.in, "192.0.2.10")
+			plain, tok, err := f.svc.CreateToken(f.ctx, caller.Of(u, "192.0.2.10"), tt.in)
 			if tt.want != nil {
 				if got := fieldErrors(t, err); strings.Join(got, " ") != strings.Join(tt.want, " ") {
 					t.Errorf("%s: field errors %q, want %q", tt.name, got, tt.want)
@@ -602,19 +603,19 @@ func TestServiceDeleteTokenAndEndSessions(t *testing.T) {
 		end1, end1Row := f.session(u)
 		end2, _ := f.session(u)
 
-		if err := f.svc.DeleteToken(f.ctx, u, theirTok.ID, ""); !errors.Is(err, apperr.ErrNotFound) {
+		if err := f.svc.DeleteToken(f.ctx, caller.Of(u, ""), theirTok.ID); !errors.Is(err, apperr.ErrNotFound) {
 			t.Errorf("DeleteToken(another user's): want ErrNotFound, got %v", err)
 		}
-		if err := f.svc.DeleteToken(f.ctx, u, myTok.ID, ""); err != nil || f.tokenLive(mine) {
+		if err := f.svc.DeleteToken(f.ctx, caller.Of(u, ""), myTok.ID); err != nil || f.tokenLive(mine) {
 			t.Errorf("DeleteToken(own) = %v, token live %v", err, f.tokenLive(mine))
 		}
-		if err := f.svc.EndSession(f.ctx, u, theirSessRow.ID, ""); !errors.Is(err, apperr.ErrNotFound) || !f.live(theirSess) {
+		if err := f.svc.EndSession(f.ctx, caller.Of(u, ""), theirSessRow.ID); !errors.Is(err, apperr.ErrNotFound) || !f.live(theirSess) {
 			t.Errorf("EndSession(another user's) = %v, session live %v", err, f.live(theirSess))
 		}
-		if err := f.svc.EndSession(f.ctx, u, end1Row.ID, ""); err != nil || f.live(end1) {
+		if err := f.svc.EndSession(f.ctx, caller.Of(u, ""), end1Row.ID); err != nil || f.live(end1) {
 			t.Errorf("EndSession(own) = %v, session live %v", err, f.live(end1))
 		}
-		n, err := f.svc.EndOtherSessions(f.ctx, u, keepRow.ID, "")
+		n, err := f.svc.EndOtherSessions(f.ctx, caller.Of(u, ""), keepRow.ID)
 		if err != nil || n != 1 || f.live(end2) || !f.live(keep) || !f.live(theirSess) {
 			t.Errorf("EndOtherSessions = %d, %v", n, err)
 		}

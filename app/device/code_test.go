@@ -10,12 +10,12 @@ import (
 	"time"
 
 	"backoffice/app/apperr"
+	"backoffice/app/caller"
 	"backoffice/app/device"
-	"backoffice/app/org"
 )
 
 // updateCode applies a change as u, failing the test on an error.
-func (f *fixture) updateCode(u *org.User, id int64, ch device.CodeChange) *device.Code {
+func (f *fixture) updateCode(u *caller.Caller, id int64, ch device.CodeChange) *device.Code {
 	f.t.Helper()
 	c, err := f.svc.UpdateCode(f.ctx, u, id, ch)
 	if err != nil {

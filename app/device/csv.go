@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"backoffice/app/apperr"
+	"backoffice/app/caller"
 	"backoffice/app/csvsafe"
 	"backoffice/app/event"
 	"backoffice/app/org"
@@ -198,7 +199,7 @@ func parseImport(r io.Reader) ([]importRow, *apperr.ValidationError, error) {
 // Import registers every device of a CSV file for u's provider, each with
 // a fresh code, or none: any problem (reported by line and column) leaves
 // the database as it was.
-func (s *Service) Import(ctx context.Context, u *org.User, r io.Reader) ([]*Device, error) {
+func (s *Service) Import(ctx context.Context, u *caller.Caller, r io.Reader) ([]*Device, error) {
 	providerID, err := staffScope(u)
 	if err != nil {
 		return nil, err
@@ -308,7 +309,7 @@ func (s *Service) Import(ctx context.Context, u *org.User, r io.Reader) ([]*Devi
 		for _, d := range devices {
 			perStatus[d.Status]++
 		}
-		return s.events.Record(ctx, event.New(EventDevicesImport, u, "").Provider(providerID).With("count", len(devices)).
+		return s.events.Record(ctx, event.By(EventDevicesImport, u).Provider(providerID).With("count", len(devices)).
 			With("statuses", perStatus).Describe(fmt.Sprintf("%d devices", len(devices))))
 	})
 	if err != nil {

@@ -9,12 +9,12 @@ import (
 	"strings"
 	"testing"
 
+	"backoffice/app/caller"
 	"backoffice/app/device"
-	"backoffice/app/org"
 )
 
 // importCSV imports text as u.
-func (f *fixture) importCSV(u *org.User, text string) ([]*device.Device, error) {
+func (f *fixture) importCSV(u *caller.Caller, text string) ([]*device.Device, error) {
 	return f.svc.Import(f.ctx, u, strings.NewReader(text))
 }
 
@@ -342,7 +342,7 @@ func TestImportCustomerByIDAndName(t *testing.T) {
 
 // exportRows exports every device of u's provider and returns the rows
 // without the columns that cannot survive a move to another provider.
-func (f *fixture) exportRows(u *org.User) [][]string {
+func (f *fixture) exportRows(u *caller.Caller) [][]string {
 	f.t.Helper()
 	devices, err := f.svc.Export(f.ctx, u, device.Filter{}, "name", 1000)
 	if err != nil {

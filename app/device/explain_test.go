@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"backoffice/app/caller"
 	"backoffice/app/db/dbtest"
 	"backoffice/app/device"
-	"backoffice/app/org"
 )
 
 // Every device list, for staff and customers, each filter and order, is
@@ -26,7 +26,7 @@ func TestListQueriesUseIndexes(t *testing.T) {
 	hook := dbtest.Record(bdb, func(q string) bool {
 		return strings.HasPrefix(q, "SELECT") && strings.Contains(q, `FROM "devices" AS "dv"`) && strings.Contains(q, " LIMIT ")
 	})
-	callers := map[string]*org.User{"provider admin": f.staff, "agent": f.agent, "customer admin": f.admin, "moderator": f.mod, "member": f.member}
+	callers := map[string]*caller.Caller{"provider admin": f.staff, "agent": f.agent, "customer admin": f.admin, "moderator": f.mod, "member": f.member}
 	plans := map[string]string{}
 	for name, u := range callers {
 		filters := map[string]device.Filter{"none": {}, "status": {Status: "operational"}, "site": {Site: "Hall 1"},

@@ -11,6 +11,7 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/auth"
+	"backoffice/app/caller"
 	"backoffice/app/clock"
 	"backoffice/app/db/dbtest"
 	"backoffice/app/device"
@@ -46,7 +47,7 @@ type fixture struct {
 	provider, customerA, customerB *org.Organization
 	provider2, customer2A          *org.Organization
 
-	staff, agent, admin, mod, member, modB, staff2 *org.User
+	staff, agent, admin, mod, member, modB, staff2 *caller.Caller
 }
 
 // eachDB runs fn on a fresh database of every available dialect, in
@@ -91,7 +92,7 @@ func (f *fixture) organization(name string, provider *org.Organization) *org.Org
 
 // user creates a user of o and returns it as loaded back, organization
 // included (the service reads the user's organization).
-func (f *fixture) user(o *org.Organization, email string, role rbac.Role) *org.User {
+func (f *fixture) user(o *org.Organization, email string, role rbac.Role) *caller.Caller {
 	f.t.Helper()
 	u := &org.User{OrganizationID: o.ID, Email: email, FirstName: "Test", LastName: string(role), Role: role}
 	if err := f.orgs.CreateUser(f.ctx, u); err != nil {
@@ -101,11 +102,13 @@ func (f *fixture) user(o *org.Organization, email string, role rbac.Role) *org.U
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return loaded
+	return caller.Of(loaded, "")
 }
 
 // customers are the users of customer organizations.
-func (f *fixture) customers() []*org.User { return []*org.User{f.admin, f.mod, f.member, f.modB} }
+func (f *fixture) customers() []*caller.Caller {
+	return []*caller.Caller{f.admin, f.mod, f.member, f.modB}
+}
 
 // in is a valid input with name and serial.
 func in(name, serial string) device.Input {
@@ -120,7 +123,7 @@ func at(o *org.Organization, input device.Input) device.Input {
 
 // create registers a device through the service as u, failing the test on
 // an error.
-func (f *fixture) create(u *org.User, input device.Input) *device.Device {
+func (f *fixture) create(u *caller.Caller, input device.Input) *device.Device {
 	f.t.Helper()
 	d, err := f.svc.Create(f.ctx, u, input)
 	if err != nil {
@@ -130,7 +133,7 @@ func (f *fixture) create(u *org.User, input device.Input) *device.Device {
 }
 
 // device loads a device as u, failing the test on an error.
-func (f *fixture) device(u *org.User, id int64) *device.Device {
+func (f *fixture) device(u *caller.Caller, id int64) *device.Device {
 	f.t.Helper()
 	d, err := f.svc.Device(f.ctx, u, id)
 	if err != nil {

@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"backoffice/app/caller"
 	"backoffice/app/device"
-	"backoffice/app/org"
 )
 
 // listAll lists every device u may see matching flt in order sort, in one page.
-func (f *fixture) listAll(u *org.User, flt device.Filter, sort string) []*device.Device {
+func (f *fixture) listAll(u *caller.Caller, flt device.Filter, sort string) []*device.Device {
 	f.t.Helper()
 	page, err := f.svc.List(f.ctx, u, flt, sort, nil, 1000)
 	if err != nil {
@@ -204,7 +204,7 @@ func TestListSortsAndPagesByKeyset(t *testing.T) {
 		for _, sort := range []string{"name", "-name", "status", "-status", "status_changed_at", "-status_changed_at",
 			"next_service_due", "-next_service_due"} {
 			want := slices.SortedFunc(slices.Values(all), sortKey(sort))
-			for _, u := range []*org.User{f.staff, f.admin} {
+			for _, u := range []*caller.Caller{f.staff, f.admin} {
 				if got := f.listAll(u, device.Filter{}, sort); !slices.Equal(ids(got), ids(want)) {
 					t.Errorf("%s sorted by %s: %v, want %v", u.Email, sort, names(got), names(want))
 				}

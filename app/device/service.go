@@ -12,6 +12,7 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/auth"
+	"backoffice/app/caller"
 	"backoffice/app/clock"
 	"backoffice/app/db"
 	"backoffice/app/event"
@@ -112,8 +113,8 @@ const (
 )
 
 // deviceEvent starts an event of typ about d done by u.
-func deviceEvent(typ string, u *org.User, d *Device) *event.Event {
-	e := event.New(typ, u, "").Subject("device", d.ID).Provider(d.ProviderID).Describe(d.Name)
+func deviceEvent(typ string, u *caller.Caller, d *Device) *event.Event {
+	e := event.By(typ, u).Subject("device", d.ID).Provider(d.ProviderID).Describe(d.Name)
 	if d.CustomerID != nil {
 		e.Customer(*d.CustomerID)
 	}
@@ -122,7 +123,7 @@ func deviceEvent(typ string, u *org.User, d *Device) *event.Event {
 
 // codeEvents records one event of typ for code c, listing the history
 // actions it stands for.
-func (s *Service) codeEvent(ctx context.Context, typ string, u *org.User, c *Code, history []*Event) error {
+func (s *Service) codeEvent(ctx context.Context, typ string, u *caller.Caller, c *Code, history []*Event) error {
 	if len(history) == 0 {
 		return nil
 	}
@@ -130,7 +131,7 @@ func (s *Service) codeEvent(ctx context.Context, typ string, u *org.User, c *Cod
 	for i, h := range history {
 		actions[i] = h.Action
 	}
-	e := event.New(typ, u, "").Subject("code", c.ID).Provider(c.ProviderID).Describe(c.Token).With("changes", actions)
+	e := event.By(typ, u).Subject("code", c.ID).Provider(c.ProviderID).Describe(c.Token).With("changes", actions)
 	if c.DeviceID != nil {
 		e.With("device_id", *c.DeviceID)
 	}
@@ -142,7 +143,7 @@ func (s *Service) Store() *Store { return s.store }
 
 // ScopeOf is the set of devices u may see: a customer user's company's, a
 // staff member's provider's.
-func ScopeOf(u *org.User) Scope {
+func ScopeOf(u *caller.Caller) Scope {
 	if u.IsStaff() {
 		return Scope{ProviderID: u.Organization.ScopeProviderID()}
 	}
@@ -150,7 +151,7 @@ func ScopeOf(u *org.User) Scope {
 }
 
 // staffScope is the provider u works for; customers are answered 404.
-func staffScope(u *org.User) (int64, error) {
+func staffScope(u *caller.Caller) (int64, error) {
 	if !u.IsStaff() {
 		return 0, apperr.ErrNotFound
 	}
@@ -165,7 +166,7 @@ func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, st *Sto
 	return err
 }
 
-func historyEvent(u *org.User, d *Device, action, field, from, to string) *Event {
+func historyEvent(u *caller.Caller, d *Device, action, field, from, to string) *Event {
 	e := &Event{Action: action, Field: field, FromValue: from, ToValue: to}
 	if u != nil {
 		id := u.ID
@@ -178,7 +179,7 @@ func historyEvent(u *org.User, d *Device, action, field, from, to string) *Event
 	return e
 }
 
-func codeEvent(u *org.User, c *Code, deviceID *int64, action, from, to string) *Event {
+func codeEvent(u *caller.Caller, c *Code, deviceID *int64, action, from, to string) *Event {
 	e := historyEvent(u, nil, action, "code", from, to)
 	id := c.ID
 	e.CodeID, e.ProviderID, e.DeviceID = &id, c.ProviderID, deviceID
@@ -206,7 +207,7 @@ func CheckFilter(f Filter, sort string) error {
 }
 
 // List returns a page of the devices u may see.
-func (s *Service) List(ctx context.Context, u *org.User, f Filter, sort string, after *Cursor, limit int) (Page, error) {
+func (s *Service) List(ctx context.Context, u *caller.Caller, f Filter, sort string, after *Cursor, limit int) (Page, error) {
 	if sort == "" {
 		sort = "name"
 	}
@@ -220,7 +221,7 @@ func (s *Service) List(ctx context.Context, u *org.User, f Filter, sort string, 
 }
 
 // Export returns up to max devices u may see matching f.
-func (s *Service) Export(ctx context.Context, u *org.User, f Filter, sort string, max int) ([]*Device, error) {
+func (s *Service) Export(ctx context.Context, u *caller.Caller, f Filter, sort string, max int) ([]*Device, error) {
 	if sort == "" {
 		sort = "name"
 	}
@@ -234,7 +235,7 @@ func (s *Service) Export(ctx context.Context, u *org.User, f Filter, sort string
 }
 
 // Counts counts the devices u may see per status (ignoring f's status).
-func (s *Service) Counts(ctx context.Context, u *org.User, f Filter) (map[string]int, error) {
+func (s *Service) Counts(ctx context.Context, u *caller.Caller, f Filter) (map[string]int, error) {
 	if err := CheckFilter(f, ""); err != nil {
 		return nil, err
 	}
@@ -248,7 +249,7 @@ func (s *Service) Counts(ctx context.Context, u *org.User, f Filter) (map[string
 }
 
 // Facets lists the sites and categories u's devices use.
-func (s *Service) Facets(ctx context.Context, u *org.User) ([]string, []string, error) {
+func (s *Service) Facets(ctx context.Context, u *caller.Caller) ([]string, []string, error) {
 	sc, now := ScopeOf(u), s.clock.Now()
 	s.facetsMu.Lock()
 	f, ok := s.facets[sc]
@@ -277,7 +278,7 @@ func (s *Service) forgetFacets() {
 }
 
 // Device loads a device u may see; any other is ErrNotFound.
-func (s *Service) Device(ctx context.Context, u *org.User, id int64) (*Device, error) {
+func (s *Service) Device(ctx context.Context, u *caller.Caller, id int64) (*Device, error) {
 	return s.store.Device(ctx, ScopeOf(u), id)
 }
 
@@ -296,7 +297,7 @@ func (s *Service) checkCustomer(ctx context.Context, providerID, customerID int6
 }
 
 // Create registers a device of u's provider with a fresh QR code.
-func (s *Service) Create(ctx context.Context, u *org.User, in Input) (*Device, error) {
+func (s *Service) Create(ctx context.Context, u *caller.Caller, in Input) (*Device, error) {
 	providerID, err := staffScope(u)
 	if err != nil {
 		return nil, err
@@ -345,7 +346,7 @@ var CustomerFields = []string{"name", "site", "location", "notes", "status"}
 // Update changes device id. Staff change every field of in; customer users
 // (moderators and administrators) only CustomerFields, the rest of in is
 // ignored. Every change is recorded.
-func (s *Service) Update(ctx context.Context, u *org.User, id int64, in Input) (*Device, error) {
+func (s *Service) Update(ctx context.Context, u *caller.Caller, id int64, in Input) (*Device, error) {
 	sc := ScopeOf(u)
 	var d *Device
 	err := s.inTx(ctx, func(ctx context.Context, st *Store) error {
@@ -399,7 +400,7 @@ func (s *Service) Update(ctx context.Context, u *org.User, id int64, in Input) (
 }
 
 // diff lists the recorded changes from before to after.
-func (s *Service) diff(ctx context.Context, u *org.User, d *Device, before, after Input) []*Event {
+func (s *Service) diff(ctx context.Context, u *caller.Caller, d *Device, before, after Input) []*Event {
 	var out []*Event
 	pairs := []struct{ field, from, to string }{
 		{"name", before.Name, after.Name}, {"serial_number", before.SerialNumber, after.SerialNumber},
@@ -435,7 +436,7 @@ func (s *Service) customerName(ctx context.Context, id int64) string {
 }
 
 // SetStatus changes only the status of device id.
-func (s *Service) SetStatus(ctx context.Context, u *org.User, id int64, status string) (*Device, error) {
+func (s *Service) SetStatus(ctx context.Context, u *caller.Caller, id int64, status string) (*Device, error) {
 	d, err := s.Device(ctx, u, id)
 	if err != nil {
 		return nil, err
@@ -447,7 +448,7 @@ func (s *Service) SetStatus(ctx context.Context, u *org.User, id int64, status s
 
 // Delete removes a device of u's provider; its codes go back to stock
 // unpaired, its history goes with it.
-func (s *Service) Delete(ctx context.Context, u *org.User, id int64) error {
+func (s *Service) Delete(ctx context.Context, u *caller.Caller, id int64) error {
 	providerID, err := staffScope(u)
 	if err != nil {
 		return err
@@ -471,7 +472,7 @@ func (s *Service) Delete(ctx context.Context, u *org.User, id int64) error {
 
 // Regenerate gives device id a new code; the old one is retired and stops
 // resolving at once.
-func (s *Service) Regenerate(ctx context.Context, u *org.User, id int64) (*Code, error) {
+func (s *Service) Regenerate(ctx context.Context, u *caller.Caller, id int64) (*Code, error) {
 	providerID, err := staffScope(u)
 	if err != nil {
 		return nil, err
@@ -511,7 +512,7 @@ func (s *Service) retire(ctx context.Context, st *Store, c *Code) error {
 
 // CreateCodes makes a batch of n unpaired codes for u's provider, to print
 // in advance and pair later.
-func (s *Service) CreateCodes(ctx context.Context, u *org.User, n int) ([]*Code, error) {
+func (s *Service) CreateCodes(ctx context.Context, u *caller.Caller, n int) ([]*Code, error) {
 	providerID, err := staffScope(u)
 	if err != nil {
 		return nil, err
@@ -533,14 +534,14 @@ func (s *Service) CreateCodes(ctx context.Context, u *org.User, n int) ([]*Code,
 		if err := st.Record(ctx, events...); err != nil {
 			return err
 		}
-		return s.events.Record(ctx, event.New(EventCodesCreated, u, "").Provider(providerID).With("count", len(codes)).
+		return s.events.Record(ctx, event.By(EventCodesCreated, u).Provider(providerID).With("count", len(codes)).
 			Describe(fmt.Sprintf("%d codes", len(codes))))
 	})
 	return codes, err
 }
 
 // Codes lists u's provider's codes.
-func (s *Service) Codes(ctx context.Context, u *org.User, f CodeFilter, before int64, limit int) ([]*Code, bool, error) {
+func (s *Service) Codes(ctx context.Context, u *caller.Caller, f CodeFilter, before int64, limit int) ([]*Code, bool, error) {
 	providerID, err := staffScope(u)
 	if err != nil {
 		return nil, false, err
@@ -557,7 +558,7 @@ func (s *Service) Codes(ctx context.Context, u *org.User, f CodeFilter, before i
 }
 
 // Code loads a code of u's provider.
-func (s *Service) Code(ctx context.Context, u *org.User, id int64) (*Code, error) {
+func (s *Service) Code(ctx context.Context, u *caller.Caller, id int64) (*Code, error) {
 	providerID, err := staffScope(u)
 	if err != nil {
 		return nil, err
@@ -575,7 +576,7 @@ type CodeChange struct {
 }
 
 // UpdateCode applies a change to code id of u's provider.
-func (s *Service) UpdateCode(ctx context.Context, u *org.User, id int64, ch CodeChange) (*Code, error) {
+func (s *Service) UpdateCode(ctx context.Context, u *caller.Caller, id int64, ch CodeChange) (*Code, error) {
 	providerID, err := staffScope(u)
 	if err != nil {
 		return nil, err
@@ -649,7 +650,7 @@ func (s *Service) UpdateCode(ctx context.Context, u *org.User, id int64, ch Code
 
 // pair pairs c with device deviceID (0: unpairs it). A code the device had
 // before is retired: its label belongs to that device alone.
-func (s *Service) pair(ctx context.Context, st *Store, u *org.User, providerID int64, c *Code, deviceID int64) ([]*Event, error) {
+func (s *Service) pair(ctx context.Context, st *Store, u *caller.Caller, providerID int64, c *Code, deviceID int64) ([]*Event, error) {
 	var events []*Event
 	if c.DeviceID != nil && *c.DeviceID == deviceID {
 		return nil, nil
@@ -724,7 +725,7 @@ func (s *Service) CheckPIN(ctx context.Context, c *Code, pin, ip string) error {
 }
 
 // History returns the history of a device u may see.
-func (s *Service) History(ctx context.Context, u *org.User, id, before int64, limit int) ([]*Event, bool, error) {
+func (s *Service) History(ctx context.Context, u *caller.Caller, id, before int64, limit int) ([]*Event, bool, error) {
 	if _, err := s.Device(ctx, u, id); err != nil {
 		return nil, false, err
 	}

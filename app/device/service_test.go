@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"backoffice/app/apperr"
+	"backoffice/app/caller"
 	"backoffice/app/device"
-	"backoffice/app/org"
 )
 
 func TestCreateValidatesEachField(t *testing.T) {
@@ -186,7 +186,7 @@ func TestCustomerSeesOnlyOwnDevices(t *testing.T) {
 		stock := f.create(f.staff, in("Stock", "S1"))
 		other := f.create(f.staff2, at(f.customer2A, in("Other provider", "O1")))
 
-		for _, u := range []*org.User{f.admin, f.mod, f.member} {
+		for _, u := range []*caller.Caller{f.admin, f.mod, f.member} {
 			// Asking for another customer's devices changes nothing.
 			page, err := f.svc.List(f.ctx, u, device.Filter{CustomerID: f.customerB.ID}, "name", nil, 100)
 			if err != nil {
@@ -372,7 +372,7 @@ func TestStaffUpdateRecordsEveryChange(t *testing.T) {
 	})
 }
 
-func (f *fixture) update(u *org.User, id int64, input device.Input) *device.Device {
+func (f *fixture) update(u *caller.Caller, id int64, input device.Input) *device.Device {
 	f.t.Helper()
 	d, err := f.svc.Update(f.ctx, u, id, input)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"backoffice/app/caller"
 	"backoffice/app/clock"
 	"backoffice/app/db"
 	"backoffice/app/org"
@@ -108,6 +109,15 @@ func New(typ string, actor *org.User, ip string) *Event {
 		}
 	}
 	return e
+}
+
+// By starts an event of typ done by caller c from their address; a nil c is
+// an anonymous visitor.
+func By(typ string, c *caller.Caller) *Event {
+	if c == nil {
+		return New(typ, nil, "")
+	}
+	return New(typ, c.User, c.IP)
 }
 
 // Handler reacts to an event inside the transaction that records it; an

@@ -5,28 +5,29 @@ import (
 	"fmt"
 	"strings"
 
+	"backoffice/app/caller"
 	"backoffice/app/db"
 	"backoffice/app/event"
 	"backoffice/app/org"
 )
 
 // Customers lists the customers the actor serves.
-func (s *Service) Customers(ctx context.Context, a Actor, query, afterName string, afterID int64, limit int) (org.CustomerPage, error) {
-	return s.store.ListCustomers(ctx, a.ProviderScope(), query, afterName, afterID, limit)
+func (s *Service) Customers(ctx context.Context, a *caller.Caller, query, afterName string, afterID int64, limit int) (org.CustomerPage, error) {
+	return s.store.ListCustomers(ctx, a.ProviderID, query, afterName, afterID, limit)
 }
 
 // Customer loads one customer the actor serves.
-func (s *Service) Customer(ctx context.Context, a Actor, id int64) (*org.Organization, error) {
-	return s.store.Customer(ctx, a.ProviderScope(), id)
+func (s *Service) Customer(ctx context.Context, a *caller.Caller, id int64) (*org.Organization, error) {
+	return s.store.Customer(ctx, a.ProviderID, id)
 }
 
 // CreateCustomer adds a corporate customer served by the actor.
-func (s *Service) CreateCustomer(ctx context.Context, a Actor, in org.CustomerInput) (*org.Organization, error) {
+func (s *Service) CreateCustomer(ctx context.Context, a *caller.Caller, in org.CustomerInput) (*org.Organization, error) {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	p := a.ProviderScope()
+	p := a.ProviderID
 	o := &org.Organization{Name: in.Name, ProviderID: &p, Address: in.Address, Phone: in.Phone, Notes: in.Notes}
 	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		if err := s.store.CreateOrganization(ctx, o, in.EmailDomains); err != nil {
@@ -41,7 +42,7 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in org.CustomerIn
 }
 
 // UpdateCustomer changes a customer's details and domains.
-func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id int64, in org.CustomerInput) (*org.Organization, error) {
+func (s *Service) UpdateCustomer(ctx context.Context, a *caller.Caller, id int64, in org.CustomerInput) (*org.Organization, error) {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -50,7 +51,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id int64, in org.
 	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
 		var err error
-		if o, err = st.Customer(ctx, a.ProviderScope(), id); err != nil {
+		if o, err = st.Customer(ctx, a.ProviderID, id); err != nil {
 			return err
 		}
 		o.Name, o.Address, o.Phone, o.Notes = in.Name, in.Address, in.Phone, in.Notes
@@ -68,10 +69,10 @@ func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id int64, in org.
 // DeleteCustomer deletes a customer with its users, invitations, sessions
 // and tokens. An independent organization cannot be deleted by its former
 // provider.
-func (s *Service) DeleteCustomer(ctx context.Context, a Actor, id int64) error {
+func (s *Service) DeleteCustomer(ctx context.Context, a *caller.Caller, id int64) error {
 	return db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
-		o, err := st.Customer(ctx, a.ProviderScope(), id)
+		o, err := st.Customer(ctx, a.ProviderID, id)
 		if err != nil {
 			return err
 		}
@@ -87,12 +88,12 @@ func (s *Service) DeleteCustomer(ctx context.Context, a Actor, id int64) error {
 
 // MakeIndependent turns a customer into an independent organization: from
 // then on only its own administrators manage its users.
-func (s *Service) MakeIndependent(ctx context.Context, a Actor, id int64) (*org.Organization, error) {
+func (s *Service) MakeIndependent(ctx context.Context, a *caller.Caller, id int64) (*org.Organization, error) {
 	var o *org.Organization
 	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
 		var err error
-		if o, err = st.Customer(ctx, a.ProviderScope(), id); err != nil {
+		if o, err = st.Customer(ctx, a.ProviderID, id); err != nil {
 			return err
 		}
 		if o.Independent {
@@ -101,7 +102,7 @@ func (s *Service) MakeIndependent(ctx context.Context, a Actor, id int64) (*org.
 		if err := st.SetIndependent(ctx, o.ID); err != nil {
 			return err
 		}
-		if o, err = st.Customer(ctx, a.ProviderScope(), id); err != nil {
+		if o, err = st.Customer(ctx, a.ProviderID, id); err != nil {
 			return err
 		}
 		return s.events.Record(ctx, event.New("customer.independent", a.User, a.IP).Subject("organization", o.ID).Customer(o.ID).Describe(o.Name))
@@ -123,7 +124,7 @@ type EmailCheck struct {
 
 // CheckEmail reports whether email is in use and which of the actor's
 // customers owns its domain.
-func (s *Service) CheckEmail(ctx context.Context, a Actor, email string) (EmailCheck, error) {
+func (s *Service) CheckEmail(ctx context.Context, a *caller.Caller, email string) (EmailCheck, error) {
 	var res EmailCheck
 	email = org.NormalizeEmail(email)
 	var err error
@@ -131,7 +132,7 @@ func (s *Service) CheckEmail(ctx context.Context, a Actor, email string) (EmailC
 		return res, err
 	}
 	if a.ActsAsProvider() {
-		if res.Customer, err = s.store.CustomerByDomain(ctx, a.ProviderScope(), email); err != nil {
+		if res.Customer, err = s.store.CustomerByDomain(ctx, a.ProviderID, email); err != nil {
 			return res, fmt.Errorf("propose customer: %w", err)
 		}
 	}
@@ -140,14 +141,14 @@ func (s *Service) CheckEmail(ctx context.Context, a Actor, email string) (EmailC
 
 // Organization is the organization the actor's staff area serves: the
 // provider of a staff member.
-func (s *Service) Organization(ctx context.Context, a Actor) (*org.Organization, error) {
-	return s.store.Organization(ctx, a.User.Organization.ScopeProviderID())
+func (s *Service) Organization(ctx context.Context, a *caller.Caller) (*org.Organization, error) {
+	return s.store.Organization(ctx, a.Organization.ScopeProviderID())
 }
 
 // UpdateOrganization changes the provider's own details: its name, email
 // domains, and the phone and address the public page of a scanned code
 // shows.
-func (s *Service) UpdateOrganization(ctx context.Context, a Actor, in org.CustomerInput) (*org.Organization, error) {
+func (s *Service) UpdateOrganization(ctx context.Context, a *caller.Caller, in org.CustomerInput) (*org.Organization, error) {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -156,7 +157,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, a Actor, in org.Custom
 	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
 		var err error
-		if o, err = st.Organization(ctx, a.User.Organization.ScopeProviderID()); err != nil {
+		if o, err = st.Organization(ctx, a.Organization.ScopeProviderID()); err != nil {
 			return err
 		}
 		o.Name, o.Address, o.Phone, o.Notes = in.Name, in.Address, in.Phone, in.Notes

@@ -5,12 +5,13 @@ import (
 	"testing"
 
 	"backoffice/app/apperr"
+	"backoffice/app/caller"
 	"backoffice/app/org"
 	"backoffice/app/people"
 	"backoffice/rbac"
 )
 
-func customerNames(t *testing.T, f *fixture, a people.Actor, query string) []string {
+func customerNames(t *testing.T, f *fixture, a *caller.Caller, query string) []string {
 	t.Helper()
 	page, err := f.svc.Customers(f.ctx, a, query, "", 0, 100)
 	must(t, err)
@@ -148,8 +149,8 @@ func TestIndependentOrganizationManagesItsOwnUsers(t *testing.T) {
 
 		// Its administrator is now an independent admin, serving its own customers.
 		ind := f.as(f.aAdmin)
-		if people.Subject(ind.User) != rbac.IndependentAdmin || !ind.ActsAsProvider() || ind.ProviderScope() != f.custA.ID {
-			t.Fatalf("independent admin: subject %s, acts as provider %v, scope %d", people.Subject(ind.User), ind.ActsAsProvider(), ind.ProviderScope())
+		if ind.Subject != rbac.IndependentAdmin || !ind.ActsAsProvider() || ind.ProviderID != f.custA.ID {
+			t.Fatalf("independent admin: subject %s, acts as provider %v, scope %d", ind.Subject, ind.ActsAsProvider(), ind.ProviderID)
 		}
 		own, err := f.svc.CreateCustomer(f.ctx, ind, org.CustomerInput{Name: "A's client", EmailDomains: []string{"client.test"}})
 		must(t, err)

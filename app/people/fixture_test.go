@@ -14,6 +14,7 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/auth"
+	"backoffice/app/caller"
 	"backoffice/app/clock"
 	"backoffice/app/db/dbtest"
 	"backoffice/app/i18n"
@@ -127,9 +128,9 @@ func (f *fixture) reload(u *org.User) *org.User {
 }
 
 // as is u acting (the caller of a service call).
-func (f *fixture) as(u *org.User) people.Actor {
+func (f *fixture) as(u *org.User) *caller.Caller {
 	f.t.Helper()
-	return people.Actor{User: f.reload(u), IP: "192.0.2.1"}
+	return caller.Of(f.reload(u), "192.0.2.1")
 }
 
 // gone reports whether the user with id no longer exists.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"backoffice/app/auth"
+	"backoffice/app/caller"
 	"backoffice/app/db"
 	"backoffice/app/event"
 	"backoffice/app/org"
@@ -11,20 +12,20 @@ import (
 )
 
 // Invitations lists the invitations of a customer the actor serves.
-func (s *Service) Invitations(ctx context.Context, a Actor, customerID, before int64, limit int) ([]*org.Invitation, bool, error) {
-	if _, err := s.store.Customer(ctx, a.ProviderScope(), customerID); err != nil {
+func (s *Service) Invitations(ctx context.Context, a *caller.Caller, customerID, before int64, limit int) ([]*org.Invitation, bool, error) {
+	if _, err := s.store.Customer(ctx, a.ProviderID, customerID); err != nil {
 		return nil, false, err
 	}
 	return s.store.ListInvitations(ctx, customerID, before, limit)
 }
 
 // Invitation loads one invitation of a customer the actor serves.
-func (s *Service) Invitation(ctx context.Context, a Actor, id int64) (*org.Invitation, *org.Organization, error) {
-	inv, o, err := s.store.Invitation(ctx, a.ProviderScope(), id)
+func (s *Service) Invitation(ctx context.Context, a *caller.Caller, id int64) (*org.Invitation, *org.Organization, error) {
+	inv, o, err := s.store.Invitation(ctx, a.ProviderID, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	if o.ID == a.ProviderScope() { // only customers' invitations are managed here
+	if o.ID == a.ProviderID { // only customers' invitations are managed here
 		return nil, nil, ErrLinkInvalid
 	}
 	return inv, o, nil
@@ -32,7 +33,7 @@ func (s *Service) Invitation(ctx context.Context, a Actor, id int64) (*org.Invit
 
 // Invite creates an invitation (and the invited user) for a customer the
 // actor serves, and queues the invitation email in the invitee's language.
-func (s *Service) Invite(ctx context.Context, a Actor, customerID int64, in org.PersonInput) (*org.Invitation, error) {
+func (s *Service) Invite(ctx context.Context, a *caller.Caller, customerID int64, in org.PersonInput) (*org.Invitation, error) {
 	in.Normalize()
 	if err := in.Validate(rbac.CustomerRoles); err != nil {
 		return nil, err
@@ -40,18 +41,18 @@ func (s *Service) Invite(ctx context.Context, a Actor, customerID int64, in org.
 	var inv *org.Invitation
 	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
-		o, err := st.Customer(ctx, a.ProviderScope(), customerID)
+		o, err := st.Customer(ctx, a.ProviderID, customerID)
 		if err != nil {
 			return err
 		}
-		if o.Independent && a.User.OrganizationID != o.ID {
+		if o.Independent && a.OrganizationID != o.ID {
 			return ErrIndependent
 		}
 		plain, hash := auth.NewToken("inv_")
 		inv = &org.Invitation{OrganizationID: o.ID, TokenHash: hash, ExpiresAt: s.clock.Now().Add(s.cfg.InvitationTTL),
-			InvitedBy: &a.User.ID}
+			InvitedBy: &a.ID}
 		u := &org.User{Email: in.Email, FirstName: in.FirstName, LastName: in.LastName, Role: in.Role,
-			Language: in.Language, TimeZone: a.User.TimeZone}
+			Language: in.Language, TimeZone: a.TimeZone}
 		if err := st.CreateInvitation(ctx, inv, u); err != nil {
 			return err
 		}
@@ -68,7 +69,7 @@ func (s *Service) Invite(ctx context.Context, a Actor, customerID int64, in org.
 
 // ResendInvitation issues a new link for a pending or expired invitation;
 // the old link stops working.
-func (s *Service) ResendInvitation(ctx context.Context, a Actor, id int64) (*org.Invitation, error) {
+func (s *Service) ResendInvitation(ctx context.Context, a *caller.Caller, id int64) (*org.Invitation, error) {
 	var inv *org.Invitation
 	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
@@ -101,7 +102,7 @@ func (s *Service) ResendInvitation(ctx context.Context, a Actor, id int64) (*org
 
 // DeleteInvitation deletes an invitation and, by ON DELETE CASCADE, the user
 // created from it with their sessions and API tokens.
-func (s *Service) DeleteInvitation(ctx context.Context, a Actor, id int64) error {
+func (s *Service) DeleteInvitation(ctx context.Context, a *caller.Caller, id int64) error {
 	return db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
 		inv, o, err := s.managedInvitation(ctx, st, a, id)
@@ -121,15 +122,15 @@ func (s *Service) DeleteInvitation(ctx context.Context, a Actor, id int64) error
 
 // managedInvitation loads an invitation the actor may change: of a customer
 // they serve that is not independent of them.
-func (s *Service) managedInvitation(ctx context.Context, st *org.Store, a Actor, id int64) (*org.Invitation, *org.Organization, error) {
-	inv, o, err := st.Invitation(ctx, a.ProviderScope(), id)
+func (s *Service) managedInvitation(ctx context.Context, st *org.Store, a *caller.Caller, id int64) (*org.Invitation, *org.Organization, error) {
+	inv, o, err := st.Invitation(ctx, a.ProviderID, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	if o.ID == a.ProviderScope() {
+	if o.ID == a.ProviderID {
 		return nil, nil, ErrLinkInvalid
 	}
-	if o.Independent && a.User.OrganizationID != o.ID {
+	if o.Independent && a.OrganizationID != o.ID {
 		return nil, nil, ErrIndependent
 	}
 	return inv, o, nil

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"time"
 
+	"backoffice/app/caller"
+
 	"github.com/uptrace/bun"
 
 	"backoffice/app/apperr"
@@ -16,7 +18,6 @@ import (
 	"backoffice/app/clock"
 	"backoffice/app/event"
 	"backoffice/app/org"
-	"backoffice/rbac"
 )
 
 // Link lifetimes.
@@ -74,46 +75,12 @@ func New(db *bun.DB, c clock.Clock, cfg Config, a *auth.Service) *Service {
 // InvitationTTL is how long an invitation link stays valid.
 func (s *Service) InvitationTTL() time.Duration { return s.cfg.InvitationTTL }
 
-// Actor is who asks, from where.
-type Actor struct {
-	User *org.User // with Organization loaded
-	IP   string
-}
-
-// ActsAsProvider reports whether the actor serves customers: provider
-// staff, or an administrator of an independent organization (for that
-// organization's own customers).
-func (a Actor) ActsAsProvider() bool {
-	return a.User.IsStaff() || IsIndependentAdmin(a.User)
-}
-
-// ProviderScope is the organization whose customers the actor serves.
-func (a Actor) ProviderScope() int64 {
-	if IsIndependentAdmin(a.User) {
-		return a.User.OrganizationID
-	}
-	return a.User.Organization.ScopeProviderID()
-}
-
-// IsIndependentAdmin reports whether u administers an independent organization.
-func IsIndependentAdmin(u *org.User) bool {
-	return u.Role == rbac.Administrator && u.Organization != nil && u.Organization.Independent
-}
-
-// Subject is the Casbin subject for u: their role, or independent_admin.
-func Subject(u *org.User) rbac.Role {
-	if IsIndependentAdmin(u) {
-		return rbac.IndependentAdmin
-	}
-	return u.Role
-}
-
-// userScope is the set of users the actor may see.
-func (a Actor) userScope() org.UserFilter {
+// userScope is the set of users a may see.
+func userScope(a *caller.Caller) org.UserFilter {
 	if a.ActsAsProvider() {
-		return org.UserFilter{ProviderID: a.ProviderScope()}
+		return org.UserFilter{ProviderID: a.ProviderID}
 	}
-	return org.UserFilter{OrganizationID: a.User.OrganizationID}
+	return org.UserFilter{OrganizationID: a.OrganizationID}
 }
 
 func isNotFound(err error) bool { return errors.Is(err, apperr.ErrNotFound) }

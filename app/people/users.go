@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"backoffice/app/apperr"
+	"backoffice/app/caller"
 	"backoffice/app/db"
 	"backoffice/app/event"
 	"backoffice/app/org"
@@ -20,16 +21,16 @@ type UserQuery struct {
 
 // Users lists the users the actor may see: a customer's own company; for
 // staff, the provider and its customers, or one customer.
-func (s *Service) Users(ctx context.Context, a Actor, q UserQuery, after *org.UserCursor, limit int) ([]*org.User, *org.UserCursor, error) {
-	f := a.userScope()
+func (s *Service) Users(ctx context.Context, a *caller.Caller, q UserQuery, after *org.UserCursor, limit int) ([]*org.User, *org.UserCursor, error) {
+	f := userScope(a)
 	f.Query = q.Query
 	if q.CustomerID > 0 {
 		if !a.ActsAsProvider() {
-			if q.CustomerID != a.User.OrganizationID {
+			if q.CustomerID != a.OrganizationID {
 				return nil, nil, ErrLinkInvalid
 			}
-		} else if q.CustomerID != a.ProviderScope() {
-			if _, err := s.store.Customer(ctx, a.ProviderScope(), q.CustomerID); err != nil {
+		} else if q.CustomerID != a.ProviderID {
+			if _, err := s.store.Customer(ctx, a.ProviderID, q.CustomerID); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -39,13 +40,13 @@ func (s *Service) Users(ctx context.Context, a Actor, q UserQuery, after *org.Us
 }
 
 // OwnUsers lists the users of the actor's own organization.
-func (s *Service) OwnUsers(ctx context.Context, a Actor, query string, after *org.UserCursor, limit int) ([]*org.User, *org.UserCursor, error) {
-	return s.store.ListUsers(ctx, org.UserFilter{OrganizationID: a.User.OrganizationID, Query: query}, after, limit)
+func (s *Service) OwnUsers(ctx context.Context, a *caller.Caller, query string, after *org.UserCursor, limit int) ([]*org.User, *org.UserCursor, error) {
+	return s.store.ListUsers(ctx, org.UserFilter{OrganizationID: a.OrganizationID, Query: query}, after, limit)
 }
 
 // User loads a user the actor may see.
-func (s *Service) User(ctx context.Context, a Actor, id int64) (*org.User, error) {
-	return s.store.UserIn(ctx, a.userScope(), id)
+func (s *Service) User(ctx context.Context, a *caller.Caller, id int64) (*org.User, error) {
+	return s.store.UserIn(ctx, userScope(a), id)
 }
 
 // customerOf is o's id when o is a customer company, else 0 (for events).
@@ -75,8 +76,8 @@ func adminRole(o *org.Organization) rbac.Role {
 // CanManage reports whether the actor may change target: users of their own
 // organization, and users of customers they serve unless the customer is
 // independent.
-func CanManage(a Actor, target *org.User) error {
-	if target.OrganizationID == a.User.OrganizationID {
+func CanManage(a *caller.Caller, target *org.User) error {
+	if target.OrganizationID == a.OrganizationID {
 		return nil
 	}
 	if target.Organization.Independent {
@@ -86,8 +87,8 @@ func CanManage(a Actor, target *org.User) error {
 }
 
 // managedUser loads a user the actor may change, within tx.
-func (s *Service) managedUser(ctx context.Context, st *org.Store, a Actor, id int64) (*org.User, error) {
-	u, err := st.UserIn(ctx, a.userScope(), id)
+func (s *Service) managedUser(ctx context.Context, st *org.Store, a *caller.Caller, id int64) (*org.User, error) {
+	u, err := st.UserIn(ctx, userScope(a), id)
 	if err != nil {
 		return nil, err
 	}
@@ -104,21 +105,21 @@ func (s *Service) managedUser(ctx context.Context, st *org.Store, a Actor, id in
 // organization, or for staff in a customer they serve (organizationID), and
 // queues a set-password email valid 24 hours. The warnings are about input
 // that was accepted but looks wrong.
-func (s *Service) CreateUser(ctx context.Context, a Actor, organizationID int64, in org.PersonInput) (*org.User, []apperr.FieldError, error) {
+func (s *Service) CreateUser(ctx context.Context, a *caller.Caller, organizationID int64, in org.PersonInput) (*org.User, []apperr.FieldError, error) {
 	in.Normalize()
 	if organizationID == 0 || !a.ActsAsProvider() {
 		// Only those who serve customers may choose the organization; for
 		// everyone else a sent organization_id is ignored (no mass assignment).
-		organizationID = a.User.OrganizationID
+		organizationID = a.OrganizationID
 	}
 	var target *org.Organization
-	if organizationID == a.User.OrganizationID {
-		target = a.User.Organization
+	if organizationID == a.OrganizationID {
+		target = a.Organization
 	} else {
 		if !a.ActsAsProvider() {
 			return nil, nil, ErrLinkInvalid
 		}
-		o, err := s.store.Customer(ctx, a.ProviderScope(), organizationID)
+		o, err := s.store.Customer(ctx, a.ProviderID, organizationID)
 		if err != nil {
 			return nil, nil, fmt.Errorf("organization_id: %w", err)
 		}
@@ -131,14 +132,14 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, organizationID int64,
 		return nil, nil, err
 	}
 	var warnings []apperr.FieldError
-	if !a.User.IsStaff() && target.ID == a.User.OrganizationID { // a customer adding its own people
+	if !a.IsStaff() && target.ID == a.OrganizationID { // a customer adding its own people
 		var err error
 		if warnings, err = s.checkOwnDomain(ctx, target.ID, in.Email); err != nil {
 			return nil, nil, err
 		}
 	}
 	u := &org.User{OrganizationID: target.ID, Email: in.Email, FirstName: in.FirstName, LastName: in.LastName,
-		Role: in.Role, Language: in.Language, TimeZone: a.User.TimeZone}
+		Role: in.Role, Language: in.Language, TimeZone: a.TimeZone}
 	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
 		if err := st.CreateUser(ctx, u); err != nil {
@@ -182,7 +183,7 @@ func (s *Service) checkOwnDomain(ctx context.Context, orgID int64, email string)
 
 // UpdateUser changes a user's name, role, language or time zone. The last
 // active administrator of an organization keeps their role.
-func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, up org.UserUpdate) (*org.User, error) {
+func (s *Service) UpdateUser(ctx context.Context, a *caller.Caller, id int64, up org.UserUpdate) (*org.User, error) {
 	var u *org.User
 	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
@@ -235,7 +236,7 @@ func (s *Service) keepAnAdmin(ctx context.Context, st *org.Store, u *org.User) e
 
 // SetDisabled disables or enables a user. Disabling ends all their sessions
 // and API tokens at once; their data stays.
-func (s *Service) SetDisabled(ctx context.Context, a Actor, id int64, disabled bool) (*org.User, error) {
+func (s *Service) SetDisabled(ctx context.Context, a *caller.Caller, id int64, disabled bool) (*org.User, error) {
 	var u *org.User
 	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
@@ -243,7 +244,7 @@ func (s *Service) SetDisabled(ctx context.Context, a Actor, id int64, disabled b
 		if u, err = s.managedUser(ctx, st, a, id); err != nil {
 			return err
 		}
-		if u.ID == a.User.ID {
+		if u.ID == a.ID {
 			return ErrSelf
 		}
 		action := "user.enabled"
@@ -272,14 +273,14 @@ func (s *Service) SetDisabled(ctx context.Context, a Actor, id int64, disabled b
 
 // DeleteUser deletes a user with their sessions and tokens (and their
 // invitation, if they were invited).
-func (s *Service) DeleteUser(ctx context.Context, a Actor, id int64) error {
+func (s *Service) DeleteUser(ctx context.Context, a *caller.Caller, id int64) error {
 	return db.InTx(ctx, s.db, func(ctx context.Context) error {
 		st := s.store
 		u, err := s.managedUser(ctx, st, a, id)
 		if err != nil {
 			return err
 		}
-		if u.ID == a.User.ID {
+		if u.ID == a.ID {
 			return ErrSelf
 		}
 		if err := s.keepAnAdmin(ctx, st, u); err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"backoffice/app/apperr"
+	"backoffice/app/caller"
 	"backoffice/app/org"
 	"backoffice/app/people"
 	"backoffice/rbac"
@@ -23,7 +24,7 @@ func emails(users []*org.User) []string {
 // provider's and its customers', or one customer's.
 func TestUsersAreScopedToTheActor(t *testing.T) {
 	eachDB(t, func(t *testing.T, f *fixture) {
-		list := func(a people.Actor, q people.UserQuery) ([]string, error) {
+		list := func(a *caller.Caller, q people.UserQuery) ([]string, error) {
 			users, _, err := f.svc.Users(f.ctx, a, q, nil, 100)
 			return emails(users), err
 		}

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"backoffice/app/apperr"
-	"backoffice/app/org"
+	"backoffice/app/caller"
 	"backoffice/app/ticket"
 )
 
@@ -18,12 +18,12 @@ func TestTenantIsolation(t *testing.T) {
 		two := f.web(f.member2A, "Provider two's printer")
 
 		// Every user of customer A sees A's tickets.
-		for _, u := range []*org.User{f.admin, f.mod, f.member, f.member2, f.staff, f.agent} {
+		for _, u := range []*caller.Caller{f.admin, f.mod, f.member, f.member2, f.staff, f.agent} {
 			f.ticket(u, a.ID)
 			f.ticket(u, aPhone.ID)
 		}
 
-		outsiders := []*org.User{f.memberB, f.staff2, f.member2A}
+		outsiders := []*caller.Caller{f.memberB, f.staff2, f.member2A}
 		for _, u := range outsiders {
 			for _, tk := range []*ticket.Ticket{a, aPhone} {
 				_, err := f.svc.Ticket(f.ctx, u, tk.ID)
@@ -61,7 +61,7 @@ func TestTenantIsolation(t *testing.T) {
 
 		// Lists and counts hold only what each may see.
 		for _, c := range []struct {
-			u    *org.User
+			u    *caller.Caller
 			want []int64
 			flt  ticket.Filter
 		}{
@@ -87,7 +87,7 @@ func TestTenantIsolation(t *testing.T) {
 			}
 		}
 		for _, c := range []struct {
-			u    *org.User
+			u    *caller.Caller
 			want map[string]int
 		}{
 			{f.member, map[string]int{"new": 1, "resolved": 1}},
@@ -137,12 +137,12 @@ func TestInternalNotes(t *testing.T) {
 
 		all := []string{"About Printer", "Customer is on the old firmware", "Please update the firmware", "Secret?"}
 		public := []string{"About Printer", "Please update the firmware", "Secret?"}
-		for _, u := range []*org.User{f.staff, f.agent} {
+		for _, u := range []*caller.Caller{f.staff, f.agent} {
 			if got := bodies(f.messages(u, tk.ID)); !slices.Equal(got, all) {
 				t.Errorf("%s reads %q, want %q", u.Email, got, all)
 			}
 		}
-		for _, u := range []*org.User{f.member, f.mod, f.admin, f.member2} {
+		for _, u := range []*caller.Caller{f.member, f.mod, f.admin, f.member2} {
 			if got := bodies(f.messages(u, tk.ID)); !slices.Equal(got, public) {
 				t.Errorf("%s reads %q, want %q", u.Email, got, public)
 			}
@@ -172,7 +172,7 @@ func TestChannelRules(t *testing.T) {
 	eachDB(t, func(t *testing.T, f *fixture) {
 		for _, ch := range []string{ticket.ChannelPhone, ticket.ChannelMessenger} {
 			tk := f.onBehalf(f.staff, f.customerA, f.member, ch, "Read-only "+ch)
-			for _, u := range []*org.User{f.member, f.mod, f.admin} {
+			for _, u := range []*caller.Caller{f.member, f.mod, f.admin} {
 				_, err := f.svc.Reply(f.ctx, u, tk.ID, "hello", false)
 				wantIs(t, err, apperr.ErrForbidden)
 				wantIs(t, err, ticket.ErrChannelReadOnly)

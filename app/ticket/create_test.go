@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"backoffice/app/org"
+	"backoffice/app/caller"
 	"backoffice/app/ticket"
 )
 
@@ -263,7 +263,7 @@ func TestConcurrentCreationNumbersAreDistinct(t *testing.T) {
 	eachDB(t, func(t *testing.T, f *fixture) {
 		// Two rounds: the first races for the provider's counter row that
 		// does not exist yet, the second for one that does.
-		creators := []*org.User{f.staff, f.agent, f.member, f.mod, f.memberB}
+		creators := []*caller.Caller{f.staff, f.agent, f.member, f.mod, f.memberB}
 		var want []int64
 		var got []int64
 		for round := range 2 {

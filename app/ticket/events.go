@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"backoffice/app/caller"
 	"backoffice/app/event"
-	"backoffice/app/org"
 )
 
 // Event types of tickets.
@@ -28,8 +28,8 @@ type Reply struct {
 
 // newEvent starts an event of typ about t done by u (nil: an anonymous
 // visitor of the scan page).
-func newEvent(typ string, u *org.User, t *Ticket) *event.Event {
-	return event.New(typ, u, "").Subject("ticket", t.ID).Provider(t.ProviderID).Customer(t.CustomerID).
+func newEvent(typ string, u *caller.Caller, t *Ticket) *event.Event {
+	return event.By(typ, u).Subject("ticket", t.ID).Provider(t.ProviderID).Customer(t.CustomerID).
 		Describe("#"+strconv.FormatInt(t.Number, 10)+" "+t.Subject).With("number", t.Number)
 }
 
@@ -73,7 +73,7 @@ func (s *Service) count(ctx context.Context, e *event.Event) error {
 // EventStatusChanged when the status moved from old. Every change of a
 // ticket's status goes through here, so the rolled-up counts and the event
 // follow it alike.
-func (s *Service) save(ctx context.Context, u *org.User, t *Ticket, old string, columns ...string) error {
+func (s *Service) save(ctx context.Context, u *caller.Caller, t *Ticket, old string, columns ...string) error {
 	if err := s.store.Update(ctx, t, old, columns...); err != nil {
 		return err
 	}

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"backoffice/app/caller"
 	"backoffice/app/db/dbtest"
-	"backoffice/app/org"
 	"backoffice/app/ticket"
 )
 
@@ -33,7 +33,7 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		return strings.HasPrefix(q, "SELECT") && strings.Contains(q, `FROM "tickets" AS "t"`) && strings.Contains(q, " LIMIT ")
 	})
 	sorts := []string{"updated_at", "-updated_at", "created_at", "-created_at", "priority", "-priority", "status", "-status", "rating", "-rating"}
-	callers := map[string]*org.User{"provider admin": f.staff, "agent": f.agent, "customer admin": f.admin, "moderator": f.mod, "member": f.member,
+	callers := map[string]*caller.Caller{"provider admin": f.staff, "agent": f.agent, "customer admin": f.admin, "moderator": f.mod, "member": f.member,
 		"member of own tickets": f.memberB}
 	plans := map[string]string{} // query: the caller, filter and order that made it
 	for name, u := range callers {

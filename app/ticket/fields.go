@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"backoffice/app/apperr"
+	"backoffice/app/caller"
 	"backoffice/app/org"
 )
 
@@ -76,14 +77,13 @@ func (in *FieldInput) check() error {
 
 // Fields lists the provider's fields in order: all of them for staff, the
 // shown ones for customer users.
-func (s *Service) Fields(ctx context.Context, u *org.User) ([]*Field, error) {
+func (s *Service) Fields(ctx context.Context, u *caller.Caller) ([]*Field, error) {
 	provider, customerView := u.Organization.ScopeProviderID(), !u.IsStaff()
-	return cached(ctx, func(c *requestCache) *map[string][]*Field { return &c.fields }, fieldsKey(provider, customerView),
-		func() ([]*Field, error) { return s.store.Fields(ctx, provider, customerView) })
+	return caller.Memo(u, memoFields, func() ([]*Field, error) { return s.store.Fields(ctx, provider, customerView) })
 }
 
 // Field loads one field of staff u's provider.
-func (s *Service) Field(ctx context.Context, u *org.User, id int64) (*Field, error) {
+func (s *Service) Field(ctx context.Context, u *caller.Caller, id int64) (*Field, error) {
 	p, err := staffProvider(u)
 	if err != nil {
 		return nil, err
@@ -92,8 +92,8 @@ func (s *Service) Field(ctx context.Context, u *org.User, id int64) (*Field, err
 }
 
 // SaveField creates (id 0) or changes a field of staff u's provider.
-func (s *Service) SaveField(ctx context.Context, u *org.User, id int64, in FieldInput) (*Field, error) {
-	defer forget(ctx)
+func (s *Service) SaveField(ctx context.Context, u *caller.Caller, id int64, in FieldInput) (*Field, error) {
+	defer u.Forget()
 	p, err := staffProvider(u)
 	if err != nil {
 		return nil, err
@@ -117,8 +117,8 @@ func (s *Service) SaveField(ctx context.Context, u *org.User, id int64, in Field
 
 // DeleteField removes a field; values on tickets are left and no longer
 // shown.
-func (s *Service) DeleteField(ctx context.Context, u *org.User, id int64) error {
-	defer forget(ctx)
+func (s *Service) DeleteField(ctx context.Context, u *caller.Caller, id int64) error {
+	defer u.Forget()
 	f, err := s.Field(ctx, u, id)
 	if err != nil {
 		return err
@@ -139,7 +139,7 @@ func (t *Ticket) Values() FieldValues {
 // mergeValues checks the values u sends and puts them over current. Staff
 // set every field; customers only shown, editable ones (others are
 // ignored). An empty value clears the field.
-func (s *Service) mergeValues(ctx context.Context, u *org.User, current FieldValues, sent map[string]string) (string, error) {
+func (s *Service) mergeValues(ctx context.Context, u *caller.Caller, current FieldValues, sent map[string]string) (string, error) {
 	if len(sent) == 0 {
 		raw, _ := json.Marshal(current)
 		return string(raw), nil
@@ -212,7 +212,7 @@ func normalizeValue(f *Field, val string) (string, bool) {
 
 // FieldFilter returns what u may see of a ticket's field values (staff
 // everything; customers the shown fields), loading the fields once.
-func (s *Service) FieldFilter(ctx context.Context, u *org.User) (func(*Ticket) FieldValues, error) {
+func (s *Service) FieldFilter(ctx context.Context, u *caller.Caller) (func(*Ticket) FieldValues, error) {
 	if u.IsStaff() {
 		return (*Ticket).Values, nil
 	}

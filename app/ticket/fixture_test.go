@@ -12,6 +12,7 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/auth"
+	"backoffice/app/caller"
 	"backoffice/app/clock"
 	"backoffice/app/db/dbtest"
 	"backoffice/app/device"
@@ -44,8 +45,8 @@ type fixture struct {
 	provider, customerA, customerB *org.Organization
 	provider2, customer2A          *org.Organization
 
-	staff, agent, admin, mod, member, member2, memberB *org.User
-	staff2, member2A                                   *org.User
+	staff, agent, admin, mod, member, member2, memberB *caller.Caller
+	staff2, member2A                                   *caller.Caller
 
 	devA, devB, dev2 *device.Device
 }
@@ -79,7 +80,7 @@ func newFixture(t testing.TB, bdb *bun.DB) *fixture {
 	f.member2A = f.user(f.customer2A, "member@2a.test", rbac.Member)
 
 	devices := device.New(bdb, fc, auth.NewHasher(auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 4), event.NewBus(bdb, fc))
-	mkDevice := func(u *org.User, customer *org.Organization, name, serial string) *device.Device {
+	mkDevice := func(u *caller.Caller, customer *org.Organization, name, serial string) *device.Device {
 		d, err := devices.Create(f.ctx, u, device.Input{CustomerID: customer.ID, Name: name, SerialNumber: serial})
 		if err != nil {
 			t.Fatalf("create device %s: %v", name, err)
@@ -106,7 +107,7 @@ func (f *fixture) organization(name string, provider *org.Organization) *org.Org
 
 // user creates a user of o and returns it as loaded back, organization
 // included (the service reads the user's organization).
-func (f *fixture) user(o *org.Organization, email string, role rbac.Role) *org.User {
+func (f *fixture) user(o *org.Organization, email string, role rbac.Role) *caller.Caller {
 	f.t.Helper()
 	u := &org.User{OrganizationID: o.ID, Email: email, FirstName: "Test", LastName: string(role), Role: role}
 	if err := f.orgs.CreateUser(f.ctx, u); err != nil {
@@ -116,18 +117,18 @@ func (f *fixture) user(o *org.Organization, email string, role rbac.Role) *org.U
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return loaded
+	return caller.Of(loaded, "")
 }
 
 // web opens a ticket as customer user u with subject (web channel).
-func (f *fixture) web(u *org.User, subject string) *ticket.Ticket {
+func (f *fixture) web(u *caller.Caller, subject string) *ticket.Ticket {
 	f.t.Helper()
 	return f.create(u, ticket.NewTicket{Subject: subject, Description: "About " + subject})
 }
 
 // onBehalf opens a ticket as staff u for customer c and requester r (nil:
 // none) through channel.
-func (f *fixture) onBehalf(u *org.User, c *org.Organization, r *org.User, channel, subject string) *ticket.Ticket {
+func (f *fixture) onBehalf(u *caller.Caller, c *org.Organization, r *caller.Caller, channel, subject string) *ticket.Ticket {
 	f.t.Helper()
 	in := ticket.NewTicket{Subject: subject, Description: "About " + subject, CustomerID: c.ID, Channel: channel}
 	if r != nil {
@@ -137,7 +138,7 @@ func (f *fixture) onBehalf(u *org.User, c *org.Organization, r *org.User, channe
 }
 
 // create opens a ticket through the service, failing the test on an error.
-func (f *fixture) create(u *org.User, in ticket.NewTicket) *ticket.Ticket {
+func (f *fixture) create(u *caller.Caller, in ticket.NewTicket) *ticket.Ticket {
 	f.t.Helper()
 	tk, err := f.svc.Create(f.ctx, u, in)
 	if err != nil {
@@ -147,7 +148,7 @@ func (f *fixture) create(u *org.User, in ticket.NewTicket) *ticket.Ticket {
 }
 
 // ticket loads a ticket as u, failing the test on an error.
-func (f *fixture) ticket(u *org.User, id int64) *ticket.Ticket {
+func (f *fixture) ticket(u *caller.Caller, id int64) *ticket.Ticket {
 	f.t.Helper()
 	tk, err := f.svc.Ticket(f.ctx, u, id)
 	if err != nil {
@@ -157,7 +158,7 @@ func (f *fixture) ticket(u *org.User, id int64) *ticket.Ticket {
 }
 
 // reply adds a message as u, failing the test on an error.
-func (f *fixture) reply(u *org.User, id int64, body string, internal bool) *ticket.Message {
+func (f *fixture) reply(u *caller.Caller, id int64, body string, internal bool) *ticket.Message {
 	f.t.Helper()
 	m, err := f.svc.Reply(f.ctx, u, id, body, internal)
 	if err != nil {
@@ -167,7 +168,7 @@ func (f *fixture) reply(u *org.User, id int64, body string, internal bool) *tick
 }
 
 // update changes a ticket as u, failing the test on an error.
-func (f *fixture) update(u *org.User, id int64, ch ticket.Change) *ticket.Ticket {
+func (f *fixture) update(u *caller.Caller, id int64, ch ticket.Change) *ticket.Ticket {
 	f.t.Helper()
 	tk, err := f.svc.Update(f.ctx, u, id, ch)
 	if err != nil {
@@ -183,7 +184,7 @@ func (f *fixture) setStatus(id int64, status string) *ticket.Ticket {
 }
 
 // messages is a ticket's whole correspondence as u reads it.
-func (f *fixture) messages(u *org.User, id int64) []*ticket.Message {
+func (f *fixture) messages(u *caller.Caller, id int64) []*ticket.Message {
 	f.t.Helper()
 	ms, more, err := f.svc.Messages(f.ctx, u, id, 0, 1000)
 	if err != nil {
@@ -196,7 +197,7 @@ func (f *fixture) messages(u *org.User, id int64) []*ticket.Message {
 }
 
 // listAll lists every ticket u may see matching flt in order sort, in one page.
-func (f *fixture) listAll(u *org.User, flt ticket.Filter, sort string) []*ticket.Ticket {
+func (f *fixture) listAll(u *caller.Caller, flt ticket.Filter, sort string) []*ticket.Ticket {
 	f.t.Helper()
 	page, err := f.svc.List(f.ctx, u, flt, sort, nil, 1000)
 	if err != nil {
@@ -209,7 +210,7 @@ func (f *fixture) listAll(u *org.User, flt ticket.Filter, sort string) []*ticket
 }
 
 // counts are the ticket counts u sees per status.
-func (f *fixture) counts(u *org.User) map[string]int {
+func (f *fixture) counts(u *caller.Caller) map[string]int {
 	f.t.Helper()
 	c, err := f.svc.Counts(f.ctx, u)
 	if err != nil {

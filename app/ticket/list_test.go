@@ -11,8 +11,8 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"backoffice/app/caller"
 	"backoffice/app/db"
-	"backoffice/app/org"
 	"backoffice/app/ticket"
 )
 
@@ -52,7 +52,7 @@ func sortedLike(ts []*ticket.Ticket, sort string) []*ticket.Ticket {
 // pageThrough lists everything u sees in order sort, limit tickets a page,
 // following the cursors; it fails on a page that is too long or on more
 // pages than tickets.
-func (f *fixture) pageThrough(u *org.User, flt ticket.Filter, sort string, limit int) []*ticket.Ticket {
+func (f *fixture) pageThrough(u *caller.Caller, flt ticket.Filter, sort string, limit int) []*ticket.Ticket {
 	f.t.Helper()
 	var out []*ticket.Ticket
 	var after *ticket.Cursor
@@ -124,7 +124,7 @@ func TestListFilters(t *testing.T) {
 		f.listFixture()
 		for _, c := range []struct {
 			name string
-			u    *org.User
+			u    *caller.Caller
 			flt  ticket.Filter
 			want string
 		}{
@@ -222,7 +222,7 @@ func TestListSorts(t *testing.T) {
 func TestListKeysetPaging(t *testing.T) {
 	eachDB(t, func(t *testing.T, f *fixture) {
 		f.listFixture()
-		for _, u := range []*org.User{f.staff, f.member} {
+		for _, u := range []*caller.Caller{f.staff, f.member} {
 			all := f.listAll(u, ticket.Filter{}, "created_at")
 			for _, s := range sorts {
 				want := numbers(sortedLike(all, s))
@@ -266,7 +266,7 @@ func TestListKeysetPagingThroughTies(t *testing.T) {
 		if got := fmt.Sprint(numbers(f.pageThrough(f.staff, ticket.Filter{}, "updated_at", 2))); got != "[1001 1003 1004 1007 1002 1005 1006]" {
 			t.Errorf("updated_at with ties: %s", got)
 		}
-		for _, u := range []*org.User{f.staff, f.mod} {
+		for _, u := range []*caller.Caller{f.staff, f.mod} {
 			for _, s := range sorts {
 				got := numbers(f.pageThrough(u, ticket.Filter{}, s, 2))
 				if want := numbers(sortedLike(all, s)); !slices.Equal(got, want) {
@@ -300,7 +300,7 @@ func TestListRefusesBadInput(t *testing.T) {
 			{"bad time cursor", ticket.Filter{}, "-updated_at", &ticket.Cursor{Key: "yesterday", ID: 1}, []string{"cursor"}},
 			{"bad priority cursor", ticket.Filter{}, "priority", &ticket.Cursor{Key: "urgent", ID: 1}, []string{"cursor"}},
 		} {
-			for _, u := range []*org.User{f.staff, f.member} {
+			for _, u := range []*caller.Caller{f.staff, f.member} {
 				_, err := f.svc.List(f.ctx, u, c.flt, c.sort, c.after, 10)
 				if err == nil {
 					t.Errorf("%s as %s: listed", c.name, u.Email)

@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"backoffice/app/apperr"
+	"backoffice/app/caller"
 	"backoffice/app/db"
 	"backoffice/app/org"
 	"backoffice/rbac"
@@ -176,11 +177,11 @@ func permsWhere(has func(rbac.TicketPerm) bool) Perms {
 // PermsOf are u's customer permissions, decided by the Casbin enforcer from
 // u's role with the provider's switches of its standard fields, the
 // company's and u's settings as attributes. Staff may do everything.
-func (s *Service) PermsOf(ctx context.Context, u *org.User) (Perms, error) {
+func (s *Service) PermsOf(ctx context.Context, u *caller.Caller) (Perms, error) {
 	if u.IsStaff() {
 		return staffPerms, nil
 	}
-	return cached(ctx, func(c *requestCache) *map[int64]Perms { return &c.perms }, u.ID, func() (Perms, error) {
+	return caller.Memo(u, memoPerms, func() (Perms, error) {
 		provider, err := s.store.StandardFields(ctx, u.Organization.ScopeProviderID())
 		if err != nil {
 			return Perms{}, err
@@ -245,7 +246,7 @@ func checkPermChoices(ch PermChoices) error {
 
 // CompanyPerms are the settings of customer customerID of staff u's
 // provider.
-func (s *Service) CompanyPerms(ctx context.Context, u *org.User, customerID int64) (*PermSettings, error) {
+func (s *Service) CompanyPerms(ctx context.Context, u *caller.Caller, customerID int64) (*PermSettings, error) {
 	if !u.IsStaff() {
 		return nil, apperr.ErrNotFound
 	}
@@ -261,7 +262,7 @@ func (s *Service) CompanyPerms(ctx context.Context, u *org.User, customerID int6
 
 // UserPerms are the settings of user userID, a user of a customer of staff
 // u's provider, with the company's.
-func (s *Service) UserPerms(ctx context.Context, u *org.User, userID int64) (target *org.User, company, user *PermSettings, err error) {
+func (s *Service) UserPerms(ctx context.Context, u *caller.Caller, userID int64) (target *org.User, company, user *PermSettings, err error) {
 	if !u.IsStaff() {
 		return nil, nil, nil, apperr.ErrNotFound
 	}
@@ -288,8 +289,8 @@ func (s *Service) UserPerms(ctx context.Context, u *org.User, userID int64) (tar
 
 // SetCompanyPerms changes the settings of a customer company; permissions
 // left out stay.
-func (s *Service) SetCompanyPerms(ctx context.Context, u *org.User, customerID int64, ch PermChoices) (*PermSettings, error) {
-	defer forget(ctx)
+func (s *Service) SetCompanyPerms(ctx context.Context, u *caller.Caller, customerID int64, ch PermChoices) (*PermSettings, error) {
+	defer u.Forget()
 	p, err := s.CompanyPerms(ctx, u, customerID)
 	if err != nil {
 		return nil, err
@@ -304,8 +305,8 @@ func (s *Service) SetCompanyPerms(ctx context.Context, u *org.User, customerID i
 }
 
 // SetUserPerms changes one user's settings; permissions left out stay.
-func (s *Service) SetUserPerms(ctx context.Context, u *org.User, userID int64, ch PermChoices) (*PermSettings, error) {
-	defer forget(ctx)
+func (s *Service) SetUserPerms(ctx context.Context, u *caller.Caller, userID int64, ch PermChoices) (*PermSettings, error) {
+	defer u.Forget()
 	_, _, p, err := s.UserPerms(ctx, u, userID)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"backoffice/app/apperr"
+	"backoffice/app/caller"
 	"backoffice/app/clock"
 	"backoffice/app/db"
 	"backoffice/app/device"
@@ -86,7 +87,7 @@ func New(db *bun.DB, c clock.Clock, bus *event.Bus, mail Mail) *Service {
 
 // ScopeOf is the set of tickets u may see: a member whose company does not
 // let them see all company tickets sees only their own.
-func (s *Service) ScopeOf(ctx context.Context, u *org.User) (Scope, error) {
+func (s *Service) ScopeOf(ctx context.Context, u *caller.Caller) (Scope, error) {
 	p, err := s.PermsOf(ctx, u)
 	if err != nil {
 		return Scope{}, err
@@ -95,7 +96,7 @@ func (s *Service) ScopeOf(ctx context.Context, u *org.User) (Scope, error) {
 }
 
 // scopeOf is ScopeOf for u holding permissions p.
-func scopeOf(u *org.User, p Perms) Scope {
+func scopeOf(u *caller.Caller, p Perms) Scope {
 	if u.IsStaff() {
 		return Scope{ProviderID: u.Organization.ScopeProviderID()}
 	}
@@ -129,7 +130,7 @@ func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, st *Sto
 // Create opens a ticket. A customer user opens one for their company
 // through the web channel; staff open one on behalf of a customer (and
 // one of its users) through any channel but qr and video.
-func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticket, error) {
+func (s *Service) Create(ctx context.Context, u *caller.Caller, in NewTicket) (*Ticket, error) {
 	in.Normalize()
 	verr := in.Validate()
 	types, ferr := checkUploads(in.Files)
@@ -245,7 +246,7 @@ func (s *Service) Create(ctx context.Context, u *org.User, in NewTicket) (*Ticke
 }
 
 // Ticket loads a ticket u may see.
-func (s *Service) Ticket(ctx context.Context, u *org.User, id int64) (*Ticket, error) {
+func (s *Service) Ticket(ctx context.Context, u *caller.Caller, id int64) (*Ticket, error) {
 	sc, err := s.ScopeOf(ctx, u)
 	if err != nil {
 		return nil, err
@@ -293,7 +294,7 @@ func containsNUL(s string) bool {
 
 // List returns a page of the tickets u may see; filters and sorts by
 // parameters hidden from u are ignored.
-func (s *Service) List(ctx context.Context, u *org.User, f Filter, sort string, after *Cursor, limit int) (Page, error) {
+func (s *Service) List(ctx context.Context, u *caller.Caller, f Filter, sort string, after *Cursor, limit int) (Page, error) {
 	if sort == "" {
 		sort = "-updated_at"
 	}
@@ -329,7 +330,7 @@ func (s *Service) List(ctx context.Context, u *org.User, f Filter, sort string, 
 }
 
 // Counts are the tickets u may see per status.
-func (s *Service) Counts(ctx context.Context, u *org.User) (map[string]int, error) {
+func (s *Service) Counts(ctx context.Context, u *caller.Caller) (map[string]int, error) {
 	sc, err := s.ScopeOf(ctx, u)
 	if err != nil {
 		return nil, err
@@ -339,7 +340,7 @@ func (s *Service) Counts(ctx context.Context, u *org.User) (map[string]int, erro
 
 // Messages returns a ticket's correspondence as u may read it: customers
 // never see internal notes.
-func (s *Service) Messages(ctx context.Context, u *org.User, id, after int64, limit int) ([]*Message, bool, error) {
+func (s *Service) Messages(ctx context.Context, u *caller.Caller, id, after int64, limit int) ([]*Message, bool, error) {
 	t, err := s.Ticket(ctx, u, id)
 	if err != nil {
 		return nil, false, err
@@ -349,7 +350,7 @@ func (s *Service) Messages(ctx context.Context, u *org.User, id, after int64, li
 
 // MessagesOf is Messages for a ticket the caller already loaded for u with
 // Ticket (a page that shows the ticket and its thread reads it once).
-func (s *Service) MessagesOf(ctx context.Context, u *org.User, t *Ticket, after int64, limit int) ([]*Message, bool, error) {
+func (s *Service) MessagesOf(ctx context.Context, u *caller.Caller, t *Ticket, after int64, limit int) ([]*Message, bool, error) {
 	msgs, more, err := s.store.Messages(ctx, t.ID, u.IsStaff(), after, limit)
 	if err != nil {
 		return nil, false, err
@@ -358,7 +359,7 @@ func (s *Service) MessagesOf(ctx context.Context, u *org.User, t *Ticket, after 
 }
 
 // mayContinue checks that a customer user may reply to, close or reopen t.
-func mayContinue(u *org.User, t *Ticket) error {
+func mayContinue(u *caller.Caller, t *Ticket) error {
 	if !u.IsStaff() && !CustomerWritable(t.Channel) {
 		return ErrChannelReadOnly
 	}
@@ -368,12 +369,12 @@ func mayContinue(u *org.User, t *Ticket) error {
 // Reply adds a message. Staff may add internal notes; a customer's
 // "internal" is ignored. A customer's reply reopens a pending, resolved or
 // closed ticket; the first public staff reply opens a new one.
-func (s *Service) Reply(ctx context.Context, u *org.User, id int64, body string, internal bool) (*Message, error) {
+func (s *Service) Reply(ctx context.Context, u *caller.Caller, id int64, body string, internal bool) (*Message, error) {
 	return s.ReplyWithFiles(ctx, u, id, body, internal, nil)
 }
 
 // ReplyWithFiles is Reply with attached files.
-func (s *Service) ReplyWithFiles(ctx context.Context, u *org.User, id int64, body string, internal bool, files []Upload) (*Message, error) {
+func (s *Service) ReplyWithFiles(ctx context.Context, u *caller.Caller, id int64, body string, internal bool, files []Upload) (*Message, error) {
 	body = normalizeBody(body)
 	v := &apperr.ValidationError{}
 	CheckBody(v, "body", body)
@@ -440,7 +441,7 @@ func (s *Service) ReplyWithFiles(ctx context.Context, u *org.User, id int64, bod
 
 // Close closes a ticket: staff always, customers for web and email
 // tickets when their permissions allow.
-func (s *Service) Close(ctx context.Context, u *org.User, id int64) (*Ticket, error) {
+func (s *Service) Close(ctx context.Context, u *caller.Caller, id int64) (*Ticket, error) {
 	perms, err := s.PermsOf(ctx, u)
 	if err != nil {
 		return nil, err
@@ -457,7 +458,7 @@ func (s *Service) Close(ctx context.Context, u *org.User, id int64) (*Ticket, er
 }
 
 // Reopen opens a closed or resolved ticket again.
-func (s *Service) Reopen(ctx context.Context, u *org.User, id int64) (*Ticket, error) {
+func (s *Service) Reopen(ctx context.Context, u *caller.Caller, id int64) (*Ticket, error) {
 	return s.setState(ctx, u, id, func(t *Ticket) ([]string, error) {
 		if t.Status != StatusClosed && t.Status != StatusResolved {
 			return nil, ErrNotClosed
@@ -466,7 +467,7 @@ func (s *Service) Reopen(ctx context.Context, u *org.User, id int64) (*Ticket, e
 	})
 }
 
-func (s *Service) setState(ctx context.Context, u *org.User, id int64, change func(*Ticket) ([]string, error)) (*Ticket, error) {
+func (s *Service) setState(ctx context.Context, u *caller.Caller, id int64, change func(*Ticket) ([]string, error)) (*Ticket, error) {
 	return s.withTicket(ctx, u, id, func(ctx context.Context, st *Store, t *Ticket) error {
 		if err := mayContinue(u, t); err != nil {
 			return err
@@ -482,7 +483,7 @@ func (s *Service) setState(ctx context.Context, u *org.User, id int64, change fu
 
 // withTicket runs fn on ticket id, locked for the transaction, if u may
 // see it, and returns the ticket as saved (loaded in the transaction).
-func (s *Service) withTicket(ctx context.Context, u *org.User, id int64, fn func(ctx context.Context, st *Store, t *Ticket) error) (*Ticket, error) {
+func (s *Service) withTicket(ctx context.Context, u *caller.Caller, id int64, fn func(ctx context.Context, st *Store, t *Ticket) error) (*Ticket, error) {
 	sc, err := s.ScopeOf(ctx, u)
 	if err != nil {
 		return nil, err
@@ -520,7 +521,7 @@ func (s *Service) checkAssignee(ctx context.Context, providerID int64, id *int64
 
 // Update changes a ticket's parameters. Staff change every one; customers
 // those their permissions let them edit (the rest of ch is ignored).
-func (s *Service) Update(ctx context.Context, u *org.User, id int64, ch Change) (*Ticket, error) {
+func (s *Service) Update(ctx context.Context, u *caller.Caller, id int64, ch Change) (*Ticket, error) {
 	perms, err := s.PermsOf(ctx, u)
 	if err != nil {
 		return nil, err
@@ -639,7 +640,7 @@ var ErrNotRateable = &apperr.Denied{Message: "error.ticket_not_rateable"}
 
 // Rate records the requester's rating (1 to 5, with an optional comment)
 // of a resolved or closed ticket; rating again replaces it.
-func (s *Service) Rate(ctx context.Context, u *org.User, id int64, score int, comment string) (*Ticket, error) {
+func (s *Service) Rate(ctx context.Context, u *caller.Caller, id int64, score int, comment string) (*Ticket, error) {
 	comment = normalizeBody(comment)
 	v := &apperr.ValidationError{}
 	if score < 1 || score > 5 {
@@ -670,7 +671,7 @@ func (s *Service) Rate(ctx context.Context, u *org.User, id int64, score int, co
 }
 
 // Export returns up to max tickets u may see matching f, for a CSV file.
-func (s *Service) Export(ctx context.Context, u *org.User, f Filter, sort string, max int) ([]*Ticket, error) {
+func (s *Service) Export(ctx context.Context, u *caller.Caller, f Filter, sort string, max int) ([]*Ticket, error) {
 	return keyset.Collect(max, 500, func(after *Cursor, n int) ([]*Ticket, *Cursor, error) {
 		page, err := s.List(ctx, u, f, sort, after, n)
 		return page.Items, page.Next, err
@@ -734,7 +735,7 @@ const MaxBulk = 100
 // BulkUpdate applies one change to several tickets (staff), each in its
 // own transaction; it reports how many changed. Tickets outside u's scope
 // are skipped.
-func (s *Service) BulkUpdate(ctx context.Context, u *org.User, ids []int64, ch Change) (int, error) {
+func (s *Service) BulkUpdate(ctx context.Context, u *caller.Caller, ids []int64, ch Change) (int, error) {
 	if !u.IsStaff() {
 		return 0, apperr.ErrNotFound
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"backoffice/app/apperr"
-	"backoffice/app/org"
+	"backoffice/app/caller"
 	"backoffice/rbac"
 )
 
@@ -81,7 +81,7 @@ func (s *Store) StandardFields(ctx context.Context, providerID int64) (StandardF
 // StandardFields are the switches of staff u's provider, one per standard
 // field in StandardFieldNames order; fields the provider never switched
 // show the role defaults.
-func (s *Service) StandardFields(ctx context.Context, u *org.User) (StandardFields, error) {
+func (s *Service) StandardFields(ctx context.Context, u *caller.Caller) (StandardFields, error) {
 	p, err := staffProvider(u)
 	if err != nil {
 		return nil, err
@@ -111,8 +111,8 @@ func (s *Service) StandardFields(ctx context.Context, u *org.User) (StandardFiel
 
 // SetStandardField stores the switches of standard field name for staff
 // u's provider. An unknown name is not found.
-func (s *Service) SetStandardField(ctx context.Context, u *org.User, name string, shown, editable bool) (*StandardField, error) {
-	defer forget(ctx)
+func (s *Service) SetStandardField(ctx context.Context, u *caller.Caller, name string, shown, editable bool) (*StandardField, error) {
+	defer u.Forget()
 	p, err := staffProvider(u)
 	if err != nil {
 		return nil, err

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"backoffice/app/apperr"
-	"backoffice/app/org"
+	"backoffice/app/caller"
 	"backoffice/app/ticket"
 )
 
@@ -113,7 +113,7 @@ func TestCloseAndReopen(t *testing.T) {
 		// Closing twice is a conflict, for customers and staff alike, and
 		// keeps the first close time.
 		f.clock.Advance(time.Hour)
-		for _, u := range []*org.User{f.member, f.staff} {
+		for _, u := range []*caller.Caller{f.member, f.staff} {
 			_, err = f.svc.Close(f.ctx, u, tk.ID)
 			wantIs(t, err, apperr.ErrConflict)
 			wantIs(t, err, ticket.ErrClosed)
@@ -172,7 +172,7 @@ func TestCloseAndReopen(t *testing.T) {
 func (f *fixture) checkCounts(step string) {
 	f.t.Helper()
 	for _, c := range []struct {
-		u     *org.User
+		u     *caller.Caller
 		where string
 		arg   int64
 	}{
@@ -300,7 +300,7 @@ func TestConcurrentChangesKeepCounts(t *testing.T) {
 
 		// Everyone closes the same tickets at once: one close each wins,
 		// the others are told it is closed already.
-		closers := []*org.User{f.member, f.mod, f.admin, f.member2, f.staff, f.agent}
+		closers := []*caller.Caller{f.member, f.mod, f.admin, f.member2, f.staff, f.agent}
 		var mu sync.Mutex
 		won := map[int64]int{}
 		var wg sync.WaitGroup

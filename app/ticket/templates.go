@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"backoffice/app/apperr"
+	"backoffice/app/caller"
 	"backoffice/app/org"
 )
 
@@ -38,7 +39,7 @@ func (in *TemplateInput) check() error {
 }
 
 // staffProvider is the provider staff u works for; customers get 404.
-func staffProvider(u *org.User) (int64, error) {
+func staffProvider(u *caller.Caller) (int64, error) {
 	if !u.IsStaff() {
 		return 0, apperr.ErrNotFound
 	}
@@ -46,7 +47,7 @@ func staffProvider(u *org.User) (int64, error) {
 }
 
 // Templates lists the provider's reply templates by name.
-func (s *Service) Templates(ctx context.Context, u *org.User) ([]*Template, error) {
+func (s *Service) Templates(ctx context.Context, u *caller.Caller) ([]*Template, error) {
 	p, err := staffProvider(u)
 	if err != nil {
 		return nil, err
@@ -55,7 +56,7 @@ func (s *Service) Templates(ctx context.Context, u *org.User) ([]*Template, erro
 }
 
 // Template loads one of the provider's templates.
-func (s *Service) Template(ctx context.Context, u *org.User, id int64) (*Template, error) {
+func (s *Service) Template(ctx context.Context, u *caller.Caller, id int64) (*Template, error) {
 	p, err := staffProvider(u)
 	if err != nil {
 		return nil, err
@@ -64,7 +65,7 @@ func (s *Service) Template(ctx context.Context, u *org.User, id int64) (*Templat
 }
 
 // CreateTemplate adds a template.
-func (s *Service) CreateTemplate(ctx context.Context, u *org.User, in TemplateInput) (*Template, error) {
+func (s *Service) CreateTemplate(ctx context.Context, u *caller.Caller, in TemplateInput) (*Template, error) {
 	p, err := staffProvider(u)
 	if err != nil {
 		return nil, err
@@ -81,7 +82,7 @@ func (s *Service) CreateTemplate(ctx context.Context, u *org.User, in TemplateIn
 }
 
 // UpdateTemplate changes a template.
-func (s *Service) UpdateTemplate(ctx context.Context, u *org.User, id int64, in TemplateInput) (*Template, error) {
+func (s *Service) UpdateTemplate(ctx context.Context, u *caller.Caller, id int64, in TemplateInput) (*Template, error) {
 	t, err := s.Template(ctx, u, id)
 	if err != nil {
 		return nil, err
@@ -97,7 +98,7 @@ func (s *Service) UpdateTemplate(ctx context.Context, u *org.User, id int64, in 
 }
 
 // DeleteTemplate removes a template.
-func (s *Service) DeleteTemplate(ctx context.Context, u *org.User, id int64) error {
+func (s *Service) DeleteTemplate(ctx context.Context, u *caller.Caller, id int64) error {
 	t, err := s.Template(ctx, u, id)
 	if err != nil {
 		return err

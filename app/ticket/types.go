@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"backoffice/app/apperr"
+	"backoffice/app/caller"
 	"backoffice/app/db"
 	"backoffice/app/org"
 )
@@ -87,7 +88,7 @@ func (s *Store) TypesOf(ctx context.Context, providerID int64) (TypeList, error)
 
 // Types is the ticket types of u's provider (customers: of the provider
 // serving their company).
-func (s *Service) Types(ctx context.Context, u *org.User) (TypeList, error) {
+func (s *Service) Types(ctx context.Context, u *caller.Caller) (TypeList, error) {
 	return s.store.TypesOf(ctx, u.Organization.ScopeProviderID())
 }
 
@@ -100,7 +101,7 @@ type TypeInput struct {
 
 // AddType adds a type of staff u's provider under label; its key is made
 // from the label.
-func (s *Service) AddType(ctx context.Context, u *org.User, label string) (*TypeDef, error) {
+func (s *Service) AddType(ctx context.Context, u *caller.Caller, label string) (*TypeDef, error) {
 	p, err := staffProvider(u)
 	if err != nil {
 		return nil, err
@@ -142,7 +143,7 @@ func (s *Service) AddType(ctx context.Context, u *org.User, label string) (*Type
 
 // UpdateType renames a type of staff u's provider or retires it (or offers
 // it again). One type at least stays offered.
-func (s *Service) UpdateType(ctx context.Context, u *org.User, key string, in TypeInput) (*TypeDef, error) {
+func (s *Service) UpdateType(ctx context.Context, u *caller.Caller, key string, in TypeInput) (*TypeDef, error) {
 	p, err := staffProvider(u)
 	if err != nil {
 		return nil, err

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"backoffice/app/org"
+	"backoffice/app/caller"
 	"backoffice/app/ticket"
 	"backoffice/rbac"
 )
@@ -148,7 +148,7 @@ func TestUpdateByCustomerChangesNothing(t *testing.T) {
 
 		for _, tk := range []*ticket.Ticket{web, phone} {
 			before := snapshot(f.ticket(f.staff, tk.ID))
-			for _, u := range []*org.User{f.member, f.mod, f.admin} {
+			for _, u := range []*caller.Caller{f.member, f.mod, f.admin} {
 				got, err := f.svc.Update(f.ctx, u, tk.ID, ticket.Change{
 					Subject:    ptr("Mine"),
 					Status:     ptr(ticket.StatusClosed),

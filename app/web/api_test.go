@@ -1,11 +1,12 @@
 package web_test
 
 import (
-	"backoffice/app/web/webtest"
 	"net/http/httptest"
 	"sort"
 	"strings"
 	"testing"
+
+	"backoffice/app/web/webtest"
 )
 
 func TestAPIRejectsBadInputWithProblemDocuments(t *testing.T) {

@@ -1,9 +1,10 @@
 package web_test
 
 import (
-	"backoffice/app/web/webtest"
 	"strings"
 	"testing"
+
+	"backoffice/app/web/webtest"
 
 	"github.com/chromedp/chromedp"
 )

@@ -1,9 +1,10 @@
 package web
 
 import (
-	"backoffice/app/web/httpx"
 	"crypto/subtle"
 	"net/url"
+
+	"backoffice/app/web/httpx"
 
 	"github.com/gofiber/fiber/v2"
 )

@@ -1,12 +1,13 @@
 package web_test
 
 import (
-	"backoffice/app/web"
-	"backoffice/app/web/webtest"
 	"encoding/base64"
 	"net/url"
 	"strings"
 	"testing"
+
+	"backoffice/app/web"
+	"backoffice/app/web/webtest"
 )
 
 // nulCursor is a keyset cursor whose sort key holds a NUL (JSON \u0000).

@@ -1,15 +1,16 @@
 package web
 
 import (
+	"regexp"
+	"strconv"
+	"strings"
+
 	"backoffice/app/audit/auditweb"
 	"backoffice/app/auth/authweb"
 	"backoffice/app/device/deviceweb"
 	"backoffice/app/people/peopleweb"
 	"backoffice/app/ticket/ticketweb"
 	"backoffice/app/web/httpx"
-	"regexp"
-	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 )

@@ -1,12 +1,13 @@
 package web_test
 
 import (
-	"backoffice/app/web"
-	"backoffice/app/web/webtest"
 	"encoding/json"
 	"sort"
 	"strings"
 	"testing"
+
+	"backoffice/app/web"
+	"backoffice/app/web/webtest"
 )
 
 func TestOpenAPIDescribesExactlyTheAPIRoutes(t *testing.T) {

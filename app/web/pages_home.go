@@ -10,7 +10,7 @@ import (
 
 func (s *Server) showHomePage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	var d views.HomeData
 	var err error
 	if d.Colleagues, err = s.users.CountUsers(ctx, u.OrganizationID); err != nil {
@@ -25,7 +25,7 @@ func (s *Server) showHomePage(c *fiber.Ctx) error {
 		return err
 	}
 	d.Sessions, d.Tokens = len(sessions), len(tokens)
-	if s.rbac.Can(u.Role, "audit", "read") {
+	if s.kit.Can(c, "audit", "read") {
 		entries, _, err := s.audit.List(ctx, u.Organization.ScopeProviderID(), 0, 5)
 		if err != nil {
 			return err

@@ -8,9 +8,9 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/audit/auditweb"
 	"backoffice/app/auth/authweb"
+	"backoffice/app/caller"
 	"backoffice/app/device/deviceweb"
 	"backoffice/app/org"
-	"backoffice/app/people"
 	"backoffice/app/people/peopleweb"
 	"backoffice/app/ticket/ticketweb"
 	"backoffice/app/web/httpx"
@@ -246,14 +246,14 @@ func (s *Server) guard(r httpx.Route) fiber.Handler {
 		if r.Perm == httpx.Public {
 			return c.Next()
 		}
-		u := httpx.CurrentUser(c)
+		u := httpx.CallerOf(c)
 		if u == nil {
 			return apperr.ErrUnauthorized
 		}
-		if r.Area != "" && r.Area != httpx.AreaOf(u) {
+		if r.Area != "" && r.Area != httpx.AreaOf(u.User) {
 			return apperr.ErrNotFound
 		}
-		if !s.rbac.Can(people.Subject(u), r.Perm.Obj, r.Perm.Act) {
+		if !s.rbac.Can(u.Subject, r.Perm.Obj, r.Perm.Act) {
 			if u.Role.IsCustomer() && s.rbac.StaffOnly(r.Perm.Obj) {
 				return apperr.ErrNotFound
 			}
@@ -300,7 +300,7 @@ func (s *Server) navFor(u *org.User, routePath string) []views.NavItem {
 		if n.DevAid && s.cfg.SendsMail() {
 			continue
 		}
-		if (n.Area == "" || n.Area == httpx.AreaOf(u)) && s.rbac.Can(people.Subject(u), n.Perm.Obj, n.Perm.Act) {
+		if (n.Area == "" || n.Area == httpx.AreaOf(u)) && s.rbac.Can(caller.SubjectOf(u), n.Perm.Obj, n.Perm.Act) {
 			active := n.Href == routePath || (n.Href != "/" && strings.HasPrefix(routePath, n.Href+"/"))
 			out = append(out, views.NavItem{Href: n.Href, Label: n.Label, Icon: n.Icon, Active: active})
 		}

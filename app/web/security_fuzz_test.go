@@ -1,12 +1,13 @@
 package web_test
 
 import (
-	"backoffice/app/web"
-	"backoffice/app/web/webtest"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"backoffice/app/web"
+	"backoffice/app/web/webtest"
 )
 
 // Hostile values in every query parameter the application reads and in the

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"backoffice/app/caller"
 	"backoffice/app/device"
 	"backoffice/app/org"
-	"backoffice/app/people"
 	"backoffice/app/ticket"
 	"backoffice/app/web"
 	"backoffice/app/web/httpx"
@@ -41,22 +41,22 @@ func matrixFixture(t *testing.T, h *webtest.Harness) (a, b, r tenantIDs) {
 	t.Helper()
 	ctx := context.Background()
 	rivalProv, rivalCust := webtest.OtherProvider(t, h)
-	add := func(name string, o *org.Organization, role rbac.Role) *org.User {
+	add := func(name string, o *org.Organization, role rbac.Role) *caller.Caller {
 		u := &org.User{OrganizationID: o.ID, Email: name + "@" + strings.ToLower(strings.ReplaceAll(o.Name, " ", "-")) + ".test",
 			FirstName: "X", LastName: name, Role: role, PasswordHash: h.Users["agent"].PasswordHash, Language: "en", TimeZone: "Europe/Berlin"}
 		webtest.Must(t, h.Svc.Users.CreateUser(ctx, u))
 		u, err := h.Svc.Users.User(ctx, u.ID)
 		webtest.Must(t, err)
-		h.Users[name] = u
-		return u
+		h.Users[name] = caller.Of(u, "")
+		return h.Users[name]
 	}
 	xAdmin := add("x_admin", rivalProv, rbac.ProviderAdmin)
 	rMember := add("r_member", rivalCust, rbac.Member)
 
-	build := func(staff, requester *org.User, customer *org.Organization, configOwner *org.User) tenantIDs {
+	build := func(staff, requester *caller.Caller, customer *org.Organization, configOwner *caller.Caller) tenantIDs {
 		var ids tenantIDs
 		ids.customer, ids.user = customer.ID, requester.ID
-		inv, err := h.Svc.People.Invite(ctx, people.Actor{User: staff, IP: "192.0.2.1"}, customer.ID,
+		inv, err := h.Svc.People.Invite(ctx, staff, customer.ID,
 			org.PersonInput{FirstName: "New", LastName: "Person", Email: "new-" + requester.Email, Language: "en", Role: rbac.Member})
 		webtest.Must(t, err)
 		ids.invitation = inv.ID
@@ -297,7 +297,7 @@ func TestSecurityMatrix(t *testing.T) {
 					continue
 				}
 				u := h.Users[sp.name]
-				allowed := rt.Perm == httpx.Public || ((rt.Area == "" || rt.Area == httpx.AreaOf(u)) && h.Svc.RBAC.Can(people.Subject(u), rt.Perm.Obj, rt.Perm.Act))
+				allowed := rt.Perm == httpx.Public || ((rt.Area == "" || rt.Area == httpx.AreaOf(u.User)) && h.Svc.RBAC.Can(u.Subject, rt.Perm.Obj, rt.Perm.Act))
 				if allowed && rt.Method != "GET" {
 					continue
 				}

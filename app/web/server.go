@@ -281,8 +281,7 @@ func (s *Server) staticCache(c *fiber.Ctx) error {
 func (s *Server) withTimeout(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()
-	// What the ticket rules load for the caller is read once per request.
-	c.SetUserContext(ticket.WithCache(ctx))
+	c.SetUserContext(ctx)
 	return c.Next()
 }
 

@@ -1,12 +1,13 @@
 package web
 
 import (
-	"backoffice/app/web/httpx"
 	"bytes"
 	"net/netip"
 	"slices"
 	"strings"
 	"time"
+
+	"backoffice/app/web/httpx"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"

@@ -15,7 +15,7 @@ const auditPageSize = 50
 
 // ShowAuditPage is the audit log of the provider, newest first, in pages.
 func (h *Handlers) ShowAuditPage(c *fiber.Ctx) error {
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	before, err := strconv.ParseInt(c.Query("before", "0"), 10, 64)
 	if err != nil || before < 0 {
 		before = 0
@@ -55,7 +55,7 @@ func (h *Handlers) APIAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	entries, more, err := h.Audit.List(c.UserContext(), httpx.CurrentUser(c).Organization.ScopeProviderID(), p.After, p.Limit)
+	entries, more, err := h.Audit.List(c.UserContext(), httpx.CallerOf(c).Organization.ScopeProviderID(), p.After, p.Limit)
 	if err != nil {
 		return err
 	}

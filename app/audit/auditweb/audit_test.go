@@ -1,8 +1,9 @@
 package auditweb_test
 
 import (
-	"backoffice/app/web/webtest"
 	"testing"
+
+	"backoffice/app/web/webtest"
 )
 
 func TestAuditLogRecordsAndIsScopedToTheProvider(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 
 // ShowLoginPage is the sign-in form; a signed-in user goes on to next.
 func (h *Handlers) ShowLoginPage(c *fiber.Ctx) error {
-	if httpx.CurrentUser(c) != nil {
+	if httpx.CallerOf(c) != nil {
 		return c.Redirect(firstNonEmpty(httpx.SafeNext(c.Query("next")), "/"), fiber.StatusSeeOther)
 	}
 	return httpx.Render(c, fiber.StatusOK, views.LoginPage(h.Kit.Page(c, httpx.Tr(c).T("login.title")), views.NewForm(), httpx.SafeNext(c.Query("next"))))
@@ -44,8 +44,8 @@ func (h *Handlers) Login(c *fiber.Ctx) error {
 
 // Logout ends the session of the browser.
 func (h *Handlers) Logout(c *fiber.Ctx) error {
-	if u, sess := httpx.CurrentUser(c), httpx.CurrentSession(c); u != nil && sess != nil {
-		if err := h.Auth.Logout(c.UserContext(), u, sess, httpx.ClientIP(c)); err != nil {
+	if u, sess := httpx.CallerOf(c), httpx.CurrentSession(c); u != nil && sess != nil {
+		if err := h.Auth.Logout(c.UserContext(), u, sess); err != nil {
 			return err
 		}
 	}

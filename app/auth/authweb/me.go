@@ -52,7 +52,7 @@ func (h *Handlers) APIUpdateMe(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	in := org.ProfileInput{FirstName: u.FirstName, LastName: u.LastName, Language: u.Language, TimeZone: u.TimeZone}
 	set := func(dst *string, v *string) {
 		if v != nil {
@@ -63,10 +63,10 @@ func (h *Handlers) APIUpdateMe(c *fiber.Ctx) error {
 	set(&in.LastName, body.LastName)
 	set(&in.Language, body.Language)
 	set(&in.TimeZone, body.TimeZone)
-	if err := h.Auth.UpdateProfile(c.UserContext(), u, in, httpx.ClientIP(c)); err != nil {
+	if err := h.Auth.UpdateProfile(c.UserContext(), u, in); err != nil {
 		return err
 	}
-	return c.JSON(httpx.ToAPIUser(u))
+	return c.JSON(httpx.ToAPIUser(u.User))
 }
 
 type passwordBody struct {
@@ -80,8 +80,8 @@ func (h *Handlers) APIChangePassword(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	res, err := h.Auth.ChangePassword(c.UserContext(), httpx.CurrentUser(c),
-		auth.PasswordChange{Current: body.CurrentPassword, New: body.NewPassword}, httpx.KeepOf(c), httpx.ClientIP(c))
+	res, err := h.Auth.ChangePassword(c.UserContext(), httpx.CallerOf(c),
+		auth.PasswordChange{Current: body.CurrentPassword, New: body.NewPassword}, httpx.KeepOf(c))
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (h *Handlers) APISessions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sessions, more, err := h.Auth.Sessions().ForUser(c.UserContext(), httpx.CurrentUser(c).ID, p.After, p.Limit)
+	sessions, more, err := h.Auth.Sessions().ForUser(c.UserContext(), httpx.CallerOf(c).ID, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (h *Handlers) APIEndSession(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Auth.EndSession(c.UserContext(), httpx.CurrentUser(c), id, httpx.ClientIP(c)); err != nil {
+	if err := h.Auth.EndSession(c.UserContext(), httpx.CallerOf(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -127,7 +127,7 @@ func (h *Handlers) APITokens(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tokens, more, err := h.Auth.Tokens().ForUser(c.UserContext(), httpx.CurrentUser(c).ID, p.After, p.Limit)
+	tokens, more, err := h.Auth.Tokens().ForUser(c.UserContext(), httpx.CallerOf(c).ID, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func (h *Handlers) APICreateToken(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	plain, t, err := h.Auth.CreateToken(c.UserContext(), httpx.CurrentUser(c), auth.TokenInput{Name: body.Name, ExpiresInDays: body.ExpiresInDays}, httpx.ClientIP(c))
+	plain, t, err := h.Auth.CreateToken(c.UserContext(), httpx.CallerOf(c), auth.TokenInput{Name: body.Name, ExpiresInDays: body.ExpiresInDays})
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func (h *Handlers) APIDeleteToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Auth.DeleteToken(c.UserContext(), httpx.CurrentUser(c), id, httpx.ClientIP(c)); err != nil {
+	if err := h.Auth.DeleteToken(c.UserContext(), httpx.CallerOf(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

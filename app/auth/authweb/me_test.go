@@ -1,10 +1,11 @@
 package authweb_test
 
 import (
-	"backoffice/app/web/webtest"
 	"strings"
 	"testing"
 	"time"
+
+	"backoffice/app/web/webtest"
 )
 
 func TestAPITokenThenMe(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 // for fresh ones).
 func (h *Handlers) profileData(c *fiber.Ctx, profile, password, token *views.Form) (views.ProfileData, error) {
 	ctx := c.UserContext()
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	if profile == nil {
 		profile = views.NewForm()
 		profile.Values = map[string]string{"first_name": u.FirstName, "last_name": u.LastName, "language": u.Language, "time_zone": u.TimeZone}
@@ -59,8 +59,8 @@ func (h *Handlers) SaveProfile(c *fiber.Ctx) error {
 	f := httpx.FormFrom(c, "first_name", "last_name", "language", "time_zone")
 	in := org.ProfileInput{FirstName: f.Value("first_name"), LastName: f.Value("last_name"),
 		Language: f.Value("language"), TimeZone: f.Value("time_zone")}
-	u := httpx.CurrentUser(c)
-	if err := h.Auth.UpdateProfile(c.UserContext(), u, in, httpx.ClientIP(c)); err != nil {
+	u := httpx.CallerOf(c)
+	if err := h.Auth.UpdateProfile(c.UserContext(), u, in); err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
@@ -80,7 +80,7 @@ func (h *Handlers) ChangePassword(c *fiber.Ctx) error {
 	f := views.NewForm()
 	in := auth.PasswordChange{Current: c.FormValue("current_password"), New: c.FormValue("new_password"),
 		Confirm: c.FormValue("confirm_password"), ConfirmRequired: true}
-	res, err := h.Auth.ChangePassword(c.UserContext(), httpx.CurrentUser(c), in, httpx.KeepOf(c), httpx.ClientIP(c))
+	res, err := h.Auth.ChangePassword(c.UserContext(), httpx.CallerOf(c), in, httpx.KeepOf(c))
 	if err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
@@ -105,7 +105,7 @@ func (h *Handlers) EndSession(c *fiber.Ctx) error {
 	if sess := httpx.CurrentSession(c); sess != nil && sess.ID == id {
 		return fiber.ErrNotFound // signing out is done with the sign-out button
 	}
-	if err := h.Auth.EndSession(c.UserContext(), httpx.CurrentUser(c), id, httpx.ClientIP(c)); err != nil {
+	if err := h.Auth.EndSession(c.UserContext(), httpx.CallerOf(c), id); err != nil {
 		return err
 	}
 	h.Kit.Flash(c, "success", "flash.session_ended", nil)
@@ -114,7 +114,7 @@ func (h *Handlers) EndSession(c *fiber.Ctx) error {
 
 // EndOtherSessions ends every session of the user but this one.
 func (h *Handlers) EndOtherSessions(c *fiber.Ctx) error {
-	n, err := h.Auth.EndOtherSessions(c.UserContext(), httpx.CurrentUser(c), httpx.SessionID(c), httpx.ClientIP(c))
+	n, err := h.Auth.EndOtherSessions(c.UserContext(), httpx.CallerOf(c), httpx.SessionID(c))
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (h *Handlers) CreateToken(c *fiber.Ctx) error {
 	if days == 0 {
 		days = -1 // not a number: let validation say so
 	}
-	plain, _, err := h.Auth.CreateToken(c.UserContext(), httpx.CurrentUser(c), auth.TokenInput{Name: f.Value("name"), ExpiresInDays: days}, httpx.ClientIP(c))
+	plain, _, err := h.Auth.CreateToken(c.UserContext(), httpx.CallerOf(c), auth.TokenInput{Name: f.Value("name"), ExpiresInDays: days})
 	if err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
@@ -156,7 +156,7 @@ func (h *Handlers) DeleteToken(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	if err := h.Auth.DeleteToken(c.UserContext(), httpx.CurrentUser(c), id, httpx.ClientIP(c)); err != nil {
+	if err := h.Auth.DeleteToken(c.UserContext(), httpx.CallerOf(c), id); err != nil {
 		return err
 	}
 	h.Kit.Flash(c, "success", "flash.token_deleted", nil)

@@ -39,7 +39,7 @@ func (h *Handlers) APIRevokeCurrentToken(c *fiber.Ctx) error {
 	if t == nil {
 		return apperr.Invalid("authorization", "error.bearer_required")
 	}
-	if err := h.Auth.DeleteToken(c.UserContext(), httpx.CurrentUser(c), t.ID, httpx.ClientIP(c)); err != nil {
+	if err := h.Auth.DeleteToken(c.UserContext(), httpx.CallerOf(c), t.ID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -70,7 +70,7 @@ func (h *Handlers) APIDevices(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	page, err := h.Devices.List(c.UserContext(), httpx.CurrentUser(c), f, sort, after, limit)
+	page, err := h.Devices.List(c.UserContext(), httpx.CallerOf(c), f, sort, after, limit)
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (h *Handlers) APICreateDevice(c *fiber.Ctx) error {
 	}
 	var in device.Input
 	b.apply(&in)
-	d, err := h.Devices.Create(c.UserContext(), httpx.CurrentUser(c), in)
+	d, err := h.Devices.Create(c.UserContext(), httpx.CallerOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -187,13 +187,13 @@ func (h *Handlers) APIUpdateDevice(c *fiber.Ctx) error {
 		return err
 	}
 	in := device.InputOf(d)
-	if httpx.CurrentUser(c).IsStaff() {
+	if httpx.CallerOf(c).IsStaff() {
 		b.apply(&in)
 	} else {
 		b.CustomerID, b.present["customer_id"] = nil, false // not theirs to set
 		b.apply(&in)
 	}
-	if d, err = h.Devices.Update(c.UserContext(), httpx.CurrentUser(c), d.ID, in); err != nil {
+	if d, err = h.Devices.Update(c.UserContext(), httpx.CallerOf(c), d.ID, in); err != nil {
 		return err
 	}
 	return c.JSON(h.toAPIDevice(d))
@@ -205,7 +205,7 @@ func (h *Handlers) APIDeleteDevice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Devices.Delete(c.UserContext(), httpx.CurrentUser(c), d.ID); err != nil {
+	if err := h.Devices.Delete(c.UserContext(), httpx.CallerOf(c), d.ID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -244,7 +244,7 @@ func (h *Handlers) APICodes(c *fiber.Ctx) error {
 		}
 		f.DeviceID = id
 	}
-	codes, more, err := h.Devices.Codes(c.UserContext(), httpx.CurrentUser(c), f, p.After, p.Limit)
+	codes, more, err := h.Devices.Codes(c.UserContext(), httpx.CallerOf(c), f, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
@@ -269,7 +269,7 @@ func (h *Handlers) APICreateCodes(c *fiber.Ctx) error {
 	if body.Count == nil {
 		return apperr.Invalid("count", "error.required")
 	}
-	codes, err := h.Devices.CreateCodes(c.UserContext(), httpx.CurrentUser(c), *body.Count)
+	codes, err := h.Devices.CreateCodes(c.UserContext(), httpx.CallerOf(c), *body.Count)
 	if err != nil {
 		return err
 	}
@@ -327,7 +327,7 @@ func (h *Handlers) APIUpdateCode(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	code, err := h.Devices.UpdateCode(c.UserContext(), httpx.CurrentUser(c), id, ch)
+	code, err := h.Devices.UpdateCode(c.UserContext(), httpx.CallerOf(c), id, ch)
 	if err != nil {
 		return err
 	}
@@ -340,7 +340,7 @@ func (h *Handlers) APIRegenerateCode(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	code, err := h.Devices.Regenerate(c.UserContext(), httpx.CurrentUser(c), d.ID)
+	code, err := h.Devices.Regenerate(c.UserContext(), httpx.CallerOf(c), d.ID)
 	if err != nil {
 		return err
 	}
@@ -369,7 +369,7 @@ func (h *Handlers) APIDeviceHistory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	events, more, err := h.Devices.History(c.UserContext(), httpx.CurrentUser(c), id, p.After, p.Limit)
+	events, more, err := h.Devices.History(c.UserContext(), httpx.CallerOf(c), id, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
@@ -398,13 +398,13 @@ func (h *Handlers) APIImportDevices(c *fiber.Ctx) error {
 			return err
 		}
 		defer f.Close()
-		devices, err := h.Devices.Import(c.UserContext(), httpx.CurrentUser(c), f)
+		devices, err := h.Devices.Import(c.UserContext(), httpx.CallerOf(c), f)
 		if err != nil {
 			return err
 		}
 		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"imported": len(devices)})
 	}
-	devices, err := h.Devices.Import(c.UserContext(), httpx.CurrentUser(c), bytes.NewReader(body))
+	devices, err := h.Devices.Import(c.UserContext(), httpx.CallerOf(c), bytes.NewReader(body))
 	if err != nil {
 		return err
 	}

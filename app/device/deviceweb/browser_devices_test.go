@@ -17,9 +17,9 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
+	"backoffice/app/caller"
 	"backoffice/app/device"
 	"backoffice/app/org"
-	"backoffice/app/people"
 	"backoffice/app/web/webtest"
 )
 
@@ -316,7 +316,9 @@ func TestBrowserScanStatesAndSettings(t *testing.T) {
 	}
 }
 
-func actorOf(h *webtest.Harness, name string) people.Actor { return people.Actor{User: h.Users[name]} }
+func actorOf(h *webtest.Harness, name string) *caller.Caller {
+	return h.Users[name]
+}
 
 // orgInput is the provider's details with the given phone and address.
 func orgInput(h *webtest.Harness, phone, address string) org.CustomerInput {

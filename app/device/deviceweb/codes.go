@@ -25,7 +25,7 @@ func (h *Handlers) renderCodes(c *fiber.Ctx, status int, f *views.Form) error {
 		state = ""
 	}
 	before := httpx.ParseBefore(c)
-	codes, more, err := h.Devices.Codes(c.UserContext(), httpx.CurrentUser(c), device.CodeFilter{State: state}, before, 50)
+	codes, more, err := h.Devices.Codes(c.UserContext(), httpx.CallerOf(c), device.CodeFilter{State: state}, before, 50)
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (h *Handlers) CreateCodes(c *fiber.Ctx) error {
 	if err != nil {
 		n = 0
 	}
-	codes, err := h.Devices.CreateCodes(c.UserContext(), httpx.CurrentUser(c), n)
+	codes, err := h.Devices.CreateCodes(c.UserContext(), httpx.CallerOf(c), n)
 	if err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
@@ -58,7 +58,7 @@ func (h *Handlers) CreateCodes(c *fiber.Ctx) error {
 // CodeLabels prints labels of codes chosen by ?id= or by the id range
 // ?from=&to= of a batch.
 func (h *Handlers) CodeLabels(c *fiber.Ctx) error {
-	ctx, u, t := c.UserContext(), httpx.CurrentUser(c), httpx.Tr(c)
+	ctx, u, t := c.UserContext(), httpx.CallerOf(c), httpx.Tr(c)
 	f := device.CodeFilter{IDs: queryIDs(c, maxCodeLabels)}
 	var codes []*device.Code
 	from, _ := strconv.ParseInt(c.Query("from"), 10, 64)
@@ -98,7 +98,7 @@ func (h *Handlers) CodeQR(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	code, err := h.Devices.Code(c.UserContext(), httpx.CurrentUser(c), id)
+	code, err := h.Devices.Code(c.UserContext(), httpx.CallerOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (h *Handlers) CodeQR(c *fiber.Ctx) error {
 // UpdateCode enables, disables, unpairs a code or sets its PIN, then
 // returns to the page the form was on.
 func (h *Handlers) UpdateCode(c *fiber.Ctx) error {
-	ctx, u := c.UserContext(), httpx.CurrentUser(c)
+	ctx, u := c.UserContext(), httpx.CallerOf(c)
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return err

@@ -14,7 +14,6 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/device"
-	"backoffice/app/people"
 	"backoffice/app/ticket"
 	"backoffice/app/web/httpx"
 	"backoffice/views"
@@ -37,7 +36,7 @@ func deviceFilter(c *fiber.Ctx, v *apperr.ValidationError) (device.Filter, strin
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id <= 0 {
 			v.Add("customer_id", "error.customer_unknown", nil)
-		} else if httpx.CurrentUser(c).IsStaff() {
+		} else if httpx.CallerOf(c).IsStaff() {
 			f.CustomerID = id
 		}
 	}
@@ -83,7 +82,7 @@ func (h *Handlers) today(c *fiber.Ctx) device.Date {
 
 // ShowDevices is the device list, filtered and sorted.
 func (h *Handlers) ShowDevices(c *fiber.Ctx) error {
-	ctx, u := c.UserContext(), httpx.CurrentUser(c)
+	ctx, u := c.UserContext(), httpx.CallerOf(c)
 	f, sort := pageDeviceFilter(c)
 	var after *device.Cursor
 	if v := c.Query("after"); v != "" {
@@ -116,7 +115,7 @@ func (h *Handlers) ShowDevices(c *fiber.Ctx) error {
 		d.FirstHref = "/devices?" + d.Query
 	}
 	if u.IsStaff() {
-		cs, err := h.People.Customers(ctx, httpx.Actor(c), "", "", 0, 200)
+		cs, err := h.People.Customers(ctx, httpx.CallerOf(c), "", "", 0, 200)
 		if err != nil {
 			return err
 		}
@@ -132,7 +131,7 @@ func (h *Handlers) pathDevice(c *fiber.Ctx) (*device.Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.Devices.Device(c.UserContext(), httpx.CurrentUser(c), id)
+	return h.Devices.Device(c.UserContext(), httpx.CallerOf(c), id)
 }
 
 func (h *Handlers) scanURL(token string) string {
@@ -152,11 +151,11 @@ func (h *Handlers) ShowDevice(c *fiber.Ctx) error {
 // failed (nil for fresh forms).
 func (h *Handlers) renderDevice(c *fiber.Ctx, status int, d *device.Device, pairForm, pinForm *views.Form) error {
 	before := httpx.ParseBefore(c)
-	history, more, err := h.Devices.History(c.UserContext(), httpx.CurrentUser(c), d.ID, before, 50)
+	history, more, err := h.Devices.History(c.UserContext(), httpx.CallerOf(c), d.ID, before, 50)
 	if err != nil {
 		return err
 	}
-	data := views.DeviceData{Device: d, History: history, Today: h.today(c), Staff: httpx.CurrentUser(c).IsStaff(),
+	data := views.DeviceData{Device: d, History: history, Today: h.today(c), Staff: httpx.CallerOf(c).IsStaff(),
 		StatusForm: views.NewForm(), PairForm: pairForm, PINForm: pinForm}
 	data.StatusForm.Values["status"] = d.Status
 	if d.Code != nil {
@@ -171,8 +170,8 @@ func (h *Handlers) renderDevice(c *fiber.Ctx, status int, d *device.Device, pair
 	if more {
 		data.HistoryMore = "/devices/" + strconv.FormatInt(d.ID, 10) + "?before=" + strconv.FormatInt(history[len(history)-1].ID, 10)
 	}
-	if h.Kit.RBAC.Can(people.Subject(httpx.CurrentUser(c)), "ticket", "read") {
-		page, err := h.Tickets.List(c.UserContext(), httpx.CurrentUser(c), ticket.Filter{DeviceID: d.ID}, "-updated_at", nil, 5)
+	if h.Kit.Can(c, "ticket", "read") {
+		page, err := h.Tickets.List(c.UserContext(), httpx.CallerOf(c), ticket.Filter{DeviceID: d.ID}, "-updated_at", nil, 5)
 		if err != nil {
 			return err
 		}
@@ -213,10 +212,10 @@ func deviceForm(d *device.Device) *views.Form {
 }
 
 func (h *Handlers) deviceFormPage(c *fiber.Ctx, status int, id int64, name string, f *views.Form) error {
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	d := views.DeviceFormData{ID: id, Form: f, Staff: u.IsStaff(), Name: name}
 	if u.IsStaff() {
-		cs, err := h.People.Customers(c.UserContext(), httpx.Actor(c), "", "", 0, 500)
+		cs, err := h.People.Customers(c.UserContext(), httpx.CallerOf(c), "", "", 0, 500)
 		if err != nil {
 			return err
 		}
@@ -240,7 +239,7 @@ func (h *Handlers) ShowNewDevice(c *fiber.Ctx) error {
 // CreateDevice registers a device from the form.
 func (h *Handlers) CreateDevice(c *fiber.Ctx) error {
 	f := httpx.FormFrom(c, deviceFields...)
-	d, err := h.Devices.Create(c.UserContext(), httpx.CurrentUser(c), deviceInput(f))
+	d, err := h.Devices.Create(c.UserContext(), httpx.CallerOf(c), deviceInput(f))
 	if err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
@@ -269,10 +268,10 @@ func (h *Handlers) UpdateDevice(c *fiber.Ctx) error {
 	}
 	f := httpx.FormFrom(c, deviceFields...)
 	in := deviceInput(f)
-	if !httpx.CurrentUser(c).IsStaff() {
+	if !httpx.CallerOf(c).IsStaff() {
 		in.CustomerID = 0 // not theirs to set; the service keeps the device's
 	}
-	updated, err := h.Devices.Update(c.UserContext(), httpx.CurrentUser(c), d.ID, in)
+	updated, err := h.Devices.Update(c.UserContext(), httpx.CallerOf(c), d.ID, in)
 	if err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
@@ -291,7 +290,7 @@ func (h *Handlers) SetDeviceStatus(c *fiber.Ctx) error {
 		return err
 	}
 	back := "/devices/" + strconv.FormatInt(d.ID, 10)
-	updated, err := h.Devices.SetStatus(c.UserContext(), httpx.CurrentUser(c), d.ID, c.FormValue("status"))
+	updated, err := h.Devices.SetStatus(c.UserContext(), httpx.CallerOf(c), d.ID, c.FormValue("status"))
 	if err != nil {
 		return h.Kit.FlashError(c, err, back)
 	}
@@ -305,7 +304,7 @@ func (h *Handlers) DeleteDevice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Devices.Delete(c.UserContext(), httpx.CurrentUser(c), d.ID); err != nil {
+	if err := h.Devices.Delete(c.UserContext(), httpx.CallerOf(c), d.ID); err != nil {
 		return h.Kit.FlashError(c, err, "/devices/"+strconv.FormatInt(d.ID, 10))
 	}
 	h.Kit.Flash(c, "success", "flash.device_deleted", map[string]any{"Name": d.Name})
@@ -318,7 +317,7 @@ func (h *Handlers) RegenerateCode(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Devices.Regenerate(c.UserContext(), httpx.CurrentUser(c), d.ID); err != nil {
+	if _, err := h.Devices.Regenerate(c.UserContext(), httpx.CallerOf(c), d.ID); err != nil {
 		return h.Kit.FlashError(c, err, "/devices/"+strconv.FormatInt(d.ID, 10))
 	}
 	h.Kit.Flash(c, "success", "flash.code_regenerated", nil)
@@ -337,7 +336,7 @@ func tokenFrom(s string) string {
 // PairDevice pairs the label whose code (or scanned URL) staff typed with
 // the device.
 func (h *Handlers) PairDevice(c *fiber.Ctx) error {
-	ctx, u := c.UserContext(), httpx.CurrentUser(c)
+	ctx, u := c.UserContext(), httpx.CallerOf(c)
 	d, err := h.pathDevice(c)
 	if err != nil {
 		return err
@@ -425,7 +424,7 @@ const maxLabels = 210
 
 // DeviceLabels is a printable sheet of the labels of the chosen devices.
 func (h *Handlers) DeviceLabels(c *fiber.Ctx) error {
-	ctx, u := c.UserContext(), httpx.CurrentUser(c)
+	ctx, u := c.UserContext(), httpx.CallerOf(c)
 	var labels []views.Label
 	t := httpx.Tr(c)
 	for _, id := range queryIDs(c, maxLabels) {
@@ -456,7 +455,7 @@ func (h *Handlers) ExportDevices(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	list, err := h.Devices.Export(c.UserContext(), httpx.CurrentUser(c), f, sort, httpx.MaxExport)
+	list, err := h.Devices.Export(c.UserContext(), httpx.CallerOf(c), f, sort, httpx.MaxExport)
 	if err != nil {
 		return err
 	}
@@ -495,7 +494,7 @@ func (h *Handlers) ImportDevices(c *fiber.Ctx) error {
 		return err
 	}
 	defer file.Close()
-	imported, err := h.Devices.Import(c.UserContext(), httpx.CurrentUser(c), file)
+	imported, err := h.Devices.Import(c.UserContext(), httpx.CallerOf(c), file)
 	if err != nil {
 		var ve *apperr.ValidationError
 		if !errors.As(err, &ve) {

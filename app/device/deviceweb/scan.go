@@ -52,9 +52,9 @@ func (h *Handlers) scanError(c *fiber.Ctx, err error, d views.ScanData) error {
 // canPair reports whether the signed-in user may pair codes of the
 // provider providerID.
 func (h *Handlers) canPair(c *fiber.Ctx, providerID int64) bool {
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	return u != nil && u.IsStaff() && u.Organization.ScopeProviderID() == providerID &&
-		h.Kit.RBAC.Can(u.Role, "code", "update")
+		h.Kit.Can(c, "code", "update")
 }
 
 // ShowScan is the page a phone opens from a label: staff and users of the
@@ -65,7 +65,7 @@ func (h *Handlers) ShowScan(c *fiber.Ctx) error {
 	if err != nil {
 		return h.scanError(c, err, d)
 	}
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	switch {
 	case !code.Active:
 		d.State = views.ScanInactive
@@ -97,7 +97,7 @@ func (h *Handlers) ShowScan(c *fiber.Ctx) error {
 // mayOpenDevice reports whether the signed-in user sees dev in the
 // application: staff of its provider, or a user of its customer.
 func (h *Handlers) mayOpenDevice(c *fiber.Ctx, dev *device.Device) bool {
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	if u.IsStaff() {
 		return u.Organization.ScopeProviderID() == dev.ProviderID
 	}
@@ -136,7 +136,7 @@ func (h *Handlers) PairScanned(c *fiber.Ctx) error {
 	if err != nil || id <= 0 {
 		id = -1
 	}
-	updated, err := h.Devices.UpdateCode(c.UserContext(), httpx.CurrentUser(c), code.ID, device.CodeChange{Pair: true, DeviceID: id})
+	updated, err := h.Devices.UpdateCode(c.UserContext(), httpx.CallerOf(c), code.ID, device.CodeChange{Pair: true, DeviceID: id})
 	if err != nil {
 		status, ok := httpx.FormErrors(c, d.Form, err)
 		if !ok {

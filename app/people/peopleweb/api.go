@@ -44,7 +44,7 @@ func (h *Handlers) APICustomers(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	page, err := h.People.Customers(c.UserContext(), httpx.Actor(c), c.Query("q"), cur.Name, cur.ID, limit)
+	page, err := h.People.Customers(c.UserContext(), httpx.CallerOf(c), c.Query("q"), cur.Name, cur.ID, limit)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (h *Handlers) APICreateCustomer(c *fiber.Ctx) error {
 	}
 	var in org.CustomerInput
 	body.apply(&in)
-	o, err := h.People.CreateCustomer(c.UserContext(), httpx.Actor(c), in)
+	o, err := h.People.CreateCustomer(c.UserContext(), httpx.CallerOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (h *Handlers) APIUpdateCustomer(c *fiber.Ctx) error {
 	}
 	in := customerInputOf(o)
 	body.apply(&in)
-	if o, err = h.People.UpdateCustomer(c.UserContext(), httpx.Actor(c), o.ID, in); err != nil {
+	if o, err = h.People.UpdateCustomer(c.UserContext(), httpx.CallerOf(c), o.ID, in); err != nil {
 		return err
 	}
 	return c.JSON(toAPICustomer(o))
@@ -136,7 +136,7 @@ func (h *Handlers) APIDeleteCustomer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.People.DeleteCustomer(c.UserContext(), httpx.Actor(c), id); err != nil {
+	if err := h.People.DeleteCustomer(c.UserContext(), httpx.CallerOf(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -148,7 +148,7 @@ func (h *Handlers) APIMakeIndependent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	o, err := h.People.MakeIndependent(c.UserContext(), httpx.Actor(c), id)
+	o, err := h.People.MakeIndependent(c.UserContext(), httpx.CallerOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (h *Handlers) APIInvitations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	invs, more, err := h.People.Invitations(c.UserContext(), httpx.Actor(c), id, p.After, p.Limit)
+	invs, more, err := h.People.Invitations(c.UserContext(), httpx.CallerOf(c), id, p.After, p.Limit)
 	if err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ func (h *Handlers) APIInvite(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	inv, err := h.People.Invite(c.UserContext(), httpx.Actor(c), id, body.input())
+	inv, err := h.People.Invite(c.UserContext(), httpx.CallerOf(c), id, body.input())
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func (h *Handlers) APIResendInvitation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	inv, err := h.People.ResendInvitation(c.UserContext(), httpx.Actor(c), id)
+	inv, err := h.People.ResendInvitation(c.UserContext(), httpx.CallerOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -258,7 +258,7 @@ func (h *Handlers) APIDeleteInvitation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.People.DeleteInvitation(c.UserContext(), httpx.Actor(c), id); err != nil {
+	if err := h.People.DeleteInvitation(c.UserContext(), httpx.CallerOf(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -307,7 +307,7 @@ func (h *Handlers) APIUsers(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	users, next, err := h.People.Users(c.UserContext(), httpx.Actor(c), q, after, limit)
+	users, next, err := h.People.Users(c.UserContext(), httpx.CallerOf(c), q, after, limit)
 	if err != nil {
 		return err
 	}
@@ -327,7 +327,7 @@ func (h *Handlers) APICreateUser(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	u, warnings, err := h.People.CreateUser(c.UserContext(), httpx.Actor(c), body.OrganizationID, body.input())
+	u, warnings, err := h.People.CreateUser(c.UserContext(), httpx.CallerOf(c), body.OrganizationID, body.input())
 	if err != nil {
 		return err
 	}
@@ -372,7 +372,7 @@ func (h *Handlers) APIUpdateUser(c *fiber.Ctx) error {
 		r := rbac.Role(*body.Role)
 		up.Role = &r
 	}
-	u, err := h.People.UpdateUser(c.UserContext(), httpx.Actor(c), id, up)
+	u, err := h.People.UpdateUser(c.UserContext(), httpx.CallerOf(c), id, up)
 	if err != nil {
 		return err
 	}
@@ -385,7 +385,7 @@ func (h *Handlers) APIDeleteUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.People.DeleteUser(c.UserContext(), httpx.Actor(c), id); err != nil {
+	if err := h.People.DeleteUser(c.UserContext(), httpx.CallerOf(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -398,7 +398,7 @@ func (h *Handlers) APISetDisabled(disabled bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		u, err := h.People.SetDisabled(c.UserContext(), httpx.Actor(c), id, disabled)
+		u, err := h.People.SetDisabled(c.UserContext(), httpx.CallerOf(c), id, disabled)
 		if err != nil {
 			return err
 		}
@@ -421,7 +421,7 @@ func (h *Handlers) APIEmailCheck(c *fiber.Ctx) error {
 	org.CheckEmail(v, "email", email)
 	out := apiEmailCheck{Email: email, Valid: v.Err() == nil}
 	if out.Valid {
-		res, err := h.People.CheckEmail(c.UserContext(), httpx.Actor(c), email)
+		res, err := h.People.CheckEmail(c.UserContext(), httpx.CallerOf(c), email)
 		if err != nil {
 			return err
 		}
@@ -442,7 +442,7 @@ func (h *Handlers) pathUser(c *fiber.Ctx) (*org.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.People.User(c.UserContext(), httpx.Actor(c), id)
+	return h.People.User(c.UserContext(), httpx.CallerOf(c), id)
 }
 
 func (h *Handlers) pathInvitation(c *fiber.Ctx) (*org.Invitation, *org.Organization, error) {
@@ -450,5 +450,5 @@ func (h *Handlers) pathInvitation(c *fiber.Ctx) (*org.Invitation, *org.Organizat
 	if err != nil {
 		return nil, nil, err
 	}
-	return h.People.Invitation(c.UserContext(), httpx.Actor(c), id)
+	return h.People.Invitation(c.UserContext(), httpx.CallerOf(c), id)
 }

@@ -22,7 +22,7 @@ func (h *Handlers) ShowCustomers(c *fiber.Ctx) error {
 		}
 	}
 	q := httpx.PageSearch(c)
-	page, err := h.People.Customers(c.UserContext(), httpx.Actor(c), q, cur.Name, cur.ID, httpx.PageSize)
+	page, err := h.People.Customers(c.UserContext(), httpx.CallerOf(c), q, cur.Name, cur.ID, httpx.PageSize)
 	if err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func customerInput(f *views.Form) org.CustomerInput {
 // CreateCustomer creates a customer from the form.
 func (h *Handlers) CreateCustomer(c *fiber.Ctx) error {
 	f := httpx.FormFrom(c, customerFields...)
-	o, err := h.People.CreateCustomer(c.UserContext(), httpx.Actor(c), customerInput(f))
+	o, err := h.People.CreateCustomer(c.UserContext(), httpx.CallerOf(c), customerInput(f))
 	if err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
@@ -79,7 +79,7 @@ func (h *Handlers) UpdateCustomer(c *fiber.Ctx) error {
 		return err
 	}
 	f := httpx.FormFrom(c, customerFields...)
-	o, err := h.People.UpdateCustomer(c.UserContext(), httpx.Actor(c), id, customerInput(f))
+	o, err := h.People.UpdateCustomer(c.UserContext(), httpx.CallerOf(c), id, customerInput(f))
 	if err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
@@ -97,7 +97,7 @@ func (h *Handlers) DeleteCustomer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.People.DeleteCustomer(c.UserContext(), httpx.Actor(c), o.ID); err != nil {
+	if err := h.People.DeleteCustomer(c.UserContext(), httpx.CallerOf(c), o.ID); err != nil {
 		return h.Kit.FlashError(c, err, "/customers/"+strconv.FormatInt(o.ID, 10))
 	}
 	h.Kit.Flash(c, "success", "flash.customer_deleted", map[string]any{"Name": o.Name})
@@ -110,7 +110,7 @@ func (h *Handlers) MakeIndependent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	o, err := h.People.MakeIndependent(c.UserContext(), httpx.Actor(c), id)
+	o, err := h.People.MakeIndependent(c.UserContext(), httpx.CallerOf(c), id)
 	if err != nil {
 		return h.Kit.FlashError(c, err, "/customers/"+strconv.FormatInt(id, 10))
 	}
@@ -120,7 +120,7 @@ func (h *Handlers) MakeIndependent(c *fiber.Ctx) error {
 
 // ShowCustomer is the page of one customer.
 func (h *Handlers) ShowCustomer(c *fiber.Ctx) error {
-	ctx, a := c.UserContext(), httpx.Actor(c)
+	ctx, a := c.UserContext(), httpx.CallerOf(c)
 	o, err := httpx.PathCustomer(c, h.People)
 	if err != nil {
 		return err
@@ -139,7 +139,7 @@ func (h *Handlers) ShowCustomer(c *fiber.Ctx) error {
 
 // ShowInvitations is the invitations tab of a customer.
 func (h *Handlers) ShowInvitations(c *fiber.Ctx) error {
-	ctx, a := c.UserContext(), httpx.Actor(c)
+	ctx, a := c.UserContext(), httpx.CallerOf(c)
 	o, err := httpx.PathCustomer(c, h.People)
 	if err != nil {
 		return err
@@ -184,7 +184,7 @@ func (h *Handlers) CreateInvitation(c *fiber.Ctx) error {
 		return err
 	}
 	f := httpx.FormFrom(c, personFields...)
-	inv, err := h.People.Invite(c.UserContext(), httpx.Actor(c), o.ID, personInput(f))
+	inv, err := h.People.Invite(c.UserContext(), httpx.CallerOf(c), o.ID, personInput(f))
 	if err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
@@ -203,7 +203,7 @@ func (h *Handlers) ResendInvitation(c *fiber.Ctx) error {
 		return err
 	}
 	back := "/customers/" + strconv.FormatInt(o.ID, 10) + "/invitations"
-	if _, err := h.People.ResendInvitation(c.UserContext(), httpx.Actor(c), inv.ID); err != nil {
+	if _, err := h.People.ResendInvitation(c.UserContext(), httpx.CallerOf(c), inv.ID); err != nil {
 		return h.Kit.FlashError(c, err, back)
 	}
 	h.Kit.Flash(c, "success", "flash.invitation_resent", map[string]any{"Email": inv.User.Email})
@@ -217,7 +217,7 @@ func (h *Handlers) DeleteInvitation(c *fiber.Ctx) error {
 		return err
 	}
 	back := "/customers/" + strconv.FormatInt(o.ID, 10) + "/invitations"
-	if err := h.People.DeleteInvitation(c.UserContext(), httpx.Actor(c), inv.ID); err != nil {
+	if err := h.People.DeleteInvitation(c.UserContext(), httpx.CallerOf(c), inv.ID); err != nil {
 		return h.Kit.FlashError(c, err, back)
 	}
 	h.Kit.Flash(c, "success", "flash.invitation_deleted", nil)

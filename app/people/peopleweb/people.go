@@ -17,7 +17,7 @@ import (
 // own organization; staff reach customers' users from the customer page.
 
 func peopleBase(c *fiber.Ctx) string {
-	if httpx.CurrentUser(c).IsStaff() {
+	if httpx.CallerOf(c).IsStaff() {
 		return "/users"
 	}
 	return "/employees"
@@ -33,10 +33,10 @@ func rolesOf(o *org.Organization) []string {
 
 // ShowPeople is the list of users (staff area) or employees (back office).
 func (h *Handlers) ShowPeople(c *fiber.Ctx) error {
-	u, t := httpx.CurrentUser(c), httpx.Tr(c)
+	u, t := httpx.CallerOf(c), httpx.Tr(c)
 	after := userCursorQuery(c)
 	q := httpx.PageSearch(c)
-	users, next, err := h.People.OwnUsers(c.UserContext(), httpx.Actor(c), q, after, httpx.PageSize)
+	users, next, err := h.People.OwnUsers(c.UserContext(), httpx.CallerOf(c), q, after, httpx.PageSize)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (h *Handlers) ShowNewPerson(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) renderNewPerson(c *fiber.Ctx, status int, f *views.Form) error {
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	roles := rolesOf(u.Organization)
 	if f.Value("role") == "" {
 		f.Values["role"] = roles[len(roles)-1]
@@ -72,7 +72,7 @@ func (h *Handlers) renderNewPerson(c *fiber.Ctx, status int, f *views.Form) erro
 // CreatePerson creates a user or employee from the form.
 func (h *Handlers) CreatePerson(c *fiber.Ctx) error {
 	f := httpx.FormFrom(c, personFields...)
-	nu, warnings, err := h.People.CreateUser(c.UserContext(), httpx.Actor(c), 0, personInput(f))
+	nu, warnings, err := h.People.CreateUser(c.UserContext(), httpx.CallerOf(c), 0, personInput(f))
 	if err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
@@ -90,13 +90,13 @@ func (h *Handlers) CreatePerson(c *fiber.Ctx) error {
 // personData builds a user's page; the base for actions is where the
 // viewer manages people, and the way back is the target's list.
 func (h *Handlers) personData(c *fiber.Ctx, target *org.User, f *views.Form) views.PersonData {
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	base := peopleBase(c)
 	d := views.PersonData{Base: base, Back: base, User: target, Roles: rolesOf(target.Organization), Self: target.ID == u.ID}
 	if target.OrganizationID != u.OrganizationID {
 		d.Back = "/customers/" + strconv.FormatInt(target.OrganizationID, 10)
 	}
-	if err := people.CanManage(httpx.Actor(c), target); err != nil {
+	if err := people.CanManage(httpx.CallerOf(c), target); err != nil {
 		d.Locked = httpx.Tr(c).T("error.customer_independent")
 	} else {
 		d.Editable = true
@@ -131,7 +131,7 @@ func (h *Handlers) UpdatePerson(c *fiber.Ctx) error {
 	first, last, lang := f.Value("first_name"), f.Value("last_name"), f.Value("language")
 	role := rbac.Role(f.Value("role"))
 	up := org.UserUpdate{FirstName: &first, LastName: &last, Language: &lang, Role: &role}
-	if _, err := h.People.UpdateUser(c.UserContext(), httpx.Actor(c), target.ID, up); err != nil {
+	if _, err := h.People.UpdateUser(c.UserContext(), httpx.CallerOf(c), target.ID, up); err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
@@ -150,7 +150,7 @@ func (h *Handlers) SetPersonDisabled(disabled bool) fiber.Handler {
 			return err
 		}
 		back := peopleBase(c) + "/" + strconv.FormatInt(id, 10)
-		u, err := h.People.SetDisabled(c.UserContext(), httpx.Actor(c), id, disabled)
+		u, err := h.People.SetDisabled(c.UserContext(), httpx.CallerOf(c), id, disabled)
 		if err != nil {
 			return h.Kit.FlashError(c, err, back)
 		}
@@ -170,10 +170,10 @@ func (h *Handlers) DeletePerson(c *fiber.Ctx) error {
 		return err
 	}
 	back := peopleBase(c)
-	if target.OrganizationID != httpx.CurrentUser(c).OrganizationID {
+	if target.OrganizationID != httpx.CallerOf(c).OrganizationID {
 		back = "/customers/" + strconv.FormatInt(target.OrganizationID, 10)
 	}
-	if err := h.People.DeleteUser(c.UserContext(), httpx.Actor(c), target.ID); err != nil {
+	if err := h.People.DeleteUser(c.UserContext(), httpx.CallerOf(c), target.ID); err != nil {
 		return h.Kit.FlashError(c, err, peopleBase(c)+"/"+strconv.FormatInt(target.ID, 10))
 	}
 	h.Kit.Flash(c, "success", "flash.user_deleted", map[string]any{"Email": target.Email})

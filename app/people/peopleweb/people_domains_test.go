@@ -1,11 +1,12 @@
 package peopleweb_test
 
 import (
-	"backoffice/app/web/webtest"
 	"context"
 	"net/url"
 	"strings"
 	"testing"
+
+	"backoffice/app/web/webtest"
 )
 
 // A customer administrator cannot reserve an address in another

@@ -13,7 +13,6 @@ import (
 	"backoffice/app/apperr"
 	"backoffice/app/notify/smtptest"
 	"backoffice/app/org"
-	"backoffice/app/people"
 	"backoffice/app/web/webtest"
 )
 
@@ -89,7 +88,7 @@ func TestInvitationByMailLandsInBackOfficeAndDeletingItRemovesTheAccount(t *test
 func TestDeletingAnInvitationRowCascadesInTheDatabase(t *testing.T) {
 	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		ctx := context.Background()
-		a := people.Actor{User: h.Users["agent"]}
+		a := h.Users["agent"]
 		inv, err := h.Svc.People.Invite(ctx, a, h.CustA.ID, org.PersonInput{FirstName: "Eva", Email: "eva@a.test", Language: "en", Role: "member"})
 		webtest.Must(t, err)
 		uid := inv.User.ID
@@ -164,7 +163,7 @@ func TestConcurrentAcceptsGiveExactlyOneSuccess(t *testing.T) {
 	webtest.EachDB(t, func(t *testing.T, h *webtest.Harness) {
 		ctx := context.Background()
 		smtp := smtptest.Start(t)
-		_, err := h.Svc.People.Invite(ctx, people.Actor{User: h.Users["agent"]}, h.CustA.ID,
+		_, err := h.Svc.People.Invite(ctx, h.Users["agent"], h.CustA.ID,
 			org.PersonInput{FirstName: "Race", Email: "race@a.test", Language: "en", Role: "member"})
 		webtest.Must(t, err)
 		token := webtest.TokenOf(t, h.DeliverMail(smtp, "race@a.test").Link("http://desk.test/accept-invitation"))

@@ -14,7 +14,7 @@ import (
 
 // ShowOrganizationSettings is the page of the provider's own details.
 func (h *Handlers) ShowOrganizationSettings(c *fiber.Ctx) error {
-	o, err := h.People.Organization(c.UserContext(), httpx.Actor(c))
+	o, err := h.People.Organization(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return err
 	}
@@ -27,7 +27,7 @@ func (h *Handlers) ShowOrganizationSettings(c *fiber.Ctx) error {
 // SaveOrganizationSettings saves the provider's own details.
 func (h *Handlers) SaveOrganizationSettings(c *fiber.Ctx) error {
 	f := httpx.FormFrom(c, customerFields...)
-	if _, err := h.People.UpdateOrganization(c.UserContext(), httpx.Actor(c), customerInput(f)); err != nil {
+	if _, err := h.People.UpdateOrganization(c.UserContext(), httpx.CallerOf(c), customerInput(f)); err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
@@ -40,7 +40,7 @@ func (h *Handlers) SaveOrganizationSettings(c *fiber.Ctx) error {
 
 // APIOrganization answers the caller's provider organization.
 func (h *Handlers) APIOrganization(c *fiber.Ctx) error {
-	o, err := h.People.Organization(c.UserContext(), httpx.Actor(c))
+	o, err := h.People.Organization(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (h *Handlers) APIOrganization(c *fiber.Ctx) error {
 
 // APIUpdateOrganization changes the fields sent of the provider organization.
 func (h *Handlers) APIUpdateOrganization(c *fiber.Ctx) error {
-	o, err := h.People.Organization(c.UserContext(), httpx.Actor(c))
+	o, err := h.People.Organization(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (h *Handlers) APIUpdateOrganization(c *fiber.Ctx) error {
 	}
 	in := customerInputOf(o)
 	body.apply(&in)
-	if o, err = h.People.UpdateOrganization(c.UserContext(), httpx.Actor(c), in); err != nil {
+	if o, err = h.People.UpdateOrganization(c.UserContext(), httpx.CallerOf(c), in); err != nil {
 		return err
 	}
 	return c.JSON(toAPICustomer(o))

@@ -11,7 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/apperr"
-	"backoffice/app/org"
+	"backoffice/app/caller"
 	"backoffice/app/ticket"
 	"backoffice/app/web/httpx"
 )
@@ -42,7 +42,7 @@ type apiTicket struct {
 
 // ticketPerms are the signed-in user's customer permissions on tickets.
 func (h *Handlers) ticketPerms(c *fiber.Ctx) (ticket.Perms, error) {
-	return h.Tickets.PermsOf(c.UserContext(), httpx.CurrentUser(c))
+	return h.Tickets.PermsOf(c.UserContext(), httpx.CallerOf(c))
 }
 
 // ticketView loads what the signed-in user may see of tickets and returns
@@ -53,7 +53,7 @@ func (h *Handlers) ticketView(c *fiber.Ctx) (func(*ticket.Ticket) apiTicket, err
 	if err != nil {
 		return nil, err
 	}
-	visible, err := h.Tickets.FieldFilter(c.UserContext(), httpx.CurrentUser(c))
+	visible, err := h.Tickets.FieldFilter(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func toAPITicket(p ticket.Perms, values ticket.FieldValues, t *ticket.Ticket) ap
 
 // ticketFilter reads a ticket list's filter and sort from the query.
 func ticketFilter(c *fiber.Ctx, v *apperr.ValidationError) (ticket.Filter, string) {
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	f := ticket.Filter{Status: c.Query("status"), Priority: c.Query("priority"), Type: c.Query("type"),
 		Query: strings.TrimSpace(c.Query("q"))}
 	id := func(name string) int64 {
@@ -153,7 +153,7 @@ func (h *Handlers) APITickets(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	page, err := h.Tickets.List(c.UserContext(), httpx.CurrentUser(c), f, sort, after, limit)
+	page, err := h.Tickets.List(c.UserContext(), httpx.CallerOf(c), f, sort, after, limit)
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func (h *Handlers) APICreateTicket(c *fiber.Ctx) error {
 		return err
 	}
 	in.FieldValues = fv
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	if u.IsStaff() {
 		in.CustomerID, in.RequesterID, in.Channel = idOrInvalid(b.CustomerID), idOrInvalid(b.RequesterID), b.Channel
 	}
@@ -254,7 +254,7 @@ func (h *Handlers) pathTicket(c *fiber.Ctx) (*ticket.Ticket, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.Tickets.Ticket(c.UserContext(), httpx.CurrentUser(c), id)
+	return h.Tickets.Ticket(c.UserContext(), httpx.CallerOf(c), id)
 }
 
 // APITicket answers one ticket with the parameters the caller may see.
@@ -335,7 +335,7 @@ func (h *Handlers) APIUpdateTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if t, err = h.Tickets.Update(c.UserContext(), httpx.CurrentUser(c), t.ID, ch); err != nil {
+	if t, err = h.Tickets.Update(c.UserContext(), httpx.CallerOf(c), t.ID, ch); err != nil {
 		return err
 	}
 	return c.JSON(view(t))
@@ -351,7 +351,7 @@ type apiMessage struct {
 	CreatedAt   time.Time       `json:"created_at"`
 }
 
-func toAPIMessage(u *org.User, m *ticket.Message) apiMessage {
+func toAPIMessage(u *caller.Caller, m *ticket.Message) apiMessage {
 	out := apiMessage{ID: m.ID, AuthorID: m.AuthorID, AuthorName: m.AuthorName, Body: m.Body, CreatedAt: m.CreatedAt.UTC(),
 		Attachments: attachmentsJSON(m)}
 	if u.IsStaff() {
@@ -371,7 +371,7 @@ func (h *Handlers) APITicketMessages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	msgs, more, err := h.Tickets.Messages(c.UserContext(), u, id, p.After, p.Limit)
 	if err != nil {
 		return err
@@ -405,7 +405,7 @@ func (h *Handlers) APIReplyTicket(c *fiber.Ctx) error {
 	} else if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	m, err := h.Tickets.ReplyWithFiles(c.UserContext(), u, id, b.Body, b.Internal, files)
 	if err != nil {
 		return err
@@ -424,7 +424,7 @@ func (h *Handlers) APITicketState(close bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		u := httpx.CurrentUser(c)
+		u := httpx.CallerOf(c)
 		var t *ticket.Ticket
 		if close {
 			t, err = h.Tickets.Close(c.UserContext(), u, id)
@@ -458,7 +458,7 @@ func (h *Handlers) APIRateTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.Tickets.Rate(c.UserContext(), httpx.CurrentUser(c), id, *b.Score, b.Comment)
+	t, err := h.Tickets.Rate(c.UserContext(), httpx.CallerOf(c), id, *b.Score, b.Comment)
 	if err != nil {
 		return err
 	}
@@ -526,7 +526,7 @@ func (h *Handlers) SendAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.Tickets.Attachment(c.UserContext(), httpx.CurrentUser(c), t, id)
+	a, err := h.Tickets.Attachment(c.UserContext(), httpx.CallerOf(c), t, id)
 	if err != nil {
 		return err
 	}

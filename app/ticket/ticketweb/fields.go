@@ -66,7 +66,7 @@ func (b fieldBody) apply(in *ticket.FieldInput) {
 
 // APIFields lists the provider's data fields.
 func (h *Handlers) APIFields(c *fiber.Ctx) error {
-	fields, err := h.Tickets.Fields(c.UserContext(), httpx.CurrentUser(c))
+	fields, err := h.Tickets.Fields(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (h *Handlers) APISaveField(c *fiber.Ctx) error {
 		if id, err = httpx.PathID(c, "id"); err != nil {
 			return err
 		}
-		f, err := h.Tickets.Field(c.UserContext(), httpx.CurrentUser(c), id)
+		f, err := h.Tickets.Field(c.UserContext(), httpx.CallerOf(c), id)
 		if err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func (h *Handlers) APISaveField(c *fiber.Ctx) error {
 		return err
 	}
 	b.apply(&in)
-	f, err := h.Tickets.SaveField(c.UserContext(), httpx.CurrentUser(c), id, in)
+	f, err := h.Tickets.SaveField(c.UserContext(), httpx.CallerOf(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (h *Handlers) APIDeleteField(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Tickets.DeleteField(c.UserContext(), httpx.CurrentUser(c), id); err != nil {
+	if err := h.Tickets.DeleteField(c.UserContext(), httpx.CallerOf(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -127,7 +127,7 @@ func (h *Handlers) ShowFields(c *fiber.Ctx) error {
 	f.Values["kind"] = "text"
 	var editing int64
 	if id, err := strconv.ParseInt(c.Query("edit"), 10, 64); err == nil {
-		fd, err := h.Tickets.Field(c.UserContext(), httpx.CurrentUser(c), id)
+		fd, err := h.Tickets.Field(c.UserContext(), httpx.CallerOf(c), id)
 		if err != nil {
 			return err
 		}
@@ -144,15 +144,15 @@ func (h *Handlers) ShowFields(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) renderFields(c *fiber.Ctx, status int, f *views.Form, editing int64) error {
-	fields, err := h.Tickets.Fields(c.UserContext(), httpx.CurrentUser(c))
+	fields, err := h.Tickets.Fields(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return err
 	}
-	standard, err := h.Tickets.StandardFields(c.UserContext(), httpx.CurrentUser(c))
+	standard, err := h.Tickets.StandardFields(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return err
 	}
-	types, err := h.Tickets.Types(c.UserContext(), httpx.CurrentUser(c))
+	types, err := h.Tickets.Types(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func (h *Handlers) SaveField(c *fiber.Ctx) error {
 	}
 	in := ticket.FieldInput{Label: f.Value("label"), Kind: f.Value("kind"), Options: f.Value("options"),
 		Shown: f.Value("shown") == "1", Editable: f.Value("editable") == "1", Position: pos}
-	if _, err := h.Tickets.SaveField(c.UserContext(), httpx.CurrentUser(c), id, in); err != nil {
+	if _, err := h.Tickets.SaveField(c.UserContext(), httpx.CallerOf(c), id, in); err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
@@ -186,7 +186,7 @@ func (h *Handlers) DeleteField(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Tickets.DeleteField(c.UserContext(), httpx.CurrentUser(c), id); err != nil {
+	if err := h.Tickets.DeleteField(c.UserContext(), httpx.CallerOf(c), id); err != nil {
 		return err
 	}
 	h.Kit.Flash(c, "success", "flash.field_deleted", nil)
@@ -199,7 +199,7 @@ func (h *Handlers) SaveTicketFields(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fields, err := h.Tickets.Fields(c.UserContext(), httpx.CurrentUser(c))
+	fields, err := h.Tickets.Fields(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func (h *Handlers) SaveTicketFields(c *fiber.Ctx) error {
 			values[f.Key()] = c.FormValue(f.Key())
 		}
 	}
-	if _, err := h.Tickets.Update(c.UserContext(), httpx.CurrentUser(c), t.ID, ticket.Change{Fields: values}); err != nil {
+	if _, err := h.Tickets.Update(c.UserContext(), httpx.CallerOf(c), t.ID, ticket.Change{Fields: values}); err != nil {
 		return h.Kit.FlashError(c, err, "/tickets/"+strconv.FormatInt(t.ID, 10))
 	}
 	h.Kit.Flash(c, "success", "flash.ticket_saved", nil)
@@ -234,7 +234,7 @@ func toAPIStandardField(f *ticket.StandardField) apiStandardField {
 
 // APIStandardFields lists the switches of the standard fields.
 func (h *Handlers) APIStandardFields(c *fiber.Ctx) error {
-	fields, err := h.Tickets.StandardFields(c.UserContext(), httpx.CurrentUser(c))
+	fields, err := h.Tickets.StandardFields(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return err
 	}
@@ -247,7 +247,7 @@ func (h *Handlers) APIStandardFields(c *fiber.Ctx) error {
 
 // APISetStandardField switches one standard field.
 func (h *Handlers) APISetStandardField(c *fiber.Ctx) error {
-	ctx, u := c.UserContext(), httpx.CurrentUser(c)
+	ctx, u := c.UserContext(), httpx.CallerOf(c)
 	fields, err := h.Tickets.StandardFields(ctx, u)
 	if err != nil {
 		return err
@@ -285,7 +285,7 @@ func (h *Handlers) APISetStandardField(c *fiber.Ctx) error {
 // SaveStandardFields stores the switches of all standard fields from the
 // settings page (a checkbox left out is off).
 func (h *Handlers) SaveStandardFields(c *fiber.Ctx) error {
-	ctx, u := c.UserContext(), httpx.CurrentUser(c)
+	ctx, u := c.UserContext(), httpx.CallerOf(c)
 	for _, name := range ticket.StandardFieldNames {
 		if _, err := h.Tickets.SetStandardField(ctx, u, name, c.FormValue(name+"_shown") == "1", c.FormValue(name+"_editable") == "1"); err != nil {
 			return err
@@ -313,7 +313,7 @@ func (h *Handlers) toAPIType(c *fiber.Ctx, types ticket.TypeList, t *ticket.Type
 
 // APITypes lists the ticket types.
 func (h *Handlers) APITypes(c *fiber.Ctx) error {
-	types, err := h.Tickets.Types(c.UserContext(), httpx.CurrentUser(c))
+	types, err := h.Tickets.Types(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return err
 	}
@@ -339,7 +339,7 @@ func (h *Handlers) APIAddType(c *fiber.Ctx) error {
 	if b.Label != nil {
 		label = *b.Label
 	}
-	t, err := h.Tickets.AddType(c.UserContext(), httpx.CurrentUser(c), label)
+	t, err := h.Tickets.AddType(c.UserContext(), httpx.CallerOf(c), label)
 	if err != nil {
 		return err
 	}
@@ -352,7 +352,7 @@ func (h *Handlers) APIUpdateType(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
-	t, err := h.Tickets.UpdateType(c.UserContext(), httpx.CurrentUser(c), c.Params("key"), ticket.TypeInput{Label: b.Label, Active: b.Active})
+	t, err := h.Tickets.UpdateType(c.UserContext(), httpx.CallerOf(c), c.Params("key"), ticket.TypeInput{Label: b.Label, Active: b.Active})
 	if err != nil {
 		return err
 	}
@@ -361,7 +361,7 @@ func (h *Handlers) APIUpdateType(c *fiber.Ctx) error {
 
 // AddType adds a type from the settings page.
 func (h *Handlers) AddType(c *fiber.Ctx) error {
-	if _, err := h.Tickets.AddType(c.UserContext(), httpx.CurrentUser(c), c.FormValue("type_label")); err != nil {
+	if _, err := h.Tickets.AddType(c.UserContext(), httpx.CallerOf(c), c.FormValue("type_label")); err != nil {
 		return h.Kit.FlashError(c, err, "/settings/fields")
 	}
 	h.Kit.Flash(c, "success", "flash.type_saved", nil)
@@ -380,7 +380,7 @@ func (h *Handlers) UpdateType(c *fiber.Ctx) error {
 		active := c.FormValue("active") == "1"
 		in.Active = &active
 	}
-	if _, err := h.Tickets.UpdateType(c.UserContext(), httpx.CurrentUser(c), c.Params("key"), in); err != nil {
+	if _, err := h.Tickets.UpdateType(c.UserContext(), httpx.CallerOf(c), c.Params("key"), in); err != nil {
 		return h.Kit.FlashError(c, err, "/settings/fields")
 	}
 	h.Kit.Flash(c, "success", "flash.type_saved", nil)

@@ -43,7 +43,7 @@ func pageTicketFilter(c *fiber.Ctx) (ticket.Filter, string) {
 
 // ShowTickets is the ticket list, filtered and sorted.
 func (h *Handlers) ShowTickets(c *fiber.Ctx) error {
-	ctx, u := c.UserContext(), httpx.CurrentUser(c)
+	ctx, u := c.UserContext(), httpx.CallerOf(c)
 	perms, err := h.ticketPerms(c)
 	if err != nil {
 		return err
@@ -85,7 +85,7 @@ func (h *Handlers) ShowTickets(c *fiber.Ctx) error {
 		d.FirstHref = "/tickets?" + d.Query
 	}
 	if u.IsStaff() {
-		cs, err := h.People.Customers(ctx, httpx.Actor(c), "", "", 0, 200)
+		cs, err := h.People.Customers(ctx, httpx.CallerOf(c), "", "", 0, 200)
 		if err != nil {
 			return err
 		}
@@ -135,7 +135,7 @@ func formID(f *views.Form, name string) int64 {
 }
 
 func (h *Handlers) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error {
-	ctx, u := c.UserContext(), httpx.CurrentUser(c)
+	ctx, u := c.UserContext(), httpx.CallerOf(c)
 	perms, err := h.ticketPerms(c)
 	if err != nil {
 		return err
@@ -159,13 +159,13 @@ func (h *Handlers) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error 
 		}
 	}
 	if u.IsStaff() {
-		cs, err := h.People.Customers(ctx, httpx.Actor(c), "", "", 0, 500)
+		cs, err := h.People.Customers(ctx, httpx.CallerOf(c), "", "", 0, 500)
 		if err != nil {
 			return err
 		}
 		d.Customers = cs.Items
 		if id := formID(f, "customer_id"); id > 0 {
-			if _, err := h.People.Customer(ctx, httpx.Actor(c), id); err != nil {
+			if _, err := h.People.Customer(ctx, httpx.CallerOf(c), id); err != nil {
 				f.Values["customer_id"] = ""
 			} else {
 				users, _, err := h.Orgs.ListUsers(ctx, org.UserFilter{OrganizationID: id}, nil, 500)
@@ -205,7 +205,7 @@ func (h *Handlers) CreateTicket(c *fiber.Ctx) error {
 	in := ticket.NewTicket{Subject: f.Value("subject"), Description: f.Value("description"), DeviceID: formID(f, "device_id"),
 		Priority: f.Value("priority"), Type: f.Value("type"), Tags: strings.Split(f.Value("tags"), ","), Group: f.Value("group"),
 		AssigneeID: formID(f, "assignee_id")}
-	u := httpx.CurrentUser(c)
+	u := httpx.CallerOf(c)
 	if u.IsStaff() {
 		in.CustomerID, in.RequesterID, in.Channel = formID(f, "customer_id"), formID(f, "requester_id"), f.Value("channel")
 	}
@@ -251,7 +251,7 @@ func (h *Handlers) ShowTicket(c *fiber.Ctx) error {
 // renderTicket shows the ticket page with a reply or parameter form that
 // failed (nil for fresh forms).
 func (h *Handlers) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, reply, params *views.Form) error {
-	ctx, u := c.UserContext(), httpx.CurrentUser(c)
+	ctx, u := c.UserContext(), httpx.CallerOf(c)
 	msgs, _, err := h.Tickets.MessagesOf(ctx, u, t, 0, 500)
 	if err != nil {
 		return err
@@ -273,7 +273,7 @@ func (h *Handlers) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, repl
 		d.Rating = views.NewForm()
 	}
 	d.CanRate = t.RequesterID != nil && *t.RequesterID == u.ID &&
-		(t.Status == ticket.StatusResolved || t.Status == ticket.StatusClosed) && h.Kit.RBAC.Can(u.Role, "ticket", "rate")
+		(t.Status == ticket.StatusResolved || t.Status == ticket.StatusClosed) && h.Kit.Can(c, "ticket", "rate")
 	if d.Params == nil {
 		d.Params = views.NewForm()
 		d.Params.Values = map[string]string{"status": t.Status, "priority": t.Priority, "type": t.Type,
@@ -293,7 +293,7 @@ func (h *Handlers) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, repl
 		return err
 	}
 	d.Values = visible(t)
-	if u.IsStaff() && h.Kit.RBAC.Can(u.Role, "template", "read") {
+	if u.IsStaff() && h.Kit.Can(c, "template", "read") {
 		if d.Templates, err = h.Tickets.Templates(ctx, u); err != nil {
 			return err
 		}
@@ -322,7 +322,7 @@ func (h *Handlers) ReplyTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Tickets.ReplyWithFiles(c.UserContext(), httpx.CurrentUser(c), t.ID, f.Value("body"), f.Value("internal") == "1", files); err != nil {
+	if _, err := h.Tickets.ReplyWithFiles(c.UserContext(), httpx.CallerOf(c), t.ID, f.Value("body"), f.Value("internal") == "1", files); err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
@@ -343,9 +343,9 @@ func (h *Handlers) TicketState(close bool) fiber.Handler {
 		back := "/tickets/" + strconv.FormatInt(t.ID, 10)
 		flash := "flash.ticket_closed"
 		if close {
-			_, err = h.Tickets.Close(c.UserContext(), httpx.CurrentUser(c), t.ID)
+			_, err = h.Tickets.Close(c.UserContext(), httpx.CallerOf(c), t.ID)
 		} else {
-			_, err = h.Tickets.Reopen(c.UserContext(), httpx.CurrentUser(c), t.ID)
+			_, err = h.Tickets.Reopen(c.UserContext(), httpx.CallerOf(c), t.ID)
 			flash = "flash.ticket_reopened"
 		}
 		if err != nil {
@@ -384,7 +384,7 @@ func (h *Handlers) UpdateTicket(c *fiber.Ctx) error {
 		}
 		ch.AssigneeID = &assignee
 	}
-	if _, err := h.Tickets.Update(c.UserContext(), httpx.CurrentUser(c), t.ID, ch); err != nil {
+	if _, err := h.Tickets.Update(c.UserContext(), httpx.CallerOf(c), t.ID, ch); err != nil {
 		st, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
@@ -403,7 +403,7 @@ func (h *Handlers) RateTicket(c *fiber.Ctx) error {
 	}
 	back := "/tickets/" + strconv.FormatInt(t.ID, 10)
 	score, _ := strconv.Atoi(c.FormValue("score"))
-	if _, err := h.Tickets.Rate(c.UserContext(), httpx.CurrentUser(c), t.ID, score, c.FormValue("comment")); err != nil {
+	if _, err := h.Tickets.Rate(c.UserContext(), httpx.CallerOf(c), t.ID, score, c.FormValue("comment")); err != nil {
 		f := views.NewForm()
 		f.Values["comment"] = c.FormValue("comment")
 		if st, ok := httpx.FormErrors(c, f, err); ok && st == fiber.StatusUnprocessableEntity {
@@ -430,7 +430,7 @@ func (h *Handlers) ExportTickets(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	list, err := h.Tickets.Export(c.UserContext(), httpx.CurrentUser(c), f, sort, httpx.MaxExport)
+	list, err := h.Tickets.Export(c.UserContext(), httpx.CallerOf(c), f, sort, httpx.MaxExport)
 	if err != nil {
 		return err
 	}
@@ -488,7 +488,7 @@ func (h *Handlers) BulkTickets(c *fiber.Ctx) error {
 		h.Kit.Flash(c, "error", "error.bulk_nothing", nil)
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
-	n, err := h.Tickets.BulkUpdate(c.UserContext(), httpx.CurrentUser(c), ids, ch)
+	n, err := h.Tickets.BulkUpdate(c.UserContext(), httpx.CallerOf(c), ids, ch)
 	if err != nil {
 		return h.Kit.FlashError(c, err, back)
 	}

@@ -21,7 +21,7 @@ type apiCompanyPerms struct {
 }
 
 func (h *Handlers) companyPermsJSON(c *fiber.Ctx, p *ticket.PermSettings) (apiCompanyPerms, error) {
-	sf, err := h.Tickets.StandardFields(c.UserContext(), httpx.CurrentUser(c))
+	sf, err := h.Tickets.StandardFields(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return apiCompanyPerms{}, err
 	}
@@ -38,7 +38,7 @@ func (h *Handlers) APICompanyPerms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.Tickets.CompanyPerms(c.UserContext(), httpx.CurrentUser(c), id)
+	p, err := h.Tickets.CompanyPerms(c.UserContext(), httpx.CallerOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (h *Handlers) APISetCompanyPerms(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &ch); err != nil {
 		return err
 	}
-	p, err := h.Tickets.SetCompanyPerms(c.UserContext(), httpx.CurrentUser(c), id, ch)
+	p, err := h.Tickets.SetCompanyPerms(c.UserContext(), httpx.CallerOf(c), id, ch)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ type apiUserPerms struct {
 }
 
 func (h *Handlers) userPerms(c *fiber.Ctx, ch ticket.PermChoices) (apiUserPerms, error) {
-	ctx, u := c.UserContext(), httpx.CurrentUser(c)
+	ctx, u := c.UserContext(), httpx.CallerOf(c)
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		return apiUserPerms{}, err
@@ -141,11 +141,11 @@ func (h *Handlers) ShowCompanyPerms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.Tickets.CompanyPerms(c.UserContext(), httpx.CurrentUser(c), o.ID)
+	p, err := h.Tickets.CompanyPerms(c.UserContext(), httpx.CallerOf(c), o.ID)
 	if err != nil {
 		return err
 	}
-	sf, err := h.Tickets.StandardFields(c.UserContext(), httpx.CurrentUser(c))
+	sf, err := h.Tickets.StandardFields(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (h *Handlers) ShowCompanyPerms(c *fiber.Ctx) error {
 	for _, r := range rbac.CustomerRoles {
 		d.Effective[string(r)] = h.Tickets.Effective(r, sf, p, nil).Map()
 	}
-	users, _, err := h.People.Users(c.UserContext(), httpx.Actor(c), people.UserQuery{CustomerID: o.ID}, nil, 200)
+	users, _, err := h.People.Users(c.UserContext(), httpx.CallerOf(c), people.UserQuery{CustomerID: o.ID}, nil, 200)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (h *Handlers) SaveCompanyPerms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Tickets.SetCompanyPerms(c.UserContext(), httpx.CurrentUser(c), o.ID, permChoicesFrom(c)); err != nil {
+	if _, err := h.Tickets.SetCompanyPerms(c.UserContext(), httpx.CallerOf(c), o.ID, permChoicesFrom(c)); err != nil {
 		return h.Kit.FlashError(c, err, "/customers/"+strconv.FormatInt(o.ID, 10)+"/ticket-permissions")
 	}
 	h.Kit.Flash(c, "success", "flash.perms_saved", nil)
@@ -181,11 +181,11 @@ func (h *Handlers) ShowUserPerms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	target, company, user, err := h.Tickets.UserPerms(c.UserContext(), httpx.CurrentUser(c), id)
+	target, company, user, err := h.Tickets.UserPerms(c.UserContext(), httpx.CallerOf(c), id)
 	if err != nil {
 		return err
 	}
-	sf, err := h.Tickets.StandardFields(c.UserContext(), httpx.CurrentUser(c))
+	sf, err := h.Tickets.StandardFields(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func (h *Handlers) SaveUserPerms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Tickets.SetUserPerms(c.UserContext(), httpx.CurrentUser(c), id, permChoicesFrom(c)); err != nil {
+	if _, err := h.Tickets.SetUserPerms(c.UserContext(), httpx.CallerOf(c), id, permChoicesFrom(c)); err != nil {
 		return h.Kit.FlashError(c, err, "/users/"+strconv.FormatInt(id, 10)+"/ticket-permissions")
 	}
 	h.Kit.Flash(c, "success", "flash.perms_saved", nil)

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"testing"
 
+	"backoffice/app/caller"
 	"backoffice/app/org"
 	"backoffice/app/web/webtest"
 	"backoffice/rbac"
@@ -67,7 +68,7 @@ func TestStandardFieldsSwitchWhatCustomersSeeAndChange(t *testing.T) {
 		x := &org.User{OrganizationID: prov.ID, Email: "x_admin@rival.test", FirstName: "Xenia", LastName: "Rival",
 			Role: rbac.ProviderAdmin, PasswordHash: h.Users["admin"].PasswordHash, Language: "en", TimeZone: "Europe/Berlin"}
 		webtest.Must(t, h.Svc.Users.CreateUser(ctx, x))
-		h.Users["x_admin"] = x
+		h.Users["x_admin"] = caller.Of(x, "")
 		resp, m = h.API("PATCH", "/api/v1/ticket-fields/standard/priority", h.Token("x_admin"), map[string]any{"shown": false})
 		webtest.WantStatus(t, resp, 200, "")
 		if _, ok := get()["priority"]; !ok {

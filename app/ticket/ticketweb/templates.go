@@ -18,7 +18,7 @@ func (h *Handlers) ShowTemplates(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) renderTemplates(c *fiber.Ctx, status int, f *views.Form, editing int64) error {
-	ts, err := h.Tickets.Templates(c.UserContext(), httpx.CurrentUser(c))
+	ts, err := h.Tickets.Templates(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return err
 	}
@@ -28,7 +28,7 @@ func (h *Handlers) renderTemplates(c *fiber.Ctx, status int, f *views.Form, edit
 // CreateTemplate adds a reply template from its page.
 func (h *Handlers) CreateTemplate(c *fiber.Ctx) error {
 	f := httpx.FormFrom(c, "name", "body")
-	if _, err := h.Tickets.CreateTemplate(c.UserContext(), httpx.CurrentUser(c), ticket.TemplateInput{Name: f.Value("name"), Body: f.Value("body")}); err != nil {
+	if _, err := h.Tickets.CreateTemplate(c.UserContext(), httpx.CallerOf(c), ticket.TemplateInput{Name: f.Value("name"), Body: f.Value("body")}); err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
@@ -45,7 +45,7 @@ func (h *Handlers) ShowTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.Tickets.Template(c.UserContext(), httpx.CurrentUser(c), id)
+	t, err := h.Tickets.Template(c.UserContext(), httpx.CallerOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (h *Handlers) UpdateTemplate(c *fiber.Ctx) error {
 		return err
 	}
 	f := httpx.FormFrom(c, "name", "body")
-	if _, err := h.Tickets.UpdateTemplate(c.UserContext(), httpx.CurrentUser(c), id, ticket.TemplateInput{Name: f.Value("name"), Body: f.Value("body")}); err != nil {
+	if _, err := h.Tickets.UpdateTemplate(c.UserContext(), httpx.CallerOf(c), id, ticket.TemplateInput{Name: f.Value("name"), Body: f.Value("body")}); err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
@@ -78,7 +78,7 @@ func (h *Handlers) DeleteTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Tickets.DeleteTemplate(c.UserContext(), httpx.CurrentUser(c), id); err != nil {
+	if err := h.Tickets.DeleteTemplate(c.UserContext(), httpx.CallerOf(c), id); err != nil {
 		return err
 	}
 	h.Kit.Flash(c, "success", "flash.template_deleted", nil)
@@ -98,7 +98,7 @@ func toAPITemplate(t *ticket.Template) apiTemplate {
 
 // APITemplates lists the provider's reply templates.
 func (h *Handlers) APITemplates(c *fiber.Ctx) error {
-	ts, err := h.Tickets.Templates(c.UserContext(), httpx.CurrentUser(c))
+	ts, err := h.Tickets.Templates(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (h *Handlers) APICreateTemplate(c *fiber.Ctx) error {
 	}
 	var in ticket.TemplateInput
 	b.apply(&in)
-	t, err := h.Tickets.CreateTemplate(c.UserContext(), httpx.CurrentUser(c), in)
+	t, err := h.Tickets.CreateTemplate(c.UserContext(), httpx.CallerOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (h *Handlers) APITemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.Tickets.Template(c.UserContext(), httpx.CurrentUser(c), id)
+	t, err := h.Tickets.Template(c.UserContext(), httpx.CallerOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (h *Handlers) APIUpdateTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.Tickets.Template(c.UserContext(), httpx.CurrentUser(c), id)
+	t, err := h.Tickets.Template(c.UserContext(), httpx.CallerOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (h *Handlers) APIUpdateTemplate(c *fiber.Ctx) error {
 	}
 	in := ticket.TemplateInput{Name: t.Name, Body: t.Body}
 	b.apply(&in)
-	if t, err = h.Tickets.UpdateTemplate(c.UserContext(), httpx.CurrentUser(c), id, in); err != nil {
+	if t, err = h.Tickets.UpdateTemplate(c.UserContext(), httpx.CallerOf(c), id, in); err != nil {
 		return err
 	}
 	return c.JSON(toAPITemplate(t))
@@ -180,7 +180,7 @@ func (h *Handlers) APIDeleteTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Tickets.DeleteTemplate(c.UserContext(), httpx.CurrentUser(c), id); err != nil {
+	if err := h.Tickets.DeleteTemplate(c.UserContext(), httpx.CallerOf(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

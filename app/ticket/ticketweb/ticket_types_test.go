@@ -1,9 +1,10 @@
 package ticketweb_test
 
 import (
-	"backoffice/app/web/webtest"
 	"net/url"
 	"testing"
+
+	"backoffice/app/web/webtest"
 )
 
 // The provider administrator edits the list of ticket types on the data

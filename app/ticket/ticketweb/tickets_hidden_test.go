@@ -1,13 +1,14 @@
 package ticketweb_test
 
 import (
-	"backoffice/app/web/webtest"
 	"fmt"
 	"reflect"
 	"regexp"
 	"strconv"
 	"testing"
 	"time"
+
+	"backoffice/app/web/webtest"
 )
 
 var ticketLink = regexp.MustCompile(`href="/tickets/(\d+)"`)

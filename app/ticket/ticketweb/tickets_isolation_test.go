@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"testing"
 
+	"backoffice/app/caller"
 	"backoffice/app/org"
 	"backoffice/app/ticket"
 	"backoffice/app/web/webtest"
@@ -24,7 +25,7 @@ func TestTicketPagesAndConfigurationAreTenantIsolated(t *testing.T) {
 		webtest.Must(t, h.Svc.Users.CreateUser(ctx, xa))
 		xa, err := h.Svc.Users.User(ctx, xa.ID)
 		webtest.Must(t, err)
-		h.Users["x_admin"] = xa
+		h.Users["x_admin"] = caller.Of(xa, "")
 
 		tk, err := h.Svc.Tickets.Create(ctx, h.Users["a_member"], ticket.NewTicket{Subject: "A's own", Description: "private",
 			Files: []ticket.Upload{{Name: "a.txt", Data: []byte("A's file\n")}}})

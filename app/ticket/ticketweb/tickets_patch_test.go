@@ -1,10 +1,11 @@
 package ticketweb_test
 
 import (
-	"backoffice/app/web/webtest"
 	"net/url"
 	"reflect"
 	"testing"
+
+	"backoffice/app/web/webtest"
 )
 
 // A change that sends an empty or null choice is refused at its field: ""

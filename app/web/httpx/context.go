@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/auth"
+	"backoffice/app/caller"
 	"backoffice/app/i18n"
 	"backoffice/app/org"
 	"backoffice/app/people"
@@ -13,6 +14,7 @@ import (
 // through the typed getters below.
 const (
 	LocalUser      = "bo.user"
+	LocalCaller    = "bo.caller" // the *caller.Caller made from the user, see CallerOf
 	LocalSession   = "bo.session"
 	LocalToken     = "bo.token"
 	LocalTr        = "bo.tr"
@@ -83,9 +85,20 @@ func SessionID(c *fiber.Ctx) int64 {
 	return 0
 }
 
-// Actor is the signed-in user making the request, for the people service.
-func Actor(c *fiber.Ctx) people.Actor {
-	return people.Actor{User: CurrentUser(c), IP: ClientIP(c)}
+// CallerOf is the signed-in user making the request as the services take
+// them, resolved once per request (what the rules compute for the caller
+// is kept on it for the request); nil for a visitor.
+func CallerOf(c *fiber.Ctx) *caller.Caller {
+	if who, ok := c.Locals(LocalCaller).(*caller.Caller); ok {
+		return who
+	}
+	u := CurrentUser(c)
+	if u == nil {
+		return nil
+	}
+	who := caller.Request(u, ClientIP(c))
+	c.Locals(LocalCaller, who)
+	return who
 }
 
 // PathCustomer is the customer named by :id as the caller may see it;
@@ -95,5 +108,5 @@ func PathCustomer(c *fiber.Ctx, p *people.Service) (*org.Organization, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.Customer(c.UserContext(), Actor(c), id)
+	return p.Customer(c.UserContext(), CallerOf(c), id)
 }

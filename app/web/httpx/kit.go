@@ -19,7 +19,6 @@ import (
 
 	"backoffice/app/clock"
 	"backoffice/app/org"
-	"backoffice/app/people"
 	"backoffice/rbac"
 	"backoffice/views"
 )
@@ -57,11 +56,18 @@ func (k *Kit) Page(c *fiber.Ctx, title string) *views.Page {
 			p.Area = "staff"
 		}
 		p.Nav = k.Nav(u, p.Path)
-		subject := people.Subject(u)
-		p.Can = func(obj, act string) bool { return k.RBAC.Can(subject, obj, act) }
+		p.Can = func(obj, act string) bool { return k.Can(c, obj, act) }
 		p.InvitationDays = k.InvitationDays
 	}
 	return p
+}
+
+// Can reports whether the caller of the request may do act on obj: the one
+// permission check of handlers and pages (the route table's guard asks the
+// same question before the handler runs).
+func (k *Kit) Can(c *fiber.Ctx, obj, act string) bool {
+	who := CallerOf(c)
+	return who != nil && k.RBAC.Can(who.Subject, obj, act)
 }
 
 // UserNow is the time in the signed-in user's time zone.

@@ -24,6 +24,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"backoffice/app/auth"
+	"backoffice/app/caller"
 	"backoffice/app/clock"
 	"backoffice/app/config"
 	"backoffice/app/db/dbtest"
@@ -51,7 +52,7 @@ type Harness struct {
 	Provider *org.Organization
 	CustA    *org.Organization
 	CustB    *org.Organization
-	Users    map[string]*org.User // by fixture name, see NewEnv
+	Users    map[string]*caller.Caller // by fixture name, see NewEnv
 }
 
 // FixtureUsers are the users of every harness: staff of the provider, and the three roles at customer A,
@@ -110,7 +111,7 @@ func NewEnv(t *testing.T, bdb *bun.DB, env map[string]string) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &Harness{T: t, DB: bdb, Clock: fc, Logs: &SyncBuffer{}, Users: map[string]*org.User{}}
+	h := &Harness{T: t, DB: bdb, Clock: fc, Logs: &SyncBuffer{}, Users: map[string]*caller.Caller{}}
 	t.Cleanup(func() {
 		if t.Failed() {
 			for _, line := range strings.Split(h.Logs.String(), "\n") {
@@ -155,7 +156,7 @@ func NewEnv(t *testing.T, bdb *bun.DB, env map[string]string) *Harness {
 		Must(t, store.CreateUser(ctx, u))
 		u, err = store.User(ctx, u.ID)
 		Must(t, err)
-		h.Users[f.name] = u
+		h.Users[f.name] = caller.Of(u, "")
 	}
 	return h
 }

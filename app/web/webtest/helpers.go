@@ -1,11 +1,6 @@
 package webtest
 
 import (
-	"backoffice/app/notify"
-	"backoffice/app/notify/smtptest"
-	"backoffice/app/org"
-	"backoffice/app/web"
-	"backoffice/rbac"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -16,6 +11,13 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"backoffice/app/caller"
+	"backoffice/app/notify"
+	"backoffice/app/notify/smtptest"
+	"backoffice/app/org"
+	"backoffice/app/web"
+	"backoffice/rbac"
 )
 
 // CheckSchema checks a decoded JSON object against a schema of the OpenAPI
@@ -164,7 +166,7 @@ func OtherProvider(t *testing.T, h *Harness) (prov, cust *org.Organization) {
 	Must(t, h.Svc.Users.CreateUser(ctx, u))
 	u, err := h.Svc.Users.User(ctx, u.ID)
 	Must(t, err)
-	h.Users["x_agent"] = u
+	h.Users["x_agent"] = caller.Of(u, "")
 	return prov, cust
 }
 
