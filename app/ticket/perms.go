@@ -3,6 +3,8 @@ package ticket
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -182,11 +184,7 @@ func (s *Service) PermsOf(ctx context.Context, u *caller.Caller) (Perms, error) 
 		return staffPerms, nil
 	}
 	return caller.Memo(u, memoPerms, func() (Perms, error) {
-		provider, err := s.store.StandardFields(ctx, u.Organization.ScopeProviderID())
-		if err != nil {
-			return Perms{}, err
-		}
-		company, user, err := s.store.PermSettings(ctx, u.OrganizationID, u.ID)
+		provider, company, user, err := s.store.PermLayers(ctx, u.Organization.ScopeProviderID(), u.OrganizationID, u.ID)
 		if err != nil {
 			return Perms{}, err
 		}
@@ -331,4 +329,59 @@ func normalizeChoice(v string) string {
 // standard field switches, company and user.
 func (s *Service) Effective(role rbac.Role, provider StandardFields, company, user *PermSettings) Perms {
 	return s.decide(role, provider.layer(), company, user)
+}
+
+// settingColumns are the columns of ticket_permissions after its id and
+// customer: the user and each permission's setting, read off the model so
+// that a new permission cannot be left out of PermLayers.
+func settingColumns(idb bun.IDB) []string {
+	var out []string
+	for _, f := range idb.Dialect().Tables().Get(reflect.TypeFor[PermSettings]()).Fields {
+		switch f.Name {
+		case "id", "customer_id", "created_at", "updated_at":
+		default:
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// layerRow is one row of PermLayers: a setting row of the company or the
+// user (Src 1), or a standard field switch of the provider (Src 2).
+type layerRow struct {
+	Src int
+	PermSettings
+	Name     string
+	Shown    bool
+	Editable bool
+}
+
+// PermLayers are the three layers of a customer user's ticket permissions
+// above the role default — the provider's standard field switches, the
+// company's settings and the user's — read in one query.
+func (s *Store) PermLayers(ctx context.Context, providerID, customerID, userID int64) (provider StandardFields, company, user *PermSettings, err error) {
+	settings := settingColumns(s.db)
+	cols := "tp." + strings.Join(settings, ", tp.")
+	nulls := strings.Repeat(", NULL", len(settings))
+	var rows []layerRow
+	err = s.conn(ctx).NewRaw(`SELECT 1 AS src, tp.id, tp.customer_id, `+cols+`, '' AS name, FALSE AS shown, FALSE AS editable
+		FROM ticket_permissions AS tp WHERE tp.customer_id = ? AND (tp.user_id IS NULL OR tp.user_id = ?)
+		UNION ALL
+		SELECT 2, sf.id, 0`+nulls+`, sf.name, sf.shown, sf.editable
+		FROM ticket_standard_fields AS sf WHERE sf.provider_id = ?`, customerID, userID, providerID).Scan(ctx, &rows)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("ticket permission layers of customer %d: %w", customerID, err)
+	}
+	for i := range rows {
+		r := &rows[i]
+		switch {
+		case r.Src == 2:
+			provider = append(provider, &StandardField{ID: r.ID, ProviderID: providerID, Name: r.Name, Shown: r.Shown, Editable: r.Editable})
+		case r.UserID == nil:
+			company = &r.PermSettings
+		default:
+			user = &r.PermSettings
+		}
+	}
+	return provider, company, user, nil
 }

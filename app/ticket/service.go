@@ -326,6 +326,9 @@ func (s *Service) List(ctx context.Context, u *caller.Caller, f Filter, sort str
 		f.AssigneeID, f.Unassigned, f.CustomerID = 0, false, 0
 	}
 	f.notes, f.providerID = u.IsStaff(), u.Organization.ScopeProviderID()
+	if !u.IsStaff() {
+		f.company = u.Organization
+	}
 	return s.store.List(ctx, scopeOf(u, perms), f, sort, after, limit)
 }
 

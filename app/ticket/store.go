@@ -205,6 +205,9 @@ type Filter struct {
 	Rating        int   // 1-5: rated so
 	notes         bool  // search internal notes too (staff)
 	providerID    int64 // whose numbers a search for #1234 means
+	// company is the caller's own company when they are a customer user:
+	// every ticket they see is its, so it is not read again.
+	company *org.Organization
 }
 
 // Cursor is a keyset position: the sort key of the last row and its id.
@@ -323,39 +326,47 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after
 		page.Items = page.Items[:limit]
 		page.Next = &Cursor{Key: spec.key(page.Items[limit-1]), ID: page.Items[limit-1].ID}
 	}
-	return page, s.attach(ctx, page.Items)
+	return page, s.attach(ctx, page.Items, f.company)
 }
 
 // attach loads the customers, devices, requesters and assignees of
-// tickets, one query each.
-func (s *Store) attach(ctx context.Context, tickets []*Ticket) error {
+// tickets, one query each, each id asked for once; known is a customer
+// already at hand (nil: none), which is not read again.
+func (s *Store) attach(ctx context.Context, tickets []*Ticket, known *org.Organization) error {
 	if len(tickets) == 0 {
 		return nil
 	}
-	var orgIDs, devIDs, userIDs []int64
+	var orgIDs, devIDs, userIDs idSet
 	for _, t := range tickets {
-		orgIDs = append(orgIDs, t.CustomerID)
+		if known == nil || t.CustomerID != known.ID {
+			orgIDs.add(t.CustomerID)
+		}
 		if t.DeviceID != nil {
-			devIDs = append(devIDs, *t.DeviceID)
+			devIDs.add(*t.DeviceID)
 		}
 		for _, u := range []*int64{t.RequesterID, t.AssigneeID} {
 			if u != nil {
-				userIDs = append(userIDs, *u)
+				userIDs.add(*u)
 			}
 		}
 	}
-	var orgs []*org.Organization
-	if err := s.conn(ctx).NewSelect().Model(&orgs).Where("o.id IN (?)", bun.In(orgIDs)).Scan(ctx); err != nil {
-		return fmt.Errorf("customers of tickets: %w", err)
-	}
 	byOrg := map[int64]*org.Organization{}
-	for _, o := range orgs {
-		byOrg[o.ID] = o
+	if known != nil {
+		byOrg[known.ID] = known
+	}
+	if len(orgIDs.ids) > 0 {
+		var orgs []*org.Organization
+		if err := s.conn(ctx).NewSelect().Model(&orgs).Where("o.id IN (?)", bun.In(orgIDs.ids)).Scan(ctx); err != nil {
+			return fmt.Errorf("customers of tickets: %w", err)
+		}
+		for _, o := range orgs {
+			byOrg[o.ID] = o
+		}
 	}
 	byDev := map[int64]*device.Device{}
-	if len(devIDs) > 0 {
+	if len(devIDs.ids) > 0 {
 		var devs []*device.Device
-		if err := s.conn(ctx).NewSelect().Model(&devs).Where("dv.id IN (?)", bun.In(devIDs)).Scan(ctx); err != nil {
+		if err := s.conn(ctx).NewSelect().Model(&devs).Where("dv.id IN (?)", bun.In(devIDs.ids)).Scan(ctx); err != nil {
 			return fmt.Errorf("devices of tickets: %w", err)
 		}
 		for _, d := range devs {
@@ -363,9 +374,9 @@ func (s *Store) attach(ctx context.Context, tickets []*Ticket) error {
 		}
 	}
 	byUser := map[int64]*org.User{}
-	if len(userIDs) > 0 {
+	if len(userIDs.ids) > 0 {
 		var users []*org.User
-		if err := s.conn(ctx).NewSelect().Model(&users).Where("u.id IN (?)", bun.In(userIDs)).Scan(ctx); err != nil {
+		if err := s.conn(ctx).NewSelect().Model(&users).Where("u.id IN (?)", bun.In(userIDs.ids)).Scan(ctx); err != nil {
 			return fmt.Errorf("people of tickets: %w", err)
 		}
 		for _, u := range users {
@@ -385,6 +396,22 @@ func (s *Store) attach(ctx context.Context, tickets []*Ticket) error {
 		}
 	}
 	return nil
+}
+
+// idSet collects ids in the order first seen, each once (for IN lists).
+type idSet struct {
+	ids  []int64
+	seen map[int64]bool
+}
+
+func (s *idSet) add(id int64) {
+	if s.seen == nil {
+		s.seen = map[int64]bool{}
+	}
+	if !s.seen[id] {
+		s.seen[id] = true
+		s.ids = append(s.ids, id)
+	}
 }
 
 // Counts are the tickets per status in scope: from the rollup for a
