@@ -210,9 +210,9 @@ func normalizeValue(f *Field, val string) (string, bool) {
 	return val, ok
 }
 
-// FieldFilter returns what u may see of a ticket's field values (staff
+// fieldFilter returns what u may see of a ticket's field values (staff
 // everything; customers the shown fields), loading the fields once.
-func (s *Service) FieldFilter(ctx context.Context, u *caller.Caller) (func(*Ticket) FieldValues, error) {
+func (s *Service) fieldFilter(ctx context.Context, u *caller.Caller) (func(*Ticket) FieldValues, error) {
 	if u.IsStaff() {
 		return (*Ticket).Values, nil
 	}

@@ -46,12 +46,6 @@ type Perms struct {
 	EditGroup    bool
 }
 
-// EditsAny reports whether the user may change any standard parameter of
-// a ticket (priority, type, assignee, group, tags).
-func (p Perms) EditsAny() bool {
-	return p.EditPriority || p.EditType || p.EditAssignee || p.EditGroup || p.EditTags
-}
-
 // DefaultPerms are what a member may do while neither the company nor the
 // user changed a setting (the role defaults of rbac/ticketperm.csv).
 var DefaultPerms = Perms{SeeAll: true, ViewPriority: true, ViewType: true, ViewTags: true, SeeAssignee: true, Close: true}
@@ -361,14 +355,6 @@ func (s *Service) MessagesOf(ctx context.Context, u *caller.Caller, t *Ticket, a
 	return msgs, more, s.store.Attachments(ctx, msgs)
 }
 
-// mayContinue checks that a customer user may reply to, close or reopen t.
-func mayContinue(u *caller.Caller, t *Ticket) error {
-	if !u.IsStaff() && !CustomerWritable(t.Channel) {
-		return ErrChannelReadOnly
-	}
-	return nil
-}
-
 // Reply adds a message. Staff may add internal notes; a customer's
 // "internal" is ignored. A customer's reply reopens a pending, resolved or
 // closed ticket; the first public staff reply opens a new one.
@@ -401,7 +387,7 @@ func (s *Service) ReplyWithFiles(ctx context.Context, u *caller.Caller, id int64
 		if err != nil {
 			return err
 		}
-		if err := mayContinue(u, t); err != nil {
+		if err := Refusal(Perms{}, u, t, ActReply); err != nil {
 			return err
 		}
 		m = &Message{TicketID: t.ID, AuthorID: &u.ID, AuthorName: u.Name(), AuthorStaff: u.IsStaff(), Body: body, Internal: internal}
@@ -450,11 +436,8 @@ func (s *Service) Close(ctx context.Context, u *caller.Caller, id int64) (*Ticke
 		return nil, err
 	}
 	return s.setState(ctx, u, id, func(t *Ticket) ([]string, error) {
-		if !perms.Close {
-			return nil, ErrCannotClose
-		}
-		if t.Status == StatusClosed {
-			return nil, ErrClosed
+		if err := Refusal(perms, u, t, ActClose); err != nil {
+			return nil, err
 		}
 		return setStatus(t, StatusClosed, s.clock.Now(), true), nil
 	})
@@ -463,8 +446,8 @@ func (s *Service) Close(ctx context.Context, u *caller.Caller, id int64) (*Ticke
 // Reopen opens a closed or resolved ticket again.
 func (s *Service) Reopen(ctx context.Context, u *caller.Caller, id int64) (*Ticket, error) {
 	return s.setState(ctx, u, id, func(t *Ticket) ([]string, error) {
-		if t.Status != StatusClosed && t.Status != StatusResolved {
-			return nil, ErrNotClosed
+		if err := Refusal(Perms{}, u, t, ActReopen); err != nil {
+			return nil, err
 		}
 		return setStatus(t, StatusOpen, s.clock.Now(), false), nil
 	})
@@ -472,9 +455,6 @@ func (s *Service) Reopen(ctx context.Context, u *caller.Caller, id int64) (*Tick
 
 func (s *Service) setState(ctx context.Context, u *caller.Caller, id int64, change func(*Ticket) ([]string, error)) (*Ticket, error) {
 	return s.withTicket(ctx, u, id, func(ctx context.Context, st *Store, t *Ticket) error {
-		if err := mayContinue(u, t); err != nil {
-			return err
-		}
 		old := t.Status
 		cols, err := change(t)
 		if err != nil {
@@ -560,6 +540,7 @@ func (s *Service) Update(ctx context.Context, u *caller.Caller, id int64, ch Cha
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	may := EditsFor(perms, u)
 	return s.withTicket(ctx, u, id, func(ctx context.Context, st *Store, t *Ticket) error {
 		old := t.Status
 		var cols []string
@@ -572,14 +553,14 @@ func (s *Service) Update(ctx context.Context, u *caller.Caller, id int64, ch Cha
 				t.Fields, cols = values, append(cols, "fields")
 			}
 		}
-		if ch.Priority != nil && perms.EditPriority {
+		if ch.Priority != nil && may.Priority {
 			t.Priority, cols = *ch.Priority, append(cols, "priority")
 			if t.FirstResponseAt == nil { // still unanswered: the target follows the priority
 				due := t.CreatedAt.Add(Targets[t.Priority])
 				t.DueAt, cols = &due, append(cols, "due_at")
 			}
 		}
-		if ch.Type != nil && perms.EditType && *ch.Type != t.Type {
+		if ch.Type != nil && may.Type && *ch.Type != t.Type {
 			types, err := st.TypesOf(ctx, t.ProviderID)
 			if err != nil {
 				return err
@@ -589,37 +570,35 @@ func (s *Service) Update(ctx context.Context, u *caller.Caller, id int64, ch Cha
 			}
 			t.Type, cols = *ch.Type, append(cols, "type")
 		}
-		if ch.Tags != nil && perms.EditTags {
+		if ch.Tags != nil && may.Tags {
 			t.Tags, cols = JoinTags(tags), append(cols, "tags")
 		}
-		if ch.Group != nil && perms.EditGroup {
+		if ch.Group != nil && may.Group {
 			t.GroupName, cols = *ch.Group, append(cols, "group_name")
 		}
-		if ch.AssigneeID != nil && perms.EditAssignee {
+		if ch.AssigneeID != nil && may.Assignee {
 			if err := s.checkAssignee(ctx, t.ProviderID, *ch.AssigneeID); err != nil {
 				return err
 			}
 			t.AssigneeID, cols = *ch.AssigneeID, append(cols, "assignee_id")
 		}
-		if u.IsStaff() {
-			if ch.Subject != nil {
-				t.Subject, cols = *ch.Subject, append(cols, "subject")
-			}
-			if ch.Status != nil && *ch.Status != t.Status {
-				cols = append(cols, setStatus(t, *ch.Status, s.clock.Now(), false)...)
-			}
-			if ch.DeviceID != nil {
-				if d := *ch.DeviceID; d != nil {
-					dev, err := st.deviceOf(ctx, t, *d)
-					if err != nil {
-						return err
-					}
-					t.DeviceID = &dev
-				} else {
-					t.DeviceID = nil
+		if ch.Subject != nil && may.Subject {
+			t.Subject, cols = *ch.Subject, append(cols, "subject")
+		}
+		if ch.Status != nil && may.Status && *ch.Status != t.Status {
+			cols = append(cols, setStatus(t, *ch.Status, s.clock.Now(), false)...)
+		}
+		if ch.DeviceID != nil && may.Device {
+			if d := *ch.DeviceID; d != nil {
+				dev, err := st.deviceOf(ctx, t, *d)
+				if err != nil {
+					return err
 				}
-				cols = append(cols, "device_id")
+				t.DeviceID = &dev
+			} else {
+				t.DeviceID = nil
 			}
+			cols = append(cols, "device_id")
 		}
 		if len(cols) == 0 {
 			return nil
@@ -660,9 +639,8 @@ func (s *Service) Rate(ctx context.Context, u *caller.Caller, id int64, score in
 		return nil, err
 	}
 	return s.withTicket(ctx, u, id, func(ctx context.Context, st *Store, t *Ticket) error {
-		// Any channel: rating is not continuing the conversation.
-		if t.RequesterID == nil || *t.RequesterID != u.ID || (t.Status != StatusResolved && t.Status != StatusClosed) {
-			return ErrNotRateable
+		if err := Refusal(Perms{}, u, t, ActRate); err != nil {
+			return err
 		}
 		now := s.clock.Now()
 		t.Rating, t.RatingComment, t.RatedAt = &score, comment, &now

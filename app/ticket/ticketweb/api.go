@@ -49,25 +49,21 @@ func (h *Handlers) ticketPerms(c *fiber.Ctx) (ticket.Perms, error) {
 // the function that shows one so. Handlers that change a ticket call it
 // before the change, so that the answer needs no database after the commit.
 func (h *Handlers) ticketView(c *fiber.Ctx) (func(*ticket.Ticket) apiTicket, error) {
-	perms, err := h.ticketPerms(c)
+	redact, perms, err := h.Tickets.Redactor(c.UserContext(), httpx.CallerOf(c))
 	if err != nil {
 		return nil, err
 	}
-	visible, err := h.Tickets.FieldFilter(c.UserContext(), httpx.CallerOf(c))
-	if err != nil {
-		return nil, err
-	}
-	return func(t *ticket.Ticket) apiTicket { return toAPITicket(perms, visible(t), t) }, nil
+	return func(t *ticket.Ticket) apiTicket { return toAPITicket(perms, redact(t)) }, nil
 }
 
-// toAPITicket shows t as someone with permissions p may see it: parameters hidden by the customer
-// permissions are left out.
-func toAPITicket(p ticket.Perms, values ticket.FieldValues, t *ticket.Ticket) apiTicket {
+// toAPITicket is the answer of t, redacted for a caller with permissions p
+// (ticket.Service.Redactor): the parameters p hides are left out, not null.
+func toAPITicket(p ticket.Perms, t *ticket.Ticket) apiTicket {
 	out := apiTicket{ID: t.ID, Number: t.Number, Subject: t.Subject, Status: t.Status, Channel: t.Channel,
 		CustomerID: t.CustomerID, DeviceID: t.DeviceID, RequesterID: t.RequesterID, Rating: t.Rating,
 		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(), FirstResponseAt: httpx.UTC(t.FirstResponseAt),
 		ResolvedAt: httpx.UTC(t.ResolvedAt), ClosedAt: httpx.UTC(t.ClosedAt), DueAt: httpx.UTC(t.DueAt), Fields: map[string]any{}}
-	for k, v := range values {
+	for k, v := range t.Values() {
 		out.Fields[k] = v
 	}
 	if p.ViewPriority {

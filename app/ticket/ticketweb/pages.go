@@ -64,6 +64,9 @@ func (h *Handlers) ShowTickets(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	for i, t := range page.Items {
+		page.Items[i] = ticket.Redact(perms, t)
+	}
 	d := views.TicketsData{Items: page.Items, Filter: f, Sort: sort, Counts: counts, Staff: u.IsStaff(), Perms: perms}
 	if d.Types, err = h.Tickets.Types(ctx, u); err != nil {
 		return err
@@ -256,14 +259,15 @@ func (h *Handlers) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, repl
 	if err != nil {
 		return err
 	}
-	perms, err := h.ticketPerms(c)
+	redact, perms, err := h.Tickets.Redactor(ctx, u)
 	if err != nil {
 		return err
 	}
+	t = redact(t)
 	d := views.TicketData{Ticket: t, Messages: msgs, Perms: perms, Staff: u.IsStaff(), Reply: reply, Params: params,
-		CanWrite: u.IsStaff() || ticket.CustomerWritable(t.Channel)}
-	if !d.CanWrite {
-		d.ReadOnlyX = httpx.Tr(c).T("error.ticket_channel_read_only")
+		Can: ticket.ActionsFor(perms, u, t, func(act string) bool { return h.Kit.Can(c, "ticket", act) })}
+	if d.Can.ReadOnly != nil {
+		d.ReadOnlyX = httpx.Tr(c).T(d.Can.ReadOnly.Message)
 	}
 	if d.Reply == nil {
 		d.Reply = views.NewForm()
@@ -272,8 +276,6 @@ func (h *Handlers) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, repl
 	if d.Rating == nil {
 		d.Rating = views.NewForm()
 	}
-	d.CanRate = t.RequesterID != nil && *t.RequesterID == u.ID &&
-		(t.Status == ticket.StatusResolved || t.Status == ticket.StatusClosed) && h.Kit.Can(c, "ticket", "rate")
 	if d.Params == nil {
 		d.Params = views.NewForm()
 		d.Params.Values = map[string]string{"status": t.Status, "priority": t.Priority, "type": t.Type,
@@ -288,11 +290,7 @@ func (h *Handlers) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, repl
 	if d.Fields, err = h.Tickets.Fields(ctx, u); err != nil {
 		return err
 	}
-	visible, err := h.Tickets.FieldFilter(ctx, u)
-	if err != nil {
-		return err
-	}
-	d.Values = visible(t)
+	d.Values = t.Values()
 	if u.IsStaff() && h.Kit.Can(c, "template", "read") {
 		if d.Templates, err = h.Tickets.Templates(ctx, u); err != nil {
 			return err
@@ -303,7 +301,7 @@ func (h *Handlers) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, repl
 			}
 		}
 	}
-	if perms.EditAssignee {
+	if d.Can.Edit.Assignee {
 		if d.Agents, err = h.agents(ctx, t.ProviderID); err != nil {
 			return err
 		}
