@@ -489,6 +489,28 @@ func (s *Service) withTicket(ctx context.Context, u *caller.Caller, id int64, fn
 	return saved, nil
 }
 
+// assignable reports whether a ticket of provider providerID may be
+// assigned to u: an active staff user of that provider.
+func assignable(u *org.User, providerID int64) bool {
+	return u.IsStaff() && u.Organization != nil && u.Organization.ScopeProviderID() == providerID && !u.Disabled()
+}
+
+// Assignable are the people a ticket of provider providerID may be assigned
+// to (for the forms' choice; the service checks the same rule).
+func (s *Service) Assignable(ctx context.Context, providerID int64) ([]*org.User, error) {
+	staff, _, err := s.orgs.ListUsers(ctx, org.UserFilter{OrganizationID: providerID}, nil, 500)
+	if err != nil {
+		return nil, err
+	}
+	out := staff[:0]
+	for _, a := range staff {
+		if assignable(a, providerID) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
 // checkAssignee refuses anyone but an active staff user of the provider
 // (nil, unassigning, passes).
 func (s *Service) checkAssignee(ctx context.Context, providerID int64, id *int64) error {
@@ -496,7 +518,7 @@ func (s *Service) checkAssignee(ctx context.Context, providerID int64, id *int64
 		return nil
 	}
 	agent, err := s.orgs.User(ctx, *id)
-	if err != nil || !agent.IsStaff() || agent.Organization.ScopeProviderID() != providerID || agent.Disabled() {
+	if err != nil || !assignable(agent, providerID) {
 		return apperr.Invalid("assignee_id", "error.assignee_unknown")
 	}
 	return nil

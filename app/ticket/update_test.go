@@ -91,6 +91,19 @@ func TestUpdateRefusesBadValues(t *testing.T) {
 		if err := f.orgs.SetDisabled(f.ctx, disabled.ID, true); err != nil {
 			t.Fatal(err)
 		}
+		// The forms offer exactly whom the service accepts.
+		offered, err := f.svc.Assignable(f.ctx, f.provider.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, a := range offered {
+			ids = append(ids, a.ID)
+		}
+		slices.Sort(ids)
+		if want := []int64{min(f.staff.ID, f.agent.ID), max(f.staff.ID, f.agent.ID)}; !slices.Equal(ids, want) {
+			t.Errorf("assignable %v, want the provider's active staff %v", ids, want)
+		}
 		before := snapshot(f.ticket(f.staff, tk.ID))
 		f.clock.Advance(time.Hour)
 

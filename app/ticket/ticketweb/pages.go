@@ -112,17 +112,7 @@ var ticketFields = []string{"subject", "description", "device_id", "priority", "
 // agents are the active staff users of a provider: whom a ticket may be
 // assigned to.
 func (h *Handlers) agents(ctx context.Context, providerID int64) ([]*org.User, error) {
-	staff, _, err := h.Orgs.ListUsers(ctx, org.UserFilter{OrganizationID: providerID}, nil, 500)
-	if err != nil {
-		return nil, err
-	}
-	var out []*org.User
-	for _, a := range staff {
-		if !a.Disabled() {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return h.Tickets.Assignable(ctx, providerID)
 }
 
 func formID(f *views.Form, name string) int64 {
