@@ -122,7 +122,7 @@ func New(d Deps) (*Server, error) {
 	s.devices = device.New(d.DB, d.Clock, d.Auth.Hasher(), d.Auth.Events())
 	s.tickets = ticket.New(d.DB, d.Clock, d.Auth.Events(), ticket.Mail{FilesDir: filepath.Join(d.Config.DataDir, "attachments")})
 	s.deviceWeb = &deviceweb.Handlers{Kit: s.kit, Devices: s.devices, Tickets: s.tickets, People: s.people, Orgs: s.users,
-		Reports: auth.NewThrottle(d.DB, d.Clock), BaseURL: d.Config.BaseURL}
+		Reports: ticket.NewScanReports(s.tickets, s.devices, auth.NewThrottle(d.DB, d.Clock), d.Clock), BaseURL: d.Config.BaseURL}
 	s.ticketWeb = &ticketweb.Handlers{Kit: s.kit, Tickets: s.tickets, People: s.people, Devices: s.devices, Orgs: s.users}
 	s.peopleWeb = &peopleweb.Handlers{Kit: s.kit, People: s.people}
 	s.authWeb = &authweb.Handlers{Kit: s.kit, Auth: d.Auth, People: s.people, SessionMax: d.Config.SessionMax}

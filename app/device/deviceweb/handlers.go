@@ -4,7 +4,6 @@
 package deviceweb
 
 import (
-	"backoffice/app/auth"
 	"backoffice/app/device"
 	"backoffice/app/org"
 	"backoffice/app/people"
@@ -16,9 +15,9 @@ import (
 type Handlers struct {
 	Kit     *httpx.Kit
 	Devices *device.Service
-	Tickets *ticket.Service // a device's tickets on its page; problems reported from a scan page
-	People  *people.Service // the customers a device may belong to
-	Orgs    *org.Store      // the provider shown on a scan page
-	Reports *auth.Throttle  // problem reports from scan pages, per address
-	BaseURL string          // the links printed on labels start with it
+	Tickets *ticket.Service     // a device's tickets on its page; problems reported from a scan page
+	People  *people.Service     // the customers a device may belong to
+	Orgs    *org.Store          // the provider shown on a scan page
+	Reports *ticket.ScanReports // problem reports from scan pages
+	BaseURL string              // the links printed on labels start with it
 }

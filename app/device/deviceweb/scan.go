@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"backoffice/app/apperr"
-	"backoffice/app/auth"
 	"backoffice/app/device"
 	"backoffice/app/ticket"
 	"backoffice/app/web/httpx"
@@ -152,13 +151,6 @@ func (h *Handlers) PairScanned(c *fiber.Ctx) error {
 	return c.Redirect("/devices/"+strconv.FormatInt(updated.Device.ID, 10), fiber.StatusSeeOther)
 }
 
-// Limits of problem reports from scan pages.
-var (
-	ReportLimit   = auth.Limit{Max: 5, Window: time.Hour} // per address
-	reportMinWait = 3 * time.Second                       // a person takes longer to fill in the form
-	reportMaxAge  = 2 * time.Hour
-)
-
 // reportForm puts the "report a problem" form on the page, with the signed
 // time it is shown (bots that post at once, or replay an old form, are
 // refused).
@@ -168,9 +160,9 @@ func (h *Handlers) reportForm(d *views.ScanData, f *views.Form, pin string) {
 	d.ReportSig = h.Kit.Sign("report:"+d.Token, d.ReportT)
 }
 
-// ReportProblem opens a ticket of channel qr for the scanned device.
+// ReportProblem opens a ticket of channel qr for the scanned device; the
+// rules are ticket.ScanReports'.
 func (h *Handlers) ReportProblem(c *fiber.Ctx) error {
-	ctx := c.UserContext()
 	code, d, err := h.scan(c)
 	if err != nil {
 		return h.scanError(c, err, d)
@@ -180,53 +172,35 @@ func (h *Handlers) ReportProblem(c *fiber.Ctx) error {
 	}
 	f := httpx.FormFrom(c, "name", "email", "description")
 	pin := c.FormValue("pin")
+	r := ticket.ScanReport{Report: ticket.Report{Name: f.Value("name"), Email: f.Value("email"), Description: f.Value("description")},
+		PIN: pin, Trap: c.FormValue("website"), IP: httpx.ClientIP(c)}
+	if shown, err := strconv.ParseInt(c.FormValue("t"), 10, 64); err == nil && h.Kit.Verify("report:"+d.Token, c.FormValue("t"), c.FormValue("sig")) {
+		r.ShownAt = time.Unix(shown, 0)
+	}
 	d.State = views.ScanDevice
-	refuse := func(status int, msg string) error {
-		f.Error = httpx.Tr(c).T(msg)
-		h.reportForm(&d, f, pin)
-		return h.renderScan(c, status, d)
-	}
-	if code.HasPIN() {
-		if err := h.Devices.CheckPIN(ctx, code, pin, httpx.ClientIP(c)); err != nil {
-			d.State = views.ScanPIN
-			if _, ok := httpx.FormErrors(c, d.Form, err); !ok {
-				return err
-			}
-			return h.renderScan(c, fiber.StatusForbidden, d)
-		}
-	}
-	shown, err := strconv.ParseInt(c.FormValue("t"), 10, 64)
-	if err != nil || !h.Kit.Verify("report:"+d.Token, c.FormValue("t"), c.FormValue("sig")) {
-		return refuse(fiber.StatusUnprocessableEntity, "error.report_form_stale")
-	}
-	age := h.Kit.Clock.Now().Sub(time.Unix(shown, 0))
-	if age > reportMaxAge {
-		return refuse(fiber.StatusUnprocessableEntity, "error.report_form_stale")
-	}
-	if age < reportMinWait || c.FormValue("website") != "" {
-		return refuse(fiber.StatusUnprocessableEntity, "error.report_too_fast")
-	}
-	key := "report:" + httpx.ClientIP(c)
-	if err := h.Reports.Reserve(ctx, key, ReportLimit); err != nil { // counts the report
-		if _, ok := httpx.FormErrors(c, f, err); !ok {
+	t, err := h.Reports.Report(c.UserContext(), code, r)
+	var pinErr *ticket.PINRefused
+	switch {
+	case err == nil:
+		d.State, d.Reported = views.ScanReported, views.TicketNumber(t)
+		return h.renderScan(c, fiber.StatusCreated, d)
+	case errors.As(err, &pinErr):
+		d.State = views.ScanPIN
+		if _, ok := httpx.FormErrors(c, d.Form, pinErr.Err); !ok {
 			return err
 		}
+		return h.renderScan(c, fiber.StatusForbidden, d)
+	case errors.Is(err, ticket.ErrReportStale) || errors.Is(err, ticket.ErrReportTooFast):
+		var denied *apperr.Denied
+		errors.As(err, &denied)
+		f.Error = httpx.Tr(c).T(denied.Message)
 		h.reportForm(&d, f, pin)
-		return h.renderScan(c, fiber.StatusTooManyRequests, d)
+		return h.renderScan(c, fiber.StatusUnprocessableEntity, d)
 	}
-	t, err := h.Tickets.ReportProblem(ctx, code.Device, ticket.Report{Name: f.Value("name"), Email: f.Value("email"),
-		Description: f.Value("description")})
-	if err != nil {
-		if err := h.Reports.Release(ctx, key); err != nil { // no report made
-			return err
-		}
-		status, ok := httpx.FormErrors(c, f, err)
-		if !ok {
-			return err
-		}
-		h.reportForm(&d, f, pin)
-		return h.renderScan(c, status, d)
+	status, ok := httpx.FormErrors(c, f, err)
+	if !ok {
+		return err
 	}
-	d.State, d.Reported = views.ScanReported, views.TicketNumber(t)
-	return h.renderScan(c, fiber.StatusCreated, d)
+	h.reportForm(&d, f, pin)
+	return h.renderScan(c, status, d)
 }

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"backoffice/app/device"
-	"backoffice/app/device/deviceweb"
+	"backoffice/app/ticket"
 	"backoffice/app/web/webtest"
 )
 
@@ -164,8 +164,8 @@ func TestScanReportBurst(t *testing.T) {
 		n := int(n64)
 		webtest.Must(t, err)
 		t.Logf("burst of 50 reports: answers %v, %d tickets", status, n)
-		if n > deviceweb.ReportLimit.Max || status[201] != n || status[201]+status[429] != 50 {
-			t.Errorf("answers %v and %d tickets, limit %d", status, n, deviceweb.ReportLimit.Max)
+		if n > ticket.ReportLimit.Max || status[201] != n || status[201]+status[429] != 50 {
+			t.Errorf("answers %v and %d tickets, limit %d", status, n, ticket.ReportLimit.Max)
 		}
 	})
 }
