@@ -185,43 +185,32 @@ func (s *Store) SerialTaken(ctx context.Context, providerID int64, serial string
 
 // Cursor is a keyset position in a sorted device list: the sort key of the
 // last row (as text) and its id.
-type Cursor struct {
-	Key string `json:"k"`
-	ID  int64  `json:"i"`
-}
+type Cursor = keyset.Cursor
 
 // Page is one page of devices.
-type Page struct {
-	Items []*Device
-	Next  *Cursor // nil on the last page
-}
+type Page = keyset.Page[*Device]
 
-// sortSpec is how one sort order reads in SQL.
-type sortSpec struct {
-	expr string
-	key  func(*Device) string
-	arg  func(string) (any, error)
-}
+func deviceID(d *Device) int64 { return d.ID }
 
 // noDue sorts devices without a next service after every date.
 const noDue = "9999-12-31"
 
-var sortSpecs = map[string]sortSpec{
-	"name": {expr: "dv.name", key: func(d *Device) string { return d.Name },
-		arg: func(s string) (any, error) { return s, nil }},
-	"status": {expr: "dv.status_rank", key: func(d *Device) string { return strconv.Itoa(d.StatusRank) },
-		arg: func(s string) (any, error) { return strconv.Atoi(s) }},
-	"status_changed_at": {expr: "dv.status_changed_at",
-		key: func(d *Device) string { return d.StatusChangedAt.UTC().Format(time.RFC3339Nano) },
-		arg: func(s string) (any, error) { return time.Parse(time.RFC3339Nano, s) }},
-	"next_service_due": {expr: "COALESCE(dv.next_service_due, '" + noDue + "')",
-		key: func(d *Device) string {
+var sortSpecs = keyset.Sorts[*Device]{
+	"name": {Expr: "dv.name", Key: func(d *Device) string { return d.Name },
+		Arg: func(s string) (any, error) { return s, nil }},
+	"status": {Expr: "dv.status_rank", Key: func(d *Device) string { return strconv.Itoa(d.StatusRank) },
+		Arg: func(s string) (any, error) { return strconv.Atoi(s) }},
+	"status_changed_at": {Expr: "dv.status_changed_at",
+		Key: func(d *Device) string { return d.StatusChangedAt.UTC().Format(time.RFC3339Nano) },
+		Arg: func(s string) (any, error) { return time.Parse(time.RFC3339Nano, s) }},
+	"next_service_due": {Expr: "COALESCE(dv.next_service_due, '" + noDue + "')",
+		Key: func(d *Device) string {
 			if d.NextServiceDue == nil {
 				return noDue
 			}
 			return d.NextServiceDue.String()
 		},
-		arg: func(s string) (any, error) { _, err := ParseDate(s); return s, err }},
+		Arg: func(s string) (any, error) { _, err := ParseDate(s); return s, err }},
 }
 
 // filter adds f's conditions (the status one unless withStatus is false).
@@ -255,34 +244,13 @@ func (s *Store) filter(q *bun.SelectQuery, f Filter, today Date, withStatus bool
 // devices_*_idx indexes match each order.
 func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after *Cursor, limit int) (Page, error) {
 	var page Page
-	limit = max(limit, 1)
-	desc := strings.HasPrefix(sort, "-")
-	spec, ok := sortSpecs[strings.TrimPrefix(sort, "-")]
-	if !ok {
+	if !sortSpecs.Valid(sort) {
 		return page, apperr.Invalid("sort", "error.sort_invalid")
-	}
-	dir, cmp := "ASC", ">"
-	if desc {
-		dir, cmp = "DESC", "<"
 	}
 	q := sc.apply(s.conn(ctx).NewSelect().Model(&page.Items).Relation("Customer"))
 	s.filter(q, f, DateOf(s.clock.Now()), true)
-	if after != nil {
-		arg, err := spec.arg(after.Key)
-		if err != nil {
-			return page, apperr.Invalid("cursor", "error.cursor_invalid")
-		}
-		// A row-value comparison lets both databases seek the index.
-		q.Where("("+spec.expr+", dv.id) "+cmp+" (?, ?)", arg, after.ID)
-	}
-	q.OrderExpr(spec.expr + " " + dir + ", dv.id " + dir).Limit(int64(limit + 1))
-	if err := q.Scan(ctx); err != nil {
-		return page, fmt.Errorf("list devices: %w", err)
-	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		last := page.Items[limit-1]
-		page.Next = &Cursor{Key: spec.key(last), ID: last.ID}
+	if err := sortSpecs.Fetch(ctx, q, &page, sort, "dv.id", deviceID, after, limit); err != nil {
+		return page, err
 	}
 	return page, s.attachCodes(ctx, page.Items)
 }

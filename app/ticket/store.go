@@ -13,6 +13,7 @@ import (
 	"backoffice/app/clock"
 	"backoffice/app/db"
 	"backoffice/app/device"
+	"backoffice/app/keyset"
 	"backoffice/app/org"
 )
 
@@ -211,22 +212,10 @@ type Filter struct {
 }
 
 // Cursor is a keyset position: the sort key of the last row and its id.
-type Cursor struct {
-	Key string `json:"k"`
-	ID  int64  `json:"i"`
-}
+type Cursor = keyset.Cursor
 
 // Page is one page of tickets.
-type Page struct {
-	Items []*Ticket
-	Next  *Cursor
-}
-
-type sortSpec struct {
-	expr string
-	key  func(*Ticket) string
-	arg  func(string) (any, error)
-}
+type Page = keyset.Page[*Ticket]
 
 func timeKey(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
@@ -234,38 +223,31 @@ func parseTime(s string) (any, error) { return time.Parse(time.RFC3339Nano, s) }
 
 // Sorts are the list orders; a leading "-" reverses. The default is
 // "-updated_at", newest change first.
-var sortSpecs = map[string]sortSpec{
-	"updated_at": {expr: "t.updated_at", key: func(t *Ticket) string { return timeKey(t.UpdatedAt) }, arg: parseTime},
-	"created_at": {expr: "t.created_at", key: func(t *Ticket) string { return timeKey(t.CreatedAt) }, arg: parseTime},
-	"priority": {expr: "t.priority_rank", key: func(t *Ticket) string { return strconv.Itoa(t.PriorityRank) },
-		arg: func(s string) (any, error) { return strconv.Atoi(s) }},
-	"rating": {expr: "COALESCE(t.rating, 0)", key: func(t *Ticket) string {
+var sortSpecs = keyset.Sorts[*Ticket]{
+	"updated_at": {Expr: "t.updated_at", Key: func(t *Ticket) string { return timeKey(t.UpdatedAt) }, Arg: parseTime},
+	"created_at": {Expr: "t.created_at", Key: func(t *Ticket) string { return timeKey(t.CreatedAt) }, Arg: parseTime},
+	"priority": {Expr: "t.priority_rank", Key: func(t *Ticket) string { return strconv.Itoa(t.PriorityRank) },
+		Arg: func(s string) (any, error) { return strconv.Atoi(s) }},
+	"rating": {Expr: "COALESCE(t.rating, 0)", Key: func(t *Ticket) string {
 		if t.Rating == nil {
 			return "0"
 		}
 		return strconv.Itoa(*t.Rating)
-	}, arg: func(s string) (any, error) { return strconv.Atoi(s) }},
-	"status": {expr: "t.status", key: func(t *Ticket) string { return t.Status },
-		arg: func(s string) (any, error) { return s, nil }},
+	}, Arg: func(s string) (any, error) { return strconv.Atoi(s) }},
+	"status": {Expr: "t.status", Key: func(t *Ticket) string { return t.Status },
+		Arg: func(s string) (any, error) { return s, nil }},
 }
 
+func ticketID(t *Ticket) int64 { return t.ID }
+
 // ValidSort reports whether s names a list order.
-func ValidSort(s string) bool {
-	_, ok := sortSpecs[strings.TrimPrefix(s, "-")]
-	return ok
-}
+func ValidSort(s string) bool { return sortSpecs.Valid(s) }
 
 // List returns a page of the tickets in scope matching f, in order sort.
 func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after *Cursor, limit int) (Page, error) {
 	var page Page
-	limit = max(limit, 1)
-	spec, ok := sortSpecs[strings.TrimPrefix(sort, "-")]
-	if !ok {
+	if !sortSpecs.Valid(sort) {
 		return page, apperr.Invalid("sort", "error.sort_invalid")
-	}
-	dir, cmp := "ASC", ">"
-	if strings.HasPrefix(sort, "-") {
-		dir, cmp = "DESC", "<"
 	}
 	// The page's customers, devices and people are loaded by id afterwards:
 	// a five-table join cost more to plan on PostgreSQL than the query took.
@@ -311,20 +293,8 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after
 	if f.Rating > 0 {
 		q.Where("t.rating = ?", f.Rating)
 	}
-	if after != nil {
-		arg, err := spec.arg(after.Key)
-		if err != nil {
-			return page, apperr.Invalid("cursor", "error.cursor_invalid")
-		}
-		q.Where("("+spec.expr+", t.id) "+cmp+" (?, ?)", arg, after.ID)
-	}
-	q.OrderExpr(spec.expr + " " + dir + ", t.id " + dir).Limit(int64(limit + 1))
-	if err := q.Scan(ctx); err != nil {
-		return page, fmt.Errorf("list tickets: %w", err)
-	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		page.Next = &Cursor{Key: spec.key(page.Items[limit-1]), ID: page.Items[limit-1].ID}
+	if err := sortSpecs.Fetch(ctx, q, &page, sort, "t.id", ticketID, after, limit); err != nil {
+		return page, err
 	}
 	return page, s.attach(ctx, page.Items, f.company)
 }
