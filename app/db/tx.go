@@ -3,8 +3,10 @@ package db
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 )
 
 // txKey keys the transaction of a context.
@@ -71,4 +73,28 @@ func SQLTx(ctx context.Context) (*sql.Tx, bool) {
 		return st.tx.Tx, true
 	}
 	return nil, false
+}
+
+// Lock makes q lock the rows it selects for the rest of the transaction
+// ("FOR UPDATE", or "FOR UPDATE OF alias" to lock one table's rows of a
+// join) on PostgreSQL, so that concurrent changes of a row apply in turn to
+// its latest state. SQLite has a single writer and needs none.
+func Lock(q *bun.SelectQuery, of ...string) *bun.SelectQuery {
+	if q.Dialect().Name() != dialect.PG {
+		return q
+	}
+	if len(of) > 0 {
+		return q.For("UPDATE OF " + strings.Join(of, ", "))
+	}
+	return q.For("UPDATE")
+}
+
+// LockSkipping is Lock that passes over rows another transaction holds, for
+// workers that share a queue (PostgreSQL; SQLite's single writer takes
+// turns anyway).
+func LockSkipping(q *bun.SelectQuery) *bun.SelectQuery {
+	if q.Dialect().Name() != dialect.PG {
+		return q
+	}
+	return q.For("UPDATE SKIP LOCKED")
 }

@@ -3,7 +3,9 @@ package db_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -80,6 +82,58 @@ func TestInTx(t *testing.T) {
 		db.AfterCommit(ctx, func() { after = append(after, "now") })
 		if len(after) != 2 {
 			t.Fatalf("AfterCommit without a transaction did not run at once: %v", after)
+		}
+	})
+}
+
+// TestLock: on PostgreSQL a locked row waits for its holder and is passed
+// over by LockSkipping; SQLite, with its single writer, gets no lock clause
+// at all.
+func TestLock(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, bdb *bun.DB) {
+		ctx := t.Context()
+		if _, err := bdb.ExecContext(ctx, "CREATE TABLE lock_probe (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bdb.ExecContext(ctx, "INSERT INTO lock_probe (id, n) VALUES (1, 0)"); err != nil {
+			t.Fatal(err)
+		}
+		sel := func(idb bun.IDB) *bun.SelectQuery {
+			return idb.NewSelect().TableExpr("lock_probe AS p").Column("p.id").Where("p.id = 1")
+		}
+		if !db.IsPostgres(bdb) {
+			for _, q := range []*bun.SelectQuery{db.Lock(sel(bdb)), db.Lock(sel(bdb), "p"), db.LockSkipping(sel(bdb))} {
+				if s := q.String(); strings.Contains(s, "FOR ") {
+					t.Fatalf("SQLite query with a lock clause: %s", s)
+				}
+			}
+			return
+		}
+		if s := db.Lock(sel(bdb), "p").String(); !strings.Contains(s, "FOR UPDATE OF p") {
+			t.Fatalf("no FOR UPDATE OF p: %s", s)
+		}
+		holder, err := bdb.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer holder.Rollback()
+		var ids []int64
+		if err := db.Lock(sel(holder)).Scan(ctx, &ids); err != nil || len(ids) != 1 {
+			t.Fatalf("holder: %v %v", ids, err)
+		}
+		other, err := bdb.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Rollback()
+		ids = nil
+		if err := db.LockSkipping(sel(other)).Scan(ctx, &ids); err != nil || len(ids) != 0 {
+			t.Fatalf("LockSkipping read a held row: %v %v", ids, err)
+		}
+		wait, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		defer cancel()
+		if err := db.Lock(sel(other)).Scan(wait, &ids); err == nil {
+			t.Fatal("Lock did not wait for the holder")
 		}
 	})
 }

@@ -165,9 +165,7 @@ func (w *Worker) claim(ctx context.Context, onlyID int64) ([]*Message, error) {
 		if onlyID != 0 {
 			q = q.Where("id = ?", onlyID)
 		}
-		if db.IsPostgres(tx) {
-			q = q.For("UPDATE SKIP LOCKED")
-		}
+		db.LockSkipping(q)
 		if err := q.Scan(ctx, &ids); err != nil {
 			return fmt.Errorf("select due mail: %w", err)
 		}

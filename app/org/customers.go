@@ -72,7 +72,7 @@ func (s *Store) LockOrganization(ctx context.Context, id int64) error {
 		return nil
 	}
 	var got int64
-	err := s.conn(ctx).NewSelect().Model((*Organization)(nil)).Column("id").Where("id = ?", id).For("UPDATE").Scan(ctx, &got)
+	err := db.Lock(s.conn(ctx).NewSelect().Model((*Organization)(nil)).Column("id").Where("id = ?", id)).Scan(ctx, &got)
 	if db.NoRows(err) {
 		return fmt.Errorf("organization %d: %w", id, apperr.ErrNotFound)
 	}

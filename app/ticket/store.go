@@ -127,7 +127,7 @@ func (s *Store) Ticket(ctx context.Context, sc Scope, id int64) (*Ticket, error)
 // ticket apply in turn to its latest state (and its status moves between
 // the counts once). SQLite has a single writer.
 func (s *Store) TicketForUpdate(ctx context.Context, sc Scope, id int64) (*Ticket, error) {
-	return s.ticket(ctx, sc, id, db.IsPostgres(s.conn(ctx)))
+	return s.ticket(ctx, sc, id, true)
 }
 
 func (s *Store) ticket(ctx context.Context, sc Scope, id int64, lock bool) (*Ticket, error) {
@@ -135,7 +135,7 @@ func (s *Store) ticket(ctx context.Context, sc Scope, id int64, lock bool) (*Tic
 	q := s.conn(ctx).NewSelect().Model(t).Relation("Customer").Relation("Device").Relation("Requester").Relation("Assignee").
 		Where("t.id = ?", id)
 	if lock {
-		q.For("UPDATE OF t")
+		db.Lock(q, "t")
 	}
 	err := sc.apply(q).Scan(ctx)
 	if db.NoRows(err) {

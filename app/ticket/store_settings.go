@@ -126,9 +126,7 @@ func (s *Store) materializeTypes(ctx context.Context, providerID int64) (TypeLis
 	conn := s.conn(ctx)
 	var list TypeList
 	q := conn.NewSelect().Model(&list).Where("tt.provider_id = ?", providerID).OrderExpr("tt.position, tt.id")
-	if db.IsPostgres(conn) {
-		q.For("UPDATE")
-	}
+	db.Lock(q)
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("ticket types of provider %d: %w", providerID, err)
 	}
