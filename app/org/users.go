@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -31,16 +32,11 @@ type UserCursor struct {
 // users_organization_name_idx matches the filter and order for one organization.
 func (s *Store) ListUsers(ctx context.Context, f UserFilter, after *UserCursor, limit int) ([]*User, *UserCursor, error) {
 	var out []*User
-	q := s.conn(ctx).NewSelect().Model(&out).Relation("Organization").
-		OrderExpr("u.last_name, u.first_name, u.id").Limit(int64(limit + 1))
-	switch {
-	case f.OrganizationID > 0:
-		q.Where("u.organization_id = ?", f.OrganizationID)
-	case f.ProviderID > 0:
-		q.Where("u.organization_id IN (SELECT id FROM organizations WHERE id = ? OR provider_id = ?)", f.ProviderID, f.ProviderID)
-	default:
-		return nil, nil, fmt.Errorf("list users: no scope given")
+	q, err := s.usersIn(ctx, &out, f)
+	if err != nil {
+		return nil, nil, err
 	}
+	q.OrderExpr("u.last_name, u.first_name, u.id").Limit(int64(limit + 1))
 	if f.Query != "" {
 		like := db.Containing(NormalizeEmail(f.Query))
 		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
@@ -64,20 +60,34 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter, after *UserCursor, 
 	return out, &UserCursor{LastName: last.LastName, FirstName: last.FirstName, ID: last.ID}, nil
 }
 
-// UserIn loads user id if they belong to an organization the caller may see:
-// organization orgID, or with providerID>0 also any customer of providerID.
-// Anything else is ErrNotFound.
+// usersIn starts every query of users in scope f (Query aside): the users
+// of one organization, or (ProviderID) those of a provider and all its
+// customers. A scope is required: no query reads all users.
+func (s *Store) usersIn(ctx context.Context, model any, f UserFilter) (*bun.SelectQuery, error) {
+	q := s.conn(ctx).NewSelect().Model(model).Relation("Organization")
+	switch {
+	case f.OrganizationID > 0:
+		return q.Where("u.organization_id = ?", f.OrganizationID), nil
+	case f.ProviderID > 0:
+		return q.Where("u.organization_id IN (SELECT id FROM organizations WHERE id = ? OR provider_id = ?)", f.ProviderID, f.ProviderID), nil
+	}
+	return nil, errors.New("users: no scope given")
+}
+
+// UserIn loads user id, with their organization, if they are in scope f
+// (Query aside); anyone else is ErrNotFound, like a missing user.
 func (s *Store) UserIn(ctx context.Context, f UserFilter, id int64) (*User, error) {
-	u, err := s.User(ctx, id)
+	u := new(User)
+	q, err := s.usersIn(ctx, u, f)
 	if err != nil {
 		return nil, err
 	}
-	o := u.Organization
-	switch {
-	case f.OrganizationID > 0 && o.ID == f.OrganizationID:
-	case f.ProviderID > 0 && (o.ID == f.ProviderID || (o.ProviderID != nil && *o.ProviderID == f.ProviderID)):
-	default:
+	err = q.Where("u.id = ?", id).Scan(ctx)
+	if db.NoRows(err) {
 		return nil, fmt.Errorf("user %d: %w", id, apperr.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load user %d: %w", id, err)
 	}
 	return u, nil
 }

@@ -264,11 +264,11 @@ func (s *Service) UserPerms(ctx context.Context, u *caller.Caller, userID int64)
 	if !u.IsStaff() {
 		return nil, nil, nil, apperr.ErrNotFound
 	}
-	target, err = s.orgs.User(ctx, userID)
+	target, err = s.orgs.UserIn(ctx, org.UserFilter{ProviderID: u.Organization.ScopeProviderID()}, userID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if target.IsStaff() || target.Organization.ScopeProviderID() != u.Organization.ScopeProviderID() {
+	if target.IsStaff() {
 		return nil, nil, nil, fmt.Errorf("user %d: %w", userID, apperr.ErrNotFound)
 	}
 	company, user, err = s.store.PermSettings(ctx, target.OrganizationID, target.ID)

@@ -517,7 +517,7 @@ func (s *Service) checkAssignee(ctx context.Context, providerID int64, id *int64
 	if id == nil {
 		return nil
 	}
-	agent, err := s.orgs.User(ctx, *id)
+	agent, err := s.orgs.UserIn(ctx, org.UserFilter{OrganizationID: providerID}, *id)
 	if err != nil || !assignable(agent, providerID) {
 		return apperr.Invalid("assignee_id", "error.assignee_unknown")
 	}
