@@ -2,7 +2,6 @@ package deviceweb
 
 import (
 	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -85,24 +84,40 @@ func (h *Handlers) APIDevices(c *fiber.Ctx) error {
 }
 
 // deviceBody is a device in a request; absent fields keep their value on
-// PATCH. Dates are "YYYY-MM-DD" or null.
+// PATCH, null clears one. Dates are "YYYY-MM-DD" or null.
 type deviceBody struct {
-	CustomerID     *int64  `json:"customer_id"`
-	Name           *string `json:"name"`
-	SerialNumber   *string `json:"serial_number"`
-	Manufacturer   *string `json:"manufacturer"`
-	Model          *string `json:"model"`
-	Category       *string `json:"category"`
-	Site           *string `json:"site"`
-	Location       *string `json:"location"`
-	Status         *string `json:"status"`
-	InstalledOn    *string `json:"installed_on"`
-	WarrantyUntil  *string `json:"warranty_until"`
-	LastServiceOn  *string `json:"last_service_on"`
-	NextServiceDue *string `json:"next_service_due"`
-	Notes          *string `json:"notes"`
+	CustomerID     httpx.Opt[int64]  `json:"customer_id"`
+	Name           httpx.Opt[string] `json:"name"`
+	SerialNumber   httpx.Opt[string] `json:"serial_number"`
+	Manufacturer   httpx.Opt[string] `json:"manufacturer"`
+	Model          httpx.Opt[string] `json:"model"`
+	Category       httpx.Opt[string] `json:"category"`
+	Site           httpx.Opt[string] `json:"site"`
+	Location       httpx.Opt[string] `json:"location"`
+	Status         httpx.Opt[string] `json:"status"`
+	InstalledOn    httpx.Opt[string] `json:"installed_on"`
+	WarrantyUntil  httpx.Opt[string] `json:"warranty_until"`
+	LastServiceOn  httpx.Opt[string] `json:"last_service_on"`
+	NextServiceDue httpx.Opt[string] `json:"next_service_due"`
+	Notes          httpx.Opt[string] `json:"notes"`
+}
 
-	present map[string]bool // fields sent, null included
+// textField is one text field of a device body and where it goes in a
+// device's input.
+type textField struct {
+	name string
+	opt  httpx.Opt[string]
+	dst  *string
+}
+
+// texts are the body's text fields.
+func (b *deviceBody) texts(in *device.Input) []textField {
+	return []textField{{"name", b.Name, &in.Name}, {"serial_number", b.SerialNumber, &in.SerialNumber},
+		{"manufacturer", b.Manufacturer, &in.Manufacturer}, {"model", b.Model, &in.Model}, {"category", b.Category, &in.Category},
+		{"site", b.Site, &in.Site}, {"location", b.Location, &in.Location}, {"status", b.Status, &in.Status},
+		{"installed_on", b.InstalledOn, &in.InstalledOn}, {"warranty_until", b.WarrantyUntil, &in.WarrantyUntil},
+		{"last_service_on", b.LastServiceOn, &in.LastServiceOn}, {"next_service_due", b.NextServiceDue, &in.NextServiceDue},
+		{"notes", b.Notes, &in.Notes}}
 }
 
 func decodeDeviceBody(c *fiber.Ctx) (*deviceBody, error) {
@@ -110,44 +125,29 @@ func decodeDeviceBody(c *fiber.Ctx) (*deviceBody, error) {
 	if err := httpx.DecodeJSON(c, b); err != nil {
 		return nil, err
 	}
-	var raw map[string]json.RawMessage
-	_ = json.Unmarshal(bytes.TrimSpace(c.Body()), &raw)
-	b.present = map[string]bool{}
-	for k := range raw {
-		b.present[k] = true
+	v := &apperr.ValidationError{}
+	httpx.Check(v, "customer_id", b.CustomerID)
+	for _, f := range b.texts(&device.Input{}) {
+		httpx.Check(v, f.name, f.opt)
 	}
-	return b, nil
+	return b, v.Err()
 }
 
 // apply puts the sent fields over in; a null date or customer clears it.
 func (b *deviceBody) apply(in *device.Input) {
-	set := func(dst *string, v *string, name string) {
-		if v != nil {
-			*dst = *v
-		} else if b.present[name] {
-			*dst = ""
+	for _, f := range b.texts(in) {
+		if p := f.opt.Ptr(); p != nil {
+			*f.dst = *p
 		}
 	}
-	set(&in.Name, b.Name, "name")
-	set(&in.SerialNumber, b.SerialNumber, "serial_number")
-	set(&in.Manufacturer, b.Manufacturer, "manufacturer")
-	set(&in.Model, b.Model, "model")
-	set(&in.Category, b.Category, "category")
-	set(&in.Site, b.Site, "site")
-	set(&in.Location, b.Location, "location")
-	set(&in.Status, b.Status, "status")
-	set(&in.InstalledOn, b.InstalledOn, "installed_on")
-	set(&in.WarrantyUntil, b.WarrantyUntil, "warranty_until")
-	set(&in.LastServiceOn, b.LastServiceOn, "last_service_on")
-	set(&in.NextServiceDue, b.NextServiceDue, "next_service_due")
-	set(&in.Notes, b.Notes, "notes")
-	if b.CustomerID != nil {
-		in.CustomerID = *b.CustomerID
-		if in.CustomerID == 0 {
-			in.CustomerID = -1
-		}
-	} else if b.present["customer_id"] {
+	switch {
+	case !b.CustomerID.Set:
+	case b.CustomerID.Null:
 		in.CustomerID = 0
+	case b.CustomerID.Value == 0:
+		in.CustomerID = -1
+	default:
+		in.CustomerID = b.CustomerID.Value
 	}
 }
 
@@ -187,12 +187,10 @@ func (h *Handlers) APIUpdateDevice(c *fiber.Ctx) error {
 		return err
 	}
 	in := device.InputOf(d)
-	if httpx.CallerOf(c).IsStaff() {
-		b.apply(&in)
-	} else {
-		b.CustomerID, b.present["customer_id"] = nil, false // not theirs to set
-		b.apply(&in)
+	if !httpx.CallerOf(c).IsStaff() {
+		b.CustomerID = httpx.Opt[int64]{} // not theirs to set
 	}
+	b.apply(&in)
 	if d, err = h.Devices.Update(c.UserContext(), httpx.CallerOf(c), d.ID, in); err != nil {
 		return err
 	}
@@ -287,43 +285,19 @@ func (h *Handlers) APIUpdateCode(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var raw map[string]json.RawMessage
-	if err := httpx.DecodeJSON(c, &raw); err != nil {
+	var b struct {
+		Active   httpx.Opt[bool]   `json:"active"`
+		PIN      httpx.Opt[string] `json:"pin"`
+		DeviceID httpx.Opt[int64]  `json:"device_id"`
+	}
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
-	var ch device.CodeChange
 	v := &apperr.ValidationError{}
-	if r, ok := raw["active"]; ok {
-		var b bool
-		if json.Unmarshal(r, &b) != nil {
-			v.Add("active", "error.json_type", map[string]any{"Type": "boolean"})
-		} else {
-			ch.Active = &b
-		}
-	}
-	if r, ok := raw["pin"]; ok {
-		var pin *string
-		if json.Unmarshal(r, &pin) != nil {
-			v.Add("pin", "error.json_type", map[string]any{"Type": "string"})
-		} else {
-			empty := ""
-			if pin == nil {
-				pin = &empty
-			}
-			ch.PIN = pin
-		}
-	}
-	if r, ok := raw["device_id"]; ok {
-		var dev *int64
-		if json.Unmarshal(r, &dev) != nil || (dev != nil && *dev <= 0) {
-			v.Add("device_id", "error.device_unknown", nil)
-		} else {
-			ch.Pair = true
-			if dev != nil {
-				ch.DeviceID = *dev
-			}
-		}
-	}
+	httpx.Check(v, "active", b.Active)
+	httpx.Check(v, "pin", b.PIN)
+	httpx.CheckID(v, "device_id", "error.device_unknown", b.DeviceID)
+	ch := device.CodeChange{Active: b.Active.Ptr(), PIN: b.PIN.Ptr(), Pair: b.DeviceID.Set, DeviceID: b.DeviceID.Value}
 	if err := v.Err(); err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package ticketweb
 
 import (
-	"encoding/json"
 	"io"
 	"net/url"
 	"strconv"
@@ -266,63 +265,48 @@ func (h *Handlers) APITicket(c *fiber.Ctx) error {
 	return c.JSON(view(t))
 }
 
+// ticketPatch is a PATCH of a ticket: absent fields stay; null clears the
+// assignee or the device, and is an empty value elsewhere.
+type ticketPatch struct {
+	Subject    httpx.Opt[string]         `json:"subject"`
+	Status     httpx.Opt[string]         `json:"status"`
+	Priority   httpx.Opt[string]         `json:"priority"`
+	Type       httpx.Opt[string]         `json:"type"`
+	Group      httpx.Opt[string]         `json:"group"`
+	Tags       httpx.Opt[[]string]       `json:"tags"`
+	AssigneeID httpx.Opt[int64]          `json:"assignee_id"`
+	DeviceID   httpx.Opt[int64]          `json:"device_id"`
+	Fields     httpx.Opt[map[string]any] `json:"fields"`
+}
+
 // APIUpdateTicket changes the parameters the caller may change.
 func (h *Handlers) APIUpdateTicket(c *fiber.Ctx) error {
 	t, err := h.pathTicket(c)
 	if err != nil {
 		return err
 	}
-	var raw map[string]json.RawMessage
-	if err := httpx.DecodeJSON(c, &raw); err != nil {
+	var b ticketPatch
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
-	var ch ticket.Change
 	v := &apperr.ValidationError{}
-	str := func(name string) *string {
-		r, ok := raw[name]
-		if !ok {
-			return nil
+	httpx.Check(v, "subject", b.Subject)
+	httpx.Check(v, "status", b.Status)
+	httpx.Check(v, "priority", b.Priority)
+	httpx.Check(v, "type", b.Type)
+	httpx.Check(v, "group", b.Group)
+	httpx.Check(v, "tags", b.Tags)
+	httpx.CheckID(v, "assignee_id", "error.id_invalid", b.AssigneeID)
+	httpx.CheckID(v, "device_id", "error.id_invalid", b.DeviceID)
+	httpx.Check(v, "fields", b.Fields)
+	ch := ticket.Change{Subject: b.Subject.Ptr(), Status: b.Status.Ptr(), Priority: b.Priority.Ptr(), Type: b.Type.Ptr(),
+		Group: b.Group.Ptr(), Tags: b.Tags.Ptr(), AssigneeID: b.AssigneeID.Clear(), DeviceID: b.DeviceID.Clear()}
+	if fv, err := fieldStrings(b.Fields.Value); err != nil {
+		if ve, ok := err.(*apperr.ValidationError); ok {
+			v.Fields = append(v.Fields, ve.Fields...)
 		}
-		var s string
-		if json.Unmarshal(r, &s) != nil {
-			v.Add(name, "error.json_type", map[string]any{"Type": "string"})
-			return nil
-		}
-		return &s
-	}
-	optID := func(name string) **int64 {
-		r, ok := raw[name]
-		if !ok {
-			return nil
-		}
-		var id *int64
-		if json.Unmarshal(r, &id) != nil || (id != nil && *id <= 0) {
-			v.Add(name, "error.id_invalid", nil)
-			return nil
-		}
-		return &id
-	}
-	ch.Subject, ch.Status, ch.Priority, ch.Type, ch.Group = str("subject"), str("status"), str("priority"), str("type"), str("group")
-	if r, ok := raw["tags"]; ok {
-		var tags []string
-		if json.Unmarshal(r, &tags) != nil {
-			v.Add("tags", "error.json_type", map[string]any{"Type": "array"})
-		} else {
-			ch.Tags = &tags
-		}
-	}
-	ch.AssigneeID, ch.DeviceID = optID("assignee_id"), optID("device_id")
-	if r, ok := raw["fields"]; ok {
-		var m map[string]any
-		if json.Unmarshal(r, &m) != nil {
-			v.Add("fields", "error.json_type", map[string]any{"Type": "object"})
-		} else if fv, err := fieldStrings(m); err != nil {
-			if ve, ok := err.(*apperr.ValidationError); ok {
-				v.Fields = append(v.Fields, ve.Fields...)
-			}
-		} else {
-			ch.Fields = fv
-		}
+	} else {
+		ch.Fields = fv
 	}
 	if err := v.Err(); err != nil {
 		return err
