@@ -25,10 +25,10 @@ type apiDevice struct {
 	Location        string     `json:"location"`
 	Status          string     `json:"status"`
 	StatusChangedAt time.Time  `json:"status_changed_at"`
-	InstalledOn     *string    `json:"installed_on"`
-	WarrantyUntil   *string    `json:"warranty_until"`
-	LastServiceOn   *string    `json:"last_service_on"`
-	NextServiceDue  *string    `json:"next_service_due"`
+	InstalledOn     *string    `json:"installed_on" format:"date"`
+	WarrantyUntil   *string    `json:"warranty_until" format:"date"`
+	LastServiceOn   *string    `json:"last_service_on" format:"date"`
+	NextServiceDue  *string    `json:"next_service_due" format:"date"`
 	Notes           string     `json:"notes"`
 	Code            *string    `json:"code"`     // the current code's token
 	CodeID          *int64     `json:"code_id"`  // to change the code (PATCH /api/v1/codes/{id})

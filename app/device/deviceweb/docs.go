@@ -1,6 +1,9 @@
 package deviceweb
 
-import "backoffice/app/web/httpx"
+import (
+	"backoffice/app/device"
+	"backoffice/app/web/httpx"
+)
 
 // Descriptions of the device and code routes of the API, for the route
 // table and the OpenAPI document.
@@ -32,32 +35,21 @@ var (
 		Request: "CodeUpdate", Status: 200, Response: "Code", Errors: []int{403, 404, 409}}
 )
 
-var deviceStatus = map[string]any{"type": "string", "enum": []string{"operational", "needs_attention", "out_of_service", "in_maintenance", "retired"}}
+var deviceStatus = map[string]any{"type": "string", "enum": device.Statuses}
 
-// Schemas are the JSON shapes of devices, codes and their inputs.
+// Schemas are the JSON shapes of devices, codes and their inputs; those of
+// answers are read off their types.
 var Schemas = map[string]any{
-	"Device": httpx.Obj([]string{"id", "customer_id", "name", "serial_number", "manufacturer", "model", "category", "site", "location",
-		"status", "status_changed_at", "installed_on", "warranty_until", "last_service_on", "next_service_due", "notes", "code",
-		"code_id", "code_url", "created_at", "updated_at"}, map[string]any{
-		"id": httpx.Integer, "customer_id": httpx.Nullable(httpx.Integer), "name": httpx.Str, "serial_number": httpx.Str, "manufacturer": httpx.Str, "model": httpx.Str,
-		"category": httpx.Str, "site": httpx.Str, "location": httpx.Str, "status": deviceStatus, "status_changed_at": httpx.DateTime,
-		"installed_on": httpx.Nullable(httpx.Date), "warranty_until": httpx.Nullable(httpx.Date), "last_service_on": httpx.Nullable(httpx.Date),
-		"next_service_due": httpx.Nullable(httpx.Date), "notes": httpx.Str, "code": httpx.Nullable(httpx.Str), "code_id": httpx.Nullable(httpx.Integer),
-		"code_url": httpx.Nullable(httpx.Str), "created_at": httpx.DateTime, "updated_at": httpx.Nullable(httpx.DateTime)}),
+	"Device":     httpx.SchemaOf[apiDevice](map[string]any{"status": deviceStatus}),
 	"DeviceList": httpx.ListOf("Device"),
 	"DeviceInput": httpx.Obj(nil, map[string]any{"customer_id": httpx.Nullable(httpx.Integer), "name": httpx.Str, "serial_number": httpx.Str,
 		"manufacturer": httpx.Str, "model": httpx.Str, "category": httpx.Str, "site": httpx.Str, "location": httpx.Str, "status": deviceStatus,
 		"installed_on": httpx.Nullable(httpx.Date), "warranty_until": httpx.Nullable(httpx.Date), "last_service_on": httpx.Nullable(httpx.Date),
 		"next_service_due": httpx.Nullable(httpx.Date), "notes": httpx.Str}),
-	"DeviceEvent": httpx.Obj([]string{"id", "action", "field", "from", "to", "code_id", "actor_id", "actor_name", "created_at"}, map[string]any{
-		"id": httpx.Integer, "action": httpx.Str, "field": httpx.Str, "from": httpx.Str, "to": httpx.Str, "code_id": httpx.Nullable(httpx.Integer),
-		"actor_id": httpx.Nullable(httpx.Integer), "actor_name": httpx.Str, "created_at": httpx.DateTime}),
+	"DeviceEvent":     httpx.SchemaOf[apiEvent](nil),
 	"DeviceEventList": httpx.ListOf("DeviceEvent"),
-	"Code": httpx.Obj([]string{"id", "token", "url", "state", "active", "has_pin", "device_id", "paired_at", "retired_at", "created_at"},
-		map[string]any{"id": httpx.Integer, "token": httpx.Str, "url": httpx.Str,
-			"state":  map[string]any{"type": "string", "enum": []string{"active", "disabled", "retired"}},
-			"active": map[string]any{"type": "boolean"}, "has_pin": map[string]any{"type": "boolean"},
-			"device_id": httpx.Nullable(httpx.Integer), "paired_at": httpx.Nullable(httpx.DateTime), "retired_at": httpx.Nullable(httpx.DateTime), "created_at": httpx.DateTime}),
+	"Code": httpx.SchemaOf[apiCode](map[string]any{
+		"state": map[string]any{"type": "string", "enum": []string{"active", "disabled", "retired"}}}),
 	"CodeList":  httpx.ListOf("Code"),
 	"CodeBatch": httpx.Obj([]string{"count"}, map[string]any{"count": map[string]any{"type": "integer", "minimum": 1, "maximum": 500}}),
 	"CodeUpdate": httpx.Obj(nil, map[string]any{"active": map[string]any{"type": "boolean"},

@@ -3,6 +3,7 @@ package ticketweb
 import (
 	"strings"
 
+	"backoffice/app/ticket"
 	"backoffice/app/web/httpx"
 	"backoffice/rbac"
 )
@@ -54,31 +55,21 @@ var (
 // Schemas are the JSON shapes of tickets, messages, templates, data fields,
 // ticket types and customer permissions.
 var Schemas = map[string]any{
-	"Field": httpx.Obj([]string{"id", "key", "label", "kind", "options", "shown", "editable", "position"}, map[string]any{"id": httpx.Integer,
-		"key": map[string]any{"type": "string", "description": "the key of its value in a ticket's fields"}, "label": httpx.Str,
-		"kind":    map[string]any{"type": "string", "enum": []string{"text", "number", "date", "select", "checkbox"}},
-		"options": map[string]any{"type": "array", "items": httpx.Str}, "shown": map[string]any{"type": "boolean"},
-		"editable": map[string]any{"type": "boolean"}, "position": httpx.Integer}),
+	"Field": httpx.SchemaOf[apiField](map[string]any{
+		"key":  map[string]any{"type": "string", "description": "the key of its value in a ticket's fields"},
+		"kind": map[string]any{"type": "string", "enum": ticket.FieldKinds}}),
 	"FieldList": httpx.ListOf("Field"),
 	"FieldInput": httpx.Obj(nil, map[string]any{"label": httpx.Str, "kind": httpx.Str, "options": map[string]any{"type": "array", "items": httpx.Str},
 		"shown": map[string]any{"type": "boolean"}, "editable": map[string]any{"type": "boolean"}, "position": httpx.Integer}),
-	"Template":      httpx.Obj([]string{"id", "name", "body", "updated_at"}, map[string]any{"id": httpx.Integer, "name": httpx.Str, "body": httpx.Str, "updated_at": httpx.DateTime}),
+	"Template":      httpx.SchemaOf[apiTemplate](nil),
 	"TemplateList":  httpx.ListOf("Template"),
 	"TemplateInput": httpx.Obj(nil, map[string]any{"name": httpx.Str, "body": httpx.Str}),
-	"Attachment": httpx.Obj([]string{"id", "filename", "content_type", "size", "url"}, map[string]any{"id": httpx.Integer, "filename": httpx.Str,
-		"content_type": httpx.Str, "size": httpx.Integer, "url": httpx.Str}),
-	"Ticket": httpx.Obj([]string{"id", "number", "subject", "status", "channel", "customer_id", "device_id", "requester_id", "fields", "rating",
-		"created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "due_at"}, map[string]any{
-		"id": httpx.Integer, "number": httpx.Integer, "subject": httpx.Str,
-		"status":      map[string]any{"type": "string", "enum": []string{"new", "open", "pending", "resolved", "closed"}},
-		"priority":    map[string]any{"type": "string", "enum": []string{"low", "normal", "high", "urgent"}, "description": "when your permissions show it"},
-		"type":        map[string]any{"type": "string", "description": "when your permissions show it"},
-		"channel":     map[string]any{"type": "string", "enum": []string{"web", "email", "phone", "messenger", "qr", "video"}},
-		"customer_id": httpx.Integer, "device_id": httpx.Nullable(httpx.Integer), "requester_id": httpx.Nullable(httpx.Integer),
-		"assignee_id": httpx.Nullable(httpx.Integer), "group": httpx.Str, "tags": map[string]any{"type": "array", "items": httpx.Str},
-		"fields": map[string]any{"type": "object"}, "rating": httpx.Nullable(httpx.Integer),
-		"created_at": httpx.DateTime, "updated_at": httpx.DateTime, "first_response_at": httpx.Nullable(httpx.DateTime),
-		"resolved_at": httpx.Nullable(httpx.DateTime), "closed_at": httpx.Nullable(httpx.DateTime), "due_at": httpx.Nullable(httpx.DateTime)}),
+	"Attachment":    httpx.SchemaOf[apiAttachment](nil),
+	"Ticket": httpx.SchemaOf[apiTicket](map[string]any{
+		"status":   map[string]any{"type": "string", "enum": ticket.Statuses},
+		"priority": map[string]any{"type": "string", "enum": ticket.Priorities, "description": "when your permissions show it"},
+		"type":     map[string]any{"type": "string", "description": "when your permissions show it"},
+		"channel":  map[string]any{"type": "string", "enum": ticket.Channels}}),
 	"TicketList": httpx.ListOf("Ticket"),
 	"TicketInput": httpx.Obj([]string{"subject", "description"}, map[string]any{"subject": httpx.Str, "description": httpx.Str,
 		"device_id": httpx.Integer, "priority": httpx.Str, "type": httpx.Str, "tags": map[string]any{"type": "array", "items": httpx.Str},
@@ -90,10 +81,9 @@ var Schemas = map[string]any{
 		"fields":       map[string]any{"type": "object", "description": "data field key → value (customers: editable fields only)"}}),
 	"TicketUpdate": httpx.Obj(nil, map[string]any{"fields": map[string]any{"type": "object", "description": "data field key → value; \"\" clears"}, "subject": httpx.Str, "status": httpx.Str, "priority": httpx.Str, "type": httpx.Str, "group": httpx.Str,
 		"tags": map[string]any{"type": "array", "items": httpx.Str}, "assignee_id": httpx.Nullable(httpx.Integer), "device_id": httpx.Nullable(httpx.Integer)}),
-	"Message": httpx.Obj([]string{"id", "author_id", "author_name", "body", "created_at"}, map[string]any{"id": httpx.Integer,
-		"author_id": httpx.Nullable(httpx.Integer), "author_name": httpx.Str, "body": httpx.Str, "internal": map[string]any{"type": "boolean", "description": "staff only"},
-		"attachments": map[string]any{"type": "array", "items": httpx.Ref("Attachment")},
-		"created_at":  httpx.DateTime}),
+	"Message": httpx.SchemaOf[apiMessage](map[string]any{
+		"internal":    map[string]any{"type": "boolean", "description": "staff only"},
+		"attachments": map[string]any{"type": "array", "items": httpx.Ref("Attachment")}}),
 	"MessageList": httpx.ListOf("Message"),
 	"PermissionSettings": map[string]any{"type": "object", "description": "permission → allow, deny or inherit; permissions: " + strings.Join(rbac.TicketPerms, ", "),
 		"additionalProperties": map[string]any{"type": "string", "enum": []string{"allow", "deny", "inherit"}}},
