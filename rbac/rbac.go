@@ -23,6 +23,7 @@ type Enforcer struct {
 	mu        sync.RWMutex
 	staffOnly map[string]bool   // objects no customer role may touch
 	decided   map[decision]bool // Can's answers for the current policy
+	version   uint64            // counts the policies loaded
 }
 
 // decision is one question to Can.
@@ -138,6 +139,7 @@ func (e *Enforcer) refresh() {
 	e.mu.Lock()
 	e.staffOnly = staffOnly
 	e.decided = map[decision]bool{}
+	e.version++
 	e.mu.Unlock()
 }
 
@@ -162,6 +164,15 @@ func (e *Enforcer) Can(role Role, obj, act string) bool {
 	decided[d] = ok // the answers of the policy it was asked under; refresh starts a new map
 	e.mu.Unlock()
 	return ok
+}
+
+// Version changes whenever the policy does (a reload, a grant, a
+// revocation), so that what is derived from the answers can be kept until
+// then.
+func (e *Enforcer) Version() uint64 {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.version
 }
 
 // StaffOnly reports whether obj is a kind of resource that no customer role

@@ -2,6 +2,7 @@ package web
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -14,6 +15,7 @@ import (
 	"backoffice/app/people/peopleweb"
 	"backoffice/app/ticket/ticketweb"
 	"backoffice/app/web/httpx"
+	"backoffice/rbac"
 	"backoffice/views"
 )
 
@@ -295,17 +297,55 @@ var navigation = []navItem{
 }
 
 func (s *Server) navFor(u *org.User, routePath string) []views.NavItem {
-	var out []views.NavItem
+	entries := s.menus.of(s, caller.SubjectOf(u), httpx.AreaOf(u))
+	out := make([]views.NavItem, 0, len(entries))
+	for _, n := range entries {
+		active := n.Href == routePath || (n.Href != "/" && strings.HasPrefix(routePath, n.Href+"/"))
+		out = append(out, views.NavItem{Href: n.Href, Label: n.Label, Icon: n.Icon, Active: active})
+	}
+	return out
+}
+
+// menus keeps the navigation entries of each role and area, worked out once
+// per policy version (a page would otherwise ask about every entry).
+type menus struct {
+	mu      sync.Mutex
+	version uint64
+	byRole  map[menuKey][]navItem
+}
+
+type menuKey struct {
+	subject rbac.Role
+	area    string
+}
+
+// of are the entries shown to subject in area under the current policy.
+func (m *menus) of(s *Server, subject rbac.Role, area string) []navItem {
+	version := s.rbac.Version()
+	key := menuKey{subject, area}
+	m.mu.Lock()
+	if m.version != version || m.byRole == nil {
+		m.version, m.byRole = version, map[menuKey][]navItem{}
+	}
+	entries, ok := m.byRole[key]
+	m.mu.Unlock()
+	if ok {
+		return entries
+	}
 	for _, n := range navigation {
 		if n.DevAid && s.cfg.SendsMail() {
 			continue
 		}
-		if (n.Area == "" || n.Area == httpx.AreaOf(u)) && s.rbac.Can(caller.SubjectOf(u), n.Perm.Obj, n.Perm.Act) {
-			active := n.Href == routePath || (n.Href != "/" && strings.HasPrefix(routePath, n.Href+"/"))
-			out = append(out, views.NavItem{Href: n.Href, Label: n.Label, Icon: n.Icon, Active: active})
+		if (n.Area == "" || n.Area == area) && s.rbac.Can(subject, n.Perm.Obj, n.Perm.Act) {
+			entries = append(entries, n)
 		}
 	}
-	return out
+	m.mu.Lock()
+	if m.version == version {
+		m.byRole[key] = entries
+	}
+	m.mu.Unlock()
+	return entries
 }
 
 // perm is the permission to act on obj.

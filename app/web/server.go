@@ -69,6 +69,7 @@ type Deps struct {
 
 // Server is the HTTP application.
 type Server struct {
+	menus         menus // the navigation of each role, per policy version
 	cfg           config.Config
 	db            *bun.DB
 	log           *slog.Logger

@@ -47,6 +47,7 @@ type Harness struct {
 	DB       *bun.DB
 	Server   *web.Server
 	Svc      web.Services // the server's domain services
+	RBAC     *rbac.Enforcer
 	Clock    *clock.Fake
 	Logs     *SyncBuffer
 	Provider *org.Organization
@@ -137,7 +138,7 @@ func NewEnv(t *testing.T, bdb *bun.DB, env map[string]string) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.Svc = h.Server.Services()
+	h.Svc, h.RBAC = h.Server.Services(), enforcer
 
 	store := org.NewStore(bdb, fc)
 	h.Provider = &org.Organization{Name: "Provider Ltd"}
