@@ -238,11 +238,9 @@ func (s *Store) filter(q *bun.SelectQuery, f Filter, today Date, withStatus bool
 	if f.Category != "" {
 		q.Where("dv.category = ?", f.Category)
 	}
-	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
-		like := db.Containing(query)
-		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("lower(dv.name) LIKE ? ESCAPE '\\'", like).WhereOr("lower(dv.serial_number) LIKE ? ESCAPE '\\'", like)
-		})
+	if query := strings.TrimSpace(f.Query); query != "" {
+		cond, args := searchCond(db.IsPostgres(s.db), query)
+		q.Where(cond, args...)
 	}
 	if f.DueWithin > 0 {
 		q.Where("dv.next_service_due IS NOT NULL").Where("dv.next_service_due <= ?", today.AddDays(f.DueWithin).String())
