@@ -66,6 +66,148 @@
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 250); });
     if (input.value) check();
   });
+  // The header's search: a combobox listing a few results of each kind as
+  // one types (from /api/v1/search); up and down move through them, Enter
+  // opens one (or the search page), Escape closes. On phones an icon opens
+  // the box. Without script the box is a form to the search page.
+  document.querySelectorAll("form[data-search-api]").forEach(function (form) {
+    var input = form.querySelector("input[name=q]");
+    var popup = form.querySelector(".search-popup");
+    var status = form.querySelector("[aria-live]");
+    var opener = document.querySelector("[data-search-open]");
+    var closer = form.querySelector("[data-search-close]");
+    if (!input || !popup) return;
+    var timer = null, seq = 0, active = -1, ctrl = null;
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", popup.id);
+    popup.setAttribute("role", "listbox");
+    popup.setAttribute("aria-label", form.querySelector("label").textContent);
+    function options() { return popup.querySelectorAll("[role=option]"); }
+    function setActive(i) {
+      var opts = options();
+      if (active >= 0 && opts[active]) opts[active].classList.remove("active");
+      active = i;
+      if (i >= 0 && opts[i]) {
+        opts[i].classList.add("active");
+        opts[i].scrollIntoView({ block: "nearest" });
+        input.setAttribute("aria-activedescendant", opts[i].id);
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    function close() {
+      popup.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      setActive(-1);
+    }
+    function open() {
+      popup.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+    function el(tag, cls, text) {
+      var e = document.createElement(tag);
+      if (cls) e.className = cls;
+      if (text) e.textContent = text;
+      return e;
+    }
+    function option(href, cls, n) {
+      var a = el("a", cls);
+      a.href = href;
+      a.id = popup.id + "-" + n;
+      a.setAttribute("role", "option");
+      a.setAttribute("tabindex", "-1");
+      return a;
+    }
+    function show(d) {
+      popup.textContent = "";
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      var n = 0, found = 0;
+      (d.groups || []).forEach(function (g) {
+        var group = el("div", "search-popup-group");
+        group.setAttribute("role", "group");
+        var head = el("div", "search-popup-label", g.label);
+        head.id = popup.id + "-g-" + g.kind;
+        group.setAttribute("aria-labelledby", head.id);
+        group.appendChild(head);
+        g.items.forEach(function (it) {
+          var a = option(it.url, "search-option", n++);
+          a.appendChild(el("span", "search-option-title", it.title));
+          if (it.subtitle) a.appendChild(el("span", "search-option-sub", it.subtitle));
+          group.appendChild(a);
+          found++;
+        });
+        var more = option(g.more_url, "search-option search-option-more", n++);
+        more.textContent = form.getAttribute("data-text-more");
+        group.appendChild(more);
+        popup.appendChild(group);
+      });
+      if (found === 0) {
+        popup.appendChild(el("p", "search-popup-empty", form.getAttribute("data-text-none")));
+      } else {
+        var all = option(d.url, "search-option search-option-all", n++);
+        all.textContent = form.getAttribute("data-text-all");
+        popup.appendChild(all);
+      }
+      if (status) status.textContent = found ? form.getAttribute("data-text-count").replace("{n}", found) : form.getAttribute("data-text-none");
+      open();
+    }
+    function run() {
+      var v = input.value.trim(), mine = ++seq;
+      if (v.length < 2) { close(); popup.textContent = ""; return; }
+      if (ctrl) ctrl.abort();
+      ctrl = window.AbortController ? new AbortController() : null;
+      fetch(form.getAttribute("data-search-api") + "?q=" + encodeURIComponent(v), {
+        credentials: "same-origin", headers: { Accept: "application/json" }, signal: ctrl ? ctrl.signal : undefined
+      })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) { if (d && mine === seq && document.activeElement === input) show(d); })
+        .catch(function () {});
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 200); });
+    input.addEventListener("focus", function () { if (popup.childNodes.length && input.value.trim().length >= 2) open(); });
+    input.addEventListener("keydown", function (e) {
+      var opts = options();
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        if (popup.hidden) { if (opts.length) open(); else return; }
+        e.preventDefault();
+        var next = e.key === "ArrowDown" ? active + 1 : active - 1;
+        if (next >= opts.length) next = 0;
+        if (next < -1) next = opts.length - 1;
+        setActive(next);
+      } else if (e.key === "Enter" && !popup.hidden && active >= 0 && opts[active]) {
+        e.preventDefault();
+        window.location.assign(opts[active].href);
+      } else if (e.key === "Escape") {
+        if (!popup.hidden) { e.preventDefault(); close(); } else if (form.classList.contains("open")) { fold(); }
+      }
+    });
+    // Phones: the icon opens the box over the top bar, the cross folds it.
+    function fold() {
+      close();
+      form.classList.remove("open");
+      if (opener) { opener.setAttribute("aria-expanded", "false"); opener.focus(); }
+    }
+    if (opener) {
+      opener.setAttribute("role", "button");
+      opener.setAttribute("aria-expanded", "false");
+      opener.addEventListener("click", function (e) {
+        e.preventDefault();
+        form.classList.add("open");
+        opener.setAttribute("aria-expanded", "true");
+        input.focus();
+      });
+    }
+    if (closer) closer.addEventListener("click", fold);
+    document.addEventListener("click", function (e) {
+      if (!form.contains(e.target) && e.target !== opener && !(opener && opener.contains(e.target))) {
+        close();
+        if (form.classList.contains("open") && !input.value.trim()) fold();
+      }
+    });
+  });
   // Print a label sheet.
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
