@@ -121,6 +121,8 @@
       return a;
     }
     function show(d) {
+      // Keep the marked result marked when fresher results still hold it.
+      var was = active >= 0 && options()[active] ? options()[active].getAttribute("href") : null;
       popup.textContent = "";
       active = -1;
       input.removeAttribute("aria-activedescendant");
@@ -152,7 +154,12 @@
         popup.appendChild(all);
       }
       if (status) status.textContent = found ? form.getAttribute("data-text-count").replace("{n}", found) : form.getAttribute("data-text-none");
+      popup.setAttribute("data-q", d.q);
       open();
+      if (was) {
+        var opts = options();
+        for (var i = 0; i < opts.length; i++) if (opts[i].getAttribute("href") === was) { setActive(i); break; }
+      }
     }
     function run() {
       var v = input.value.trim(), mine = ++seq;
@@ -182,6 +189,15 @@
         window.location.assign(opts[active].href);
       } else if (e.key === "Escape") {
         if (!popup.hidden) { e.preventDefault(); close(); } else if (form.classList.contains("open")) { fold(); }
+      }
+    });
+    // Enter submits the form where a key event cannot be stopped: a marked
+    // result still wins over the search page.
+    form.addEventListener("submit", function (e) {
+      var o = options()[active];
+      if (!popup.hidden && active >= 0 && o) {
+        e.preventDefault();
+        window.location.assign(o.href);
       }
     });
     // Phones: the icon opens the box over the top bar, the cross folds it.
