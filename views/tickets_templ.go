@@ -3150,15 +3150,17 @@ func agentOptions(p *Page, agents []*org.User) []Option {
 
 // NewTicketData is the new-ticket form.
 type NewTicketData struct {
-	Form       *Form
-	Devices    []*device.Device
-	Staff      bool
-	Customers  []*org.Organization
-	Requesters []*org.User
-	Perms      ticket.Perms
-	Fields     []*ticket.Field // data fields the user may fill in
-	Agents     []*org.User     // when the user may choose the assignee
-	Types      ticket.TypeList // the provider's ticket types
+	Form    *Form
+	Devices []*device.Device
+	// DeviceSearch: too many devices for a select; the form searches them.
+	DeviceSearch bool
+	Staff        bool
+	Customers    []*org.Organization
+	Requesters   []*org.User
+	Perms        ticket.Perms
+	Fields       []*ticket.Field // data fields the user may fill in
+	Agents       []*org.User     // when the user may choose the assignee
+	Types        ticket.TypeList // the provider's ticket types
 }
 
 // NewTicketPage opens a ticket; staff choose the customer first.
@@ -3223,7 +3225,7 @@ func NewTicketPage(p *Page, d NewTicketData) templ.Component {
 				var templ_7745c5c3_Var167 string
 				templ_7745c5c3_Var167, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("tickets.choose_customer"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 606, Col: 74}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 608, Col: 74}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var167))
 				if templ_7745c5c3_Err != nil {
@@ -3251,7 +3253,7 @@ func NewTicketPage(p *Page, d NewTicketData) templ.Component {
 					var templ_7745c5c3_Var168 string
 					templ_7745c5c3_Var168, templ_7745c5c3_Err = templ.JoinStringErrs(d.Form.Value("customer_id"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 613, Col: 81}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 615, Col: 81}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var168))
 					if templ_7745c5c3_Err != nil {
@@ -3282,7 +3284,7 @@ func NewTicketPage(p *Page, d NewTicketData) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = SelectField(d.Form, "device_id", p.T("field.device"), deviceOptions(p, d.Devices)).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = DevicePicker(p, d.Form, d.Devices, d.DeviceSearch, d.Form.Value("customer_id")).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -3353,7 +3355,7 @@ func NewTicketPage(p *Page, d NewTicketData) templ.Component {
 				var templ_7745c5c3_Var169 string
 				templ_7745c5c3_Var169, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("tickets.submit"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 650, Col: 81}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 652, Col: 81}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var169))
 				if templ_7745c5c3_Err != nil {
@@ -3366,7 +3368,7 @@ func NewTicketPage(p *Page, d NewTicketData) templ.Component {
 				var templ_7745c5c3_Var170 string
 				templ_7745c5c3_Var170, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("form.cancel"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 651, Col: 60}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 653, Col: 60}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var170))
 				if templ_7745c5c3_Err != nil {
@@ -3452,7 +3454,7 @@ func DeviceTickets(p *Page, d *device.Device, tickets []*ticket.Ticket) templ.Co
 		var templ_7745c5c3_Var172 string
 		templ_7745c5c3_Var172, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("tickets.title"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 695, Col: 48}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 697, Col: 48}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var172))
 		if templ_7745c5c3_Err != nil {
@@ -3470,7 +3472,7 @@ func DeviceTickets(p *Page, d *device.Device, tickets []*ticket.Ticket) templ.Co
 			var templ_7745c5c3_Var173 templ.SafeURL
 			templ_7745c5c3_Var173, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/tickets/new?device_id=" + Itoa(d.ID) + deviceCustomerParam(d)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 697, Col: 120}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 699, Col: 120}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var173))
 			if templ_7745c5c3_Err != nil {
@@ -3487,7 +3489,7 @@ func DeviceTickets(p *Page, d *device.Device, tickets []*ticket.Ticket) templ.Co
 			var templ_7745c5c3_Var174 string
 			templ_7745c5c3_Var174, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("tickets.report_problem"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 699, Col: 36}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 701, Col: 36}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var174))
 			if templ_7745c5c3_Err != nil {
@@ -3520,7 +3522,7 @@ func DeviceTickets(p *Page, d *device.Device, tickets []*ticket.Ticket) templ.Co
 				var templ_7745c5c3_Var175 templ.SafeURL
 				templ_7745c5c3_Var175, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/tickets/" + Itoa(t.ID)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 711, Col: 61}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 713, Col: 61}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var175))
 				if templ_7745c5c3_Err != nil {
@@ -3533,7 +3535,7 @@ func DeviceTickets(p *Page, d *device.Device, tickets []*ticket.Ticket) templ.Co
 				var templ_7745c5c3_Var176 string
 				templ_7745c5c3_Var176, templ_7745c5c3_Err = templ.JoinStringErrs(TicketNumber(t))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 711, Col: 101}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 713, Col: 101}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var176))
 				if templ_7745c5c3_Err != nil {
@@ -3546,7 +3548,7 @@ func DeviceTickets(p *Page, d *device.Device, tickets []*ticket.Ticket) templ.Co
 				var templ_7745c5c3_Var177 string
 				templ_7745c5c3_Var177, templ_7745c5c3_Err = templ.JoinStringErrs(t.Subject)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 711, Col: 122}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 713, Col: 122}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var177))
 				if templ_7745c5c3_Err != nil {
@@ -3567,7 +3569,7 @@ func DeviceTickets(p *Page, d *device.Device, tickets []*ticket.Ticket) templ.Co
 				var templ_7745c5c3_Var178 string
 				templ_7745c5c3_Var178, templ_7745c5c3_Err = templ.JoinStringErrs(p.DateTime(t.UpdatedAt))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 715, Col: 60}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 717, Col: 60}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var178))
 				if templ_7745c5c3_Err != nil {
@@ -3585,7 +3587,7 @@ func DeviceTickets(p *Page, d *device.Device, tickets []*ticket.Ticket) templ.Co
 			var templ_7745c5c3_Var179 templ.SafeURL
 			templ_7745c5c3_Var179, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/tickets?device_id=" + Itoa(d.ID)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 721, Col: 114}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 723, Col: 114}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var179))
 			if templ_7745c5c3_Err != nil {
@@ -3598,7 +3600,7 @@ func DeviceTickets(p *Page, d *device.Device, tickets []*ticket.Ticket) templ.Co
 			var templ_7745c5c3_Var180 string
 			templ_7745c5c3_Var180, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("tickets.all_of_device"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 721, Col: 147}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 723, Col: 147}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var180))
 			if templ_7745c5c3_Err != nil {
@@ -3670,7 +3672,7 @@ func fileField(p *Page, f *Form) templ.Component {
 		var templ_7745c5c3_Var184 string
 		templ_7745c5c3_Var184, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("tickets.attach"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 735, Col: 46}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 737, Col: 46}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var184))
 		if templ_7745c5c3_Err != nil {
@@ -3688,7 +3690,7 @@ func fileField(p *Page, f *Form) templ.Component {
 			var templ_7745c5c3_Var185 string
 			templ_7745c5c3_Var185, templ_7745c5c3_Err = templ.JoinStringErrs(ErrID("files"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 738, Col: 45}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 740, Col: 45}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var185))
 			if templ_7745c5c3_Err != nil {
@@ -3701,7 +3703,7 @@ func fileField(p *Page, f *Form) templ.Component {
 			var templ_7745c5c3_Var186 string
 			templ_7745c5c3_Var186, templ_7745c5c3_Err = templ.JoinStringErrs(f.Err("files"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 738, Col: 64}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 740, Col: 64}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var186))
 			if templ_7745c5c3_Err != nil {
@@ -3719,7 +3721,7 @@ func fileField(p *Page, f *Form) templ.Component {
 			var templ_7745c5c3_Var187 string
 			templ_7745c5c3_Var187, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("tickets.attach_hint"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 740, Col: 53}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `tickets.templ`, Line: 742, Col: 53}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var187))
 			if templ_7745c5c3_Err != nil {

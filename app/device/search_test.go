@@ -78,3 +78,51 @@ func TestSearchCoversManufacturerAndModel(t *testing.T) {
 		}
 	})
 }
+
+// Find names a device by its serial number (or a picker's label), else by
+// the one device a text matches, within the caller's scope only.
+func TestFindNamesOneDevice(t *testing.T) {
+	eachDB(t, func(t *testing.T, f *fixture) {
+		pump := f.create(f.staff, at(f.customerA, device.Input{Name: "Pump", SerialNumber: "SN-1", Manufacturer: "Grundfos"}))
+		f.create(f.staff, at(f.customerA, device.Input{Name: "Pump 2", SerialNumber: "SN-12", Manufacturer: "Grundfos"}))
+		mixer := f.create(f.staff, at(f.customerA, device.Input{Name: "Mixer", SerialNumber: "MX-1", Manufacturer: "Bosch"}))
+		foreign := f.create(f.staff, at(f.customerB, device.Input{Name: "Foreign", SerialNumber: "FB-1", Manufacturer: "Bosch"}))
+		for _, c := range []struct {
+			name  string
+			text  string
+			want  int64
+			field string
+		}{
+			{"serial, other case", "sn-1", pump.ID, ""},
+			{"label", "Pump (SN-1)", pump.ID, ""},
+			{"the one match", "bosch", mixer.ID, ""},
+			{"the one match by name", "mix", mixer.ID, ""},
+			{"several", "grundfos", 0, "error.device_ambiguous"},
+			{"none", "siemens", 0, "error.device_not_found"},
+			{"another company's serial", "FB-1", 0, "error.device_not_found"},
+			{"another company's name", "Foreign", 0, "error.device_not_found"},
+			{"blank", "  ", 0, "error.device_not_found"},
+			{"NUL", "a\x00", 0, "error.device_not_found"},
+		} {
+			d, err := f.svc.Find(f.ctx, f.member, 0, c.text)
+			switch {
+			case c.field != "":
+				if errs := fieldErrors(t, err); len(errs) != 1 || errs[0].Field != "device" || errs[0].Message != c.field {
+					t.Errorf("%s: %v, want %s at device", c.name, err, c.field)
+				}
+			case err != nil || d.ID != c.want:
+				t.Errorf("%s: %v, %v", c.name, d, err)
+			}
+		}
+		// Staff find within the chosen customer, or the whole provider.
+		if d, err := f.svc.Find(f.ctx, f.staff, f.customerB.ID, "bosch"); err != nil || d.ID != foreign.ID {
+			t.Errorf("staff at customer B: %v, %v", d, err)
+		}
+		if _, err := f.svc.Find(f.ctx, f.staff, f.customerB.ID, "SN-1"); err == nil {
+			t.Error("staff at customer B find customer A's serial")
+		}
+		if _, err := f.svc.Find(f.ctx, f.staff2, 0, "SN-1"); err == nil {
+			t.Error("another provider finds the serial")
+		}
+	})
+}

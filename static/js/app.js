@@ -224,6 +224,113 @@
       }
     });
   });
+  // The device picker of the new-ticket form: matches from the device API
+  // as one types (up, down, Enter to pick, Escape to close); the chosen id
+  // goes into the hidden device_id. Without script the server finds the
+  // device the text names.
+  document.querySelectorAll("input[data-device-picker]").forEach(function (input) {
+    var form = input.form, popup = document.getElementById(input.id + "-results");
+    var idField = form && form.querySelector("input[name=device_id]"), forField = form && form.querySelector("input[name=device_for]");
+    if (!popup || !idField || !forField) return;
+    var timer = null, seq = 0, active = -1, items = [];
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", popup.id);
+    popup.setAttribute("role", "listbox");
+    popup.setAttribute("aria-label", form.querySelector("label[for=" + input.id + "]").textContent);
+    function opts() { return popup.querySelectorAll("[role=option]"); }
+    function mark(i) {
+      var o = opts();
+      if (active >= 0 && o[active]) o[active].classList.remove("active");
+      active = i;
+      if (i >= 0 && o[i]) {
+        o[i].classList.add("active");
+        o[i].scrollIntoView({ block: "nearest" });
+        input.setAttribute("aria-activedescendant", o[i].id);
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    function close() { popup.hidden = true; input.setAttribute("aria-expanded", "false"); mark(-1); }
+    function pick(i) {
+      var d = items[i];
+      if (!d) return;
+      var label = d.name + " (" + d.serial_number + ")";
+      idField.value = String(d.id);
+      forField.value = label;
+      input.value = label;
+      close();
+    }
+    function show(list) {
+      items = list;
+      popup.textContent = "";
+      active = -1;
+      list.forEach(function (d, i) {
+        var o = document.createElement("div");
+        o.className = "search-option";
+        o.id = popup.id + "-" + i;
+        o.setAttribute("role", "option");
+        var t = document.createElement("span");
+        t.className = "search-option-title";
+        t.textContent = d.name;
+        var s = document.createElement("span");
+        s.className = "search-option-sub";
+        s.textContent = [d.serial_number, [d.manufacturer, d.model].join(" ").trim(), d.site].filter(Boolean).join(" · ");
+        o.appendChild(t);
+        o.appendChild(s);
+        o.addEventListener("mousedown", function (e) { e.preventDefault(); pick(i); });
+        popup.appendChild(o);
+      });
+      if (!list.length) {
+        var p = document.createElement("p");
+        p.className = "search-popup-empty";
+        p.textContent = input.getAttribute("data-text-none");
+        popup.appendChild(p);
+      }
+      popup.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+    function run() {
+      var v = input.value.trim(), mine = ++seq;
+      if (!v) { close(); return; }
+      var url = input.getAttribute("data-device-picker") + "?limit=10&q=" + encodeURIComponent(v);
+      var cid = input.getAttribute("data-customer-id");
+      if (cid) url += "&customer_id=" + encodeURIComponent(cid);
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) { if (d && mine === seq && document.activeElement === input) show(d.items || []); })
+        .catch(function () {});
+    }
+    input.addEventListener("input", function () {
+      idField.value = "";
+      forField.value = "";
+      clearTimeout(timer);
+      timer = setTimeout(run, 200);
+    });
+    input.addEventListener("keydown", function (e) {
+      var o = opts();
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        if (popup.hidden) { if (o.length) { popup.hidden = false; input.setAttribute("aria-expanded", "true"); } else return; }
+        e.preventDefault();
+        var n = e.key === "ArrowDown" ? active + 1 : active - 1;
+        if (n >= o.length) n = 0;
+        if (n < -1) n = o.length - 1;
+        mark(n);
+      } else if (e.key === "Enter" && !popup.hidden && active >= 0) {
+        e.preventDefault();
+        pick(active);
+      } else if (e.key === "Escape" && !popup.hidden) {
+        e.preventDefault();
+        close();
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 0); });
+    // Enter on a marked match picks it, never submits the ticket.
+    form.addEventListener("submit", function (e) {
+      if (!popup.hidden && active >= 0) { e.preventDefault(); pick(active); }
+    });
+  });
   // Print a label sheet.
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
