@@ -232,7 +232,7 @@
     var form = input.form, popup = document.getElementById(input.id + "-results");
     var idField = form && form.querySelector("input[name=device_id]"), forField = form && form.querySelector("input[name=device_for]");
     if (!popup || !idField || !forField) return;
-    var timer = null, seq = 0, active = -1, items = [];
+    var timer = null, seq = 0, active = -1, items = [], pickingEnter = false;
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
@@ -319,16 +319,19 @@
         mark(n);
       } else if (e.key === "Enter" && !popup.hidden && active >= 0) {
         e.preventDefault();
+        pickingEnter = true;
         pick(active);
       } else if (e.key === "Escape" && !popup.hidden) {
         e.preventDefault();
         close();
       }
     });
+    input.addEventListener("keyup", function (e) { if (e.key === "Enter") pickingEnter = false; });
     input.addEventListener("blur", function () { setTimeout(close, 0); });
-    // Enter on a marked match picks it, never submits the ticket.
+    // Enter on a marked match picks it, never submits the ticket (nor does
+    // the Enter's character event that some keyboards send after it).
     form.addEventListener("submit", function (e) {
-      if (!popup.hidden && active >= 0) { e.preventDefault(); pick(active); }
+      if (!popup.hidden && active >= 0) { e.preventDefault(); pick(active); } else if (pickingEnter) { e.preventDefault(); }
     });
   });
   // Print a label sheet.
