@@ -16,27 +16,27 @@ import (
 // must be denied.
 var expected = map[rbac.Role][]string{
 	rbac.Member: {
-		"home:read", "profile:read", "profile:update", "apitoken:read", "apitoken:create", "apitoken:delete",
+		"home:read", "search:read", "profile:read", "profile:update", "apitoken:read", "apitoken:create", "apitoken:delete",
 		"dashboard:read", "company:read", "device:read",
 		"ticket:read", "ticket:create", "ticket:reply", "ticket:close", "ticket:reopen", "ticket:rate",
 		"video:read", "video:request",
 	},
 	rbac.Moderator: {
-		"home:read", "profile:read", "profile:update", "apitoken:read", "apitoken:create", "apitoken:delete",
+		"home:read", "search:read", "profile:read", "profile:update", "apitoken:read", "apitoken:create", "apitoken:delete",
 		"dashboard:read", "company:read", "device:read", "device:update",
 		"ticket:read", "ticket:create", "ticket:reply", "ticket:close", "ticket:reopen", "ticket:rate", "ticket:manage",
 		"video:read", "video:request", "video:schedule", "video:cancel",
 		"user:read",
 	},
 	rbac.Administrator: {
-		"home:read", "profile:read", "profile:update", "apitoken:read", "apitoken:create", "apitoken:delete",
+		"home:read", "search:read", "profile:read", "profile:update", "apitoken:read", "apitoken:create", "apitoken:delete",
 		"dashboard:read", "company:read", "company:update", "device:read", "device:update",
 		"ticket:read", "ticket:create", "ticket:reply", "ticket:close", "ticket:reopen", "ticket:rate", "ticket:manage",
 		"video:read", "video:request", "video:schedule", "video:cancel",
 		"user:read", "user:create", "user:update", "user:disable", "user:delete",
 	},
 	rbac.ProviderAgent: {
-		"home:read", "profile:read", "profile:update", "apitoken:read", "apitoken:create", "apitoken:delete",
+		"home:read", "search:read", "profile:read", "profile:update", "apitoken:read", "apitoken:create", "apitoken:delete",
 		"dashboard:read", "customer:read",
 		"invitation:read", "invitation:create", "invitation:resend", "invitation:delete",
 		"device:read", "device:create", "device:update", "device:delete", "code:read", "code:create", "code:update",

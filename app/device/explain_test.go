@@ -12,7 +12,8 @@ import (
 )
 
 // Every device list, for staff and customers, each filter and order, is
-// served by an index on PostgreSQL (see the ticket lists' test).
+// served by an index on PostgreSQL (see the ticket lists' test); searches by
+// name, serial number, manufacturer and model included.
 func TestListQueriesUseIndexes(t *testing.T) {
 	if !slices.Contains(dbtest.Dialects(t), dbtest.Postgres) {
 		t.Skip("plans are checked on PostgreSQL: set TEST_POSTGRES_URL")
@@ -30,7 +31,8 @@ func TestListQueriesUseIndexes(t *testing.T) {
 	plans := map[string]string{}
 	for name, u := range callers {
 		filters := map[string]device.Filter{"none": {}, "status": {Status: "operational"}, "site": {Site: "Hall 1"},
-			"category": {Category: "Pumps"}, "due": {DueWithin: 30}}
+			"category": {Category: "Pumps"}, "due": {DueWithin: 30},
+			"search": {Query: "krones"}, "short search": {Query: "kr"}, "search and status": {Query: "pump", Status: "operational"}}
 		if u.IsStaff() {
 			filters["customer"] = device.Filter{CustomerID: f.customerA.ID}
 		}

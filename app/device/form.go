@@ -140,7 +140,7 @@ type Filter struct {
 	Status     string
 	Site       string
 	Category   string
-	Query      string // name or serial number contains
+	Query      string // name, serial number, manufacturer or model contains
 	DueWithin  int    // days; 0: no filter
 	CustomerID int64  // staff: one customer; 0: all
 }

@@ -117,6 +117,24 @@ func (s *Store) Device(ctx context.Context, sc Scope, id int64) (*Device, error)
 	return d, nil
 }
 
+// bySerial loads the device in scope (of customer customerID when it is not
+// 0) whose serial number is serial, ignoring case; none is ErrNotFound.
+func (s *Store) bySerial(ctx context.Context, sc Scope, customerID int64, serial string) (*Device, error) {
+	d := new(Device)
+	q := sc.apply(s.conn(ctx).NewSelect().Model(d).Relation("Customer")).Where("lower(dv.serial_number) = ?", strings.ToLower(serial))
+	if customerID != 0 {
+		q.Where("dv.customer_id = ?", customerID)
+	}
+	err := q.Limit(1).Scan(ctx)
+	if db.NoRows(err) {
+		return nil, fmt.Errorf("device with serial %q: %w", serial, apperr.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load device by serial: %w", err)
+	}
+	return d, nil
+}
+
 // attachCodes loads the current code of each device in one query.
 func (s *Store) attachCodes(ctx context.Context, devices []*Device) error {
 	if len(devices) == 0 {
@@ -227,11 +245,9 @@ func (s *Store) filter(q *bun.SelectQuery, f Filter, today Date, withStatus bool
 	if f.Category != "" {
 		q.Where("dv.category = ?", f.Category)
 	}
-	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
-		like := db.Containing(query)
-		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("lower(dv.name) LIKE ? ESCAPE '\\'", like).WhereOr("lower(dv.serial_number) LIKE ? ESCAPE '\\'", like)
-		})
+	if query := strings.TrimSpace(f.Query); query != "" {
+		cond, args := searchCond(db.IsPostgres(s.db), query)
+		q.Where(cond, args...)
 	}
 	if f.DueWithin > 0 {
 		q.Where("dv.next_service_due IS NOT NULL").Where("dv.next_service_due <= ?", today.AddDays(f.DueWithin).String())

@@ -9,6 +9,7 @@ import (
 	"backoffice/app/auth/authweb"
 	"backoffice/app/device/deviceweb"
 	"backoffice/app/people/peopleweb"
+	"backoffice/app/search/searchweb"
 	"backoffice/app/ticket/ticketweb"
 	"backoffice/app/web/httpx"
 
@@ -43,7 +44,7 @@ var schemas = mergeSchemas(map[string]any{
 	"CSV":     map[string]any{"type": "string", "format": "text/csv"},
 	"File":    map[string]any{"type": "string", "format": "binary"},
 	"PNG":     map[string]any{"type": "string", "format": "binary"},
-}, deviceweb.Schemas, ticketweb.Schemas, peopleweb.Schemas, authweb.Schemas, auditweb.Schemas)
+}, deviceweb.Schemas, ticketweb.Schemas, peopleweb.Schemas, authweb.Schemas, auditweb.Schemas, searchweb.Schemas)
 
 // mergeSchemas joins the schemas of the parts; a name declared twice is a
 // mistake that would hide one of the shapes.

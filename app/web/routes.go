@@ -13,6 +13,7 @@ import (
 	"backoffice/app/device/deviceweb"
 	"backoffice/app/org"
 	"backoffice/app/people/peopleweb"
+	"backoffice/app/search/searchweb"
 	"backoffice/app/ticket/ticketweb"
 	"backoffice/app/web/httpx"
 	"backoffice/rbac"
@@ -44,6 +45,7 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "POST", Path: "/profile/tokens", Perm: perm("apitoken", "create"), Handler: aw.CreateToken},
 		{Method: "POST", Path: "/profile/tokens/:id/delete", Perm: perm("apitoken", "delete"), Handler: aw.DeleteToken},
 		{Method: "GET", Path: "/audit", Perm: perm("audit", "read"), Handler: uw.ShowAuditPage},
+		{Method: "GET", Path: "/search", Perm: perm("search", "read"), Handler: s.searchWeb.ShowSearch},
 
 		// Password links and invitations (the token is the credential).
 		{Method: "GET", Path: "/accept-invitation", Perm: httpx.Public, Handler: aw.ShowAcceptInvitation},
@@ -173,6 +175,7 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "POST", Path: "/api/v1/me/tokens", Perm: perm("apitoken", "create"), Handler: aw.APICreateToken, Doc: authweb.DocCreateToken},
 		{Method: "DELETE", Path: "/api/v1/me/tokens/:id", Perm: perm("apitoken", "delete"), Handler: aw.APIDeleteToken, Doc: authweb.DocDeleteToken},
 		{Method: "GET", Path: "/api/v1/audit", Perm: perm("audit", "read"), Handler: uw.APIAudit, Doc: auditweb.DocAudit},
+		{Method: "GET", Path: "/api/v1/search", Perm: perm("search", "read"), Handler: s.searchWeb.APISearch, Doc: searchweb.DocSearch},
 		{Method: "GET", Path: "/api/v1/customers", Perm: perm("customer", "read"), Handler: pw.APICustomers, Doc: peopleweb.DocCustomers},
 		{Method: "POST", Path: "/api/v1/customers", Perm: perm("customer", "create"), Handler: pw.APICreateCustomer, Doc: peopleweb.DocCreateCustomer},
 		{Method: "GET", Path: "/api/v1/customers/:id", Perm: perm("customer", "read"), Handler: pw.APICustomer, Doc: peopleweb.DocCustomer},

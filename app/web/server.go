@@ -43,6 +43,8 @@ import (
 	"backoffice/app/org"
 	"backoffice/app/people"
 	"backoffice/app/people/peopleweb"
+	"backoffice/app/search"
+	"backoffice/app/search/searchweb"
 	"backoffice/app/ticket"
 	"backoffice/app/ticket/ticketweb"
 	"backoffice/app/web/httpx"
@@ -89,6 +91,7 @@ type Server struct {
 	peopleWeb     *peopleweb.Handlers
 	authWeb       *authweb.Handlers
 	auditWeb      *auditweb.Handlers
+	searchWeb     *searchweb.Handlers
 	metrics       *Metrics
 	metricsServer *http.Server // the internal listener, see ServeMetrics
 	app           *fiber.App
@@ -128,6 +131,7 @@ func New(d Deps) (*Server, error) {
 	s.peopleWeb = &peopleweb.Handlers{Kit: s.kit, People: s.people}
 	s.authWeb = &authweb.Handlers{Kit: s.kit, Auth: d.Auth, People: s.people, SessionMax: d.Config.SessionMax}
 	s.auditWeb = &auditweb.Handlers{Kit: s.kit, Audit: s.audit}
+	s.searchWeb = &searchweb.Handlers{Kit: s.kit, Search: search.New(s.tickets, s.devices, s.people)}
 	var wake func()
 	if d.Mail != nil {
 		wake = d.Mail.Wake

@@ -166,19 +166,13 @@ func (h *Handlers) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error 
 					return err
 				}
 				d.Requesters = users
-				devs, err := h.Devices.List(ctx, u, device.Filter{CustomerID: id}, "name", nil, 500)
-				if err != nil {
+				if err := h.devicePick(ctx, u, f, id, &d); err != nil {
 					return err
 				}
-				d.Devices = devs.Items
 			}
 		}
-	} else {
-		devs, err := h.Devices.List(ctx, u, device.Filter{}, "name", nil, 500)
-		if err != nil {
-			return err
-		}
-		d.Devices = devs.Items
+	} else if err := h.devicePick(ctx, u, f, 0, &d); err != nil {
+		return err
 	}
 	return httpx.Render(c, status, views.NewTicketPage(h.Kit.Page(c, httpx.Tr(c).T("tickets.new")), d))
 }
@@ -207,6 +201,13 @@ func (h *Handlers) CreateTicket(c *fiber.Ctx) error {
 		return err
 	}
 	in.Files = files
+	if in.DeviceID, err = h.pickedDevice(c, f, in.CustomerID); err != nil {
+		status, ok := httpx.FormErrors(c, f, err)
+		if !ok {
+			return err
+		}
+		return h.newTicketPage(c, status, f)
+	}
 	fields, err := h.Tickets.Fields(c.UserContext(), u)
 	if err != nil {
 		return err
