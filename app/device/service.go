@@ -551,9 +551,6 @@ func (s *Service) Codes(ctx context.Context, u *caller.Caller, f CodeFilter, bef
 	default:
 		return nil, false, apperr.Invalid("state", "error.code_state")
 	}
-	if strings.IndexByte(f.Token, 0) >= 0 {
-		return nil, false, nil // no token holds a NUL, and no database takes one
-	}
 	return s.store.ListCodes(ctx, providerID, f, before, limit)
 }
 
@@ -681,12 +678,10 @@ func (s *Service) pair(ctx context.Context, st *Store, u *caller.Caller, provide
 	return events, st.UpdateCode(ctx, c, "device_id", "paired_at")
 }
 
-// Scan resolves a scanned code for the public page. Unknown and retired
-// codes are ErrNotFound.
+// Scan resolves a scanned or typed code for the public page (a new-style
+// code in any case, with spaces or dashes; an older one exactly). Unknown
+// and retired codes are ErrNotFound.
 func (s *Service) Scan(ctx context.Context, token string) (*Code, error) {
-	if len(token) < 10 || len(token) > 64 || strings.IndexByte(token, 0) >= 0 { // a NUL would break the SQL
-		return nil, apperr.ErrNotFound
-	}
 	c, err := s.store.CodeByToken(ctx, token)
 	if err != nil {
 		return nil, err

@@ -82,7 +82,7 @@ func TestCreateStoresDeviceWithPairedCodeAndHistory(t *testing.T) {
 		// A fresh, active, paired code.
 		c := d.Code
 		if c == nil || c.ID == 0 || c.DeviceID == nil || *c.DeviceID != d.ID || c.State() != device.CodeActive ||
-			c.HasPIN() || c.PairedAt == nil || c.ProviderID != f.provider.ID || len(c.Token) != 22 {
+			c.HasPIN() || c.PairedAt == nil || c.ProviderID != f.provider.ID || !tokenPattern.MatchString(c.Token) {
 			t.Fatalf("code of new device: %+v", c)
 		}
 		if s := f.scan(c.Token); s.Device == nil || s.Device.ID != d.ID || s.Device.Customer == nil {

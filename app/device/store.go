@@ -2,8 +2,6 @@ package device
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"strconv"
 	"strings"
@@ -325,21 +323,6 @@ func (s *Store) Facets(ctx context.Context, sc Scope) (sites, categories []strin
 	return sites, categories, nil
 }
 
-// NewCodeToken returns a fresh public code token: 128 random bits,
-// URL-safe, 22 characters, starting with a letter or digit (a leading "-"
-// reads as a formula in spreadsheets and as an option on command lines).
-func NewCodeToken() string {
-	raw := make([]byte, 16)
-	for {
-		if _, err := rand.Read(raw); err != nil {
-			panic("crypto/rand failed: " + err.Error())
-		}
-		if t := base64.RawURLEncoding.EncodeToString(raw); t[0] != '-' && t[0] != '_' {
-			return t
-		}
-	}
-}
-
 // CreateCodes makes n fresh codes for provider providerID, paired with
 // deviceID when it is not nil (then n must be 1).
 func (s *Store) CreateCodes(ctx context.Context, providerID int64, n int, deviceID *int64) ([]*Code, error) {
@@ -361,12 +344,17 @@ func (s *Store) CreateCodes(ctx context.Context, providerID int64, n int, device
 	return codes, nil
 }
 
-// CodeByToken finds a code by its public token, with its device and the
-// device's customer. Unknown tokens are ErrNotFound.
+// CodeByToken finds a code by its public token as scanned or typed (see
+// TokenCandidates), with its device and the device's customer: one equality
+// lookup on the codes_token_key index. Unknown tokens are ErrNotFound.
 func (s *Store) CodeByToken(ctx context.Context, token string) (*Code, error) {
+	candidates := TokenCandidates(token)
+	if len(candidates) == 0 {
+		return nil, fmt.Errorf("code: %w", apperr.ErrNotFound)
+	}
 	c := new(Code)
 	err := s.conn(ctx).NewSelect().Model(c).Relation("Device").Relation("Device.Customer").
-		Where("cd.token = ?", token).Scan(ctx)
+		Where("cd.token IN (?)", bun.In(candidates)).Limit(1).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("code: %w", apperr.ErrNotFound)
 	}
@@ -394,7 +382,7 @@ func (s *Store) Code(ctx context.Context, providerID, id int64) (*Code, error) {
 type CodeFilter struct {
 	State    string // "", "unpaired", "paired", "disabled", "retired"
 	IDs      []int64
-	Token    string
+	Token    string // as typed or scanned (see TokenCandidates)
 	DeviceID int64
 }
 
@@ -420,7 +408,11 @@ func (s *Store) ListCodes(ctx context.Context, providerID int64, f CodeFilter, b
 		q.Where("cd.id IN (?)", bun.In(f.IDs))
 	}
 	if f.Token != "" {
-		q.Where("cd.token = ?", f.Token)
+		candidates := TokenCandidates(f.Token)
+		if len(candidates) == 0 {
+			return nil, false, nil
+		}
+		q.Where("cd.token IN (?)", bun.In(candidates))
 	}
 	if f.DeviceID != 0 {
 		q.Where("cd.device_id = ?", f.DeviceID)
