@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -719,10 +720,76 @@ func (s *Service) CheckPIN(ctx context.Context, c *Code, pin, ip string) error {
 	return errors.Join(s.throttle.Release(ctx, perCode), s.throttle.Release(ctx, perAddress))
 }
 
-// History returns the history of a device u may see.
+// History returns the history of a device u may see, newest first, before
+// the recorded event before (0: from the newest). The entries derived from
+// the device's dates (installed, serviced, status since) stand among the
+// recorded ones where their time falls, each on exactly one page; when more
+// is true the last entry is a recorded one, the cursor of the next page.
 func (s *Service) History(ctx context.Context, u *caller.Caller, id, before int64, limit int) ([]*Event, bool, error) {
-	if _, err := s.Device(ctx, u, id); err != nil {
+	d, err := s.Device(ctx, u, id)
+	if err != nil {
 		return nil, false, err
 	}
-	return s.store.History(ctx, id, before, limit)
+	events, more, err := s.store.History(ctx, id, before, limit)
+	if err != nil {
+		return nil, false, err
+	}
+	derived := DerivedHistory(d)
+	if before > 0 {
+		upper, ok, err := s.store.historyTime(ctx, id, before)
+		if err != nil {
+			return nil, false, err
+		}
+		if !ok {
+			return events, more, nil
+		}
+		// Those at or after the previous page's last entry stood on it.
+		derived = slices.DeleteFunc(derived, func(e *Event) bool { return !e.CreatedAt.Before(upper) })
+	}
+	if more {
+		lower := events[len(events)-1].CreatedAt
+		derived = slices.DeleteFunc(derived, func(e *Event) bool { return e.CreatedAt.Before(lower) })
+	}
+	return mergeHistory(events, derived), more, nil
+}
+
+// DerivedHistory are the history entries d's own dates stand for, newest
+// first: the last service, the current status when it predates the record
+// (imported or demo data), the installation.
+func DerivedHistory(d *Device) []*Event {
+	var out []*Event
+	add := func(action string, at time.Time, to string) {
+		id := d.ID
+		out = append(out, &Event{ProviderID: d.ProviderID, DeviceID: &id, Action: action, ToValue: to,
+			CreatedAt: at, UpdatedAt: at, Derived: true})
+	}
+	if d.LastServiceOn != nil {
+		add(ActionServiced, d.LastServiceOn.Time(), d.LastServiceOn.String())
+	}
+	if !d.StatusChangedAt.IsZero() && d.StatusChangedAt.Before(d.CreatedAt) {
+		add(ActionStatusSince, d.StatusChangedAt, d.Status)
+	}
+	if d.InstalledOn != nil {
+		add(ActionInstalled, d.InstalledOn.Time(), d.InstalledOn.String())
+	}
+	slices.SortStableFunc(out, func(a, b *Event) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out
+}
+
+// mergeHistory puts derived entries (newest first) among the recorded ones
+// (newest first), a derived entry before a recorded one of the same time.
+func mergeHistory(recorded, derived []*Event) []*Event {
+	if len(derived) == 0 {
+		return recorded
+	}
+	out := make([]*Event, 0, len(recorded)+len(derived))
+	i := 0
+	for _, r := range recorded {
+		for i < len(derived) && !derived[i].CreatedAt.Before(r.CreatedAt) {
+			out = append(out, derived[i])
+			i++
+		}
+		out = append(out, r)
+	}
+	return append(out, derived[i:]...)
 }

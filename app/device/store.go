@@ -488,6 +488,20 @@ func (s *Store) History(ctx context.Context, deviceID, before int64, limit int) 
 	return events, more, nil
 }
 
+// historyTime is when event id of the device's history was recorded; ok is
+// false when it has no such event.
+func (s *Store) historyTime(ctx context.Context, deviceID, id int64) (at time.Time, ok bool, err error) {
+	e := new(Event)
+	err = s.conn(ctx).NewSelect().Model(e).Column("created_at").Where("dh.id = ?", id).Where("dh.device_id = ?", deviceID).Scan(ctx)
+	if db.NoRows(err) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("device %d history event %d: %w", deviceID, id, err)
+	}
+	return e.CreatedAt, true, nil
+}
+
 // AllInScope returns up to max devices in scope matching f, in order sort,
 // for an export.
 func (s *Store) AllInScope(ctx context.Context, sc Scope, f Filter, sort string, max int) ([]*Device, error) {

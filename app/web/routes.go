@@ -145,6 +145,7 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "POST", Path: "/templates/:id/delete", Perm: perm("template", "delete"), Handler: tw.DeleteTemplate},
 
 		// The public page of a scanned label (rate limited per address).
+		{Method: "GET", Path: "/c/enter", Perm: httpx.Public, Handler: dw.ShowEnterCode},
 		{Method: "GET", Path: "/c/:code", Perm: httpx.Public, Handler: dw.ShowScan},
 		{Method: "POST", Path: "/c/:code", Perm: httpx.Public, Handler: dw.UnlockScan},
 		{Method: "POST", Path: "/c/:code/pair", Perm: perm("code", "update"), Handler: dw.PairScanned},

@@ -20,7 +20,7 @@ var (
 	DocDeleteDevice   = &httpx.APIDoc{Summary: "Delete a device; its code goes back to stock unpaired", Tag: "devices", Status: 204, Errors: []int{403, 404}}
 	DocRegenerateCode = &httpx.APIDoc{Summary: "Give a device a new QR code; the old one stops working at once", Tag: "codes",
 		Status: 201, Response: "Code", Errors: []int{403, 404}}
-	DocDeviceHistory = &httpx.APIDoc{Summary: "Every change of a device and its codes, newest first", Tag: "devices",
+	DocDeviceHistory = &httpx.APIDoc{Summary: "Every change of a device and its codes, newest first, with entries derived from its dates (installed, last service, status since; derived true, id 0)", Tag: "devices",
 		Status: 200, Response: "DeviceEventList", Query: []string{"limit", "cursor"}, Errors: []int{403, 404}}
 	DocDeviceQR = &httpx.APIDoc{Summary: "The device's QR code as PNG (size 64-1024 px, default 256); cacheable with ETag", Tag: "devices",
 		Status: 200, Response: "PNG", Query: []string{"size"}, Errors: []int{403, 404}}
@@ -51,7 +51,8 @@ var Schemas = map[string]any{
 		"next_service_due": httpx.Nullable(httpx.Date), "notes": httpx.Str}),
 	"DeviceEvent": httpx.Obj([]string{"id", "action", "field", "from", "to", "code_id", "actor_id", "actor_name", "created_at"}, map[string]any{
 		"id": httpx.Integer, "action": httpx.Str, "field": httpx.Str, "from": httpx.Str, "to": httpx.Str, "code_id": httpx.Nullable(httpx.Integer),
-		"actor_id": httpx.Nullable(httpx.Integer), "actor_name": httpx.Str, "created_at": httpx.DateTime}),
+		"actor_id": httpx.Nullable(httpx.Integer), "actor_name": httpx.Str, "created_at": httpx.DateTime,
+		"derived": map[string]any{"type": "boolean", "description": "an entry derived from the device's dates (installed, serviced, status_since), not a recorded change; its id is 0"}}),
 	"DeviceEventList": httpx.ListOf("DeviceEvent"),
 	"Code": httpx.Obj([]string{"id", "token", "url", "state", "active", "has_pin", "device_id", "paired_at", "retired_at", "created_at"},
 		map[string]any{"id": httpx.Integer, "token": httpx.Str, "url": httpx.Str,
