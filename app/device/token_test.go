@@ -32,19 +32,19 @@ func TestNewCodeTokenAlphabet(t *testing.T) {
 func TestNormalizeToken(t *testing.T) {
 	const tok = "7K3M9QXWR2D5H8ZT0A1BCDEFGHJK"
 	for in, want := range map[string]string{
-		tok:                                 tok,
-		strings.ToLower(tok):                tok,
-		device.GroupToken(tok):              tok,
-		"7k3m-9qxw-r2d5-h8zt-0a1b-cdef-ghjk": tok,
+		tok:                                     tok,
+		strings.ToLower(tok):                    tok,
+		device.GroupToken(tok):                  tok,
+		"7k3m-9qxw-r2d5-h8zt-0a1b-cdef-ghjk":    tok,
 		" 7K3M 9QXW\tR2D5 H8ZT 0A1B CDEF GHJK ": tok,
-		"7K3M9QXWR2D5H8ZTOAIBCDEFGHJK":        tok, // O for 0, I for 1
-		"7K3M9QXWR2D5H8ZToalBCDEFGHJK":        tok, // o for 0, l for 1
-		tok[:27]:                              "",
-		tok + "0":                             "",
-		tok[:27] + "U":                        "",
-		tok[:27] + "_":                        "",
-		"":                                    "",
-		"L0hXrNSY8cwI8sNZA16ekg":              "", // an older token
+		"7K3M9QXWR2D5H8ZTOAIBCDEFGHJK":          tok, // O for 0, I for 1
+		"7K3M9QXWR2D5H8ZToalBCDEFGHJK":          tok, // o for 0, l for 1
+		tok[:27]:                                "",
+		tok + "0":                               "",
+		tok[:27] + "U":                          "",
+		tok[:27] + "_":                          "",
+		"":                                      "",
+		"L0hXrNSY8cwI8sNZA16ekg":                "", // an older token
 	} {
 		if got := device.NormalizeToken(in); got != want {
 			t.Errorf("NormalizeToken(%q) = %q, want %q", in, got, want)
@@ -61,13 +61,13 @@ func TestNormalizeToken(t *testing.T) {
 func TestTokenCandidates(t *testing.T) {
 	const tok = "7K3M9QXWR2D5H8ZT0A1BCDEFGHJK"
 	for in, want := range map[string][]string{
-		tok:                                 {tok},
+		tok:                                  {tok},
 		"7k3m 9qxw r2d5 h8zt 0a1b cdef ghjk": {"7k3m9qxwr2d5h8zt0a1bcdefghjk", tok},
-		"q9-Z_x0aB1cD2eF3gH4iJ5":            {"q9-Z_x0aB1cD2eF3gH4iJ5"}, // older: exactly, dashes kept
-		" q9-Z_x0aB1cD2eF3gH4iJ5 ":          {"q9-Z_x0aB1cD2eF3gH4iJ5"},
-		"short":                             nil,
-		"a\x00" + tok:                       nil,
-		strings.Repeat("a", 65):             nil,
+		"q9-Z_x0aB1cD2eF3gH4iJ5":             {"q9-Z_x0aB1cD2eF3gH4iJ5"}, // older: exactly, dashes kept
+		" q9-Z_x0aB1cD2eF3gH4iJ5 ":           {"q9-Z_x0aB1cD2eF3gH4iJ5"},
+		"short":                              nil,
+		"a\x00" + tok:                        nil,
+		strings.Repeat("a", 65):              nil,
 	} {
 		if got := device.TokenCandidates(in); !slices.Equal(got, want) {
 			t.Errorf("TokenCandidates(%q) = %q, want %q", in, got, want)
