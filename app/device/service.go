@@ -67,7 +67,40 @@ func New(db *bun.DB, c clock.Clock, h *auth.Hasher, bus *event.Bus) *Service {
 	s := &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), hasher: h,
 		throttle: auth.NewThrottle(db, c), events: bus}
 	bus.Subscribe(s.count, EventDeviceCreated, EventDeviceUpdated, EventDeviceDeleted, EventDevicesImport)
+	bus.Subscribe(s.countCustomers, EventDeviceCreated, EventDeviceUpdated, EventDeviceDeleted, EventDevicesImport)
 	return s
+}
+
+// countCustomers keeps the rolled-up device count of each customer, in the
+// transaction of the change: the event's customer is where the device is
+// (after the change), "from_customer" where it was before an update; an
+// import lists its "customers".
+func (s *Service) countCustomers(ctx context.Context, e *event.Event) error {
+	if n, ok := e.Fields["customers"].(map[int64]int); ok {
+		for id, k := range n {
+			if err := s.store.BumpCustomer(ctx, id, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var to, from int64
+	if e.CustomerID != nil {
+		to = *e.CustomerID
+	}
+	switch e.Type {
+	case EventDeviceDeleted:
+		from, to = to, 0
+	case EventDeviceUpdated:
+		from, _ = e.Fields["from_customer"].(int64)
+	}
+	if from == to {
+		return nil
+	}
+	if err := s.store.BumpCustomer(ctx, from, -1); err != nil {
+		return err
+	}
+	return s.store.BumpCustomer(ctx, to, 1)
 }
 
 // count keeps the rolled-up device counts per provider and status, in the
@@ -392,7 +425,7 @@ func (s *Service) Update(ctx context.Context, u *caller.Caller, id int64, in Inp
 			fields[i] = e.Field
 		}
 		return s.events.Record(ctx, deviceEvent(EventDeviceUpdated, u, d).With("fields", fields).
-			With("from", before.Status).With("to", d.Status))
+			With("from", before.Status).With("to", d.Status).With("from_customer", before.CustomerID))
 	})
 	if err != nil {
 		return nil, err

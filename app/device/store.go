@@ -80,6 +80,23 @@ func (s *Store) Bump(ctx context.Context, providerID int64, status string, delta
 	return nil
 }
 
+// BumpCustomer adds delta to the rolled-up count of the devices placed with
+// customer customerID (0: none, in stock, is not counted). Call it in the
+// transaction of the change.
+func (s *Store) BumpCustomer(ctx context.Context, customerID int64, delta int) error {
+	if customerID == 0 || delta == 0 {
+		return nil
+	}
+	now := s.clock.Now()
+	_, err := s.conn(ctx).NewRaw(`INSERT INTO customer_counts (customer_id, devices, created_at, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (customer_id) DO UPDATE SET devices = customer_counts.devices + EXCLUDED.devices, updated_at = EXCLUDED.updated_at`,
+		customerID, delta, now, now).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("count devices of customer %d: %w", customerID, err)
+	}
+	return nil
+}
+
 // RolledUpCounts are the provider's devices per status, from the rollup.
 func (s *Store) RolledUpCounts(ctx context.Context, providerID int64) (map[string]int, error) {
 	var rows []struct {
