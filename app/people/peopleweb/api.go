@@ -466,3 +466,22 @@ func (h *Handlers) pathInvitation(c *fiber.Ctx) (*org.Invitation, *org.Organizat
 	}
 	return h.People.Invitation(c.UserContext(), httpx.CallerOf(c), id)
 }
+
+type apiPasswordLink struct {
+	UserID    int64     `json:"user_id"`
+	Purpose   string    `json:"purpose"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// APISendPasswordLink sends a user a new set-password (or reset) link.
+func (h *Handlers) APISendPasswordLink(c *fiber.Ctx) error {
+	id, err := httpx.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	sent, err := h.People.SendPasswordLink(c.UserContext(), httpx.CallerOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(apiPasswordLink{UserID: sent.User.ID, Purpose: sent.Purpose, ExpiresAt: sent.Expires.UTC()})
+}

@@ -40,6 +40,9 @@ var (
 	DocDisableUser = &httpx.APIDoc{Summary: "Disable a user: every session and token ends at once; data is kept", Tag: "users",
 		Status: 200, Response: "User", Errors: []int{403, 404, 409}}
 	DocEnableUser = &httpx.APIDoc{Summary: "Enable a disabled user", Tag: "users", Status: 200, Response: "User", Errors: []int{403, 404}}
+	DocSendPasswordLink = &httpx.APIDoc{Summary: "Email a user a new link to set their password: a set-password link (24 hours) when they have none, " +
+		"else a reset link (1 hour); older links stop working. Limited per user and caller like \"forgot password\" (429); refused for a disabled user (409)", Tag: "users",
+		Status: 202, Response: "PasswordLinkSent", Errors: []int{403, 404, 409, 429}}
 
 	DocOrganization = &httpx.APIDoc{Summary: "Your provider organization: name, email domains, and the phone and address scan pages show", Tag: "organization",
 		Status: 200, Response: "Customer", Errors: []int{403, 404}}
@@ -64,6 +67,8 @@ var Schemas = map[string]any{
 			"devices":      countOf("devices placed with the customer"),
 			"people":       countOf("the customer's users, invited ones included")}),
 	"CustomerList": httpx.ListOf("Customer"),
+	"PasswordLinkSent": httpx.Obj([]string{"user_id", "purpose", "expires_at"}, map[string]any{"user_id": httpx.Integer,
+		"purpose": map[string]any{"type": "string", "enum": []string{"set_password", "reset_password"}}, "expires_at": httpx.DateTime}),
 	"CustomerInput": httpx.Obj(nil, map[string]any{"name": httpx.Str, "email_domains": map[string]any{"type": "array", "items": httpx.Str},
 		"address": httpx.Str, "phone": httpx.Str, "notes": httpx.Str}),
 	"Invitation": httpx.Obj([]string{"id", "organization_id", "user_id", "email", "first_name", "last_name", "language", "role", "state",
