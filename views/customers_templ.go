@@ -1189,15 +1189,15 @@ func CustomerPage(p *Page, d CustomerData) templ.Component {
 
 func customerTabs(p *Page, d CustomerData) []Tab {
 	base := "/customers/" + Itoa(d.Customer.ID)
-	tabs := []Tab{{Href: base, Label: p.T("customers.tab_users", map[string]any{"Count": d.Counts.People}), Active: d.Tab == "users"}}
+	tabs := []Tab{{Href: base, Label: p.T("customers.tab_users", map[string]any{"N": d.Counts.People}), Active: d.Tab == "users"}}
 	if p.Allowed("invitation", "read") {
 		tabs = append(tabs, Tab{Href: base + "/invitations", Label: p.T("customers.tab_invitations"), Active: d.Tab == "invitations"})
 	}
 	if d.Records && p.Allowed("device", "read") {
-		tabs = append(tabs, Tab{Href: base + "?tab=devices", Label: p.T("customers.tab_devices", map[string]any{"Count": d.Counts.Devices}), Active: d.Tab == "devices"})
+		tabs = append(tabs, Tab{Href: base + "?tab=devices", Label: p.T("customers.tab_devices", map[string]any{"N": d.Counts.Devices}), Active: d.Tab == "devices"})
 	}
 	if d.Records && p.Allowed("ticket", "read") {
-		tabs = append(tabs, Tab{Href: base + "?tab=tickets", Label: p.T("customers.tab_tickets", map[string]any{"Count": d.Counts.OpenTickets}), Active: d.Tab == "tickets"})
+		tabs = append(tabs, Tab{Href: base + "?tab=tickets", Label: p.T("customers.tab_tickets", map[string]any{"N": d.Counts.OpenTickets}), Active: d.Tab == "tickets"})
 	}
 	return tabs
 }
@@ -1502,9 +1502,9 @@ func customerDevicesTab(p *Page, d CustomerData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var77 string
-				templ_7745c5c3_Var77, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("customers.all_devices_count", map[string]any{"Count": d.Counts.Devices}))
+				templ_7745c5c3_Var77, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("customers.all_devices_count", map[string]any{"N": d.Counts.Devices}))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `customers.templ`, Line: 297, Col: 85}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `customers.templ`, Line: 297, Col: 81}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var77))
 				if templ_7745c5c3_Err != nil {
@@ -1556,9 +1556,9 @@ func customerTicketsTab(p *Page, d CustomerData) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var79 string
-		templ_7745c5c3_Var79, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("customers.tickets_lead", map[string]any{"Count": d.Counts.OpenTickets}))
+		templ_7745c5c3_Var79, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("customers.tickets_lead", map[string]any{"N": d.Counts.OpenTickets}))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `customers.templ`, Line: 310, Col: 100}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `customers.templ`, Line: 310, Col: 96}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var79))
 		if templ_7745c5c3_Err != nil {
