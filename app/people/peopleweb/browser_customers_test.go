@@ -53,8 +53,8 @@ func TestBrowserCustomerListTabsAndEmployeePage(t *testing.T) {
 	webtest.BrowserLogin(t, office, base, h.Users["a_admin"].Email)
 	cust := "/customers/" + webtest.Itoa64(h.CustA.ID)
 	pages := []struct {
-		ctx            context.Context
-		who            int64
+		ctx             context.Context
+		who             int64
 		name, path, sel string
 	}{
 		{staff, agent.ID, "customers", "/customers", "table.customer-table"},

@@ -39,7 +39,7 @@ var (
 	DocDeleteUser  = &httpx.APIDoc{Summary: "Delete a user with their sessions and tokens", Tag: "users", Status: 204, Errors: []int{403, 404, 409}}
 	DocDisableUser = &httpx.APIDoc{Summary: "Disable a user: every session and token ends at once; data is kept", Tag: "users",
 		Status: 200, Response: "User", Errors: []int{403, 404, 409}}
-	DocEnableUser = &httpx.APIDoc{Summary: "Enable a disabled user", Tag: "users", Status: 200, Response: "User", Errors: []int{403, 404}}
+	DocEnableUser       = &httpx.APIDoc{Summary: "Enable a disabled user", Tag: "users", Status: 200, Response: "User", Errors: []int{403, 404}}
 	DocSendPasswordLink = &httpx.APIDoc{Summary: "Email a user a new link to set their password: a set-password link (24 hours) when they have none, " +
 		"else a reset link (1 hour); older links stop working. Limited per user and caller like \"forgot password\" (429); refused for a disabled user (409)", Tag: "users",
 		Status: 202, Response: "PasswordLinkSent", Errors: []int{403, 404, 409, 429}}
