@@ -133,7 +133,7 @@ func TestTokenLookupUsesIndex(t *testing.T) {
 		f.create(f.staff, in(fmt.Sprintf("Pump %d", i), fmt.Sprintf("SN-%d", i)))
 	}
 	hook := dbtest.Record(bdb, func(q string) bool {
-		return strings.HasPrefix(q, "SELECT") && strings.Contains(q, `FROM "codes" AS "cd"`) && strings.Contains(q, `"cd"."token" IN`)
+		return strings.HasPrefix(q, "SELECT") && strings.Contains(q, `FROM "codes" AS "cd"`) && strings.Contains(q, `cd.token IN`)
 	})
 	tok := strings.ToLower(device.GroupToken(device.NewCodeToken()))
 	_, _ = f.svc.Scan(f.ctx, tok)
