@@ -16,6 +16,7 @@ import (
 	"backoffice/app/auth"
 	"backoffice/app/clock"
 	"backoffice/app/org"
+	"backoffice/app/people"
 	"backoffice/rbac"
 )
 
@@ -159,7 +160,11 @@ func Seed(ctx context.Context, db *bun.DB, c clock.Clock, h *auth.Hasher, passwo
 					Language: languageNames[p.lang], Password: password})
 			}
 		}
-		return seedTickets(ctx, tx, c, provider.ID, byEmail)
+		if err := seedTickets(ctx, tx, c, provider.ID, byEmail); err != nil {
+			return err
+		}
+		// Loaded without events: the customers' counts as the rollups keep them.
+		return people.NewStore(tx, c).Recount(ctx, provider.ID)
 	})
 	if err != nil {
 		return nil, err

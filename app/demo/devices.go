@@ -66,14 +66,8 @@ func seedDevices(ctx context.Context, tx bun.Tx, c clock.Clock, providerID int64
 				Model: dd.model, Category: dd.category, Site: dd.site, Location: dd.location, Status: dd.status,
 				SerialNumber:    fmt.Sprintf("NS-%s-%04d", map[string]string{"brewery": "HB", "clinic": "KS"}[key], 1000+serial*7),
 				StatusChangedAt: now.Add(-time.Duration(dd.ageDays) * 24 * time.Hour)}
-			installed := today.AddDays(-(dd.ageDays + 365))
-			warranty := installed.AddDays(3 * 365)
-			last := today.AddDays(-dd.ageDays)
-			d.InstalledOn, d.WarrantyUntil, d.LastServiceOn = &installed, &warranty, &last
-			if dd.dueInDays != 0 {
-				due := today.AddDays(dd.dueInDays)
-				d.NextServiceDue = &due
-			}
+			last, installed, warranty, due := demoDates(today, dd)
+			d.InstalledOn, d.WarrantyUntil, d.LastServiceOn, d.NextServiceDue = &installed, &warranty, &last, due
 			if err := st.Create(ctx, d); err != nil {
 				return err
 			}
@@ -84,9 +78,7 @@ func seedDevices(ctx context.Context, tx bun.Tx, c clock.Clock, providerID int64
 			if err != nil {
 				return err
 			}
-			pid := d.ID
-			if err := st.Record(ctx, &device.Event{ProviderID: providerID, DeviceID: &pid, Action: device.ActionCreated, ToValue: d.Name},
-				&device.Event{ProviderID: providerID, DeviceID: &pid, CodeID: &codes[0].ID, Action: device.ActionPaired, ToValue: codes[0].Token}); err != nil {
+			if err := demoHistory(ctx, tx, d, codes[0], installed); err != nil {
 				return err
 			}
 		}
@@ -94,4 +86,54 @@ func seedDevices(ctx context.Context, tx bun.Tx, c clock.Clock, providerID int64
 	// Labels printed in advance, not yet on a device.
 	_, err := st.CreateCodes(ctx, providerID, 6, nil)
 	return err
+}
+
+// serviceInterval is the demo fleet's maintenance cycle in days.
+const serviceInterval = 180
+
+// demoDates are a demo device's dates, consistent with each other: the last
+// service one interval before the next (never after it, never in the
+// future), the installation a year before the last service or the status
+// change, whichever is older, and three years of warranty from it.
+func demoDates(today device.Date, dd demoDevice) (last, installed, warranty device.Date, due *device.Date) {
+	last = today.AddDays(-(dd.ageDays + 30))
+	if dd.dueInDays != 0 {
+		next := today.AddDays(dd.dueInDays)
+		due = &next
+		last = next.AddDays(-serviceInterval)
+		if last.After(today) {
+			last = today
+		}
+	}
+	oldest := today.AddDays(-dd.ageDays)
+	if last.Before(oldest) {
+		oldest = last
+	}
+	installed = oldest.AddDays(-365)
+	return last, installed, installed.AddDays(3 * 365), due
+}
+
+// demoHistory records a demo device's history as it happened: registered
+// and labelled on the day of its installation, its status changed on the
+// day it did. The installation and the last service show from the
+// device's dates.
+func demoHistory(ctx context.Context, tx bun.Tx, d *device.Device, code *device.Code, installed device.Date) error {
+	id, at := d.ID, installed.Time().Add(9*time.Hour)
+	events := []*device.Event{
+		{ProviderID: d.ProviderID, DeviceID: &id, Action: device.ActionCreated, ToValue: d.Name, CreatedAt: at, UpdatedAt: at},
+		{ProviderID: d.ProviderID, DeviceID: &id, CodeID: &code.ID, Action: device.ActionPaired, ToValue: code.Token, CreatedAt: at, UpdatedAt: at},
+	}
+	if d.Status != device.StatusOperational {
+		events = append(events, &device.Event{ProviderID: d.ProviderID, DeviceID: &id, Action: device.ActionStatus, Field: "status",
+			FromValue: device.StatusOperational, ToValue: d.Status, CreatedAt: d.StatusChangedAt, UpdatedAt: d.StatusChangedAt})
+	}
+	if _, err := tx.NewInsert().Model(&events).Exec(ctx); err != nil {
+		return fmt.Errorf("demo history of %s: %w", d.Name, err)
+	}
+	// The record dates from the installation too, so its status is not
+	// older than it.
+	if _, err := tx.NewUpdate().Model(d).Set("created_at = ?", at).WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("date demo device %s: %w", d.Name, err)
+	}
+	return nil
 }

@@ -33,7 +33,7 @@ func (f *fixture) currentCodes(deviceID int64) int {
 	return f.count("codes", "device_id = ? AND retired_at IS NULL", deviceID)
 }
 
-var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{22}$`)
+var tokenPattern = regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{28}$`)
 
 func TestNewCodeToken(t *testing.T) {
 	seen := map[string]bool{}

@@ -306,11 +306,15 @@ func (s *Service) Import(ctx context.Context, u *caller.Caller, r io.Reader) ([]
 			}
 		}
 		perStatus := map[string]int{}
+		perCustomer := map[int64]int{}
 		for _, d := range devices {
 			perStatus[d.Status]++
+			if d.CustomerID != nil {
+				perCustomer[*d.CustomerID]++
+			}
 		}
 		return s.events.Record(ctx, event.By(EventDevicesImport, u).Provider(providerID).With("count", len(devices)).
-			With("statuses", perStatus).Describe(fmt.Sprintf("%d devices", len(devices))))
+			With("statuses", perStatus).With("customers", perCustomer).Describe(fmt.Sprintf("%d devices", len(devices))))
 	})
 	if err != nil {
 		return nil, err

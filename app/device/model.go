@@ -126,7 +126,17 @@ const (
 	ActionPINCleared  = "code_pin_cleared"
 )
 
-// Event is one recorded change of a device or code.
+// Derived history actions: facts of the device's own dates, shown in its
+// history where they fall, so the history starts with the device's real
+// installation and not with the day it was entered (see Service.History).
+const (
+	ActionInstalled   = "installed"    // on InstalledOn
+	ActionStatusSince = "status_since" // the current status, since before the record existed
+	ActionServiced    = "serviced"     // on LastServiceOn
+)
+
+// Event is one recorded change of a device or code, or a derived entry
+// (Derived, ID 0) of the device's dates.
 type Event struct {
 	bun.BaseModel `bun:"table:device_history,alias:dh"`
 
@@ -142,4 +152,8 @@ type Event struct {
 	ToValue    string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+
+	// Derived entries are not stored: their time is a day (installed,
+	// serviced) or the status's own date.
+	Derived bool `bun:"-"`
 }

@@ -43,6 +43,10 @@ func TestQRPNGEncodesTheURL(t *testing.T) {
 		{"https://service.example.com/c/7WkYBTKE3tvtsHKchbyPyg", 300},
 		{"https://service.example.com/c/q9-Z_x0aB1cD2eF3gH4iJ5", 5000},
 		{"http://localhost:8080/c/abc_DEF-123?x=1&y=%20", 256},
+		// New-style tokens (Crockford base32).
+		{"https://service.example.com/c/7K3M9QXWR2D5H8ZT0A1BCDEFGHJK", 0},
+		{"https://service.example.com/c/0123456789ABCDEFGHJKMNPQRSTV", device.QRMinSize},
+		{"https://service.example.com/c/WXYZ0000111122223333ZZZZ9999", 300},
 		{"https://example.com/" + strings.Repeat("a", 300), 512},
 	} {
 		data, err := device.QRPNG(c.url, c.size)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"backoffice/app/device"
+	"backoffice/app/org"
 )
 
 // The staff list's counts per status come from a rollup kept in the
@@ -99,5 +100,57 @@ func TestFacetsShowANewSiteAtOnce(t *testing.T) {
 		if sites, _, _ := f.svc.Facets(f.ctx, f.modB); len(sites) != 0 {
 			t.Fatalf("customer B sees customer A's sites: %v", sites)
 		}
+	})
+}
+
+// The devices placed with each customer are rolled up too, for the customer
+// list: after creates, moves between customers and to stock, a customer's
+// own edit, deletes and imports the rollup equals a live count.
+func TestCustomerDeviceCountsFollowEveryChange(t *testing.T) {
+	eachDB(t, func(t *testing.T, f *fixture) {
+		check := func(step string) {
+			t.Helper()
+			for _, o := range []*org.Organization{f.customerA, f.customerB, f.customer2A} {
+				var rolled int
+				err := f.db.NewRaw("SELECT COALESCE((SELECT devices FROM customer_counts WHERE customer_id = ?), 0)", o.ID).Scan(f.ctx, &rolled)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if live := f.count("devices", "customer_id = ?", o.ID); rolled != live {
+					t.Fatalf("after %s: %s has %d devices rolled up, %d live", step, o.Name, rolled, live)
+				}
+			}
+		}
+		a := f.create(f.agent, at(f.customerA, in("Pump", "P-1")))
+		f.create(f.agent, at(f.customerA, in("Fan", "F-1")))
+		spare := f.create(f.agent, in("Spare", "S-1"))
+		f.create(f.staff2, at(f.customer2A, in("Other provider's", "P-1")))
+		check("creates")
+		moved := device.InputOf(a)
+		moved.CustomerID = f.customerB.ID
+		f.update(f.agent, a.ID, moved)
+		check("a move to customer B")
+		placed := device.InputOf(spare)
+		placed.CustomerID = f.customerA.ID
+		f.update(f.agent, spare.ID, placed)
+		moved.CustomerID = 0
+		f.update(f.agent, a.ID, moved)
+		check("a move to stock and one from it")
+		if _, err := f.svc.SetStatus(f.ctx, f.mod, spare.ID, device.StatusNeedsAttention); err != nil {
+			t.Fatal(err)
+		}
+		check("a customer's status change")
+		if err := f.svc.Delete(f.ctx, f.agent, spare.ID); err != nil {
+			t.Fatal(err)
+		}
+		check("a delete")
+		csv := "customer,name,serial_number\nCustomer A,I1,I-1\nCustomer B,I2,I-2\nCustomer B,I3,I-3\n,I4,I-4\n"
+		if _, err := f.svc.Import(f.ctx, f.agent, strings.NewReader(csv)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Import(f.ctx, f.agent, strings.NewReader("customer,name,serial_number\nCustomer A,I5,I-1\n")); err == nil {
+			t.Fatal("a refused import must not count")
+		}
+		check("imports")
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -66,7 +67,40 @@ func New(db *bun.DB, c clock.Clock, h *auth.Hasher, bus *event.Bus) *Service {
 	s := &Service{db: db, clock: c, store: NewStore(db, c), orgs: org.NewStore(db, c), hasher: h,
 		throttle: auth.NewThrottle(db, c), events: bus}
 	bus.Subscribe(s.count, EventDeviceCreated, EventDeviceUpdated, EventDeviceDeleted, EventDevicesImport)
+	bus.Subscribe(s.countCustomers, EventDeviceCreated, EventDeviceUpdated, EventDeviceDeleted, EventDevicesImport)
 	return s
+}
+
+// countCustomers keeps the rolled-up device count of each customer, in the
+// transaction of the change: the event's customer is where the device is
+// (after the change), "from_customer" where it was before an update; an
+// import lists its "customers".
+func (s *Service) countCustomers(ctx context.Context, e *event.Event) error {
+	if n, ok := e.Fields["customers"].(map[int64]int); ok {
+		for id, k := range n {
+			if err := s.store.BumpCustomer(ctx, id, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var to, from int64
+	if e.CustomerID != nil {
+		to = *e.CustomerID
+	}
+	switch e.Type {
+	case EventDeviceDeleted:
+		from, to = to, 0
+	case EventDeviceUpdated:
+		from, _ = e.Fields["from_customer"].(int64)
+	}
+	if from == to {
+		return nil
+	}
+	if err := s.store.BumpCustomer(ctx, from, -1); err != nil {
+		return err
+	}
+	return s.store.BumpCustomer(ctx, to, 1)
 }
 
 // count keeps the rolled-up device counts per provider and status, in the
@@ -391,7 +425,7 @@ func (s *Service) Update(ctx context.Context, u *caller.Caller, id int64, in Inp
 			fields[i] = e.Field
 		}
 		return s.events.Record(ctx, deviceEvent(EventDeviceUpdated, u, d).With("fields", fields).
-			With("from", before.Status).With("to", d.Status))
+			With("from", before.Status).With("to", d.Status).With("from_customer", before.CustomerID))
 	})
 	if err != nil {
 		return nil, err
@@ -551,9 +585,6 @@ func (s *Service) Codes(ctx context.Context, u *caller.Caller, f CodeFilter, bef
 	default:
 		return nil, false, apperr.Invalid("state", "error.code_state")
 	}
-	if strings.IndexByte(f.Token, 0) >= 0 {
-		return nil, false, nil // no token holds a NUL, and no database takes one
-	}
 	return s.store.ListCodes(ctx, providerID, f, before, limit)
 }
 
@@ -681,12 +712,10 @@ func (s *Service) pair(ctx context.Context, st *Store, u *caller.Caller, provide
 	return events, st.UpdateCode(ctx, c, "device_id", "paired_at")
 }
 
-// Scan resolves a scanned code for the public page. Unknown and retired
-// codes are ErrNotFound.
+// Scan resolves a scanned or typed code for the public page (a new-style
+// code in any case, with spaces or dashes; an older one exactly). Unknown
+// and retired codes are ErrNotFound.
 func (s *Service) Scan(ctx context.Context, token string) (*Code, error) {
-	if len(token) < 10 || len(token) > 64 || strings.IndexByte(token, 0) >= 0 { // a NUL would break the SQL
-		return nil, apperr.ErrNotFound
-	}
 	c, err := s.store.CodeByToken(ctx, token)
 	if err != nil {
 		return nil, err
@@ -724,10 +753,76 @@ func (s *Service) CheckPIN(ctx context.Context, c *Code, pin, ip string) error {
 	return errors.Join(s.throttle.Release(ctx, perCode), s.throttle.Release(ctx, perAddress))
 }
 
-// History returns the history of a device u may see.
+// History returns the history of a device u may see, newest first, before
+// the recorded event before (0: from the newest). The entries derived from
+// the device's dates (installed, serviced, status since) stand among the
+// recorded ones where their time falls, each on exactly one page; when more
+// is true the last entry is a recorded one, the cursor of the next page.
 func (s *Service) History(ctx context.Context, u *caller.Caller, id, before int64, limit int) ([]*Event, bool, error) {
-	if _, err := s.Device(ctx, u, id); err != nil {
+	d, err := s.Device(ctx, u, id)
+	if err != nil {
 		return nil, false, err
 	}
-	return s.store.History(ctx, id, before, limit)
+	events, more, err := s.store.History(ctx, id, before, limit)
+	if err != nil {
+		return nil, false, err
+	}
+	derived := DerivedHistory(d)
+	if before > 0 {
+		upper, ok, err := s.store.historyTime(ctx, id, before)
+		if err != nil {
+			return nil, false, err
+		}
+		if !ok {
+			return events, more, nil
+		}
+		// Those at or after the previous page's last entry stood on it.
+		derived = slices.DeleteFunc(derived, func(e *Event) bool { return !e.CreatedAt.Before(upper) })
+	}
+	if more {
+		lower := events[len(events)-1].CreatedAt
+		derived = slices.DeleteFunc(derived, func(e *Event) bool { return e.CreatedAt.Before(lower) })
+	}
+	return mergeHistory(events, derived), more, nil
+}
+
+// DerivedHistory are the history entries d's own dates stand for, newest
+// first: the last service, the current status when it predates the record
+// (imported or demo data), the installation.
+func DerivedHistory(d *Device) []*Event {
+	var out []*Event
+	add := func(action string, at time.Time, to string) {
+		id := d.ID
+		out = append(out, &Event{ProviderID: d.ProviderID, DeviceID: &id, Action: action, ToValue: to,
+			CreatedAt: at, UpdatedAt: at, Derived: true})
+	}
+	if d.LastServiceOn != nil {
+		add(ActionServiced, d.LastServiceOn.Time(), d.LastServiceOn.String())
+	}
+	if !d.StatusChangedAt.IsZero() && d.StatusChangedAt.Before(d.CreatedAt) {
+		add(ActionStatusSince, d.StatusChangedAt, d.Status)
+	}
+	if d.InstalledOn != nil {
+		add(ActionInstalled, d.InstalledOn.Time(), d.InstalledOn.String())
+	}
+	slices.SortStableFunc(out, func(a, b *Event) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out
+}
+
+// mergeHistory puts derived entries (newest first) among the recorded ones
+// (newest first), a derived entry before a recorded one of the same time.
+func mergeHistory(recorded, derived []*Event) []*Event {
+	if len(derived) == 0 {
+		return recorded
+	}
+	out := make([]*Event, 0, len(recorded)+len(derived))
+	i := 0
+	for _, r := range recorded {
+		for i < len(derived) && !derived[i].CreatedAt.Before(r.CreatedAt) {
+			out = append(out, derived[i])
+			i++
+		}
+		out = append(out, r)
+	}
+	return append(out, derived[i:]...)
 }

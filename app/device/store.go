@@ -2,8 +2,6 @@ package device
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"strconv"
 	"strings"
@@ -78,6 +76,23 @@ func (s *Store) Bump(ctx context.Context, providerID int64, status string, delta
 		providerID, status, delta, now, now).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("count devices of provider %d: %w", providerID, err)
+	}
+	return nil
+}
+
+// BumpCustomer adds delta to the rolled-up count of the devices placed with
+// customer customerID (0: none, in stock, is not counted). Call it in the
+// transaction of the change.
+func (s *Store) BumpCustomer(ctx context.Context, customerID int64, delta int) error {
+	if customerID == 0 || delta == 0 {
+		return nil
+	}
+	now := s.clock.Now()
+	_, err := s.conn(ctx).NewRaw(`INSERT INTO customer_counts (customer_id, devices, created_at, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (customer_id) DO UPDATE SET devices = customer_counts.devices + EXCLUDED.devices, updated_at = EXCLUDED.updated_at`,
+		customerID, delta, now, now).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("count devices of customer %d: %w", customerID, err)
 	}
 	return nil
 }
@@ -309,21 +324,6 @@ func (s *Store) Facets(ctx context.Context, sc Scope) (sites, categories []strin
 	return sites, categories, nil
 }
 
-// NewCodeToken returns a fresh public code token: 128 random bits,
-// URL-safe, 22 characters, starting with a letter or digit (a leading "-"
-// reads as a formula in spreadsheets and as an option on command lines).
-func NewCodeToken() string {
-	raw := make([]byte, 16)
-	for {
-		if _, err := rand.Read(raw); err != nil {
-			panic("crypto/rand failed: " + err.Error())
-		}
-		if t := base64.RawURLEncoding.EncodeToString(raw); t[0] != '-' && t[0] != '_' {
-			return t
-		}
-	}
-}
-
 // CreateCodes makes n fresh codes for provider providerID, paired with
 // deviceID when it is not nil (then n must be 1).
 func (s *Store) CreateCodes(ctx context.Context, providerID int64, n int, deviceID *int64) ([]*Code, error) {
@@ -345,12 +345,17 @@ func (s *Store) CreateCodes(ctx context.Context, providerID int64, n int, device
 	return codes, nil
 }
 
-// CodeByToken finds a code by its public token, with its device and the
-// device's customer. Unknown tokens are ErrNotFound.
+// CodeByToken finds a code by its public token as scanned or typed (see
+// TokenCandidates), with its device and the device's customer: one equality
+// lookup on the codes_token_key index. Unknown tokens are ErrNotFound.
 func (s *Store) CodeByToken(ctx context.Context, token string) (*Code, error) {
+	candidates := TokenCandidates(token)
+	if len(candidates) == 0 {
+		return nil, fmt.Errorf("code: %w", apperr.ErrNotFound)
+	}
 	c := new(Code)
 	err := s.conn(ctx).NewSelect().Model(c).Relation("Device").Relation("Device.Customer").
-		Where("cd.token = ?", token).Scan(ctx)
+		Where("cd.token IN (?)", bun.In(candidates)).Limit(1).Scan(ctx)
 	if db.NoRows(err) {
 		return nil, fmt.Errorf("code: %w", apperr.ErrNotFound)
 	}
@@ -378,7 +383,7 @@ func (s *Store) Code(ctx context.Context, providerID, id int64) (*Code, error) {
 type CodeFilter struct {
 	State    string // "", "unpaired", "paired", "disabled", "retired"
 	IDs      []int64
-	Token    string
+	Token    string // as typed or scanned (see TokenCandidates)
 	DeviceID int64
 }
 
@@ -404,7 +409,11 @@ func (s *Store) ListCodes(ctx context.Context, providerID int64, f CodeFilter, b
 		q.Where("cd.id IN (?)", bun.In(f.IDs))
 	}
 	if f.Token != "" {
-		q.Where("cd.token = ?", f.Token)
+		candidates := TokenCandidates(f.Token)
+		if len(candidates) == 0 {
+			return nil, false, nil
+		}
+		q.Where("cd.token IN (?)", bun.In(candidates))
 	}
 	if f.DeviceID != 0 {
 		q.Where("cd.device_id = ?", f.DeviceID)
@@ -478,6 +487,20 @@ func (s *Store) History(ctx context.Context, deviceID, before int64, limit int) 
 		events = events[:limit]
 	}
 	return events, more, nil
+}
+
+// historyTime is when event id of the device's history was recorded; ok is
+// false when it has no such event.
+func (s *Store) historyTime(ctx context.Context, deviceID, id int64) (at time.Time, ok bool, err error) {
+	e := new(Event)
+	err = s.conn(ctx).NewSelect().Model(e).Column("created_at").Where("dh.id = ?", id).Where("dh.device_id = ?", deviceID).Scan(ctx)
+	if db.NoRows(err) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("device %d history event %d: %w", deviceID, id, err)
+	}
+	return e.CreatedAt, true, nil
 }
 
 // AllInScope returns up to max devices in scope matching f, in order sort,

@@ -16,6 +16,37 @@ func (s *Service) Customers(ctx context.Context, a *caller.Caller, query, afterN
 	return s.store.ListCustomers(ctx, a.ProviderID, query, afterName, afterID, limit)
 }
 
+// CustomerSummaries lists the customers the actor serves, as Customers
+// does, with their rolled-up counts.
+func (s *Service) CustomerSummaries(ctx context.Context, a *caller.Caller, query, afterName string, afterID int64, limit int) (CustomerSummaries, error) {
+	page, err := s.Customers(ctx, a, query, afterName, afterID, limit)
+	if err != nil {
+		return CustomerSummaries{}, err
+	}
+	ids := make([]int64, len(page.Items))
+	for i, o := range page.Items {
+		ids[i] = o.ID
+	}
+	counts, err := s.counts.CountsOf(ctx, ids)
+	if err != nil {
+		return CustomerSummaries{}, err
+	}
+	out := CustomerSummaries{Items: make([]CustomerSummary, len(page.Items)), NextName: page.NextName, NextID: page.NextID}
+	for i, o := range page.Items {
+		out.Items[i] = CustomerSummary{Organization: o, Counts: counts[o.ID]}
+	}
+	return out, nil
+}
+
+// CustomerCounts are the rolled-up counts of a customer the actor serves.
+func (s *Service) CustomerCounts(ctx context.Context, a *caller.Caller, id int64) (Counts, error) {
+	if _, err := s.Customer(ctx, a, id); err != nil {
+		return Counts{}, err
+	}
+	counts, err := s.counts.CountsOf(ctx, []int64{id})
+	return counts[id], err
+}
+
 // Customer loads one customer the actor serves.
 func (s *Service) Customer(ctx context.Context, a *caller.Caller, id int64) (*org.Organization, error) {
 	return s.store.Customer(ctx, a.ProviderID, id)

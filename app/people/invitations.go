@@ -116,7 +116,7 @@ func (s *Service) DeleteInvitation(ctx context.Context, a *caller.Caller, id int
 		if inv.User != nil {
 			email = inv.User.Email
 		}
-		return s.events.Record(ctx, event.New("invitation.deleted", a.User, a.IP).Subject("invitation", inv.ID).Customer(o.ID).Describe(email))
+		return s.events.Record(ctx, event.New(EventInvitationDeleted, a.User, a.IP).Subject("invitation", inv.ID).Customer(o.ID).Describe(email))
 	})
 }
 

@@ -15,6 +15,12 @@ const (
 	EventPasswordLinkSent  = auth.EventPasswordLinkSent
 )
 
+// Event types that remove a person.
+const (
+	EventUserDeleted       = "user.deleted"
+	EventInvitationDeleted = "invitation.deleted"
+)
+
 // InvitationMail is the payload of EventInvitationCreated and
 // EventInvitationResent: what the invitation email needs, the link's token
 // among it (never stored with the event).

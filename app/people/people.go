@@ -60,16 +60,21 @@ type Service struct {
 	tokens   *auth.TokenStore
 	throttle *auth.Throttle
 	hasher   *auth.Hasher
+	counts   *Store
 }
 
-// New wires the service; it records its events on a's bus.
+// New wires the service; it records its events on a's bus and keeps the
+// rolled-up people of each customer as a subscriber of them (one service
+// per bus).
 func New(db *bun.DB, c clock.Clock, cfg Config, a *auth.Service) *Service {
 	if cfg.InvitationTTL <= 0 {
 		cfg.InvitationTTL = DefaultInvitationTTL
 	}
-	return &Service{db: db, clock: c, cfg: cfg, store: org.NewStore(db, c),
+	s := &Service{db: db, clock: c, cfg: cfg, store: org.NewStore(db, c),
 		events: a.Events(), sessions: a.Sessions(), tokens: a.Tokens(), throttle: auth.NewThrottle(db, c),
-		hasher: a.Hasher()}
+		hasher: a.Hasher(), counts: NewStore(db, c)}
+	s.events.Subscribe(s.countPeople, append(append([]string(nil), peopleIn...), peopleOut...)...)
+	return s
 }
 
 // InvitationTTL is how long an invitation link stays valid.

@@ -289,6 +289,6 @@ func (s *Service) DeleteUser(ctx context.Context, a *caller.Caller, id int64) er
 		if err := st.DeleteUser(ctx, u); err != nil {
 			return err
 		}
-		return s.events.Record(ctx, event.New("user.deleted", a.User, a.IP).Subject("user", u.ID).Customer(customerOf(u.Organization)).Describe(u.Email))
+		return s.events.Record(ctx, event.New(EventUserDeleted, a.User, a.IP).Subject("user", u.ID).Customer(customerOf(u.Organization)).Describe(u.Email))
 	})
 }

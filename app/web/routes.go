@@ -85,6 +85,7 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "POST", Path: "/users/:id/disable", Perm: perm("user", "disable"), Area: httpx.AreaStaff, Handler: pw.SetPersonDisabled(true)},
 		{Method: "POST", Path: "/users/:id/enable", Perm: perm("user", "disable"), Area: httpx.AreaStaff, Handler: pw.SetPersonDisabled(false)},
 		{Method: "POST", Path: "/users/:id/delete", Perm: perm("user", "delete"), Area: httpx.AreaStaff, Handler: pw.DeletePerson},
+		{Method: "POST", Path: "/users/:id/password-link", Perm: perm("user", "update"), Area: httpx.AreaStaff, Handler: pw.SendPasswordLink},
 
 		// Employees of a customer company (back office).
 		{Method: "GET", Path: "/employees", Perm: perm("user", "read"), Area: httpx.AreaOffice, Handler: pw.ShowPeople},
@@ -95,6 +96,7 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "POST", Path: "/employees/:id/disable", Perm: perm("user", "disable"), Area: httpx.AreaOffice, Handler: pw.SetPersonDisabled(true)},
 		{Method: "POST", Path: "/employees/:id/enable", Perm: perm("user", "disable"), Area: httpx.AreaOffice, Handler: pw.SetPersonDisabled(false)},
 		{Method: "POST", Path: "/employees/:id/delete", Perm: perm("user", "delete"), Area: httpx.AreaOffice, Handler: pw.DeletePerson},
+		{Method: "POST", Path: "/employees/:id/password-link", Perm: perm("user", "update"), Area: httpx.AreaOffice, Handler: pw.SendPasswordLink},
 
 		// Devices and their QR codes. Customers see their company's devices;
 		// staff their provider's. Fixed paths come before /devices/:id.
@@ -149,6 +151,7 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "POST", Path: "/templates/:id/delete", Perm: perm("template", "delete"), Handler: tw.DeleteTemplate},
 
 		// The public page of a scanned label (rate limited per address).
+		{Method: "GET", Path: "/c/enter", Perm: httpx.Public, Handler: dw.ShowEnterCode},
 		{Method: "GET", Path: "/c/:code", Perm: httpx.Public, Handler: dw.ShowScan},
 		{Method: "POST", Path: "/c/:code", Perm: httpx.Public, Handler: dw.UnlockScan},
 		{Method: "POST", Path: "/c/:code/pair", Perm: perm("code", "update"), Handler: dw.PairScanned},
@@ -195,6 +198,7 @@ func (s *Server) routeTable() []httpx.Route {
 		{Method: "DELETE", Path: "/api/v1/users/:id", Perm: perm("user", "delete"), Handler: pw.APIDeleteUser, Doc: peopleweb.DocDeleteUser},
 		{Method: "POST", Path: "/api/v1/users/:id/disable", Perm: perm("user", "disable"), Handler: pw.APISetDisabled(true), Doc: peopleweb.DocDisableUser},
 		{Method: "POST", Path: "/api/v1/users/:id/enable", Perm: perm("user", "disable"), Handler: pw.APISetDisabled(false), Doc: peopleweb.DocEnableUser},
+		{Method: "POST", Path: "/api/v1/users/:id/password-link", Perm: perm("user", "update"), Handler: pw.APISendPasswordLink, Doc: peopleweb.DocSendPasswordLink},
 		{Method: "GET", Path: "/api/v1/tickets", Perm: perm("ticket", "read"), Handler: tw.APITickets, Doc: ticketweb.DocTickets},
 		{Method: "POST", Path: "/api/v1/tickets", Perm: perm("ticket", "create"), Handler: tw.APICreateTicket, Doc: ticketweb.DocCreateTicket},
 		{Method: "GET", Path: "/api/v1/tickets/:id", Perm: perm("ticket", "read"), Handler: tw.APITicket, Doc: ticketweb.DocTicket},

@@ -128,7 +128,7 @@ func New(d Deps) (*Server, error) {
 	s.deviceWeb = &deviceweb.Handlers{Kit: s.kit, Devices: s.devices, Tickets: s.tickets, People: s.people, Orgs: s.users,
 		Reports: ticket.NewScanReports(s.tickets, s.devices, auth.NewThrottle(d.DB, d.Clock), d.Clock), BaseURL: d.Config.BaseURL}
 	s.ticketWeb = &ticketweb.Handlers{Kit: s.kit, Tickets: s.tickets, People: s.people, Devices: s.devices, Orgs: s.users}
-	s.peopleWeb = &peopleweb.Handlers{Kit: s.kit, People: s.people}
+	s.peopleWeb = &peopleweb.Handlers{Kit: s.kit, People: s.people, Devices: s.devices, Tickets: s.tickets}
 	s.authWeb = &authweb.Handlers{Kit: s.kit, Auth: d.Auth, People: s.people, SessionMax: d.Config.SessionMax}
 	s.auditWeb = &auditweb.Handlers{Kit: s.kit, Audit: s.audit}
 	s.searchWeb = &searchweb.Handlers{Kit: s.kit, Search: search.New(s.tickets, s.devices, s.people)}

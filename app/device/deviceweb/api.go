@@ -331,6 +331,7 @@ type apiEvent struct {
 	ActorID   *int64    `json:"actor_id"`
 	ActorName string    `json:"actor_name"`
 	CreatedAt time.Time `json:"created_at"`
+	Derived   bool      `json:"derived"` // from the device's dates, not a recorded change (id 0)
 }
 
 // APIDeviceHistory lists the changes of a device and its codes, newest first.
@@ -350,7 +351,7 @@ func (h *Handlers) APIDeviceHistory(c *fiber.Ctx) error {
 	out := httpx.List[apiEvent]{Items: make([]apiEvent, 0, len(events))}
 	for _, e := range events {
 		out.Items = append(out.Items, apiEvent{ID: e.ID, Action: e.Action, Field: e.Field, From: e.FromValue, To: e.ToValue,
-			CodeID: e.CodeID, ActorID: e.ActorID, ActorName: e.ActorName, CreatedAt: e.CreatedAt.UTC()})
+			CodeID: e.CodeID, ActorID: e.ActorID, ActorName: e.ActorName, CreatedAt: e.CreatedAt.UTC(), Derived: e.Derived})
 	}
 	if more {
 		out.NextCursor = httpx.CursorFor(events[len(events)-1].ID)

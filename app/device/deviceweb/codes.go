@@ -74,18 +74,21 @@ func (h *Handlers) CodeLabels(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	provider := u.Organization.Name
+	provider, err := h.Orgs.Organization(ctx, u.Organization.ScopeProviderID())
+	if err != nil {
+		return err
+	}
 	labels := make([]views.Label, 0, len(codes))
 	for i := len(codes) - 1; i >= 0; i-- { // oldest first, as created
 		cd := codes[i]
-		qr, err := h.qrDataURI(h.scanURL(cd.Token))
+		l, err := h.label(t, cd, provider)
 		if err != nil {
 			return err
 		}
-		l := views.Label{Title: provider, Sub: t.T("labels.code", map[string]any{"Code": views.ShortCode(cd.Token)}),
-			Note: t.T("labels.scan_note"), QR: qr}
 		if cd.Device != nil {
 			l.Title, l.Sub = cd.Device.Name, t.T("labels.serial", map[string]any{"Serial": cd.Device.SerialNumber})
+		} else {
+			l.Provider = "" // it is the title
 		}
 		labels = append(labels, l)
 	}

@@ -27,6 +27,7 @@ import (
 	"backoffice/app/device"
 	"backoffice/app/web"
 	"backoffice/app/web/webtest"
+	"backoffice/views"
 )
 
 // HTTP-level tests of devices, QR codes, labels, CSV import/export and the
@@ -373,7 +374,7 @@ func TestCodeRoutesAreStaffOnlyAndProviderScoped(t *testing.T) {
 }
 
 // shortToken is how the code list shows a token: its first 8 characters.
-func shortToken(token string) string { return token[:8] }
+func shortToken(token string) string { return views.ShortCode(token)[:9] }
 
 // ---------------------------------------------------------------------------
 // Role matrix
@@ -1190,11 +1191,25 @@ func TestScanPageShowsOnlyPublicDetails(t *testing.T) {
 			}
 			webtest.WantContains(t, body, "This code is not known")
 		}
-		// Case matters: a token in other letter case is another token.
-		if swapped := swapCase(token); swapped != token {
-			if r, _ := visitor.Get("/c/" + swapped); r.StatusCode != 404 {
-				t.Fatalf("token in swapped case: %d", r.StatusCode)
+		// A new-style token in other letter case, grouped, is the same
+		// token: its page moves to the canonical address.
+		for _, typed := range []string{strings.ToLower(token), strings.ReplaceAll(strings.ToLower(device.GroupToken(token)), " ", "-")} {
+			r, body := visitor.Get("/c/" + typed + "?x=1")
+			webtest.WantStatus(t, r, 301, body)
+			if loc := r.Header.Get("Location"); loc != "/c/"+token+"?x=1" {
+				t.Errorf("/c/%s moves to %q", typed, loc)
 			}
+		}
+		// Case matters for an older (base64url) token.
+		old := mkDevice(t, h, h.Token("agent"), map[string]any{"customer_id": h.CustA.ID, "name": "Old label", "serial_number": "OLD-1"})
+		const oldToken = "q9-Z_x0aB1cD2eF3gH4iJ5"
+		_, err := h.DB.NewUpdate().Table("codes").Set("token = ?", oldToken).Where("id = ?", webtest.IDOf(old, "code_id")).Exec(context.Background())
+		webtest.Must(t, err)
+		r, body = visitor.Get("/c/" + oldToken)
+		webtest.WantStatus(t, r, 200, body)
+		webtest.WantContains(t, body, "Old label")
+		if r, _ := visitor.Get("/c/" + swapCase(oldToken)); r.StatusCode != 404 {
+			t.Fatalf("older token in swapped case: %d", r.StatusCode)
 		}
 	})
 }

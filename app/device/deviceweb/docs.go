@@ -23,7 +23,7 @@ var (
 	DocDeleteDevice   = &httpx.APIDoc{Summary: "Delete a device; its code goes back to stock unpaired", Tag: "devices", Status: 204, Errors: []int{403, 404}}
 	DocRegenerateCode = &httpx.APIDoc{Summary: "Give a device a new QR code; the old one stops working at once", Tag: "codes",
 		Status: 201, Response: "Code", Errors: []int{403, 404}}
-	DocDeviceHistory = &httpx.APIDoc{Summary: "Every change of a device and its codes, newest first", Tag: "devices",
+	DocDeviceHistory = &httpx.APIDoc{Summary: "Every change of a device and its codes, newest first, with entries derived from its dates (installed, last service, status since; derived true, id 0)", Tag: "devices",
 		Status: 200, Response: "DeviceEventList", Query: []string{"limit", "cursor"}, Errors: []int{403, 404}}
 	DocDeviceQR = &httpx.APIDoc{Summary: "The device's QR code as PNG (size 64-1024 px, default 256); cacheable with ETag", Tag: "devices",
 		Status: 200, Response: "PNG", Query: []string{"size"}, Errors: []int{403, 404}}
@@ -46,7 +46,8 @@ var Schemas = map[string]any{
 		"manufacturer": httpx.Str, "model": httpx.Str, "category": httpx.Str, "site": httpx.Str, "location": httpx.Str, "status": deviceStatus,
 		"installed_on": httpx.Nullable(httpx.Date), "warranty_until": httpx.Nullable(httpx.Date), "last_service_on": httpx.Nullable(httpx.Date),
 		"next_service_due": httpx.Nullable(httpx.Date), "notes": httpx.Str}),
-	"DeviceEvent":     httpx.SchemaOf[apiEvent](nil),
+	"DeviceEvent": httpx.SchemaOf[apiEvent](map[string]any{
+		"derived": map[string]any{"type": "boolean", "description": "an entry derived from the device's dates (installed, serviced, status_since), not a recorded change; its id is 0"}}),
 	"DeviceEventList": httpx.ListOf("DeviceEvent"),
 	"Code": httpx.SchemaOf[apiCode](map[string]any{
 		"state": map[string]any{"type": "string", "enum": []string{"active", "disabled", "retired"}}}),

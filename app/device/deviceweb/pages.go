@@ -14,6 +14,8 @@ import (
 
 	"backoffice/app/apperr"
 	"backoffice/app/device"
+	"backoffice/app/i18n"
+	"backoffice/app/org"
 	"backoffice/app/ticket"
 	"backoffice/app/web/httpx"
 	"backoffice/views"
@@ -427,6 +429,7 @@ func (h *Handlers) DeviceLabels(c *fiber.Ctx) error {
 	ctx, u := c.UserContext(), httpx.CallerOf(c)
 	var labels []views.Label
 	t := httpx.Tr(c)
+	providers := map[int64]*org.Organization{}
 	for _, id := range queryIDs(c, maxLabels) {
 		d, err := h.Devices.Device(ctx, u, id)
 		if errors.Is(err, apperr.ErrNotFound) {
@@ -438,14 +441,33 @@ func (h *Handlers) DeviceLabels(c *fiber.Ctx) error {
 		if d.Code == nil {
 			continue
 		}
-		qr, err := h.qrDataURI(h.scanURL(d.Code.Token))
+		provider, ok := providers[d.ProviderID]
+		if !ok {
+			if provider, err = h.Orgs.Organization(ctx, d.ProviderID); err != nil {
+				return err
+			}
+			providers[d.ProviderID] = provider
+		}
+		l, err := h.label(t, d.Code, provider)
 		if err != nil {
 			return err
 		}
-		labels = append(labels, views.Label{Title: d.Name, Sub: t.T("labels.serial", map[string]any{"Serial": d.SerialNumber}),
-			Note: t.T("labels.scan_note"), QR: qr})
+		l.Title, l.Sub = d.Name, t.T("labels.serial", map[string]any{"Serial": d.SerialNumber})
+		labels = append(labels, l)
 	}
 	return httpx.Render(c, fiber.StatusOK, views.LabelSheet(h.Kit.Page(c, t.T("labels.title")), t.T("labels.title"), "/devices", labels))
+}
+
+// label is the printed label of code, serviced by provider: its QR code,
+// the code to type instead, and whom to call. Without a device its title is
+// the provider.
+func (h *Handlers) label(t *i18n.Translator, code *device.Code, provider *org.Organization) (views.Label, error) {
+	qr, err := h.qrDataURI(h.scanURL(code.Token))
+	if err != nil {
+		return views.Label{}, err
+	}
+	return views.Label{Title: provider.Name, Code: device.GroupToken(code.Token), Provider: provider.Name,
+		Phone: provider.Phone, Note: t.T("labels.scan_note"), QR: qr}, nil
 }
 
 // ExportDevices sends the filtered device list as CSV.

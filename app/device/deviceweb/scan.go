@@ -2,6 +2,7 @@ package deviceweb
 
 import (
 	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -19,11 +20,15 @@ import (
 // retired code renders the friendly 404.
 func (h *Handlers) scan(c *fiber.Ctx) (*device.Code, views.ScanData, error) {
 	token := c.Params("code")
+	if t, err := url.PathUnescape(token); err == nil {
+		token = t // "/c/7k3m%209qxw…", typed with spaces
+	}
 	d := views.ScanData{Token: token, Form: views.NewForm()}
 	code, err := h.Devices.Scan(c.UserContext(), token)
 	if err != nil {
 		return nil, d, err
 	}
+	d.Token = code.Token // the canonical form, whatever the URL held
 	if d.Provider, err = h.Orgs.Organization(c.UserContext(), code.ProviderID); err != nil {
 		return nil, d, err
 	}
@@ -64,6 +69,9 @@ func (h *Handlers) ShowScan(c *fiber.Ctx) error {
 	if err != nil {
 		return h.scanError(c, err, d)
 	}
+	if c.Params("code") != code.Token { // typed in lower case, in groups, …
+		return c.Redirect(canonicalScan(c, code.Token), fiber.StatusMovedPermanently)
+	}
 	u := httpx.CallerOf(c)
 	switch {
 	case !code.Active:
@@ -91,6 +99,39 @@ func (h *Handlers) ShowScan(c *fiber.Ctx) error {
 		h.reportForm(&d, views.NewForm(), "")
 	}
 	return h.renderScan(c, fiber.StatusOK, d)
+}
+
+// canonicalScan is the page of token, with the request's query.
+func canonicalScan(c *fiber.Ctx, token string) string {
+	to := "/c/" + token
+	if q := string(c.Context().QueryArgs().QueryString()); q != "" {
+		to += "?" + q
+	}
+	return to
+}
+
+// ShowEnterCode is the public form for the code printed under a label's QR
+// code (a scuffed label, a phone without a camera): a code that exists
+// opens its page, typed in any case, with or without spaces and dashes.
+func (h *Handlers) ShowEnterCode(c *fiber.Ctx) error {
+	d := views.ScanData{State: views.ScanEnter, Form: views.NewForm()}
+	typed := strings.TrimSpace(c.Query("code"))
+	if typed == "" {
+		return h.renderScan(c, fiber.StatusOK, d)
+	}
+	if len(typed) > 80 {
+		typed = typed[:80]
+	}
+	d.Form.Values["code"] = strings.ToValidUTF8(typed, "")
+	code, err := h.Devices.Scan(c.UserContext(), tokenFrom(typed))
+	if errors.Is(err, apperr.ErrNotFound) {
+		d.Form.Errors["code"] = httpx.Tr(c).T("error.code_not_found")
+		return h.renderScan(c, fiber.StatusNotFound, d)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/c/"+code.Token, fiber.StatusSeeOther)
 }
 
 // mayOpenDevice reports whether the signed-in user sees dev in the

@@ -23,11 +23,21 @@ type apiCustomer struct {
 	Independent   bool       `json:"independent"`
 	IndependentAt *time.Time `json:"independent_at"`
 	CreatedAt     time.Time  `json:"created_at"`
+	// The rolled-up counts, in the list and in the answer for one customer.
+	OpenTickets *int `json:"open_tickets,omitempty"`
+	Devices     *int `json:"devices,omitempty"`
+	People      *int `json:"people,omitempty"`
 }
 
 func toAPICustomer(o *org.Organization) apiCustomer {
 	return apiCustomer{ID: o.ID, Name: o.Name, EmailDomains: o.DomainNames(), Address: o.Address, Phone: o.Phone,
 		Notes: o.Notes, Independent: o.Independent, IndependentAt: o.IndependentAt, CreatedAt: o.CreatedAt}
+}
+
+// withCounts adds a customer's rolled-up counts.
+func (a apiCustomer) withCounts(n people.Counts) apiCustomer {
+	a.OpenTickets, a.Devices, a.People = &n.OpenTickets, &n.Devices, &n.People
+	return a
 }
 
 type customerCursor struct {
@@ -44,13 +54,13 @@ func (h *Handlers) APICustomers(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	page, err := h.People.Customers(c.UserContext(), httpx.CallerOf(c), c.Query("q"), cur.Name, cur.ID, limit)
+	page, err := h.People.CustomerSummaries(c.UserContext(), httpx.CallerOf(c), c.Query("q"), cur.Name, cur.ID, limit)
 	if err != nil {
 		return err
 	}
 	out := httpx.List[apiCustomer]{Items: make([]apiCustomer, 0, len(page.Items))}
 	for _, o := range page.Items {
-		out.Items = append(out.Items, toAPICustomer(o))
+		out.Items = append(out.Items, toAPICustomer(o.Organization).withCounts(o.Counts))
 	}
 	if page.NextID > 0 {
 		out.NextCursor = httpx.KeyCursor(customerCursor{Name: page.NextName, ID: page.NextID})
@@ -104,7 +114,11 @@ func (h *Handlers) APICustomer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toAPICustomer(o))
+	counts, err := h.People.CustomerCounts(c.UserContext(), httpx.CallerOf(c), o.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAPICustomer(o).withCounts(counts))
 }
 
 // APIUpdateCustomer changes the fields sent of a customer.
@@ -451,4 +465,23 @@ func (h *Handlers) pathInvitation(c *fiber.Ctx) (*org.Invitation, *org.Organizat
 		return nil, nil, err
 	}
 	return h.People.Invitation(c.UserContext(), httpx.CallerOf(c), id)
+}
+
+type apiPasswordLink struct {
+	UserID    int64     `json:"user_id"`
+	Purpose   string    `json:"purpose"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// APISendPasswordLink sends a user a new set-password (or reset) link.
+func (h *Handlers) APISendPasswordLink(c *fiber.Ctx) error {
+	id, err := httpx.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	sent, err := h.People.SendPasswordLink(c.UserContext(), httpx.CallerOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(apiPasswordLink{UserID: sent.User.ID, Purpose: sent.Purpose, ExpiresAt: sent.Expires.UTC()})
 }

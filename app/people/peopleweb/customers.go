@@ -6,8 +6,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"backoffice/app/device"
 	"backoffice/app/org"
 	"backoffice/app/people"
+	"backoffice/app/ticket"
 	"backoffice/app/web/httpx"
 	"backoffice/rbac"
 	"backoffice/views"
@@ -22,11 +24,11 @@ func (h *Handlers) ShowCustomers(c *fiber.Ctx) error {
 		}
 	}
 	q := httpx.PageSearch(c)
-	page, err := h.People.Customers(c.UserContext(), httpx.CallerOf(c), q, cur.Name, cur.ID, httpx.PageSize)
+	page, err := h.People.CustomerSummaries(c.UserContext(), httpx.CallerOf(c), q, cur.Name, cur.ID, httpx.PageSize)
 	if err != nil {
 		return err
 	}
-	d := views.CustomersData{Items: page.Items, Query: q, IsFirst: cur.ID == 0}
+	d := views.CustomersData{Items: page.Items, Query: q, IsFirst: cur.ID == 0, Records: httpx.CallerOf(c).IsStaff()}
 	if page.NextID > 0 {
 		d.NextHref = "/customers?q=" + views.QueryEscape(q) + "&after=" + httpx.EncodePageKey(customerCursor{Name: page.NextName, ID: page.NextID})
 	}
@@ -118,21 +120,45 @@ func (h *Handlers) MakeIndependent(c *fiber.Ctx) error {
 	return c.Redirect("/customers/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
 }
 
-// ShowCustomer is the page of one customer.
+// customerTabLimit is how many devices or tickets a customer's tab shows;
+// the full, filtered list is a link away.
+const customerTabLimit = 10
+
+// ShowCustomer is the page of one customer: its users, or with ?tab= its
+// devices or tickets (staff).
 func (h *Handlers) ShowCustomer(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), httpx.CallerOf(c)
 	o, err := httpx.PathCustomer(c, h.People)
 	if err != nil {
 		return err
 	}
-	d := views.CustomerData{Customer: o, Tab: "users", CanManage: !o.Independent, InvitationOK: !o.Independent}
-	users, next, err := h.People.Users(ctx, a, people.UserQuery{CustomerID: o.ID}, userCursorQuery(c), httpx.PageSize)
-	if err != nil {
+	d := views.CustomerData{Customer: o, Tab: "users", CanManage: !o.Independent, InvitationOK: !o.Independent,
+		Records: a.IsStaff(), Today: device.DateOf(h.Kit.UserNow(c))}
+	if d.Counts, err = h.People.CustomerCounts(ctx, a, o.ID); err != nil {
 		return err
 	}
-	d.Users = users
-	if next != nil {
-		d.NextHref = "/customers/" + strconv.FormatInt(o.ID, 10) + "?after=" + httpx.EncodePageKey(next)
+	switch tab := c.Query("tab"); {
+	case tab == "devices" && d.Records && h.Kit.Can(c, "device", "read"):
+		page, err := h.Devices.List(ctx, a, device.Filter{CustomerID: o.ID}, "status", nil, customerTabLimit)
+		if err != nil {
+			return err
+		}
+		d.Tab, d.Devices, d.More = tab, page.Items, page.Next != nil
+	case tab == "tickets" && d.Records && h.Kit.Can(c, "ticket", "read"):
+		page, err := h.Tickets.List(ctx, a, ticket.Filter{CustomerID: o.ID}, "-updated_at", nil, customerTabLimit)
+		if err != nil {
+			return err
+		}
+		d.Tab, d.Tickets, d.More = tab, page.Items, page.Next != nil
+	default:
+		users, next, err := h.People.Users(ctx, a, people.UserQuery{CustomerID: o.ID}, userCursorQuery(c), httpx.PageSize)
+		if err != nil {
+			return err
+		}
+		d.Users = users
+		if next != nil {
+			d.NextHref = "/customers/" + strconv.FormatInt(o.ID, 10) + "?after=" + httpx.EncodePageKey(next)
+		}
 	}
 	return httpx.Render(c, fiber.StatusOK, views.CustomerPage(h.Kit.Page(c, o.Name), d))
 }
@@ -149,7 +175,11 @@ func (h *Handlers) ShowInvitations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := views.CustomerData{Customer: o, Tab: "invitations", Invitations: invs, CanManage: !o.Independent, InvitationOK: !o.Independent}
+	d := views.CustomerData{Customer: o, Tab: "invitations", Invitations: invs, CanManage: !o.Independent, InvitationOK: !o.Independent,
+		Records: a.IsStaff()}
+	if d.Counts, err = h.People.CustomerCounts(ctx, a, o.ID); err != nil {
+		return err
+	}
 	if more {
 		d.NextHref = "/customers/" + strconv.FormatInt(o.ID, 10) + "/invitations?before=" + strconv.FormatInt(invs[len(invs)-1].ID, 10)
 	}

@@ -5,7 +5,7 @@ import "backoffice/app/web/httpx"
 // Descriptions of the customer, invitation, user and organization routes of
 // the API, for the route table and the OpenAPI document.
 var (
-	DocCustomers = &httpx.APIDoc{Summary: "Corporate customers you serve, by name; q searches names and email domains", Tag: "customers",
+	DocCustomers = &httpx.APIDoc{Summary: "Corporate customers you serve, by name, with their open tickets, devices and people (rolled up); q searches names and email domains", Tag: "customers",
 		Status: 200, Response: "CustomerList", Query: []string{"q", "limit", "cursor"}, Errors: []int{403, 404}}
 	DocCreateCustomer = &httpx.APIDoc{Summary: "Create a corporate customer", Tag: "customers",
 		Request: "CustomerInput", Status: 201, Response: "Customer", Errors: []int{403, 404, 409}}
@@ -39,7 +39,10 @@ var (
 	DocDeleteUser  = &httpx.APIDoc{Summary: "Delete a user with their sessions and tokens", Tag: "users", Status: 204, Errors: []int{403, 404, 409}}
 	DocDisableUser = &httpx.APIDoc{Summary: "Disable a user: every session and token ends at once; data is kept", Tag: "users",
 		Status: 200, Response: "User", Errors: []int{403, 404, 409}}
-	DocEnableUser = &httpx.APIDoc{Summary: "Enable a disabled user", Tag: "users", Status: 200, Response: "User", Errors: []int{403, 404}}
+	DocEnableUser       = &httpx.APIDoc{Summary: "Enable a disabled user", Tag: "users", Status: 200, Response: "User", Errors: []int{403, 404}}
+	DocSendPasswordLink = &httpx.APIDoc{Summary: "Email a user a new link to set their password: a set-password link (24 hours) when they have none, " +
+		"else a reset link (1 hour); older links stop working. Limited per user and caller like \"forgot password\" (429); refused for a disabled user (409)", Tag: "users",
+		Status: 202, Response: "PasswordLinkSent", Errors: []int{403, 404, 409, 429}}
 
 	DocOrganization = &httpx.APIDoc{Summary: "Your provider organization: name, email domains, and the phone and address scan pages show", Tag: "organization",
 		Status: 200, Response: "Customer", Errors: []int{403, 404}}
@@ -47,14 +50,25 @@ var (
 		Request: "CustomerInput", Status: 200, Response: "Customer", Errors: []int{403, 404, 409}}
 )
 
+// countOf is a rolled-up count of a customer, present in the list and in
+// the answer for one customer.
+func countOf(what string) map[string]any {
+	return map[string]any{"type": "integer", "minimum": 0, "description": what + " (in the list and GET of one customer)"}
+}
+
 // Schemas are the JSON shapes of customers, invitations, users and their
 // inputs.
 var Schemas = map[string]any{
 	"Customer": httpx.Obj([]string{"id", "name", "email_domains", "address", "phone", "notes", "independent", "independent_at", "created_at"},
 		map[string]any{"id": httpx.Integer, "name": httpx.Str, "email_domains": map[string]any{"type": "array", "items": httpx.Str},
 			"address": httpx.Str, "phone": httpx.Str, "notes": httpx.Str, "independent": map[string]any{"type": "boolean"},
-			"independent_at": httpx.Nullable(httpx.DateTime), "created_at": httpx.DateTime}),
+			"independent_at": httpx.Nullable(httpx.DateTime), "created_at": httpx.DateTime,
+			"open_tickets": countOf("tickets in status new, open or pending"),
+			"devices":      countOf("devices placed with the customer"),
+			"people":       countOf("the customer's users, invited ones included")}),
 	"CustomerList": httpx.ListOf("Customer"),
+	"PasswordLinkSent": httpx.Obj([]string{"user_id", "purpose", "expires_at"}, map[string]any{"user_id": httpx.Integer,
+		"purpose": map[string]any{"type": "string", "enum": []string{"set_password", "reset_password"}}, "expires_at": httpx.DateTime}),
 	"CustomerInput": httpx.Obj(nil, map[string]any{"name": httpx.Str, "email_domains": map[string]any{"type": "array", "items": httpx.Str},
 		"address": httpx.Str, "phone": httpx.Str, "notes": httpx.Str}),
 	"Invitation": httpx.Obj([]string{"id", "organization_id", "user_id", "email", "first_name", "last_name", "language", "role", "state",

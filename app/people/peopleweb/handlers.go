@@ -5,12 +5,16 @@
 package peopleweb
 
 import (
+	"backoffice/app/device"
 	"backoffice/app/people"
+	"backoffice/app/ticket"
 	"backoffice/app/web/httpx"
 )
 
 // Handlers serve the people routes.
 type Handlers struct {
-	Kit    *httpx.Kit
-	People *people.Service
+	Kit     *httpx.Kit
+	People  *people.Service
+	Devices *device.Service // a customer's devices tab
+	Tickets *ticket.Service // a customer's tickets tab
 }

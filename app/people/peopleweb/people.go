@@ -179,3 +179,19 @@ func (h *Handlers) DeletePerson(c *fiber.Ctx) error {
 	h.Kit.Flash(c, "success", "flash.user_deleted", map[string]any{"Email": target.Email})
 	return c.Redirect(back, fiber.StatusSeeOther)
 }
+
+// SendPasswordLink sends a user a new set-password (or reset) link from
+// their page.
+func (h *Handlers) SendPasswordLink(c *fiber.Ctx) error {
+	id, err := httpx.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	back := peopleBase(c) + "/" + strconv.FormatInt(id, 10)
+	sent, err := h.People.SendPasswordLink(c.UserContext(), httpx.CallerOf(c), id)
+	if err != nil {
+		return h.Kit.FlashError(c, err, back)
+	}
+	h.Kit.Flash(c, "success", "flash.password_link_"+sent.Purpose, map[string]any{"Email": sent.User.Email})
+	return c.Redirect(back, fiber.StatusSeeOther)
+}
