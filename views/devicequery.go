@@ -53,6 +53,7 @@ func TicketQuery(d TicketsData, status string) string {
 		}
 	}
 	f := d.Filter
+	set("view", f.View)
 	set("q", f.Query)
 	set("status", status)
 	set("priority", f.Priority)

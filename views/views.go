@@ -53,6 +53,18 @@ type NavItem struct {
 // T translates a message id.
 func (p *Page) T(id string, data ...map[string]any) string { return p.Tr.T(id, data...) }
 
+// Span is a duration for people, rounded to its largest unit: 45 min,
+// 3 h, 2 d.
+func (p *Page) Span(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return p.T("span.minutes", map[string]any{"N": max(1, int(d.Round(time.Minute)/time.Minute))})
+	case d < 48*time.Hour:
+		return p.T("span.hours", map[string]any{"N": int(d.Round(time.Hour) / time.Hour)})
+	}
+	return p.T("span.days", map[string]any{"N": int(d.Round(24*time.Hour) / (24 * time.Hour))})
+}
+
 // DateTime formats a time in the reader's zone and language.
 func (p *Page) DateTime(t time.Time) string { return p.Tr.DateTime(t) }
 

@@ -43,6 +43,9 @@ func TestListQueriesUseIndexes(t *testing.T) {
 			filters["assignee"] = ticket.Filter{AssigneeID: f.agent.ID}
 			filters["unassigned"] = ticket.Filter{Unassigned: true}
 			filters["customer"] = ticket.Filter{CustomerID: f.customerA.ID}
+			for _, v := range ticket.Views {
+				filters["view "+v] = ticket.Filter{View: v}
+			}
 		}
 		for fname, filter := range filters {
 			for _, sort := range sorts {

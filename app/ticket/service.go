@@ -266,6 +266,9 @@ func CheckFilter(f Filter, sort string) error {
 	if f.Rating < 0 || f.Rating > 5 {
 		v.Add("rating", "error.rating_range", nil)
 	}
+	if f.View != "" && indexOf(Views, f.View) < 0 {
+		v.Add("view", "error.view_unknown", nil)
+	}
 	if !ValidSort(sort) {
 		v.Add("sort", "error.sort_invalid", nil)
 	}
@@ -317,7 +320,10 @@ func (s *Service) List(ctx context.Context, u *caller.Caller, f Filter, sort str
 		return Page{}, err
 	}
 	if !u.IsStaff() {
-		f.AssigneeID, f.Unassigned, f.CustomerID = 0, false, 0
+		f.AssigneeID, f.Unassigned, f.CustomerID, f.View = 0, false, 0, ""
+	}
+	if f.View != "" {
+		f = f.withView(u, s.clock.Now())
 	}
 	f.notes, f.providerID = u.IsStaff(), u.Organization.ScopeProviderID()
 	if !u.IsStaff() {

@@ -203,9 +203,17 @@ type Filter struct {
 	Query       string // subject, number, or the text of a message
 	// CreatedWithin keeps tickets created in the last so many days.
 	CreatedWithin int
-	Rating        int   // 1-5: rated so
-	notes         bool  // search internal notes too (staff)
-	providerID    int64 // whose numbers a search for #1234 means
+	Rating        int // 1-5: rated so
+	// View is a saved view of the staff queue (Views), whose conditions
+	// the service adds.
+	View string
+	// Open keeps the tickets still to be worked on (OpenStatuses).
+	Open bool
+	// UnansweredBefore, when set, keeps the unanswered tickets whose answer
+	// target is before it (the overdue ones).
+	UnansweredBefore time.Time
+	notes            bool  // search internal notes too (staff)
+	providerID       int64 // whose numbers a search for #1234 means
 	// company is the caller's own company when they are a customer user:
 	// every ticket they see is its, so it is not read again.
 	company *org.Organization
@@ -252,9 +260,7 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after
 	// The page's customers, devices and people are loaded by id afterwards:
 	// a five-table join cost more to plan on PostgreSQL than the query took.
 	q := sc.apply(s.conn(ctx).NewSelect().Model(&page.Items))
-	if f.Status != "" {
-		q.Where("t.status = ?", f.Status)
-	}
+	f.where(q)
 	if f.Priority != "" {
 		q.Where("t.priority = ?", f.Priority)
 	}
@@ -266,12 +272,6 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter, sort string, after
 	}
 	if f.RequesterID != 0 {
 		q.Where("t.requester_id = ?", f.RequesterID)
-	}
-	if f.AssigneeID != 0 {
-		q.Where("t.assignee_id = ?", f.AssigneeID)
-	}
-	if f.Unassigned {
-		q.Where("t.assignee_id IS NULL")
 	}
 	if f.CustomerID != 0 {
 		q.Where("t.customer_id = ?", f.CustomerID)

@@ -91,7 +91,7 @@ func toAPITicket(p ticket.Perms, t *ticket.Ticket) apiTicket {
 func ticketFilter(c *fiber.Ctx, v *apperr.ValidationError) (ticket.Filter, string) {
 	u := httpx.CallerOf(c)
 	f := ticket.Filter{Status: c.Query("status"), Priority: c.Query("priority"), Type: c.Query("type"),
-		Query: strings.TrimSpace(c.Query("q"))}
+		Query: strings.TrimSpace(c.Query("q")), View: c.Query("view")}
 	id := func(name string) int64 {
 		s := c.Query(name)
 		if s == "" {

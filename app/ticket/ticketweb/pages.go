@@ -36,6 +36,8 @@ func pageTicketFilter(c *fiber.Ctx) (ticket.Filter, string) {
 			f.CreatedWithin = 0
 		case "rating":
 			f.Rating = 0
+		case "view":
+			f.View = ""
 		}
 	}
 	return f, sort
@@ -67,7 +69,11 @@ func (h *Handlers) ShowTickets(c *fiber.Ctx) error {
 	for i, t := range page.Items {
 		page.Items[i] = ticket.Redact(perms, t)
 	}
-	d := views.TicketsData{Items: page.Items, Filter: f, Sort: sort, Counts: counts, Staff: u.IsStaff(), Perms: perms}
+	d := views.TicketsData{Items: page.Items, Filter: f, Sort: sort, Counts: counts, Staff: u.IsStaff(), Perms: perms,
+		Now: h.Kit.Clock.Now()}
+	if d.ViewCounts, err = h.Tickets.ViewCounts(ctx, u, counts); err != nil {
+		return err
+	}
 	if d.Types, err = h.Tickets.Types(ctx, u); err != nil {
 		return err
 	}

@@ -1,0 +1,84 @@
+package ticket_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"backoffice/app/ticket"
+)
+
+// The staff queue's saved views hold exactly their tickets, their counts
+// agree with the lists, and customers get no views.
+func TestSavedViews(t *testing.T) {
+	eachDB(t, func(t *testing.T, f *fixture) {
+		mine := f.onBehalf(f.staff, f.customerA, f.member, ticket.ChannelPhone, "Mine")
+		f.update(f.staff, mine.ID, ticket.Change{AssigneeID: ptr(&f.agent.ID)})
+		unassigned := f.web(f.member, "Nobody's")
+		waiting := f.web(f.member, "Waiting")
+		f.reply(f.agent, waiting.ID, "Which model is it?", false)
+		f.setStatus(waiting.ID, ticket.StatusPending)
+		done := f.web(f.member, "Done")
+		f.setStatus(done.ID, ticket.StatusResolved)
+		f.web(f.member2A, "Other provider") // never in our views
+
+		// Past the normal target: the unanswered open ones are overdue,
+		// the answered one is not.
+		f.clock.Advance(ticket.Targets["normal"] + time.Hour)
+		answered := f.web(f.member, "Fresh") // new, not yet due
+
+		want := map[string][]int64{
+			ticket.ViewMine:       {mine.Number},
+			ticket.ViewUnassigned: {unassigned.Number, waiting.Number, answered.Number},
+			ticket.ViewOverdue:    {mine.Number, unassigned.Number},
+			ticket.ViewWaiting:    {waiting.Number},
+			ticket.ViewOpen:       {mine.Number, unassigned.Number, waiting.Number, answered.Number},
+		}
+		counts, err := f.svc.ViewCounts(f.ctx, f.agent, f.counts(f.agent))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for view, wanted := range want {
+			got := numbers(f.listAll(f.agent, ticket.Filter{View: view}, "-updated_at"))
+			slices.Sort(got)
+			slices.Sort(wanted)
+			if !slices.Equal(got, wanted) {
+				t.Errorf("view %s lists %v, want %v", view, got, wanted)
+			}
+			if counts[view] != len(wanted) {
+				t.Errorf("view %s counts %d, lists %d", view, counts[view], len(wanted))
+			}
+		}
+		// A view combines with the other filters.
+		if got := f.listAll(f.agent, ticket.Filter{View: ticket.ViewOpen, Query: "Waiting"}, "-updated_at"); len(got) != 1 || got[0].ID != waiting.ID {
+			t.Errorf("open view searched for Waiting: %v", numbers(got))
+		}
+		// Customers have no views: the list is theirs unfiltered.
+		if got, all := f.listAll(f.member, ticket.Filter{View: ticket.ViewMine}, "-updated_at"), f.listAll(f.member, ticket.Filter{}, "-updated_at"); len(got) != len(all) {
+			t.Errorf("a customer's view filtered the list: %d of %d", len(got), len(all))
+		}
+		if c, err := f.svc.ViewCounts(f.ctx, f.member, nil); err != nil || c != nil {
+			t.Errorf("customer view counts %v %v", c, err)
+		}
+		if _, err := f.svc.List(f.ctx, f.agent, ticket.Filter{View: "everything"}, "-updated_at", nil, 10); err == nil {
+			t.Error("an unknown view was taken")
+		} else {
+			wantFields(t, err, "view")
+		}
+		// The answer target states.
+		now := f.clock.Now()
+		for _, c := range []struct {
+			tk    *ticket.Ticket
+			state string
+		}{{f.ticket(f.agent, mine.ID), "overdue"}, {f.ticket(f.agent, waiting.ID), "answered"},
+			{f.ticket(f.agent, answered.ID), "due"}, {f.ticket(f.agent, done.ID), ""}} {
+			if got := ticket.DueOf(c.tk, now); got.State != c.state {
+				t.Errorf("%s: due state %q, want %q", c.tk.Subject, got.State, c.state)
+			}
+		}
+		soon := f.ticket(f.agent, answered.ID)
+		if got := ticket.DueOf(soon, soon.DueAt.Add(-time.Hour)); got.State != "at_risk" || got.In != time.Hour {
+			t.Errorf("an hour before the target: %+v", got)
+		}
+	})
+}
