@@ -17,7 +17,7 @@ import (
 // fuzzParams are the query parameters the handlers read (grep Query(").
 var fuzzParams = []string{"q", "email", "customer_id", "after", "token", "status", "state", "sort", "requester", "next",
 	"device_id", "cursor", "before", "assignee", "v", "type", "to", "template", "size", "site", "priority", "new", "limit",
-	"lang", "from", "edit", "due", "category"}
+	"lang", "from", "edit", "due", "category", "view", "created_within", "rating", "kind", "tab", "code"}
 
 // fuzzValues are values that have broken parsers before.
 var fuzzValues = []string{"\x00", strings.Repeat("z", 10_000), "-1", "99999999999999999999", "'\"<>;--%", "\xff\xfe"}

@@ -11,8 +11,8 @@ import (
 // Descriptions of the ticket, template, data field and permission routes of
 // the API, for the route table and the OpenAPI document.
 var (
-	DocTickets = &httpx.APIDoc{Summary: "Tickets you may see (your company's, or your own when your company limits it; for staff the provider's queue), newest change first", Tag: "tickets",
-		Status: 200, Response: "TicketList", Query: []string{"status", "priority", "type", "device_id", "requester", "assignee", "customer_id", "created_within", "rating", "q", "sort", "limit", "cursor"}, Errors: []int{403}}
+	DocTickets = &httpx.APIDoc{Summary: "Tickets you may see (your company's, or your own when your company limits it; for staff the provider's queue, or one of its saved views: mine, unassigned, overdue, waiting, open), newest change first", Tag: "tickets",
+		Status: 200, Response: "TicketList", Query: []string{"view", "status", "priority", "type", "device_id", "requester", "assignee", "customer_id", "created_within", "rating", "q", "sort", "limit", "cursor"}, Errors: []int{403}}
 	DocCreateTicket = &httpx.APIDoc{Summary: "Open a ticket; staff open one on behalf of a customer (customer_id, requester_id, channel)", Tag: "tickets",
 		Request: "TicketInput", Status: 201, Response: "Ticket", Errors: []int{403}}
 	DocTicket       = &httpx.APIDoc{Summary: "One ticket, with the parameters you may see", Tag: "tickets", Status: 200, Response: "Ticket", Errors: []int{403, 404}}
