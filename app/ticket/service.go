@@ -434,6 +434,32 @@ func (s *Service) ReplyWithFiles(ctx context.Context, u *caller.Caller, id int64
 	return m, err
 }
 
+// ReplyStatuses are the statuses a reply may move a ticket to in the same
+// step ("Send and wait for the customer", "Send and resolve").
+var ReplyStatuses = []string{StatusPending, StatusResolved}
+
+// ReplyAndSet adds a reply like ReplyWithFiles and, when status is not "",
+// moves the ticket to status (one of ReplyStatuses; staff only) in the same
+// transaction: both happen, or neither.
+func (s *Service) ReplyAndSet(ctx context.Context, u *caller.Caller, id int64, body string, internal bool, files []Upload, status string) (*Message, error) {
+	if status != "" && (!u.IsStaff() || indexOf(ReplyStatuses, status) < 0) {
+		return nil, apperr.Invalid("status", "error.reply_status")
+	}
+	var m *Message
+	err := db.InTx(ctx, s.db, func(ctx context.Context) error {
+		var err error
+		if m, err = s.ReplyWithFiles(ctx, u, id, body, internal, files); err != nil || status == "" {
+			return err
+		}
+		_, err = s.Update(ctx, u, id, Change{Status: &status})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // Close closes a ticket: staff always, customers for web and email
 // tickets when their permissions allow.
 func (s *Service) Close(ctx context.Context, u *caller.Caller, id int64) (*Ticket, error) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"backoffice/app/caller"
 	"backoffice/app/ticket"
 )
 
@@ -79,6 +80,46 @@ func TestSavedViews(t *testing.T) {
 		soon := f.ticket(f.agent, answered.ID)
 		if got := ticket.DueOf(soon, soon.DueAt.Add(-time.Hour)); got.State != "at_risk" || got.In != time.Hour {
 			t.Errorf("an hour before the target: %+v", got)
+		}
+	})
+}
+
+// A staff reply moves the ticket on in the same step; a status that is no
+// reply's, or a customer's, is refused with nothing saved.
+func TestReplyAndSet(t *testing.T) {
+	eachDB(t, func(t *testing.T, f *fixture) {
+		tk := f.web(f.member, "Leaking valve")
+		if _, err := f.svc.ReplyAndSet(f.ctx, f.agent, tk.ID, "Please send a photo.", false, nil, ticket.StatusPending); err != nil {
+			t.Fatal(err)
+		}
+		got := f.ticket(f.agent, tk.ID)
+		if got.Status != ticket.StatusPending || got.FirstResponseAt == nil {
+			t.Fatalf("after send-and-wait: status %s, first response %v", got.Status, got.FirstResponseAt)
+		}
+		if _, err := f.svc.ReplyAndSet(f.ctx, f.agent, tk.ID, "Fixed remotely.", false, nil, ticket.StatusResolved); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.ticket(f.agent, tk.ID); got.Status != ticket.StatusResolved || got.ResolvedAt == nil {
+			t.Fatalf("after send-and-resolve: %s %v", got.Status, got.ResolvedAt)
+		}
+		before := len(f.messages(f.agent, tk.ID))
+		for _, c := range []struct {
+			who    string
+			u      *caller.Caller
+			status string
+		}{{"agent, closed", f.agent, ticket.StatusClosed}, {"agent, made up", f.agent, "done"}, {"customer", f.member, ticket.StatusResolved}} {
+			_, err := f.svc.ReplyAndSet(f.ctx, c.u, tk.ID, "Again", false, nil, c.status)
+			wantProblem(t, err, "status", "error.reply_status")
+		}
+		if n := len(f.messages(f.agent, tk.ID)); n != before {
+			t.Fatalf("a refused reply was saved: %d messages, had %d", n, before)
+		}
+		// Without a status it is a plain reply: the customer's reopens.
+		if _, err := f.svc.ReplyAndSet(f.ctx, f.member, tk.ID, "Still dripping.", false, nil, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.ticket(f.agent, tk.ID); got.Status != ticket.StatusOpen {
+			t.Fatalf("a customer's reply left the ticket %s", got.Status)
 		}
 	})
 }

@@ -375,10 +375,12 @@ func (h *Handlers) APIReplyTicket(c *fiber.Ctx) error {
 	var b struct {
 		Body     string `json:"body"`
 		Internal bool   `json:"internal"`
+		Status   string `json:"status"`
 	}
 	var files []ticket.Upload
 	if isMultipart(c) {
 		b.Body, b.Internal = c.FormValue("body"), c.FormValue("internal") == "true" || c.FormValue("internal") == "1"
+		b.Status = c.FormValue("status")
 		if files, err = uploads(c); err != nil {
 			return err
 		}
@@ -386,7 +388,7 @@ func (h *Handlers) APIReplyTicket(c *fiber.Ctx) error {
 		return err
 	}
 	u := httpx.CallerOf(c)
-	m, err := h.Tickets.ReplyWithFiles(c.UserContext(), u, id, b.Body, b.Internal, files)
+	m, err := h.Tickets.ReplyAndSet(c.UserContext(), u, id, b.Body, b.Internal, files, b.Status)
 	if err != nil {
 		return err
 	}

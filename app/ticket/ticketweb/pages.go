@@ -312,12 +312,12 @@ func (h *Handlers) ReplyTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := httpx.FormFrom(c, "body", "internal")
+	f := httpx.FormFrom(c, "body", "internal", "then")
 	files, err := uploads(c)
 	if err != nil {
 		return err
 	}
-	if _, err := h.Tickets.ReplyWithFiles(c.UserContext(), httpx.CallerOf(c), t.ID, f.Value("body"), f.Value("internal") == "1", files); err != nil {
+	if _, err := h.Tickets.ReplyAndSet(c.UserContext(), httpx.CallerOf(c), t.ID, f.Value("body"), f.Value("internal") == "1", files, f.Value("then")); err != nil {
 		status, ok := httpx.FormErrors(c, f, err)
 		if !ok {
 			return err
