@@ -94,7 +94,7 @@ var Schemas = map[string]any{
 	"Rating": httpx.Obj([]string{"score"}, map[string]any{"score": map[string]any{"type": "integer", "minimum": 1, "maximum": 5}, "comment": httpx.Str}),
 	"MessageInput": httpx.Obj([]string{"body"}, map[string]any{"body": httpx.Str, "internal": map[string]any{"type": "boolean", "description": "staff: an internal note"},
 		"status": map[string]any{"type": "string", "enum": ticket.ReplyStatuses, "description": "staff: move the ticket to this status with the reply, in one step"},
-		"files": map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "binary"}, "description": "as multipart/form-data: up to 5 files of 3 MB (images, PDF, text, zip)"}}),
+		"files":  map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "binary"}, "description": "as multipart/form-data: up to 5 files of 3 MB (images, PDF, text, zip)"}}),
 	"StandardField": httpx.Obj([]string{"name", "shown", "editable", "stored"}, map[string]any{
 		"name":     map[string]any{"type": "string", "enum": []string{"priority", "assignee", "group"}},
 		"shown":    map[string]any{"type": "boolean", "description": "customers see it in the back office"},
