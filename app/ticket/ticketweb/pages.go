@@ -262,7 +262,7 @@ func (h *Handlers) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, repl
 	}
 	t = redact(t)
 	d := views.TicketData{Ticket: t, Messages: msgs, Perms: perms, Staff: u.IsStaff(), Reply: reply, Params: params,
-		Can: ticket.ActionsFor(perms, u, t, func(act string) bool { return h.Kit.Can(c, "ticket", act) })}
+		Can: ticket.ActionsFor(perms, u, t, func(act string) bool { return h.Kit.Can(c, "ticket", act) }), Now: h.Kit.Clock.Now()}
 	if d.Can.ReadOnly != nil {
 		d.ReadOnlyX = httpx.Tr(c).T(d.Can.ReadOnly.Message)
 	}
