@@ -201,3 +201,42 @@ func (b *Bus) Since(ctx context.Context, providerID, after int64, limit int) ([]
 	}
 	return out, nil
 }
+
+// About lists the events of the given types about subject kind id, oldest
+// first, up to limit, with their facts decoded into Fields and their actor's
+// name in Actor (nil for the system or a visitor) — one indexed query.
+func (b *Bus) About(ctx context.Context, kind string, id int64, types []string, limit int) ([]*Event, error) {
+	var rows []struct {
+		ID        int64
+		Type      string
+		ActorID   *int64
+		Data      string
+		CreatedAt time.Time
+		FirstName *string
+		LastName  *string
+	}
+	err := db.Conn(ctx, b.db).NewRaw(`SELECT ev.id, ev.type, ev.actor_id, ev.data, ev.created_at, u.first_name, u.last_name
+		FROM events AS ev LEFT JOIN users AS u ON u.id = ev.actor_id
+		WHERE ev.subject_type = ? AND ev.subject_id = ? AND ev.type IN (?) ORDER BY ev.id LIMIT ?`,
+		kind, id, bun.In(types), limit).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("events about %s %d: %w", kind, id, err)
+	}
+	out := make([]*Event, 0, len(rows))
+	for _, r := range rows {
+		e := &Event{ID: r.ID, Type: r.Type, ActorID: r.ActorID, Data: r.Data, CreatedAt: r.CreatedAt, SubjectType: kind, SubjectID: &id}
+		_ = json.Unmarshal([]byte(r.Data), &e.Fields)
+		if r.ActorID != nil && r.FirstName != nil {
+			e.Actor = &org.User{ID: *r.ActorID, FirstName: *r.FirstName, LastName: deref(r.LastName)}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

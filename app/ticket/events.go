@@ -8,6 +8,7 @@ import (
 
 	"backoffice/app/caller"
 	"backoffice/app/event"
+	"backoffice/app/org"
 )
 
 // Event types of tickets.
@@ -73,20 +74,29 @@ func (s *Service) count(ctx context.Context, e *event.Event) error {
 // EventStatusChanged when the status moved from old. Every change of a
 // ticket's status goes through here, so the rolled-up counts and the event
 // follow it alike.
-func (s *Service) save(ctx context.Context, u *caller.Caller, t *Ticket, old string, columns ...string) error {
+func (s *Service) save(ctx context.Context, u *caller.Caller, t *Ticket, before Ticket, columns ...string) error {
+	old := before.Status
 	if err := s.store.Update(ctx, t, old, columns...); err != nil {
 		return err
 	}
 	var fields []string
+	changes := map[string][2]string{}
 	for _, c := range columns {
 		switch c {
 		case "status", "resolved_at", "closed_at", "first_response_at", "rating", "rating_comment", "rated_at":
 		default:
 			fields = append(fields, c)
+			if from, to, ok := traced(c, &before, t); ok && from != to {
+				changes[c] = [2]string{from, to}
+			}
 		}
 	}
 	if len(fields) > 0 {
-		if err := s.events.Record(ctx, newEvent(EventUpdated, u, t).With("fields", fields)); err != nil {
+		e := newEvent(EventUpdated, u, t).With("fields", fields)
+		if len(changes) > 0 {
+			e.With("changes", changes)
+		}
+		if err := s.events.Record(ctx, e); err != nil {
 			return err
 		}
 	}
@@ -96,4 +106,27 @@ func (s *Service) save(ctx context.Context, u *caller.Caller, t *Ticket, old str
 		return s.events.Record(ctx, e)
 	}
 	return nil
+}
+
+// traced are the parameters whose changes the ticket's activity shows, by
+// their column, with their values before and after: priority and type keys,
+// the assignee's name, the group ("" for none).
+func traced(column string, before, after *Ticket) (from, to string, ok bool) {
+	name := func(u *org.User) string {
+		if u == nil {
+			return ""
+		}
+		return u.Name()
+	}
+	switch column {
+	case "priority":
+		return before.Priority, after.Priority, true
+	case "type":
+		return before.Type, after.Type, true
+	case "assignee_id":
+		return name(before.Assignee), name(after.Assignee), true
+	case "group_name":
+		return before.GroupName, after.GroupName, true
+	}
+	return "", "", false
 }

@@ -199,7 +199,7 @@ func (s *Service) Create(ctx context.Context, u *caller.Caller, in NewTicket) (*
 		t.Type = in.Type
 	}
 	if perms.EditAssignee && in.AssigneeID != 0 {
-		if err := s.checkAssignee(ctx, t.ProviderID, &in.AssigneeID); err != nil {
+		if _, err := s.checkAssignee(ctx, t.ProviderID, &in.AssigneeID); err != nil {
 			return nil, err
 		}
 		t.AssigneeID = &in.AssigneeID
@@ -413,7 +413,8 @@ func (s *Service) ReplyWithFiles(ctx context.Context, u *caller.Caller, id int64
 		if internal {
 			return nil // a note changes nothing customers see, not even the time of the last update
 		}
-		old, now := t.Status, s.clock.Now()
+		before, now := *t, s.clock.Now()
+		old := before.Status
 		var cols []string
 		if u.IsStaff() {
 			if t.FirstResponseAt == nil {
@@ -429,7 +430,7 @@ func (s *Service) ReplyWithFiles(ctx context.Context, u *caller.Caller, id int64
 		if t.Status == old {
 			cols = append(cols, "status") // a public reply touches the ticket all the same
 		}
-		return s.save(ctx, u, t, old, cols...)
+		return s.save(ctx, u, t, before, cols...)
 	})
 	return m, err
 }
@@ -487,12 +488,12 @@ func (s *Service) Reopen(ctx context.Context, u *caller.Caller, id int64) (*Tick
 
 func (s *Service) setState(ctx context.Context, u *caller.Caller, id int64, change func(*Ticket) ([]string, error)) (*Ticket, error) {
 	return s.withTicket(ctx, u, id, func(ctx context.Context, st *Store, t *Ticket) error {
-		old := t.Status
+		before := *t
 		cols, err := change(t)
 		if err != nil {
 			return err
 		}
-		return s.save(ctx, u, t, old, cols...)
+		return s.save(ctx, u, t, before, cols...)
 	})
 }
 
@@ -544,16 +545,16 @@ func (s *Service) Assignable(ctx context.Context, providerID int64) ([]*org.User
 }
 
 // checkAssignee refuses anyone but an active staff user of the provider
-// (nil, unassigning, passes).
-func (s *Service) checkAssignee(ctx context.Context, providerID int64, id *int64) error {
+// and returns them (nil, unassigning, passes as nobody).
+func (s *Service) checkAssignee(ctx context.Context, providerID int64, id *int64) (*org.User, error) {
 	if id == nil {
-		return nil
+		return nil, nil
 	}
 	agent, err := s.orgs.UserIn(ctx, org.UserFilter{OrganizationID: providerID}, *id)
 	if err != nil || !assignable(agent, providerID) {
-		return apperr.Invalid("assignee_id", "error.assignee_unknown")
+		return nil, apperr.Invalid("assignee_id", "error.assignee_unknown")
 	}
-	return nil
+	return agent, nil
 }
 
 // Update changes a ticket's parameters. Staff change every one; customers
@@ -596,7 +597,7 @@ func (s *Service) Update(ctx context.Context, u *caller.Caller, id int64, ch Cha
 	}
 	may := EditsFor(perms, u)
 	return s.withTicket(ctx, u, id, func(ctx context.Context, st *Store, t *Ticket) error {
-		old := t.Status
+		before := *t
 		var cols []string
 		if ch.Fields != nil {
 			values, err := s.mergeValues(ctx, u, t.Values(), ch.Fields)
@@ -631,10 +632,11 @@ func (s *Service) Update(ctx context.Context, u *caller.Caller, id int64, ch Cha
 			t.GroupName, cols = *ch.Group, append(cols, "group_name")
 		}
 		if ch.AssigneeID != nil && may.Assignee {
-			if err := s.checkAssignee(ctx, t.ProviderID, *ch.AssigneeID); err != nil {
+			agent, err := s.checkAssignee(ctx, t.ProviderID, *ch.AssigneeID)
+			if err != nil {
 				return err
 			}
-			t.AssigneeID, cols = *ch.AssigneeID, append(cols, "assignee_id")
+			t.AssigneeID, t.Assignee, cols = *ch.AssigneeID, agent, append(cols, "assignee_id")
 		}
 		if ch.Subject != nil && may.Subject {
 			t.Subject, cols = *ch.Subject, append(cols, "subject")
@@ -657,7 +659,7 @@ func (s *Service) Update(ctx context.Context, u *caller.Caller, id int64, ch Cha
 		if len(cols) == 0 {
 			return nil
 		}
-		return s.save(ctx, u, t, old, cols...)
+		return s.save(ctx, u, t, before, cols...)
 	})
 }
 
@@ -698,7 +700,7 @@ func (s *Service) Rate(ctx context.Context, u *caller.Caller, id int64, score in
 		}
 		now := s.clock.Now()
 		t.Rating, t.RatingComment, t.RatedAt = &score, comment, &now
-		if err := s.save(ctx, u, t, t.Status, "rating", "rating_comment", "rated_at"); err != nil {
+		if err := s.save(ctx, u, t, *t, "rating", "rating_comment", "rated_at"); err != nil {
 			return err
 		}
 		return s.events.Record(ctx, newEvent(EventRated, u, t).With("score", score))

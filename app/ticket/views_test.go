@@ -123,3 +123,44 @@ func TestReplyAndSet(t *testing.T) {
 		}
 	})
 }
+
+// The thread shows every status change and the changes of the parameters
+// the reader may see, with who made them.
+func TestActivityOfShowsWhatTheReaderMaySee(t *testing.T) {
+	eachDB(t, func(t *testing.T, f *fixture) {
+		tk := f.web(f.member, "Conveyor belt slips")
+		f.update(f.agent, tk.ID, ticket.Change{Priority: ptr("high"), AssigneeID: ptr(&f.agent.ID), Group: ptr("Mechanics")})
+		f.setStatus(tk.ID, ticket.StatusPending)
+		f.update(f.agent, tk.ID, ticket.Change{AssigneeID: ptr((*int64)(nil))})
+
+		whats := func(acts []ticket.Activity) []string {
+			var out []string
+			for _, a := range acts {
+				out = append(out, a.What+"="+a.To)
+			}
+			return out
+		}
+		staff, err := f.svc.ActivityOf(f.ctx, f.agent, f.ticket(f.agent, tk.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"priority=high", "assignee=" + f.agent.Name(), "group=Mechanics", "status=pending", "assignee="}
+		if got := whats(staff); !slices.Equal(got, want) {
+			t.Fatalf("staff activity %v, want %v", got, want)
+		}
+		if staff[0].Who != f.agent.Name() || staff[3].Who != f.staff.Name() {
+			t.Errorf("who: %q, %q", staff[0].Who, staff[3].Who)
+		}
+		// The member's company hides the assignee: its changes are left out.
+		if _, err := f.svc.SetCompanyPerms(f.ctx, f.staff, f.customerA.ID, ticket.PermChoices{"see_assignee": "deny"}); err != nil {
+			t.Fatal(err)
+		}
+		member, err := f.svc.ActivityOf(f.ctx, f.member, f.ticket(f.member, tk.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := whats(member), []string{"priority=high", "status=pending"}; !slices.Equal(got, want) {
+			t.Fatalf("member activity %v, want %v", got, want)
+		}
+	})
+}

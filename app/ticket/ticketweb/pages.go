@@ -284,6 +284,9 @@ func (h *Handlers) renderTicket(c *fiber.Ctx, status int, t *ticket.Ticket, repl
 	if d.Types, err = h.Tickets.Types(ctx, u); err != nil {
 		return err
 	}
+	if d.Activity, err = h.Tickets.ActivityOf(ctx, u, t); err != nil {
+		return err
+	}
 	if d.Fields, err = h.Tickets.Fields(ctx, u); err != nil {
 		return err
 	}
