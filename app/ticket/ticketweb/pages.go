@@ -3,6 +3,7 @@ package ticketweb
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -51,6 +52,7 @@ func (h *Handlers) ShowTickets(c *fiber.Ctx) error {
 		return err
 	}
 	f, sort := perms.VisibleFilter(pageTicketFilter(c))
+	deviceText, deviceProblem := h.filterDevice(c, &f)
 	var after *ticket.Cursor
 	if v := c.Query("after"); v != "" {
 		after = new(ticket.Cursor)
@@ -103,17 +105,55 @@ func (h *Handlers) ShowTickets(c *fiber.Ctx) error {
 			return err
 		}
 	} else {
-		devs, err := h.Devices.List(ctx, u, device.Filter{}, "name", nil, 200)
-		if err != nil {
-			return err
+		d.DeviceText, d.DeviceProblem = deviceText, deviceProblem
+		if d.DeviceText == "" && f.DeviceID > 0 {
+			d.DeviceText = h.deviceLabel(c, f.DeviceID, page.Items)
 		}
-		d.Devices = devs.Items
 	}
 	return httpx.Render(c, fiber.StatusOK, views.TicketsPage(h.Kit.Page(c, httpx.Tr(c).T("tickets.title")), d))
 }
 
 var ticketFields = []string{"subject", "description", "device_id", "priority", "type", "tags", "group", "assignee_id",
 	"customer_id", "requester_id", "channel"}
+
+// filterDevice reads the device filter of a customer's ticket list: the id
+// the picker chose while the text still names it, else the device the typed
+// text names among the caller's devices (a problem when it names none). It
+// returns the text to show and the problem.
+func (h *Handlers) filterDevice(c *fiber.Ctx, f *ticket.Filter) (text, problem string) {
+	text = strings.TrimSpace(c.Query("device"))
+	if httpx.CallerOf(c).IsStaff() || text == "" || (f.DeviceID > 0 && text == c.Query("device_for")) {
+		if c.Query("device_for") != "" && text == "" {
+			f.DeviceID = 0 // the field was cleared
+		}
+		return text, ""
+	}
+	d, err := h.Devices.Find(c.UserContext(), httpx.CallerOf(c), 0, text)
+	if err != nil {
+		f.DeviceID = 0
+		var v *apperr.ValidationError
+		if errors.As(err, &v) && len(v.Fields) > 0 {
+			return text, httpx.Tr(c).T(v.Fields[0].Message, v.Fields[0].Data)
+		}
+		return text, httpx.Tr(c).T("error.device_not_found")
+	}
+	f.DeviceID = d.ID
+	return device.Label(d), ""
+}
+
+// deviceLabel names device id for the filter: from the listed tickets,
+// which all have it, else from the device itself.
+func (h *Handlers) deviceLabel(c *fiber.Ctx, id int64, items []*ticket.Ticket) string {
+	for _, t := range items {
+		if t.Device != nil && t.Device.ID == id {
+			return device.Label(t.Device)
+		}
+	}
+	if d, err := h.Devices.Device(c.UserContext(), httpx.CallerOf(c), id); err == nil {
+		return device.Label(d)
+	}
+	return ""
+}
 
 // agents are the active staff users of a provider: whom a ticket may be
 // assigned to.
