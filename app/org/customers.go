@@ -20,6 +20,17 @@ type CustomerPage struct {
 	NextID   int64
 }
 
+// CustomerNames are the first limit customers of providerID by name, with
+// their id and name only: the choices of a form or a filter.
+func (s *Store) CustomerNames(ctx context.Context, providerID int64, limit int) ([]*Organization, error) {
+	var out []*Organization
+	if err := s.conn(ctx).NewSelect().Model(&out).Column("o.id", "o.name", "o.provider_id").Where("o.provider_id = ?", providerID).
+		OrderExpr("o.name, o.id").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("customer names of provider %d: %w", providerID, err)
+	}
+	return out, nil
+}
+
 // ListCustomers returns the customers of provider providerID whose name or
 // email domain contains query, ordered by name, after the keyset
 // (afterName, afterID). The organizations_provider_name_idx index matches.

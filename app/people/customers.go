@@ -16,6 +16,12 @@ func (s *Service) Customers(ctx context.Context, a *caller.Caller, query, afterN
 	return s.store.ListCustomers(ctx, a.ProviderID, query, afterName, afterID, limit)
 }
 
+// CustomerChoices are the first limit customers the actor serves, by name,
+// with id and name only (a form's or a filter's choices).
+func (s *Service) CustomerChoices(ctx context.Context, a *caller.Caller, limit int) ([]*org.Organization, error) {
+	return s.store.CustomerNames(ctx, a.ProviderID, limit)
+}
+
 // CustomerSummaries lists the customers the actor serves, as Customers
 // does, with their rolled-up counts.
 func (s *Service) CustomerSummaries(ctx context.Context, a *caller.Caller, query, afterName string, afterID int64, limit int) (CustomerSummaries, error) {

@@ -73,8 +73,9 @@ func (f Filter) withView(u *caller.Caller, now time.Time) Filter {
 }
 
 // ViewCountCap bounds the counts of the saved views: past it the queue
-// shows "999+", so that a count never reads more than that many rows.
-const ViewCountCap = 1000
+// shows "99+", so that a count never reads more than that many rows (a
+// queue that long is worked from its top, not counted).
+const ViewCountCap = 100
 
 // ViewCounts are how many tickets each saved view holds for staff u, up to
 // ViewCountCap: the waiting and open ones from the status counts, the

@@ -335,6 +335,18 @@
     });
   });
   // Print a label sheet.
+  // File inputs in the page's language: the chosen files' names beside
+  // the button.
+  document.querySelectorAll("input[data-file-pick]").forEach(function (input) {
+    var names = input.parentNode.querySelector("[data-file-names]");
+    if (!names) return;
+    var none = names.textContent;
+    input.addEventListener("change", function () {
+      var list = [];
+      for (var i = 0; i < input.files.length; i++) list.push(input.files[i].name);
+      names.textContent = list.length ? list.join(", ") : none;
+    });
+  });
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
   });

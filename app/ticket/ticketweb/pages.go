@@ -96,11 +96,9 @@ func (h *Handlers) ShowTickets(c *fiber.Ctx) error {
 		d.FirstHref = "/tickets?" + d.Query
 	}
 	if u.IsStaff() {
-		cs, err := h.People.Customers(ctx, httpx.CallerOf(c), "", "", 0, 200)
-		if err != nil {
+		if d.Customers, err = h.People.CustomerChoices(ctx, u, 200); err != nil {
 			return err
 		}
-		d.Customers = cs.Items
 		if d.Agents, err = h.agents(ctx, u.Organization.ScopeProviderID()); err != nil {
 			return err
 		}
@@ -198,11 +196,9 @@ func (h *Handlers) newTicketPage(c *fiber.Ctx, status int, f *views.Form) error 
 		}
 	}
 	if u.IsStaff() {
-		cs, err := h.People.Customers(ctx, httpx.CallerOf(c), "", "", 0, 500)
-		if err != nil {
+		if d.Customers, err = h.People.CustomerChoices(ctx, u, 500); err != nil {
 			return err
 		}
-		d.Customers = cs.Items
 		if id := formID(f, "customer_id"); id > 0 {
 			if _, err := h.People.Customer(ctx, httpx.CallerOf(c), id); err != nil {
 				f.Values["customer_id"] = ""
