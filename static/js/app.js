@@ -335,6 +335,15 @@
     });
   });
   // Print a label sheet.
+  // Parts of a form that matter for one choice only (the choices of a
+  // select data field): shown while the control has that value.
+  document.querySelectorAll("[data-show-when]").forEach(function (part) {
+    var rule = part.getAttribute("data-show-when").split("="), control = document.getElementById(rule[0]);
+    if (!control) return;
+    var sync = function () { part.hidden = control.value !== rule[1]; };
+    control.addEventListener("change", sync);
+    sync();
+  });
   // File inputs in the page's language: the chosen files' names beside
   // the button.
   document.querySelectorAll("input[data-file-pick]").forEach(function (input) {
