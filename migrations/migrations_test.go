@@ -27,6 +27,14 @@ var released = map[string]string{
 	"20261126000001_tickets.tx.up.sql":                      "8f00a30943470c59ba2fb24faf2069098b90e53d525c5a9f103e18e510548208",
 	"20261127000001_ticket_standard_fields.tx.down.sql":     "389166714470577c9fe76b7acc7f6a87cdf5ef252aee1411af85f280178f7965",
 	"20261127000001_ticket_standard_fields.tx.up.sql":       "90bfed007593bb0d55ff23e87f9327429a89e1c0c14fba5bcc27563ced87d2fc",
+	"20261204000001_events.tx.down.sql":                     "afdc5c9ace949b1f0a6606cb1863a6e89555a17ea5d5fe4fce6fa5b6eacb1a70",
+	"20261204000001_events.tx.up.sql":                       "107d14bc7967f6e49e57f1ee8b958193c965e3a27c4230a966ea6ae377f21068",
+	"20261204000002_customer_counts.tx.down.sql":            "f9585a8741bf4a8a81411c6250a65ff62c142eb6ceda5e5f75f3d8dbcb6b8a56",
+	"20261204000002_customer_counts.tx.up.sql":              "8bdcf84121610b353139f21af40a51cc579f7abf04f3c952428925164b47ab79",
+	"20261204000003_device_search.tx.down.sql":              "ddf667c3da780dd00098a49d2db73faadf2705a02f54b77064df5bd07942cc25",
+	"20261204000003_device_search.tx.up.sql":                "5b2cb74a9096b71dca235a2c50c83672b7802499d0b0cbab95f4f459b13f766a",
+	"20261204000004_search_permission.tx.down.sql":          "19b7d514c082d4eb103d62e9d71251d316845a4681383e60960b5d1db3145b51",
+	"20261204000004_search_permission.tx.up.sql":            "00e6f5937925c884eced6c0a9da15ffb889032d34c14f0628ead2ac1c01b6445",
 }
 
 // sums reads the SHA-256 of every embedded migration file.

@@ -15,7 +15,7 @@ import (
 // A policy seeded before the search existed gets the search rules from the
 // migration; an empty table is left to the seeding at start.
 func TestSearchPermissionReachesSeededPolicies(t *testing.T) {
-	raw, err := os.ReadFile("20261215000002_search_permission.tx.up.sql")
+	raw, err := os.ReadFile("20261204000004_search_permission.tx.up.sql")
 	if err != nil {
 		t.Fatal(err)
 	}

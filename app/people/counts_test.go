@@ -15,7 +15,7 @@ import (
 // the counts from the tables, after emptying them.
 func (f *fixture) backfill() {
 	f.t.Helper()
-	raw, err := os.ReadFile("../../migrations/20261212000003_customer_counts.tx.up.sql")
+	raw, err := os.ReadFile("../../migrations/20261204000002_customer_counts.tx.up.sql")
 	must(f.t, err)
 	parts := strings.Split(string(raw), "--bun:split")
 	insert := strings.TrimSpace(parts[len(parts)-1])
