@@ -84,17 +84,7 @@ func (s *Store) Bump(ctx context.Context, providerID int64, status string, delta
 // customer customerID (0: none, in stock, is not counted). Call it in the
 // transaction of the change.
 func (s *Store) BumpCustomer(ctx context.Context, customerID int64, delta int) error {
-	if customerID == 0 || delta == 0 {
-		return nil
-	}
-	now := s.clock.Now()
-	_, err := s.conn(ctx).NewRaw(`INSERT INTO customer_counts (customer_id, devices, created_at, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (customer_id) DO UPDATE SET devices = customer_counts.devices + EXCLUDED.devices, updated_at = EXCLUDED.updated_at`,
-		customerID, delta, now, now).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("count devices of customer %d: %w", customerID, err)
-	}
-	return nil
+	return org.NewStore(s.db, s.clock).BumpCustomerCount(ctx, customerID, org.CountDevices, delta)
 }
 
 // RolledUpCounts are the provider's devices per status, from the rollup.

@@ -39,17 +39,7 @@ func (s *Store) conn(ctx context.Context) bun.IDB { return db.Conn(ctx, s.db) }
 // BumpPeople adds delta to the rolled-up count of customerID's people. Call
 // it in the transaction of the change.
 func (s *Store) BumpPeople(ctx context.Context, customerID int64, delta int) error {
-	if customerID == 0 || delta == 0 {
-		return nil
-	}
-	now := s.clock.Now()
-	_, err := s.conn(ctx).NewRaw(`INSERT INTO customer_counts (customer_id, people, created_at, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (customer_id) DO UPDATE SET people = customer_counts.people + EXCLUDED.people, updated_at = EXCLUDED.updated_at`,
-		customerID, delta, now, now).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("count people of customer %d: %w", customerID, err)
-	}
-	return nil
+	return org.NewStore(s.db, s.clock).BumpCustomerCount(ctx, customerID, org.CountPeople, delta)
 }
 
 // CountsOf reads the rolled-up counts of the given customers in one query

@@ -1,12 +1,10 @@
 package web_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"backoffice/app/org"
 	"backoffice/app/web/webtest"
 )
 
@@ -17,8 +15,7 @@ func TestBrowserPhoneNavigation(t *testing.T) {
 	h, base := webtest.Served(t)
 	sections := map[string][2]string{"en": {"Tickets", "Devices"}, "de": {"Tickets", "Geräte"}}
 	for _, lang := range []string{"en", "de"} {
-		_, err := h.DB.NewUpdate().Model((*org.User)(nil)).Set("language = ?", lang).Where("id = ?", h.Users["agent"].ID).Exec(context.Background())
-		webtest.Must(t, err)
+		webtest.SetLanguage(t, h, lang, h.Users["agent"].ID)
 		ctx := webtest.Chromium(t)
 		webtest.Must(t, chromedp.Do(ctx,
 			chromedp.EmulateViewport(390, 844),

@@ -6,7 +6,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"backoffice/app/org"
 	"backoffice/app/web/webtest"
 )
 
@@ -22,8 +21,7 @@ func TestBrowserMailboxBannerAndAddressWarning(t *testing.T) {
 	n := 0
 	for _, lang := range []string{"en", "de"} {
 		for _, name := range []string{"admin", "a_admin"} {
-			_, err := h.DB.NewUpdate().Model((*org.User)(nil)).Set("language = ?", lang).Where("id = ?", h.Users[name].ID).Exec(ctx)
-			webtest.Must(t, err)
+			webtest.SetLanguage(t, h, lang, h.Users[name].ID)
 		}
 		for _, vp := range []struct {
 			name string

@@ -52,8 +52,7 @@ func TestBrowserDevicePageLabelAndTypedCode(t *testing.T) {
 			for _, pg := range pages {
 				path := pg.path
 				if pg.who != 0 {
-					_, err := h.DB.NewUpdate().Table("users").Set("language = ?", lang).Where("id = ?", pg.who).Exec(bg)
-					webtest.Must(t, err)
+					webtest.SetLanguage(t, h, lang, pg.who)
 				} else {
 					webtest.Must(t, chromedp.Do(pg.ctx, chromedp.EmulateViewport(w.w, w.h)))
 					if lang == "de" {

@@ -11,13 +11,6 @@ import (
 	"backoffice/app/web/webtest"
 )
 
-// setLanguage makes the pages of user id speak lang from the next request.
-func setLanguage(t *testing.T, h *webtest.Harness, id int64, lang string) {
-	t.Helper()
-	_, err := h.DB.NewUpdate().Table("users").Set("language = ?", lang).Where("id = ?", id).Exec(context.Background())
-	webtest.Must(t, err)
-}
-
 // The customer list with its counts, a customer's Devices and Tickets tabs,
 // and an employee's page with the password link, in English and German,
 // on a laptop and a phone.
@@ -68,7 +61,7 @@ func TestBrowserCustomerListTabsAndEmployeePage(t *testing.T) {
 			w, h int64
 		}{{"laptop", 1366, 900}, {"phone", 390, 844}} {
 			for _, pg := range pages {
-				setLanguage(t, h, pg.who, lang)
+				webtest.SetLanguage(t, h, lang, pg.who)
 				webtest.Must(t, chromedp.Do(pg.ctx, chromedp.EmulateViewport(w.w, w.h), chromedp.Navigate(base+pg.path),
 					chromedp.WaitVisible(chromedp.CSS(pg.sel))))
 				webtest.Shoot(t, pg.ctx, "dev-"+pg.name+"-"+lang+"-"+w.name)
@@ -76,7 +69,7 @@ func TestBrowserCustomerListTabsAndEmployeePage(t *testing.T) {
 		}
 	}
 	// The link is sent from the employee's page.
-	setLanguage(t, h, h.Users["a_admin"].ID, "en")
+	webtest.SetLanguage(t, h, "en", h.Users["a_admin"].ID)
 	webtest.Must(t, chromedp.Do(office, chromedp.EmulateViewport(1366, 900), chromedp.Navigate(base+"/employees/"+webtest.SID(nina)),
 		chromedp.WaitVisible(chromedp.CSS(".facts"))))
 	webtest.WaitText(t, office, "main", "Send set-password link")

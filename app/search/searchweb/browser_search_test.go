@@ -9,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"backoffice/app/org"
 	"backoffice/app/web/webtest"
 )
 
@@ -22,8 +21,7 @@ func TestBrowserHeaderSearch(t *testing.T) {
 	w := newWorld(t, h)
 	groups := map[string][2]string{"en": {"Tickets", "Devices"}, "de": {"Tickets", "Geräte"}}
 	for _, lang := range []string{"en", "de"} {
-		_, err := h.DB.NewUpdate().Model((*org.User)(nil)).Set("language = ?", lang).Where("id = ?", h.Users["a_member"].ID).Exec(context.Background())
-		webtest.Must(t, err)
+		webtest.SetLanguage(t, h, lang, h.Users["a_member"].ID)
 		ctx := webtest.Chromium(t)
 		webtest.BrowserLogin(t, ctx, base, h.Users["a_member"].Email)
 		active := func() string {

@@ -7,7 +7,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"backoffice/app/org"
 	"backoffice/app/ticket"
 	"backoffice/app/web/webtest"
 )
@@ -20,8 +19,7 @@ func TestBrowserDevicePicker(t *testing.T) {
 	h, base := webtest.Served(t)
 	last, _ := importFleet(t, h, 600)
 	for _, lang := range []string{"en", "de"} {
-		_, err := h.DB.NewUpdate().Model((*org.User)(nil)).Set("language = ?", lang).Where("id = ?", h.Users["a_member"].ID).Exec(context.Background())
-		webtest.Must(t, err)
+		webtest.SetLanguage(t, h, lang, h.Users["a_member"].ID)
 		ctx := webtest.Chromium(t)
 		webtest.BrowserLogin(t, ctx, base, h.Users["a_member"].Email)
 		for _, vp := range []struct {

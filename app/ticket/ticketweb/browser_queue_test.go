@@ -19,8 +19,7 @@ func TestBrowserAgentWorksTheQueue(t *testing.T) {
 	bg := context.Background()
 	agent := h.Users["agent"]
 	for _, lang := range []string{"en", "de"} {
-		_, err := h.DB.NewUpdate().Table("users").Set("language = ?", lang).Where("id IN (?, ?)", agent.ID, h.Users["a_member"].ID).Exec(bg)
-		webtest.Must(t, err)
+		webtest.SetLanguage(t, h, lang, agent.ID, h.Users["a_member"].ID)
 		for _, w := range []struct {
 			name string
 			w, h int64

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/uptrace/bun"
 )
 
 // Chromium starts a headless Chromium for the test (Debian's, or
@@ -165,4 +166,12 @@ func BrowserLogin(t *testing.T, ctx context.Context, base, email string) {
 		chromedp.Click(chromedp.CSS("button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".page-header h1")),
 	))
+}
+
+// SetLanguage makes the users with the given ids read the product in lang
+// from their next page on.
+func SetLanguage(t *testing.T, h *Harness, lang string, ids ...int64) {
+	t.Helper()
+	_, err := h.DB.NewUpdate().Table("users").Set("language = ?", lang).Where("id IN (?)", bun.In(ids)).Exec(context.Background())
+	Must(t, err)
 }
