@@ -276,7 +276,7 @@ func DeviceFilter(p *Page, text, id, problem string) templ.Component {
 			templ_7745c5c3_Var15 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		var templ_7745c5c3_Var16 = []any{"filter", "filter-wide", "device-picker", templ.KV("has-error", problem != "")}
+		var templ_7745c5c3_Var16 = []any{"filter", "device-picker", templ.KV("has-error", problem != "")}
 		templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var16...)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
